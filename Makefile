@@ -1,0 +1,46 @@
+# `make run` and `make test` set everything up on first use.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+OUT     ?= output/current-policy
+
+.PHONY: run test test-fast lint bench app calibrate clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $$(.ci/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+## run: the current-policy scenario over ten years at 1 agent per 20 households (about a minute)
+run: $(STAMP)
+	$(PY) -m experiments run --scenario current-policy --seed 1 --months 120 \
+		--households-per-agent 20 --out $(OUT)
+
+## test: ruff, then every test (browser tests run when Chromium is installed)
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -W error::FutureWarning
+
+## test-fast: the tests without the slow (national-scale) and browser ones
+test-fast: $(STAMP)
+	$(PY) -m pytest -W error::FutureWarning -m "not slow and not browser"
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+## bench: wall time and peak memory of ten-year runs at 100, 10 and 1 households per agent
+bench: $(STAMP)
+	$(PY) -m experiments bench
+
+## app: the workshop app on http://localhost:8765
+app: $(STAMP)
+	$(VENV)/bin/solara run app.py
+
+## calibrate: re-derive the calibrated rates (prints them; add WRITE=1 to store them)
+calibrate: $(STAMP)
+	$(PY) -m experiments calibrate $(if $(WRITE),--write,)
+
+clean:
+	rm -rf $(VENV) output .pytest_cache .ruff_cache .hypothesis

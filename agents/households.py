@@ -1,0 +1,271 @@
+"""Household agents: regular seekers, urgent seekers and status holders.
+
+Each agent is a Mesa ``Agent`` and a thin view on its row of the model's
+household table (``model.households``): reading ``agent.size`` reads the
+table. The behaviour of a class lives in class-level methods that act on all
+of its rows at once (who reacts to adverts this month, who refuses an offer,
+who leaves the market, whose urgency declaration lapses), so the national
+market runs as array operations; the instance methods apply the same rules
+to the agent's own row, so that one household can be inspected on its own.
+
+With ``households_per_agent`` K > 1 an agent stands for K identical households.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
+
+import mesa
+import numpy as np
+
+from model.calendar import date_of
+from model.households import (
+    EXIT_REASONS,
+    GROUPS,
+    REGULAR,
+    SH_TYPES,
+    SITUATIONS,
+    STATUS_HOLDER,
+    URGENCY_GROUNDS,
+    URGENT,
+)
+
+if TYPE_CHECKING:
+    from model.market import HousingMarket
+
+
+class Household(mesa.Agent):
+    """A household in the social rental market (base class).
+
+    Args:
+        model: The housing market.
+        household_id: The household's id in ``model.households``.
+
+    Attributes:
+        household_id: Stable id of the household (also in the letting records).
+    """
+
+    group: ClassVar[int]
+
+    def __init__(self, model: HousingMarket, household_id: int):
+        super().__init__(model)
+        self.household_id = int(household_id)
+
+    # -- behaviour of all households of a class at once ----------------------
+
+    @classmethod
+    def reacts(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` react to advertised homes this month.
+
+        Each household has its own search activity (a chance per month); the
+        draw is counter-based, so it is the same under every policy.
+        """
+        table = model.households
+        u = model.streams.uniform("active", table["id"][rows], model.month)
+        return u < table["activity"][rows]
+
+    @classmethod
+    def refuses(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` would refuse an offer made this month."""
+        table = model.households
+        u = model.streams.uniform("refuse", table["id"][rows], model.month)
+        return u < table["refusal"][rows]
+
+    @classmethod
+    def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+        """Chance per month of leaving the market (private rent, buying, moving away)."""
+        return np.full(len(rows), model.regular_exit_hazard)
+
+    @classmethod
+    def leaves(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` leave the market this month.
+
+        Each household drew an exit budget when it entered (an exponential
+        number); the hazard in force each month is spent from it, and the
+        household leaves when the budget is used up. That keeps each
+        household's luck fixed while the hazard may change with policy.
+        """
+        table = model.households
+        spent = table["exit_spent"][rows] - np.log1p(-cls.monthly_exit_hazard(model, rows))
+        table["exit_spent"][rows] = spent
+        return spent >= table["exit_budget"][rows]
+
+    # -- the same rules for one household -------------------------------------
+
+    @property
+    def _row(self) -> int:
+        return int(self.model.households.row_of(self.household_id))
+
+    def _get(self, column: str):
+        return self.model.households[column][self._row]
+
+    @property
+    def group_name(self) -> str:
+        """'regular', 'urgent' or 'status_holder'."""
+        return GROUPS[self.group]
+
+    @property
+    def size(self) -> int:
+        """Persons in the household."""
+        return int(self._get("size"))
+
+    @property
+    def region(self) -> str:
+        """Name of the region the household searches in."""
+        return self.model.params.regions.names[int(self._get("region"))]
+
+    @property
+    def registration_date(self) -> dt.date:
+        """Date of registration as a home seeker."""
+        return date_of(int(self._get("registration_day")))
+
+    @property
+    def entry_date(self) -> dt.date:
+        """Date the household entered the market (started searching, declaration, permit)."""
+        return date_of(int(self._get("entry_day")))
+
+    @property
+    def situation(self) -> str:
+        """Where the household lives while it waits."""
+        return SITUATIONS[int(self._get("situation"))]
+
+    @property
+    def leaves_a_social_home(self) -> bool:
+        """True when housing it frees a corporation home (a vacancy chain)."""
+        return int(self._get("home_type")) >= 0
+
+    @property
+    def exit_reason(self) -> str:
+        """Why it would leave the market without a social home."""
+        return EXIT_REASONS[int(self._get("exit_reason"))]
+
+    def reacts_this_month(self) -> bool:
+        """Whether it reacts to advertised homes this month."""
+        return bool(type(self).reacts(self.model, np.array([self._row]))[0])
+
+    def refuses_offer_this_month(self) -> bool:
+        """Whether it would refuse an offer made this month."""
+        return bool(type(self).refuses(self.model, np.array([self._row]))[0])
+
+    def describe(self) -> dict:
+        """The household's state as a plain dict (for inspection and the app)."""
+        return {
+            "household_id": self.household_id,
+            "group": self.group_name,
+            "size_persons": self.size,
+            "region": self.region,
+            "registration_date": self.registration_date.isoformat(),
+            "entry_date": self.entry_date.isoformat(),
+            "situation": self.situation,
+            "leaves_a_social_home": self.leaves_a_social_home,
+        }
+
+
+class RegularSeeker(Household):
+    """A regular home seeker (reguliere woningzoekende), ranked by registration time."""
+
+    group = REGULAR
+
+
+class UrgentSeeker(Household):
+    """A household with an urgency declaration (urgent, spoedzoeker).
+
+    The declaration gives priority for a limited time; when it lapses, or the
+    household refuses a suitable direct offer, it falls back to the regular
+    list with its registration time.
+    """
+
+    group = URGENT
+
+    @classmethod
+    def lapse_expired(cls, model: HousingMarket, rows: np.ndarray, day: int) -> np.ndarray:
+        """End the declarations of ``rows`` that expire on or before ``day``.
+
+        Returns:
+            The rows whose declaration lapsed unserved.
+        """
+        table = model.households
+        expired = rows[table["urgency_active"][rows] & (table["urgency_expiry_day"][rows] <= day)]
+        table["urgency_active"][expired] = False
+        return expired
+
+    @property
+    def urgency_ground(self) -> str | None:
+        """The ground of the declaration (None if it was not granted)."""
+        g = int(self._get("urgency_ground"))
+        return URGENCY_GROUNDS[g] if g >= 0 else None
+
+    @property
+    def has_urgency(self) -> bool:
+        """Whether the declaration is still in force."""
+        return bool(self._get("urgency_active"))
+
+    @property
+    def urgency_expiry_date(self) -> dt.date:
+        """The day the declaration lapses."""
+        return date_of(int(self._get("urgency_expiry_day")))
+
+    def describe(self) -> dict:
+        return super().describe() | {
+            "urgency_ground": self.urgency_ground,
+            "has_urgency": self.has_urgency,
+            "urgency_expiry_date": self.urgency_expiry_date.isoformat(),
+        }
+
+
+class StatusHolder(Household):
+    """A refugee household with a residence permit (statushouder, vergunninghouder).
+
+    It waits in reception (COA) until it is housed: placed by the municipality
+    it is linked to for the quota while priority is allowed, or through the
+    regular list, with a registration time that starts at the permit.
+    """
+
+    group = STATUS_HOLDER
+
+    @classmethod
+    def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+        """Status holders in reception leave for a home of their own at their own rate."""
+        return np.full(len(rows), model.status_holder_exit_hazard)
+
+    @property
+    def permit_date(self) -> dt.date:
+        """Date of the residence permit."""
+        return date_of(int(self._get("permit_day")))
+
+    @property
+    def household_type(self) -> str:
+        """single, single_waiting_for_family, family_with_children or large_family."""
+        return SH_TYPES[int(self._get("sh_type"))]
+
+    @property
+    def linked_region(self) -> str | None:
+        """Region of the municipality it is linked to for the quota (None without a link)."""
+        r = int(self._get("linked_region"))
+        return self.model.params.regions.names[r] if r >= 0 else None
+
+    @property
+    def family_abroad(self) -> int:
+        """Family members still abroad (nareizigers) who will join."""
+        return int(self._get("family_abroad"))
+
+    def weeks_since_permit(self) -> float:
+        """Weeks from the permit to the end of the current month."""
+        return (self.model.day_end - int(self._get("permit_day"))) / 7.0
+
+    def describe(self) -> dict:
+        return super().describe() | {
+            "permit_date": self.permit_date.isoformat(),
+            "household_type": self.household_type,
+            "linked_region": self.linked_region,
+            "family_abroad_persons": self.family_abroad,
+            "weeks_since_permit": round(self.weeks_since_permit(), 1),
+        }
+
+
+AGENT_CLASSES: dict[int, type[Household]] = {
+    REGULAR: RegularSeeker,
+    URGENT: UrgentSeeker,
+    STATUS_HOLDER: StatusHolder,
+}

@@ -1,0 +1,1 @@
+"""Command line, scenarios, sweeps and figures for the housing market model."""

@@ -1,0 +1,44 @@
+"""Calendar arithmetic for monthly steps on real dates.
+
+Dates inside the model are *day numbers*: whole days since 1970-01-01, held in
+numpy ``int32`` columns so that ageing and the 14-week norm are array
+operations. A simulated month runs from its first day up to the first day of
+the next month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+EPOCH = dt.date(1970, 1, 1)
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+NEVER = np.iinfo(np.int32).max  # a day number that is never reached
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """The same day of the month ``months`` later (the day must exist)."""
+    index = date.year * 12 + (date.month - 1) + months
+    return dt.date(index // 12, index % 12 + 1, date.day)
+
+
+def day_number(date: dt.date) -> int:
+    """Days since 1970-01-01."""
+    return (date - EPOCH).days
+
+
+def date_of(day: int) -> dt.date:
+    """The date of a day number."""
+    return EPOCH + dt.timedelta(days=int(day))
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (both first of a month)."""
+    return (end.year - start.year) * 12 + (end.month - start.month)
+
+
+def half_year_of(date: dt.date) -> tuple[int, int]:
+    """(year, 1 or 2): the half year a date falls in, as the quota counts it."""
+    return date.year, 1 if date.month <= 6 else 2

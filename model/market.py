@@ -1,0 +1,769 @@
+"""The Dutch social rental market as a Mesa model.
+
+Status holders, urgent seekers and regular seekers compete for the same
+scarce corporation vacancies, region by region, month by month on real
+dates, so that a change in allocation policy shows who gets the vacancies,
+who waits longer, where status holders end up and what it costs. Source of
+the policies: the cabinet letter on the "samenhangend pakket" (summer 2025,
+``shared/reference``); source of the numbers: ``model/data/defaults.toml``.
+
+One month (:meth:`HousingMarket.step`) reads as the process it models:
+
+1. the levers in force on the month's first day;
+2. households enter: regular registrants start searching, urgency
+   declarations are granted, status holders receive a permit;
+3. urgency declarations past their window lapse;
+4. households leave the market (private rent, buying, moving away);
+5. vacancies arise: turnover, vacancy chains, new construction and flex
+   additions, minus demolition and flex homes at end of life;
+6. the vacancies are let route by route (urgent placements, quota
+   placements, advertised homes by registration time or lottery);
+7. the month's figures are collected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from agents.households import AGENT_CLASSES, Household, UrgentSeeker
+from agents.registry import create_agents, remove_agents
+from model.allocation import (
+    QUOTA_ROUTE,
+    ROUTES,
+    URGENT_ROUTE,
+    Lettings,
+    Vacancies,
+    let_advertised,
+    place_priority,
+    preference_lists,
+)
+from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, add_months, day_number
+from model.crn import Streams
+from model.households import (
+    EXIT_REASONS,
+    GROUPS,
+    HOUSED,
+    LEFT,
+    RECEPTION,
+    REGULAR,
+    STARTUP_HOME,
+    STATUS_HOLDER,
+    URGENT,
+    WAITING,
+    HouseholdTable,
+)
+from model.parameters import ParameterError, Parameters
+from model.policy import Scenario, Timeline, load_scenario
+from model.population import INITIAL_MONTH, Population, household_ids
+from model.quota import Quota
+from model.results import LettingLog, Results, quantile_by_group
+from model.stock import (
+    DWELLING_TYPES,
+    FLEX,
+    FLEX_ADDITION,
+    LARGE,
+    MEDIUM,
+    N_TYPES,
+    NEW_CONSTRUCTION,
+    ORIGINS,
+    REGULAR_TYPES,
+    SELF_CONTAINED,
+    SMALL,
+    STARTUP,
+    STARTUP_ADDITION,
+    TURNOVER,
+    Stock,
+    fit_table,
+    monthly_probability,
+)
+
+
+class HousingMarket(mesa.Model):
+    """Households competing for social rental vacancies, month by month.
+
+    Args:
+        scenario: A scenario name (``experiments/scenarios/NAME.toml``), a path
+            to a scenario file, or a loaded :class:`Scenario`.
+        rng: Seed of the run (a non-negative integer); the same seed gives
+            the same results.
+        households_per_agent: Real households one agent stands for (1 = one
+            agent per household). Every reported figure is in real households.
+        start_date: First simulated month (a date YYYY-MM-01).
+        parameters: Further parameter values by dotted name
+            (``section.name``), applied over the scenario's.
+
+    Attributes:
+        params: The validated parameters in force.
+        timeline: Lever values by date.
+        households: The household table (one row per agent still waiting).
+        stock: Dwellings and vacancies per region and type.
+        quota: Half-year quota targets and the backlog.
+        lettings_log: Every letting made so far.
+        month_stats: The figures of the last month simulated.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Scenario = "current-policy",
+        *,
+        rng: int | None = 1,
+        households_per_agent: int | None = None,
+        start_date: str | dt.date | None = None,
+        parameters: Mapping[str, Any] | None = None,
+    ):
+        if rng is None:
+            rng = int(np.random.SeedSequence().generate_state(1)[0] >> 1)
+        if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
+            raise ParameterError(f"parameter 'seed' = {rng!r}; allowed: a whole number >= 0")
+        super().__init__(rng=int(rng))
+        self.seed = int(rng)
+        self.scenario_def = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        values = dict(self.scenario_def.parameters)
+        if households_per_agent is not None:
+            values["scale.households_per_agent"] = households_per_agent
+        if start_date is not None:
+            values["calendar.start_date"] = (
+                start_date.isoformat() if isinstance(start_date, dt.date) else start_date
+            )
+        values.update(parameters or {})
+        self.params = Parameters.from_overrides(values)
+        self.timeline = Timeline(self.params, self.scenario_def.levers)
+        self.scale = self.params.households_per_agent
+        self.start_date = self.params.start_date
+        self.streams = Streams(self.seed)
+        self.n_regions = len(self.params.regions)
+        self.fits = fit_table(self.params)
+
+        self.households = HouseholdTable(capacity=1024)
+        self.stock = Stock(self.params, self.scale)
+        self.population = Population(self.params, self.streams, self.scale)
+        self.lettings_log = LettingLog()
+        self._agent_of: dict[int, Household] = {}
+        self.entered = np.zeros(len(GROUPS), np.int64)
+        self.housed = np.zeros(len(GROUPS), np.int64)
+        self.left = np.zeros(len(GROUPS), np.int64)
+        self.urgent_lapsed_total = 0
+        self._region_rows: list[dict] = []
+
+        self.current_month = INITIAL_MONTH
+        self.day0 = day_number(self.start_date)
+        self.day_end = self.day0
+        self.policy = self.timeline.at(self.start_date)
+        self._build_initial_state()
+
+        self.month_stats = self._measure(self._empty_flows())
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: (lambda m, k=k: m.month_stats[k]) for k in self.month_stats}
+        )
+        self.datacollector.collect(self)
+        self._collect_regions(np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+    # ------------------------------------------------------------------ time
+
+    @property
+    def month(self) -> int:
+        """Index of the month being (or last) simulated; -1 before the first step."""
+        return self.current_month
+
+    @property
+    def date(self) -> dt.date:
+        """The model's clock: the start date plus the months simulated so far."""
+        return add_months(self.start_date, round(self.time))
+
+    def run(self, months: int | None = None, until: dt.date | str | None = None) -> Results:
+        """Run ``months`` months, or until a date (default: ``calendar.months``).
+
+        Returns:
+            The results so far.
+        """
+        if until is not None:
+            end = until if isinstance(until, dt.date) else dt.date.fromisoformat(until)
+            months = (end.year - self.date.year) * 12 + end.month - self.date.month
+        if months is None:
+            months = self.params["calendar.months"]
+        if months < 0:
+            raise ParameterError(f"parameter 'months' = {months}; allowed: a whole number >= 0")
+        if months:
+            self.run_for(months)
+        return self.results()
+
+    # --------------------------------------------------------------- rates
+
+    @property
+    def regular_exit_hazard(self) -> float:
+        """Monthly chance a regular or urgent seeker leaves the market."""
+        total = sum(
+            self.params[f"regular.exit_{k}_per_year"] for k in ("private_rent", "buy", "move_away")
+        )
+        return float(monthly_probability(total))
+
+    @property
+    def status_holder_exit_hazard(self) -> float:
+        """Monthly chance a status holder leaves reception for a home found themselves."""
+        return float(monthly_probability(self.policy["status_holders.exit_other_per_year"]))
+
+    # ------------------------------------------------------------ the step
+
+    def step(self) -> None:
+        """One month of the market (see the module docstring)."""
+        self.current_month = round(self.time) - 1
+        month_start = add_months(self.start_date, self.current_month)
+        self.day0 = day_number(month_start)
+        self.day_end = day_number(add_months(month_start, 1))
+        self.policy = self.timeline.at(month_start)
+        flows = self._empty_flows()
+        self.quota.start_month(
+            month_start, self.policy["status_holders.permits_persons_per_year"] / self.scale
+        )
+
+        self._enter_households(flows)
+        self._lapse_urgency(flows)
+        self._leave_market(flows)
+        self._new_vacancies(flows)
+        rows, routes = self._allocate(flows)
+
+        self.month_stats = self._measure(flows)
+        self.datacollector.collect(self)
+        self._collect_regions(rows, routes)
+        if self.households.compact():
+            pass  # agents find their rows by id, so nothing else moves
+
+    # ------------------------------------------------------- initial state
+
+    def _build_initial_state(self) -> None:
+        p, pop, k = self.params, self.population, self.scale
+        share = self.params.regions.population_share
+        rounding = self.streams.round
+
+        # Status holders in reception: those within the 14-week norm, and the backlog.
+        norm_days = p["status_holders.outflow_norm_weeks"] * 7
+        within_persons = p["status_holders.permits_persons_per_year"] * norm_days / DAYS_PER_YEAR
+        backlog_persons = p["status_holders.initial_backlog_persons"]
+        sh_rows = []
+        for part, persons in enumerate((within_persons, backlog_persons)):
+            target = persons * share / k
+            ids, region = self._ids_for_persons(STATUS_HOLDER, target, salt=part)
+            u = self.streams.uniform("initial_permit", ids, part)
+            if part == 0:
+                permit = self.day0 - u * norm_days
+            else:
+                overstay = -np.log1p(-u) * p["status_holders.backlog_mean_overstay_months"]
+                permit = self.day0 - norm_days - overstay * DAYS_PER_MONTH
+            cols = pop.status_holders(ids, region, permit.astype(np.int32))
+            sh_rows.append(cols)
+        self.quota = Quota(share, backlog_persons * share / k)
+
+        # Urgent seekers waiting, granted within the validity window.
+        n_urgent = rounding(p["urgent.initial_waiting"] * share / k, INITIAL_MONTH, salt=7)
+        ids, region = household_ids(INITIAL_MONTH, URGENT, n_urgent)
+        validity = p["urgent.validity_months"] * DAYS_PER_MONTH
+        granted = self.day0 - self.streams.uniform("initial_granted", ids, 0) * validity
+        urgent_cols = pop.urgent(ids, region, granted.astype(np.int32), self._urgency_allowed)
+
+        # Regular seekers: the steady-state queue of each region.
+        sh_households = sum(len(c["id"]) for c in sh_rows)
+        queue = p["regular.initial_seekers"] / k - sh_households - len(ids)
+        if queue <= 0:
+            raise ParameterError(
+                f"parameter 'regular.initial_seekers' = {p['regular.initial_seekers']} is smaller "
+                "than the urgent and status-holder households waiting at the start; allowed: more"
+            )
+        pop.set_queue_steady_state(
+            self._expected_regular_lettings(), self.regular_exit_hazard, queue
+        )
+        n_regular = np.rint([s.queue for s in pop.steady]).astype(np.int64)
+        rids, rregion = household_ids(INITIAL_MONTH, REGULAR, n_regular)
+        age, searched = pop.initial_regular_ages(rids, rregion)
+        regular_cols = pop.regular(
+            rids, rregion, self.day0 - searched, self.day0 - age, self.stock.background
+        )
+        # Append in id order: regular, urgent, status holders (both cohorts merged).
+        sh_cols = {name: np.concatenate([c[name] for c in sh_rows]) for name in sh_rows[0]}
+        order = np.argsort(sh_cols["id"])
+        sh_cols = {name: col[order] for name, col in sh_cols.items()}
+        for cols in (regular_cols, urgent_cols, sh_cols):
+            self._add_households(cols)
+
+    def _ids_for_persons(
+        self, group: int, persons: np.ndarray, salt: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of households whose sizes add up to ``persons`` (agent units) per region."""
+        shares = self.params["status_holders.size_shares"]
+        counts = np.ceil(persons / 1.0 + 10).astype(np.int64)
+        ids, region = household_ids(INITIAL_MONTH, group, counts)
+        ids = ids + (salt << 29)  # keep the two initial cohorts apart
+        size = self.population._sizes(ids, shares)
+        keep = np.zeros(len(ids), bool)
+        for r in range(self.n_regions):
+            here = np.flatnonzero(region == r)
+            cum = np.cumsum(size[here])
+            take = int(np.searchsorted(cum, persons[r] - 0.5)) + 1 if persons[r] > 0.5 else 0
+            keep[here[:take]] = True
+        return ids[keep], region[keep]
+
+    def _expected_regular_lettings(self) -> np.ndarray:
+        """Expected monthly lettings to regular seekers per region (for the initial queue)."""
+        p, share = self.params, self.params.regions.population_share
+        turnover = (self.stock.background * self.stock.turnover_probability)[
+            :, [SMALL, MEDIUM, LARGE, 3, FLEX]
+        ].sum(axis=1)
+        new = (p["stock.new_construction_per_year"] + p["stock.flex_additions_per_year"]) / 12
+        exogenous = turnover + new * share / self.scale
+        regular_share = (
+            1.0 - p["allocation.urgent_share_cap"] - p["status_holders.quota_placement_max_share"]
+        )
+        chain_share = p["regular.situation_shares"][3] * regular_share
+        return exogenous / (1.0 - chain_share) * regular_share
+
+    # ------------------------------------------------------------- entering
+
+    def _urgency_allowed(self, residence_permit: np.ndarray) -> np.ndarray:
+        """Whether urgency may be granted (every household, unless a lever says otherwise)."""
+        return np.ones(len(residence_permit), bool)
+
+    def _add_households(self, cols: dict[str, np.ndarray]) -> None:
+        """Append households to the table, occupy their homes, and create their agents."""
+        rows = self.households.append(len(cols["id"]), **cols)
+        home = self.households["home_type"][rows]
+        has = home >= 0
+        if has.any():
+            self.stock.occupy_tracked(self.households["region"][rows][has], home[has])
+        group = cols["group"]
+        np.add.at(self.entered, group, 1)
+        for g, cls in AGENT_CLASSES.items():
+            ids = cols["id"][group == g].tolist()
+            self._agent_of.update(zip(ids, create_agents(self, cls, ids), strict=True))
+
+    def _enter_households(self, flows: dict) -> None:
+        m, pop, p = self.current_month, self.population, self.policy
+        share = self.params.regions.population_share
+        days = (self.day0, self.day_end)
+
+        counts = pop.regular_registrants(m, self.streams["regular_inflow"])
+        ids, region = household_ids(m, REGULAR, counts)
+        entry = pop._days_in_month(ids, *days)
+        registration = entry - pop.regular_lag_days(ids, region)
+        self._add_households(pop.regular(ids, region, entry, registration, self.stock.background))
+
+        mean = self.params["urgent.declarations_per_year"] / 12 * share / self.scale
+        ids, region = household_ids(m, URGENT, self.streams["urgent_inflow"].poisson(mean))
+        self._add_households(
+            pop.urgent(ids, region, pop._days_in_month(ids, *days), self._urgency_allowed)
+        )
+
+        households = pop.status_holder_households(p["status_holders.permits_persons_per_year"] / 12)
+        counts = self.streams["permit_inflow"].poisson(households * share)
+        ids, region = household_ids(m, STATUS_HOLDER, counts)
+        self._add_households(pop.status_holders(ids, region, pop._days_in_month(ids, *days)))
+
+    # -------------------------------------------------------- lapse and exit
+
+    def _lapse_urgency(self, flows: dict) -> None:
+        table = self.households
+        rows = np.flatnonzero((table["state"] == WAITING) & (table["group"] == URGENT))
+        lapsed = UrgentSeeker.lapse_expired(self, rows, self.day0)
+        flows["urgent_lapsed_unserved_households"] += len(lapsed) * self.scale
+        self.urgent_lapsed_total += len(lapsed)
+
+    def _leave_market(self, flows: dict) -> None:
+        table = self.households
+        waiting = table.waiting()
+        group = table["group"][waiting]
+        for g, cls in AGENT_CLASSES.items():
+            rows = waiting[group == g]
+            out = rows[cls.leaves(self, rows)]
+            if len(out) == 0:
+                continue
+            reasons = np.bincount(table["exit_reason"][out], minlength=len(EXIT_REASONS))
+            for reason, n in zip(EXIT_REASONS, reasons, strict=True):
+                flows[f"exits_{reason}_households"] += int(n) * self.scale
+            self._move_out(out, LEFT)
+            self.left[g] += len(out)
+
+    def _move_out(self, rows: np.ndarray, state: int) -> None:
+        """Households housed for good or gone: free their old homes, drop their agents."""
+        table = self.households
+        home = table["home_type"][rows]
+        has = home >= 0
+        if has.any():
+            self.stock.release(table["region"][rows][has], home[has], self.day_end)
+        table.mark_out(rows, state, self.day0)
+        pop = self._agent_of.pop
+        remove_agents(self, [pop(hid) for hid in table["id"][rows].tolist()])
+
+    # ------------------------------------------------------------ vacancies
+
+    def _new_vacancies(self, flows: dict) -> None:
+        stock, p, m = self.stock, self.policy, self.current_month
+        share = self.params.regions.population_share
+        rounding = self.streams.round
+        turnover = stock.turnover(self.streams["turnover"])
+        stock.add_vacancies(turnover, self.day0, TURNOVER)
+
+        new = np.zeros((self.n_regions, N_TYPES), np.int64)
+        small, large = self.params["stock.share_small"], self.params["stock.share_large"]
+        per_month = p["stock.new_construction_per_year"] / 12 * share / self.scale
+        for t, type_share in ((SMALL, small), (MEDIUM, 1 - small - large), (LARGE, large)):
+            new[:, t] = rounding(per_month * type_share, m, salt=10 + t)
+        new[:, FLEX] = rounding(p["stock.flex_additions_per_year"] / 12 * share / self.scale, m, 20)
+        new[:, STARTUP] = rounding(
+            p["stock.startup_additions_per_year"] / 12 * share / self.scale, m, 21
+        )
+        stock.grow(new, m)
+        regular = np.zeros_like(new)
+        regular[:, list(REGULAR_TYPES)] = new[:, list(REGULAR_TYPES)]
+        stock.add_vacancies(regular, self.day0, NEW_CONSTRUCTION)
+        flex = np.zeros_like(new)
+        flex[:, FLEX] = new[:, FLEX]
+        reserved = np.zeros_like(new)
+        reserved[:, FLEX] = np.ceil(new[:, FLEX] * p["stock.flex_reserved_share"] - 1e-9)
+        stock.add_vacancies(flex, self.day0, FLEX_ADDITION, reserved)
+        startup = np.zeros_like(new)
+        startup[:, STARTUP] = new[:, STARTUP]
+        stock.add_vacancies(startup, self.day0, STARTUP_ADDITION)
+
+        demolish = np.zeros_like(new)
+        rate = monthly_probability(self.params["stock.demolition_per_year"])
+        for t in REGULAR_TYPES:
+            demolish[:, t] = rounding(stock.total[:, t] * rate, m, salt=30 + t)
+        stock.shrink(demolish)
+        flows["demolished_dwellings"] += int(demolish.sum()) * self.scale
+        flows["flex_end_of_life_dwellings"] += int(stock.end_of_life(m).sum()) * self.scale
+
+        ledger = stock.ledger
+        new_here = ledger.since_day == self.day0
+        for code, name in enumerate(ORIGINS):
+            n = int(np.sum(new_here & (ledger.origin == code)))
+            flows[f"vacancies_{name}_dwellings"] += n * self.scale
+
+    # ----------------------------------------------------------- allocation
+
+    def _allocate(self, flows: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Let this month's vacancies route by route and apply the lettings.
+
+        Returns:
+            (household rows housed, route codes), for the regional figures.
+        """
+        table, ledger = self.households, self.stock.ledger
+        available = np.flatnonzero(ledger.since_day <= self.day0)
+        vac = Vacancies(
+            ledger.region[available], ledger.type[available], ledger.reserved_for[available].copy()
+        )
+        capped_vacancies = vac.capped_count(self.n_regions)
+        waiting = table.waiting()
+        housed_now = np.zeros(len(table), bool)
+        lettings = Lettings()
+        for route in self.policy["allocation.route_order"]:
+            if route == "urgent":
+                self._urgent_route(vac, waiting, housed_now, capped_vacancies, lettings, flows)
+            elif route == "quota":
+                self._quota_route(vac, waiting, housed_now, capped_vacancies, lettings)
+            elif route == "advertised":
+                self._advertised_route(vac, ledger, available, waiting, housed_now, lettings, flows)
+        v, rows, routes = lettings.arrays()
+        self._apply_lettings(available[v], rows, routes, flows)
+        return rows, routes
+
+    def _urgent_route(self, vac, waiting, housed_now, capped_vacancies, lettings, flows) -> None:
+        table = self.households
+        rows = waiting[(table["group"][waiting] == URGENT) & table["urgency_active"][waiting]]
+        rows = rows[~housed_now[rows]]
+        rows = rows[np.lexsort((table["id"][rows], table["urgency_day"][rows]))]
+        cap = self.streams.round(
+            self.policy["allocation.urgent_share_cap"] * capped_vacancies, self.month, salt=1
+        )
+        sizes = table["size"][rows]
+        prefs = preference_lists(URGENT_ROUTE, sizes, np.zeros(len(rows), bool), self.fits)
+        refuses = UrgentSeeker.refuses(self, rows)
+        v, housed, refused = place_priority(
+            vac, table["region"][rows], rows, prefs, sizes, refuses, cap, None, URGENT
+        )
+        lettings.add(v, housed, URGENT_ROUTE)
+        housed_now[housed] = True
+        table["urgency_active"][refused] = False  # refusing a suitable offer ends the urgency
+        flows["refusals_households"] += len(refused) * self.scale
+
+    def _quota_route(self, vac, waiting, housed_now, capped_vacancies, lettings) -> None:
+        table = self.households
+        in_reception = (table["group"][waiting] == STATUS_HOLDER) & (
+            table["situation"][waiting] == RECEPTION
+        )
+        rows = waiting[in_reception & (table["linked_region"][waiting] >= 0)]
+        rows = rows[~housed_now[rows]]
+        rows = rows[np.lexsort((table["id"][rows], table["permit_day"][rows]))]
+        cap = self.streams.round(
+            self.policy["status_holders.quota_placement_max_share"] * capped_vacancies,
+            self.month,
+            salt=2,
+        )
+        need = self.streams.round(
+            self.quota.monthly_need(add_months(self.start_date, self.month)), self.month, salt=3
+        )
+        sizes = table["size"][rows]
+        room = (sizes == 1) & self.population.prefers_room(table["id"][rows])
+        prefs = preference_lists(QUOTA_ROUTE, sizes, room, self.fits)
+        v, housed, _ = place_priority(
+            vac,
+            table["linked_region"][rows],
+            rows,
+            prefs,
+            sizes,
+            np.zeros(len(rows), bool),
+            cap,
+            need,
+            STATUS_HOLDER,
+        )
+        lettings.add(v, housed, QUOTA_ROUTE)
+        housed_now[housed] = True
+
+    def _advertised_route(
+        self, vac, ledger, available, waiting, housed_now, lettings, flows
+    ) -> None:
+        table = self.households
+        rows = waiting[~housed_now[waiting]]
+        group = table["group"][rows]
+        reacts = np.zeros(len(rows), bool)
+        refuses = np.zeros(len(rows), bool)
+        for g, cls in AGENT_CLASSES.items():
+            mine = group == g
+            reacts[mine] = cls.reacts(self, rows[mine])
+            refuses[mine] = cls.refuses(self, rows[mine])
+        cand = rows[reacts]
+        ticket = self.streams.uniform("ticket", table["id"][cand], self.month)
+        key = table["registration_day"][cand] + ticket  # ties broken by ticket
+        lottery = (
+            self.streams.uniform("vacancy_lottery", ledger.dwelling_id[available], self.month)
+            < self.policy["allocation.lottery_share"]
+        )
+        v, pos, routes, refusals = let_advertised(
+            vac,
+            self.n_regions,
+            table["region"][cand],
+            table["size"][cand],
+            table["group"][cand],
+            key,
+            ticket,
+            refuses[reacts],
+            lottery,
+            self.fits,
+        )
+        for route in np.unique(routes):
+            mine = routes == route
+            lettings.add(v[mine], cand[pos[mine]], int(route))
+        housed_now[cand[pos]] = True
+        flows["refusals_households"] += int(refusals.sum()) * self.scale
+
+    def _apply_lettings(self, ledger_idx, rows, routes, flows) -> None:
+        table, stock, ledger = self.households, self.stock, self.stock.ledger
+        dtype = ledger.type[ledger_idx].astype(np.int8)
+        region = ledger.region[ledger_idx]
+        group = table["group"][rows]
+        size = table["size"][rows]
+        was_in_reception = (group == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
+        day = self.day_end - 1  # lettings are stamped with the month's last day
+        self.lettings_log.add(
+            month=self.month,
+            day=day,
+            region=region,
+            dwelling_type=dtype,
+            dwelling_id=ledger.dwelling_id[ledger_idx],
+            origin=ledger.origin[ledger_idx],
+            group=group,
+            household_id=table["id"][rows],
+            persons=size,
+            route=routes,
+            registration_days=day - table["registration_day"][rows],
+            days_since_entry=day - table["entry_day"][rows],
+            leaves_social_home=table["home_type"][rows] >= 0,
+        )
+        keep = np.ones(len(ledger), bool)
+        keep[ledger_idx] = False
+        ledger.remove(keep)
+
+        # Status holders leaving reception count for their linked region's quota.
+        linked = table["linked_region"][rows]
+        counts = was_in_reception & (linked >= 0)
+        self.quota.record(linked[counts], size[counts].astype(float))
+        flows["status_holders_housed_persons"] += int(size[was_in_reception].sum()) * self.scale
+
+        startup = dtype == STARTUP
+        movers = rows[startup]
+        if len(movers):  # a start-up home is a step: the household keeps searching
+            home = table["home_type"][movers]
+            has = home >= 0
+            if has.any():
+                stock.release(table["region"][movers][has], home[has], self.day_end)
+            table["situation"][movers] = STARTUP_HOME
+            table["home_type"][movers] = STARTUP
+            table["startup_day"][movers] = self.day0
+            stock.move_in_tracked(region[startup], dtype[startup])
+        out = rows[~startup]
+        self._move_out(out, HOUSED)
+        np.add.at(self.housed, table["group"][out], 1)
+
+        k = self.scale
+        sc = SELF_CONTAINED[dtype]
+        for g, name in enumerate(GROUPS):
+            mine = group == g
+            flows[f"lettings_{name}_households"] += int(mine.sum()) * k
+            flows[f"lettings_self_contained_{name}_households"] += int((mine & sc).sum()) * k
+        for t, name in enumerate(DWELLING_TYPES):
+            flows[f"lettings_{name}_households"] += int((dtype == t).sum()) * k
+        for r, name in enumerate(ROUTES):
+            flows[f"lettings_route_{name}_households"] += int((routes == r).sum()) * k
+        flows["lettings_doorstromer_households"] += int((table["home_type"][rows] >= 0).sum()) * k
+        years = (day - table["registration_day"][rows]) / DAYS_PER_YEAR
+        for g, name in enumerate(GROUPS):
+            for q, label in ((0.5, "median"), (0.9, "p90")):
+                flows[f"registration_years_at_letting_{label}_{name}"] = quantile_by_group(
+                    years, group, q
+                )[g]
+
+    # ----------------------------------------------------------- measurement
+
+    def _empty_flows(self) -> dict[str, float]:
+        flows: dict[str, float] = {}
+        for name in GROUPS:
+            flows[f"lettings_{name}_households"] = 0
+        flows["lettings_total_households"] = 0
+        flows["lettings_self_contained_households"] = 0
+        for name in GROUPS:
+            flows[f"lettings_self_contained_{name}_households"] = 0
+        for name in DWELLING_TYPES:
+            flows[f"lettings_{name}_households"] = 0
+        for name in ROUTES:
+            flows[f"lettings_route_{name}_households"] = 0
+        flows["lettings_doorstromer_households"] = 0
+        for label in ("median", "p90"):
+            for name in GROUPS:
+                flows[f"registration_years_at_letting_{label}_{name}"] = float("nan")
+        for name in GROUPS:
+            flows[f"entered_{name}_households"] = 0
+        for reason in EXIT_REASONS:
+            flows[f"exits_{reason}_households"] = 0
+        flows["refusals_households"] = 0
+        flows["urgent_lapsed_unserved_households"] = 0
+        flows["status_holders_housed_persons"] = 0
+        for name in ORIGINS:
+            flows[f"vacancies_{name}_dwellings"] = 0
+        flows["demolished_dwellings"] = 0
+        flows["flex_end_of_life_dwellings"] = 0
+        return flows
+
+    def _measure(self, flows: dict) -> dict[str, Any]:
+        """The month's figures: its flows and the stocks at its end, in real units."""
+        table, k = self.households, self.scale
+        stats: dict[str, Any] = {
+            "date": self.date.isoformat(),
+            "period": (
+                add_months(self.start_date, self.current_month).strftime("%Y-%m")
+                if self.current_month >= 0
+                else ""
+            ),
+        }
+        flows["lettings_total_households"] = sum(
+            flows[f"lettings_{name}_households"] for name in GROUPS
+        )
+        flows["lettings_self_contained_households"] = sum(
+            flows[f"lettings_self_contained_{name}_households"] for name in GROUPS
+        )
+        entered = self.entered - getattr(self, "_entered_before", np.zeros_like(self.entered))
+        self._entered_before = self.entered.copy()
+        for g, name in enumerate(GROUPS):
+            flows[f"entered_{name}_households"] = int(entered[g]) * k
+        stats.update(flows)
+        waiting = table.waiting()
+        group = table["group"][waiting]
+        for g, name in enumerate(GROUPS):
+            stats[f"waiting_{name}_households"] = int(np.sum(group == g)) * k
+        sh = waiting[(group == STATUS_HOLDER) & (table["situation"][waiting] == RECEPTION)]
+        sizes = table["size"][sh]
+        overdue = (
+            table["permit_day"][sh]
+            < self.day_end - self.params["status_holders.outflow_norm_weeks"] * 7
+        )
+        stats["status_holders_in_reception_households"] = len(sh) * k
+        stats["status_holders_in_reception_persons"] = int(sizes.sum()) * k
+        stats["reception_backlog_persons"] = int(sizes[overdue].sum()) * k
+        stats["quota_backlog_persons"] = float(self.quota.backlog.sum()) * k
+        in_startup = (group == STATUS_HOLDER) & (table["situation"][waiting] == STARTUP_HOME)
+        stats["status_holders_in_startup_homes_households"] = int(in_startup.sum()) * k
+        stats["urgent_with_active_urgency_households"] = (
+            int(np.sum(table["urgency_active"][waiting])) * k
+        )
+        for t, name in enumerate(DWELLING_TYPES):
+            stats[f"stock_{name}_dwellings"] = int(self.stock.total[:, t].sum()) * k
+        stats["vacant_unlet_dwellings"] = len(self.stock.ledger) * k
+        return stats
+
+    def _collect_regions(self, rows: np.ndarray, routes: np.ndarray) -> None:
+        """Per region and group: lettings, queue and registration time at letting."""
+        table, k = self.households, self.scale
+        log = self.lettings_log
+        waiting = table.waiting()
+        w_region, w_group = table["region"][waiting], table["group"][waiting]
+        month = self.current_month
+        if month >= 0 and log.count:
+            mine = log.column("month") == month
+            l_region = log.column("region")[mine]
+            l_group = log.column("group")[mine]
+            years = log.column("registration_days")[mine] / DAYS_PER_YEAR
+        else:
+            l_region = l_group = np.zeros(0, np.int8)
+            years = np.zeros(0)
+        names = self.params.regions.names
+        for r, region in enumerate(names):
+            for g, name in enumerate(GROUPS):
+                sel = (l_region == r) & (l_group == g)
+                self._region_rows.append(
+                    {
+                        "date": self.date.isoformat(),
+                        "region": region,
+                        "group": name,
+                        "lettings_households": int(sel.sum()) * k,
+                        "waiting_households": int(np.sum((w_region == r) & (w_group == g))) * k,
+                        "registration_years_at_letting_median": (
+                            float(np.median(years[sel])) if sel.any() else float("nan")
+                        ),
+                    }
+                )
+
+    # --------------------------------------------------------------- results
+
+    def agent(self, household_id: int) -> Household:
+        """The agent of a household still in the market."""
+        return self._agent_of[int(household_id)]
+
+    def results(self) -> Results:
+        """All results so far as tidy DataFrames (see ``model.results``)."""
+        monthly = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        monthly["date"] = pd.to_datetime(monthly["date"])
+        by_region = pd.DataFrame(self._region_rows)
+        if len(by_region):
+            by_region["date"] = pd.to_datetime(by_region["date"])
+        rows = []
+        for rec in self.quota.realisation:
+            for r, region in enumerate(self.params.regions.names):
+                rows.append(
+                    {
+                        "half_year": rec["half_year"],
+                        "region": region,
+                        "target_persons": rec["target"][r] * self.scale,
+                        "housed_persons": rec["housed"][r] * self.scale,
+                        "backlog_after_persons": rec["backlog_after"][r] * self.scale,
+                    }
+                )
+        return Results(
+            monthly=monthly,
+            monthly_by_region=by_region,
+            lettings=self.lettings_log.frame(
+                self.params.regions.names, pd.Timestamp(self.start_date), self.scale
+            ),
+            half_years=pd.DataFrame(rows),
+        )

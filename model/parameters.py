@@ -1,0 +1,346 @@
+"""Model parameters: defaults with their sources, overrides, and validation.
+
+Every default number lives in ``model/data/defaults.toml`` with its unit,
+allowed range, source and year. This module reads that file once, applies a
+caller's overrides, and checks every value: an out-of-range, wrong-type or
+inconsistent value raises :class:`ParameterError`, whose message names the
+parameter, the value and what is allowed.
+
+Parameters are addressed by dotted names, ``section.name`` (for example
+``regular.exit_buy_per_year``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+DEFAULTS_FILE = "data/defaults.toml"
+
+
+class ParameterError(ValueError):
+    """A parameter value is out of range, of the wrong type, or inconsistent."""
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One documented parameter as read from the defaults file.
+
+    Attributes:
+        name: Dotted name, ``section.name``.
+        value: The default value.
+        unit: What the number counts.
+        source: Where the default comes from (or why it is assumed).
+        year: The year the figure refers to (0 when undated).
+        minimum: Inclusive lower bound, or None.
+        maximum: Inclusive upper bound, or None.
+        choices: The allowed values (for strings and lists of strings), or None.
+        calibrated: True when tuned to reproduce a published figure.
+        lever: True when a policy timeline may change it on a date.
+    """
+
+    name: str
+    value: Any
+    unit: str
+    source: str
+    year: int = 0
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple | None = None
+    calibrated: bool = False
+    lever: bool = False
+
+    def allowed(self) -> str:
+        """Say in words what values are allowed."""
+        if self.choices is not None:
+            kind = "a list drawn from" if isinstance(self.value, list) else "one of"
+            return f"{kind} {list(self.choices)}"
+        if isinstance(self.value, str) and self.unit == "date":
+            return "a date written YYYY-MM-DD"
+        if isinstance(self.value, list):
+            return f"a list of {len(self.value)} numbers ({self.unit})"
+        kind = "a whole number" if isinstance(self.value, int) else "a number"
+        lo = "-inf" if self.minimum is None else _fmt(self.minimum)
+        hi = "inf" if self.maximum is None else _fmt(self.maximum)
+        return f"{kind} from {lo} to {hi} ({self.unit})"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The region set: one entry per region, in a fixed order.
+
+    Attributes:
+        names: Region names.
+        population: Residents per region (persons).
+        registration_years_at_letting: Published (or interpolated) registration
+            time of the household that gets a home, in years.
+        turnover_factor: Re-letting rate relative to the national rate.
+        source: Where the figures come from.
+        year: The year the figures refer to.
+    """
+
+    names: tuple[str, ...]
+    population: np.ndarray
+    registration_years_at_letting: np.ndarray
+    turnover_factor: np.ndarray
+    source: str = ""
+    year: int = 0
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def population_share(self) -> np.ndarray:
+        """Each region's share of the national population."""
+        return self.population / self.population.sum()
+
+
+@cache
+def _read_defaults() -> dict[str, Any]:
+    text = resources.files("model").joinpath(DEFAULTS_FILE).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def parameter_specs() -> dict[str, ParameterSpec]:
+    """All documented parameters by dotted name, in file order."""
+    specs: dict[str, ParameterSpec] = {}
+    for section, entries in _read_defaults().items():
+        if section == "regions":
+            continue
+        for name, entry in entries.items():
+            choices = entry.get("choices")
+            specs[f"{section}.{name}"] = ParameterSpec(
+                name=f"{section}.{name}",
+                value=entry["value"],
+                unit=entry["unit"],
+                source=entry["source"],
+                year=int(entry.get("year", 0)),
+                minimum=entry.get("min"),
+                maximum=entry.get("max"),
+                choices=tuple(choices) if choices is not None else None,
+                calibrated=bool(entry.get("calibrated", False)),
+                lever=bool(entry.get("lever", False)),
+            )
+    return specs
+
+
+def default_regions() -> Regions:
+    """The default region set: the 12 provinces."""
+    raw = _read_defaults()["regions"]
+    return Regions(
+        names=tuple(raw["names"]),
+        population=np.asarray(raw["population"], dtype=float),
+        registration_years_at_letting=np.asarray(raw["registration_years_at_letting"], float),
+        turnover_factor=np.asarray(raw["turnover_factor"], dtype=float),
+        source=raw["source"],
+        year=int(raw["year"]),
+    )
+
+
+def check_value(spec: ParameterSpec, value: Any, where: str = "") -> Any:
+    """Check one value against its spec and return it normalised.
+
+    Args:
+        spec: The parameter's documented spec.
+        value: The value to check.
+        where: Optional context for the message (a file name, say).
+
+    Returns:
+        The value, with ints widened to float where the default is a float and
+        dates parsed to ``datetime.date``.
+
+    Raises:
+        ParameterError: The value is of the wrong type or outside what is allowed.
+    """
+    prefix = f"{where}: " if where else ""
+
+    def fail(why: str) -> ParameterError:
+        return ParameterError(
+            f"{prefix}parameter '{spec.name}' = {value!r} {why}; allowed: {spec.allowed()}"
+        )
+
+    default = spec.value
+    if spec.unit == "date":
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str):
+            raise fail("is not a date")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise fail("is not a valid date") from None
+    if isinstance(default, bool) or isinstance(value, bool):
+        if not isinstance(value, bool) or not isinstance(default, bool):
+            raise fail("has the wrong type")
+        return value
+    if isinstance(default, list):
+        if not isinstance(value, list | tuple):
+            raise fail("is not a list")
+        value = list(value)
+        if spec.choices is not None:
+            bad = [v for v in value if v not in spec.choices]
+            if bad or len(set(value)) != len(value):
+                raise fail("has unknown or repeated entries")
+            return value
+        if len(value) != len(default):
+            raise fail(f"has {len(value)} entries, not {len(default)}")
+        for v in value:
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                raise fail("has an entry that is not a finite number")
+            if v < 0:
+                raise fail("has a negative entry")
+        return value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise fail("is not text")
+        if spec.choices is not None and value not in spec.choices:
+            raise fail("is not a known value")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int | np.integer):
+            raise fail("is not a whole number")
+        value = int(value)
+    else:
+        if not isinstance(value, int | float | np.integer | np.floating):
+            raise fail("is not a number")
+        value = float(value)
+        if not math.isfinite(value):
+            raise fail("is not finite")
+    if spec.minimum is not None and value < spec.minimum:
+        raise fail("is below the minimum")
+    if spec.maximum is not None and value > spec.maximum:
+        raise fail("is above the maximum")
+    return value
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """A complete, validated set of model parameters.
+
+    Use :meth:`from_overrides` to build one; read values with ``params[name]``
+    (dotted name) or through the section helpers.
+
+    Attributes:
+        values: Every parameter's value by dotted name.
+        regions: The region set.
+        overridden: The names whose value differs from the default.
+    """
+
+    values: Mapping[str, Any]
+    regions: Regions
+    overridden: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_overrides(
+        cls, overrides: Mapping[str, Any] | None = None, where: str = ""
+    ) -> Parameters:
+        """Defaults with ``overrides`` applied, every value checked.
+
+        Args:
+            overrides: Values by dotted name (``section.name``).
+            where: Context for error messages (a file name, say).
+
+        Raises:
+            ParameterError: An unknown name, a bad value, or an inconsistent set.
+        """
+        specs = parameter_specs()
+        values = {name: check_value(spec, spec.value) for name, spec in specs.items()}
+        overrides = dict(overrides or {})
+        for name, value in overrides.items():
+            if name not in specs:
+                raise ParameterError(
+                    f"{where + ': ' if where else ''}unknown parameter '{name}'; "
+                    f"allowed: {', '.join(sorted(specs))}"
+                )
+            values[name] = check_value(specs[name], value, where)
+        params = cls(values=values, regions=default_regions(), overridden=frozenset(overrides))
+        params._check_consistency(where)
+        return params
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def _check_consistency(self, where: str) -> None:
+        prefix = f"{where}: " if where else ""
+        for name in (
+            "regular.size_shares",
+            "regular.situation_shares",
+            "urgent.size_shares",
+            "urgent.ground_shares",
+            "status_holders.size_shares",
+        ):
+            total = sum(self[name])
+            if not math.isclose(total, 1.0, abs_tol=1e-6):
+                raise ParameterError(
+                    f"{prefix}parameter '{name}' = {self[name]!r} sums to {total:.6g}; "
+                    "allowed: shares that sum to 1"
+                )
+        small, large = self["stock.share_small"], self["stock.share_large"]
+        if small + large > 1.0:
+            raise ParameterError(
+                f"{prefix}parameters 'stock.share_small' = {small} and 'stock.share_large' = "
+                f"{large} add up to more than 1; allowed: a sum of at most 1 (the rest is medium)"
+            )
+        exits = sum(
+            self[f"regular.exit_{k}_per_year"] for k in ("private_rent", "buy", "move_away")
+        )
+        if exits >= 1.0:
+            raise ParameterError(
+                f"{prefix}the exit rates 'regular.exit_*_per_year' add up to {exits:g}; "
+                "allowed: a total below 1 per year"
+            )
+        order = self["allocation.route_order"]
+        if "advertised" in order and order[-1] != "advertised":
+            raise ParameterError(
+                f"{prefix}parameter 'allocation.route_order' = {order!r} puts a priority route "
+                "after 'advertised'; allowed: 'advertised' last (it lets every remaining vacancy)"
+            )
+        if self.start_date.day != 1:
+            raise ParameterError(
+                f"{prefix}parameter 'calendar.start_date' = '{self.start_date}' is not the first "
+                "day of a month; allowed: a date YYYY-MM-01 (the model steps by calendar month)"
+            )
+        lo, hi = self["dwellings.min_persons"], self["dwellings.max_persons"]
+        if any(a > b or a < 1 for a, b in zip(lo, hi, strict=True)):
+            raise ParameterError(
+                f"{prefix}parameters 'dwellings.min_persons' = {lo!r} and 'dwellings.max_persons' "
+                f"= {hi!r}; allowed: per type 1 <= min <= max"
+            )
+        sizes = self["regular.large_household_persons"]
+        if any(int(s) != s or s < 6 for s in sizes):
+            raise ParameterError(
+                f"{prefix}parameter 'regular.large_household_persons' = {sizes!r}; "
+                "allowed: whole numbers of 6 or more"
+            )
+
+    @property
+    def start_date(self) -> dt.date:
+        """The first simulated month (its first day)."""
+        return self["calendar.start_date"]
+
+    @property
+    def households_per_agent(self) -> int:
+        """How many real households one agent stands for."""
+        return self["scale.households_per_agent"]
+
+
+@cache
+def published_targets() -> dict[str, dict[str, Any]]:
+    """The published figures the model is calibrated and validated against (targets.toml)."""
+    text = resources.files("model").joinpath("data/targets.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)

@@ -1,0 +1,385 @@
+"""Who enters the market, and the queue at the start date.
+
+Every attribute of a household (size, registration date, situation, search
+activity, exit budget, urgency ground, ...) is drawn when it is created, as a
+pure function of its id (``Streams.uniform``). Ids are built from the month,
+the group, the region and a counter, so the j-th household entering a region
+in a month is the same household, with the same luck, under every policy
+(common random numbers, model brief).
+
+Registration time at letting (model brief: "registration time is not search
+time"): a household registers, and starts searching some time later (its
+*lag*). Ranked by registration date, a household whose lag is long is housed
+soon after it starts searching; one whose lag is short searches for years.
+The initial queue is the steady state of that process in each region, given
+the published registration time at letting ``T``, the expected lettings to
+regular seekers, the exit hazard and a mean lag proportional to ``T``; the
+proportion is solved so that the national queue holds the letter's 400,000
+searching households. New registrants then keep arriving with the same lag
+distribution, their number growing with the shortage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR
+from model.crn import Streams
+from model.households import (
+    DOUBLED_UP,
+    EXIT_BUY,
+    EXIT_MOVE_AWAY,
+    EXIT_OTHER,
+    EXIT_PRIVATE_RENT,
+    PRIVATE_RENT,
+    RECEPTION,
+    SH_FAMILY,
+    SH_LARGE_FAMILY,
+    SH_SINGLE,
+    SH_WAITING_FOR_FAMILY,
+    SHELTER,
+    SOCIAL_TENANT,
+    STATUS_HOLDER,
+    URGENT,
+    WITH_PARENTS,
+)
+from model.parameters import Parameters
+
+INITIAL_MONTH = -1  # the month index in the ids of households present at the start
+_COUNTER_BITS, _REGION_BITS, _GROUP_BITS = 30, 6, 4
+
+
+def household_ids(month: int, group: int, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ids (increasing) and regions of new households, ``counts[r]`` in region r.
+
+    An id is (month, group, region, counter) packed in 64 bits, so ids sort by
+    month, then group, then region, and never depend on other groups' flows.
+    """
+    counts = np.asarray(counts, np.int64)
+    if np.any(counts >= 1 << _COUNTER_BITS):
+        raise ValueError("too many households in one region in one month")
+    region = np.repeat(np.arange(len(counts)), counts)
+    counter = np.arange(len(region)) - np.repeat(np.cumsum(counts) - counts, counts)
+    high = (month + 1000) << (_GROUP_BITS + _REGION_BITS + _COUNTER_BITS)
+    ids = high | (group << (_REGION_BITS + _COUNTER_BITS)) | (region << _COUNTER_BITS) | counter
+    return ids.astype(np.int64), region.astype(np.int8)
+
+
+def _pick(u: np.ndarray, shares) -> np.ndarray:
+    """Inverse-CDF draw of category indices from uniforms."""
+    cdf = np.cumsum(shares)
+    return np.minimum(np.searchsorted(cdf / cdf[-1], u, side="right"), len(cdf) - 1)
+
+
+def geometric_pmf(mean: float, n: int) -> np.ndarray:
+    """P(lag = 0..n-1 months) for a geometric lag with the given mean."""
+    p = 1.0 / (mean + 1.0)
+    return p * (1.0 - p) ** np.arange(n)
+
+
+@dataclass(frozen=True)
+class QueueSteadyState:
+    """The steady-state queue of one region (agent units, months).
+
+    Attributes:
+        registration_months: T, the registration time at letting.
+        lag_mean_months: Mean time from registration to the start of the search.
+        registrations_per_month: R, registrants per month (all start searching in time).
+        age_weights: Queue households by registration age 0..T-1 months (sums to the queue).
+        lettings_per_month: Lettings to regular seekers the state assumes.
+    """
+
+    registration_months: int
+    lag_mean_months: float
+    registrations_per_month: float
+    age_weights: np.ndarray
+    lettings_per_month: float
+
+    @property
+    def queue(self) -> float:
+        """Households in the queue."""
+        return float(self.age_weights.sum())
+
+
+def steady_state(
+    registration_months: int, lettings: float, exit_hazard: float, lag_mean: float
+) -> QueueSteadyState:
+    """Steady-state queue for one region.
+
+    With registrations R a month, lag pmf f and monthly survival s = 1 - h,
+    the active households of registration age a number
+    n(a) = s n(a-1) + R f(a); those reaching age T are housed, as are those
+    who start searching later than T, so lettings L = n(T) + R P(lag > T).
+    """
+    t = max(int(registration_months), 1)
+    f = geometric_pmf(lag_mean, t + 1)
+    s = 1.0 - exit_hazard
+    n = np.zeros(t + 1)
+    acc = 0.0
+    for a in range(t + 1):
+        acc = acc * s + f[a]
+        n[a] = acc
+    per_registrant = n[t] + (1.0 - f.sum())
+    rate = lettings / per_registrant if per_registrant > 0 else 0.0
+    return QueueSteadyState(t, lag_mean, rate, rate * n[:t], lettings)
+
+
+def solve_lag_scale(
+    registration_months: np.ndarray, lettings: np.ndarray, exit_hazard: float, queue_total: float
+) -> float:
+    """The m with lag mean = m * T in every region so the queues add up to ``queue_total``."""
+
+    def total(m: float) -> float:
+        return sum(
+            steady_state(t, lt, exit_hazard, m * t).queue
+            for t, lt in zip(registration_months, lettings, strict=True)
+        )
+
+    lo, hi = 1e-4, 50.0
+    if total(lo) < queue_total:
+        return lo  # even with no lag the queue is smaller: take the longest queue possible
+    if total(hi) > queue_total:
+        return hi
+    for _ in range(60):
+        mid = np.sqrt(lo * hi)
+        if total(mid) > queue_total:
+            lo = mid
+        else:
+            hi = mid
+    return float(np.sqrt(lo * hi))
+
+
+class Population:
+    """Draws the households that enter the market, and the initial queue.
+
+    Args:
+        params: Model parameters.
+        streams: The run's random streams.
+        scale: Households per agent.
+    """
+
+    def __init__(self, params: Parameters, streams: Streams, scale: int):
+        self.params = params
+        self.streams = streams
+        self.scale = scale
+        self.n_regions = len(params.regions)
+        self.steady: list[QueueSteadyState] = []
+        self.lag_scale = float("nan")
+
+    # -- shared attribute draws ----------------------------------------------
+
+    def _u(self, purpose: str, ids: np.ndarray) -> np.ndarray:
+        return self.streams.uniform(purpose, ids, 0)
+
+    def _sizes(self, ids: np.ndarray, shares) -> np.ndarray:
+        size = _pick(self._u("size", ids), shares) + 1
+        large = np.asarray(self.params["regular.large_household_persons"])
+        big = size >= 6
+        size[big] = large[_pick(self._u("size6", ids[big]), np.ones(len(large)))]
+        return size.astype(np.int16)
+
+    def _days_in_month(self, ids: np.ndarray, day0: int, day1: int) -> np.ndarray:
+        return (day0 + np.floor(self._u("day", ids) * (day1 - day0))).astype(np.int32)
+
+    def _activity(self, ids: np.ndarray) -> np.ndarray:
+        mean = self.params["regular.search_activity_mean"]
+        half = min(mean, 1.0 - mean)
+        return (mean + half * (2.0 * self._u("activity", ids) - 1.0)).astype(np.float32)
+
+    def _exit_budget(self, ids: np.ndarray) -> np.ndarray:
+        return (-np.log1p(-self._u("exit", ids))).astype(np.float32)
+
+    def _home_types(
+        self, ids: np.ndarray, region: np.ndarray, background: np.ndarray
+    ) -> np.ndarray:
+        """The social home a doorstromer leaves behind, in proportion to the occupied stock."""
+        from model.stock import LARGE, MEDIUM, ROOM, SMALL
+
+        types = np.array([SMALL, MEDIUM, LARGE, ROOM])
+        weights = np.maximum(background[:, types], 0).astype(float)
+        cdf = np.cumsum(weights, axis=1)
+        cdf = cdf / np.maximum(cdf[:, -1:], 1)
+        u = self._u("home_type", ids)
+        pick = (u[:, None] >= cdf[region]).sum(axis=1)
+        return types[np.minimum(pick, len(types) - 1)].astype(np.int8)
+
+    # -- regular seekers -------------------------------------------------------
+
+    def set_queue_steady_state(
+        self, lettings_per_month: np.ndarray, exit_hazard: float, queue_total: float
+    ) -> None:
+        """Solve the steady state of every region (see module docstring)."""
+        years = self.params.regions.registration_years_at_letting
+        months = np.maximum(np.rint(years * 12).astype(int), 1)
+        self.lag_scale = solve_lag_scale(months, lettings_per_month, exit_hazard, queue_total)
+        self.steady = [
+            steady_state(t, lt, exit_hazard, self.lag_scale * t)
+            for t, lt in zip(months, lettings_per_month, strict=True)
+        ]
+
+    def regular_registrants(self, month: int, rng: np.random.Generator) -> np.ndarray:
+        """How many regular seekers start searching in each region this month (agent units)."""
+        growth = (1.0 + self.params["regular.queue_growth_per_year"]) ** (month / 12.0)
+        mean = np.array([s.registrations_per_month for s in self.steady]) * growth
+        return rng.poisson(mean)
+
+    def regular(
+        self,
+        ids: np.ndarray,
+        region: np.ndarray,
+        entry_day: np.ndarray,
+        registration_day: np.ndarray,
+        background: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        """Columns for new regular seekers."""
+        p = self.params
+        situation_codes = np.array([WITH_PARENTS, PRIVATE_RENT, DOUBLED_UP, SOCIAL_TENANT])
+        situation = situation_codes[_pick(self._u("situation", ids), p["regular.situation_shares"])]
+        home = np.full(len(ids), -1, np.int8)
+        tenant = situation == SOCIAL_TENANT
+        home[tenant] = self._home_types(ids[tenant], region[tenant], background)
+        exit_rates = [p[f"regular.exit_{k}_per_year"] for k in ("private_rent", "buy", "move_away")]
+        reasons = np.array([EXIT_PRIVATE_RENT, EXIT_BUY, EXIT_MOVE_AWAY])
+        return {
+            "id": ids,
+            "group": np.zeros(len(ids), np.int8),
+            "region": region,
+            "size": self._sizes(ids, p["regular.size_shares"]),
+            "registration_day": registration_day,
+            "entry_day": entry_day,
+            "situation": situation.astype(np.int8),
+            "home_type": home,
+            "exit_budget": self._exit_budget(ids),
+            "exit_reason": reasons[_pick(self._u("exit_reason", ids), exit_rates)],
+            "activity": self._activity(ids),
+            "refusal": np.full(len(ids), p["regular.refusal_probability"], np.float32),
+        }
+
+    def regular_lag_days(self, ids: np.ndarray, region: np.ndarray) -> np.ndarray:
+        """Days from registration to the start of the search (geometric lag in months)."""
+        mean = np.array([s.lag_mean_months for s in self.steady])[region]
+        p = 1.0 / (mean + 1.0)
+        u = self._u("lag", ids)
+        months = np.floor(np.log1p(-u) / np.log1p(-p))
+        return (months * DAYS_PER_MONTH + self._u("lag_day", ids) * DAYS_PER_MONTH).astype(np.int32)
+
+    def initial_regular_ages(self, ids: np.ndarray, region: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Registration age and search time (days) of the initial queue, by steady state.
+
+        Returns:
+            (registration age in days, days since the search started).
+        """
+        age = np.zeros(len(ids))
+        searched = np.zeros(len(ids))
+        u_age, u_lag, u_day = (self._u(k, ids) for k in ("init_age", "init_lag", "init_day"))
+        for r in range(self.n_regions):
+            here = region == r
+            if not here.any():
+                continue
+            st = self.steady[r]
+            a = _pick(u_age[here], st.age_weights)
+            # Lag given age a: weight f(l) s^(a-l), l = 0..a; approximated with the
+            # lag pmf truncated at a (the exit factor changes little within a).
+            f = geometric_pmf(st.lag_mean_months, st.registration_months + 1)
+            cdf = np.cumsum(f)
+            lag = np.minimum(np.searchsorted(cdf, u_lag[here] * cdf[a], side="right"), a)
+            age[here] = a + u_day[here]
+            searched[here] = a - lag + u_day[here]
+        return (age * DAYS_PER_MONTH).astype(np.int32), (searched * DAYS_PER_MONTH).astype(np.int32)
+
+    # -- urgent seekers ----------------------------------------------------------
+
+    def urgent(
+        self, ids: np.ndarray, region: np.ndarray, granted_day: np.ndarray, urgency_allowed
+    ) -> dict[str, np.ndarray]:
+        """Columns for new urgent seekers (urgency applicants).
+
+        Args:
+            ids, region: From ``household_ids``.
+            granted_day: Day the declaration is granted (the household enters).
+            urgency_allowed: Function (residence_permit array) -> whether the
+                policy in force grants urgency (the Mooiman amendment says no
+                to foreign nationals holding a residence permit).
+        """
+        p = self.params
+        n = len(ids)
+        ground = _pick(self._u("ground", ids), p["urgent.ground_shares"]).astype(np.int8)
+        permit = self._u("residence_permit", ids) < p["urgent.residence_permit_share"]
+        granted = urgency_allowed(permit)
+        validity = p["urgent.validity_months"] * DAYS_PER_MONTH
+        lag = -np.log1p(-self._u("lag", ids)) * p["urgent.registration_years_before_mean"]
+        situation = np.where(ground == 2, SHELTER, DOUBLED_UP).astype(np.int8)
+        return {
+            "id": ids,
+            "group": np.full(n, URGENT, np.int8),
+            "region": region,
+            "size": self._sizes(ids, p["urgent.size_shares"]),
+            "registration_day": (granted_day - lag * DAYS_PER_YEAR).astype(np.int32),
+            "entry_day": granted_day,
+            "situation": situation,
+            "exit_budget": self._exit_budget(ids),
+            "exit_reason": np.full(n, EXIT_PRIVATE_RENT, np.int8),
+            "activity": self._activity(ids),
+            "refusal": np.full(n, p["urgent.refusal_probability"], np.float32),
+            "urgency_ground": ground,
+            "urgency_day": np.where(granted, granted_day, np.iinfo(np.int32).max).astype(np.int32),
+            "urgency_expiry_day": (granted_day + validity).astype(np.int32),
+            "urgency_active": granted,
+            "residence_permit": permit,
+        }
+
+    # -- status holders ------------------------------------------------------------
+
+    def status_holder_households(self, persons: float) -> float:
+        """Households (agent units) that make up ``persons`` real persons."""
+        shares = np.asarray(self.params["status_holders.size_shares"], float)
+        large = np.mean(self.params["regular.large_household_persons"])
+        mean_size = float(np.dot(shares, [1, 2, 3, 4, 5, large]))
+        return persons / mean_size / self.scale
+
+    def status_holders(
+        self, ids: np.ndarray, region: np.ndarray, permit_day: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Columns for new status holders in reception, linked to ``region``."""
+        p = self.params
+        n = len(ids)
+        size = self._sizes(ids, p["status_holders.size_shares"])
+        sh_type = np.full(n, SH_FAMILY, np.int8)
+        single = size == 1
+        waits = (
+            self._u("alleengaand", ids) < p["status_holders.waiting_for_family_share_of_singles"]
+        )
+        sh_type[single] = np.where(waits[single], SH_WAITING_FOR_FAMILY, SH_SINGLE)
+        sh_type[size >= 6] = SH_LARGE_FAMILY
+        mean_abroad = p["status_holders.family_abroad_mean_persons"]
+        abroad = np.zeros(n, np.int16)
+        w = sh_type == SH_WAITING_FOR_FAMILY
+        # 1 + geometric: at least one family member abroad, mean as given.
+        q = 1.0 / max(mean_abroad, 1.0)
+        abroad[w] = 1 + np.floor(np.log1p(-self._u("abroad", ids[w])) / np.log1p(-q + 1e-12))
+        return {
+            "id": ids,
+            "group": np.full(n, STATUS_HOLDER, np.int8),
+            "region": region,
+            "size": size,
+            "registration_day": permit_day,
+            "entry_day": permit_day,
+            "situation": np.full(n, RECEPTION, np.int8),
+            "exit_budget": self._exit_budget(ids),
+            "exit_reason": np.full(n, EXIT_OTHER, np.int8),
+            "activity": self._activity(ids),
+            "refusal": np.zeros(n, np.float32),
+            "permit_day": permit_day,
+            "linked_region": region,
+            "reception_region": region,
+            "sh_type": sh_type,
+            "family_abroad": abroad,
+            "residence_permit": np.ones(n, bool),
+        }
+
+    def prefers_room(self, ids: np.ndarray) -> np.ndarray:
+        """Which single status holders are placed in a room when one is free."""
+        share = self.params["status_holders.non_self_contained_share_of_singles"]
+        return self._u("room", ids) < share

@@ -1,0 +1,157 @@
+"""Results as tidy pandas DataFrames, every figure in real households or persons.
+
+* ``monthly``: one row per month (plus the start), national totals;
+* ``monthly_by_region``: one row per (month, region, group);
+* ``lettings``: one row per letting (per agent: ``households`` says how many
+  real households the row stands for);
+* ``half_years``: the quota's realisation per completed half year.
+
+Column names end in their unit: ``_households``, ``_persons``, ``_dwellings``,
+``_years``, ``_share``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.allocation import ROUTES
+from model.calendar import DAYS_PER_YEAR, date_of
+from model.households import GROUPS
+from model.stock import DWELLING_TYPES, ORIGINS
+
+
+class LettingLog:
+    """Append-only record of every letting, in numpy chunks."""
+
+    FIELDS = (
+        ("month", np.int16),
+        ("day", np.int32),
+        ("region", np.int8),
+        ("dwelling_type", np.int8),
+        ("dwelling_id", np.int64),
+        ("origin", np.int8),
+        ("group", np.int8),
+        ("household_id", np.int64),
+        ("persons", np.int16),
+        ("route", np.int8),
+        ("registration_days", np.int32),
+        ("days_since_entry", np.int32),
+        ("leaves_social_home", bool),
+        ("passed_over_id", np.int64),
+        ("passed_over_group", np.int8),
+    )
+
+    def __init__(self) -> None:
+        self._chunks: list[dict[str, np.ndarray]] = []
+        self.count = 0
+
+    def add(self, **columns: np.ndarray) -> None:
+        """Append lettings (every field as an array of the same length)."""
+        n = len(columns["household_id"])
+        if n == 0:
+            return
+        chunk = {}
+        for name, dtype in self.FIELDS:
+            value = columns.get(name, -1 if name.startswith("passed_over") else 0)
+            chunk[name] = np.broadcast_to(np.asarray(value, dtype), n).copy()
+        self._chunks.append(chunk)
+        self.count += n
+
+    def column(self, name: str) -> np.ndarray:
+        """One field over all lettings."""
+        dtype = dict(self.FIELDS)[name]
+        if not self._chunks:
+            return np.zeros(0, dtype)
+        return np.concatenate([c[name] for c in self._chunks])
+
+    def last(self, name: str) -> np.ndarray:
+        """One field over the last chunk(s) added this month (see ``mark``)."""
+        return np.concatenate([c[name] for c in self._chunks[self._mark :]] or [np.zeros(0)])
+
+    def mark(self) -> None:
+        """Start of a month: ``last`` returns what is added from here."""
+        self._mark = len(self._chunks)
+
+    _mark = 0
+
+    def frame(self, region_names: tuple[str, ...], start: pd.Timestamp, scale: int) -> pd.DataFrame:
+        """All lettings as a DataFrame with readable labels."""
+        cols = {name: self.column(name) for name, _ in self.FIELDS}
+        month_dates = pd.DatetimeIndex(
+            [start + pd.DateOffset(months=int(m)) for m in range(int(cols["month"].max()) + 1)]
+            if self.count
+            else []
+        )
+        passed = cols["passed_over_group"]
+        return pd.DataFrame(
+            {
+                "month": month_dates[cols["month"]] if self.count else pd.DatetimeIndex([]),
+                "region": pd.Categorical.from_codes(cols["region"], region_names),
+                "dwelling_type": pd.Categorical.from_codes(cols["dwelling_type"], DWELLING_TYPES),
+                "dwelling_id": cols["dwelling_id"],
+                "vacancy_origin": pd.Categorical.from_codes(cols["origin"], ORIGINS),
+                "group": pd.Categorical.from_codes(cols["group"], GROUPS),
+                "household_id": cols["household_id"],
+                "household_size_persons": cols["persons"],
+                "route": pd.Categorical.from_codes(cols["route"], ROUTES),
+                "registration_time_years": cols["registration_days"] / DAYS_PER_YEAR,
+                "time_since_entry_years": cols["days_since_entry"] / DAYS_PER_YEAR,
+                "leaves_social_home": cols["leaves_social_home"],
+                "passed_over_household_id": cols["passed_over_id"],
+                "passed_over_group": pd.Categorical.from_codes(
+                    np.where(passed >= 0, passed, -1), GROUPS
+                ),
+                "households": np.full(self.count, scale, np.int64),
+            }
+        )
+
+
+@dataclass
+class Results:
+    """A run's results.
+
+    Attributes:
+        monthly: National figures, one row per month (the first row is the start state).
+        monthly_by_region: Per month, region and group.
+        lettings: One row per letting.
+        half_years: Quota realisation per completed half year, per region.
+    """
+
+    monthly: pd.DataFrame
+    monthly_by_region: pd.DataFrame
+    lettings: pd.DataFrame
+    half_years: pd.DataFrame
+
+    def yearly(self) -> pd.DataFrame:
+        """Flows summed per simulated year (12 months from the start), stocks at year end."""
+        m = self.monthly.iloc[1:].copy()
+        m["year"] = np.arange(len(m)) // 12 + 1
+        flows = [c for c in m.columns if c.startswith(("lettings_", "entered_", "exits_"))]
+        out = m.groupby("year")[flows].sum()
+        out["status_holder_share_of_self_contained_lettings"] = (
+            out["lettings_self_contained_status_holder_households"]
+            / out["lettings_self_contained_households"]
+        )
+        ends = m.groupby("year").last()
+        for c in ("reception_backlog_persons", "status_holders_in_reception_persons"):
+            out[f"{c}_at_year_end"] = ends[c]
+        return out
+
+
+def quantile_by_group(
+    values: np.ndarray, groups: np.ndarray, q: float, n_groups: int = len(GROUPS)
+) -> list[float]:
+    """The q-quantile of ``values`` per group (NaN where a group has none)."""
+    out = []
+    for g in range(n_groups):
+        v = values[groups == g]
+        out.append(float(np.quantile(v, q)) if len(v) else float("nan"))
+    return out
+
+
+def day_to_timestamp(day: int) -> pd.Timestamp:
+    """A day number as a pandas Timestamp."""
+    return pd.Timestamp(date_of(day))

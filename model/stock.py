@@ -1,0 +1,270 @@
+"""The stock of corporation dwellings, by region and type, and its vacancies.
+
+The stock is held as counts per (region, dwelling type) in agent units (one
+unit stands for ``households_per_agent`` dwellings). A dwelling is occupied
+by a *background* tenant (a household outside the market), by a *tracked*
+household that is itself waiting for another home (a doorstromer, or a status
+holder in a start-up home), or it is *vacant* and waiting in the vacancy
+ledger to be let:
+
+    total = background + tracked + vacant        (per region and type)
+
+Vacancies arise from (model brief, "Stock and vacancies"):
+
+* exogenous turnover: a background tenant leaves the social stock (moves out
+  of it, dies, buys); calibrated so that the total lettings match CBS;
+* vacancy chains: a tracked household that is housed or leaves the market
+  frees the home it had (``release``), one month later;
+* new construction and flex / start-up additions, let for the first time;
+
+and the stock shrinks by demolition and by flex homes reaching end of life.
+Every vacancy gets a unique dwelling id, so that no dwelling can be let twice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.households import STATUS_HOLDER
+from model.parameters import Parameters
+
+SMALL, MEDIUM, LARGE, ROOM, FLEX, STARTUP = range(6)
+DWELLING_TYPES = ("small", "medium", "large", "room", "flex", "startup")
+DWELLING_LABELS_NL = (
+    "klein zelfstandig",
+    "middelgroot zelfstandig",
+    "groot zelfstandig (6+)",
+    "onzelfstandig",
+    "flexwoning",
+    "opstartwoning",
+)
+N_TYPES = len(DWELLING_TYPES)
+REGULAR_TYPES = (SMALL, MEDIUM, LARGE)  # the permanent self-contained stock
+# Self-contained: counted in CBS's "self-contained corporation homes let".
+SELF_CONTAINED = np.array([True, True, True, False, True, False])
+NOBODY = -1  # a vacancy reserved for no group
+
+
+def monthly_probability(rate_per_year: np.ndarray | float) -> np.ndarray:
+    """The monthly chance that gives ``rate_per_year`` over twelve months."""
+    return 1.0 - (1.0 - np.asarray(rate_per_year, dtype=float)) ** (1.0 / 12.0)
+
+
+def fit_table(params: Parameters, max_size: int = 40) -> np.ndarray:
+    """Boolean table ``fits[type, size]``: may a household of ``size`` get the type."""
+    lo = np.asarray(params["dwellings.min_persons"])
+    hi = np.asarray(params["dwellings.max_persons"])
+    sizes = np.arange(max_size + 1)
+    return (sizes[None, :] >= lo[:, None]) & (sizes[None, :] <= hi[:, None])
+
+
+class VacancyLedger:
+    """Vacant dwellings waiting to be let, each with a unique dwelling id."""
+
+    _FIELDS = (
+        ("dwelling_id", np.int64),
+        ("region", np.int8),
+        ("type", np.int8),
+        ("reserved_for", np.int8),
+        ("since_day", np.int32),
+        ("origin", np.int8),
+    )
+
+    def __init__(self) -> None:
+        for name, dtype in self._FIELDS:
+            setattr(self, name, np.zeros(0, dtype))
+        self.next_id = 1
+
+    def __len__(self) -> int:
+        return len(self.dwelling_id)
+
+    def add(
+        self,
+        region: np.ndarray,
+        dtype: np.ndarray,
+        day: int,
+        origin: int,
+        reserved_for: np.ndarray | int = NOBODY,
+    ) -> None:
+        """Add vacancies (one per element of ``region``)."""
+        n = len(region)
+        if n == 0:
+            return
+        ids = np.arange(self.next_id, self.next_id + n, dtype=np.int64)
+        self.next_id += n
+        new = {
+            "dwelling_id": ids,
+            "region": region,
+            "type": dtype,
+            "reserved_for": np.broadcast_to(reserved_for, n),
+            "since_day": np.full(n, day),
+            "origin": np.full(n, origin),
+        }
+        for name, kind in self._FIELDS:
+            setattr(self, name, np.concatenate([getattr(self, name), np.asarray(new[name], kind)]))
+
+    def remove(self, keep: np.ndarray) -> None:
+        """Keep only the vacancies where ``keep`` is True."""
+        for name, _ in self._FIELDS:
+            setattr(self, name, getattr(self, name)[keep])
+
+    def counts(self, n_regions: int) -> np.ndarray:
+        """Vacant units per (region, type)."""
+        out = np.zeros((n_regions, N_TYPES), np.int64)
+        np.add.at(out, (self.region, self.type), 1)
+        return out
+
+
+# Where a vacancy came from.
+ORIGINS = ("turnover", "chain", "new_construction", "flex_addition", "startup_addition")
+TURNOVER, CHAIN, NEW_CONSTRUCTION, FLEX_ADDITION, STARTUP_ADDITION = range(5)
+
+
+class Stock:
+    """Corporation dwellings per (region, type) and their vacancies.
+
+    Args:
+        params: The model parameters.
+        scale: Households (dwellings) per agent.
+
+    Attributes:
+        total: Units per (region, type), agent units.
+        tracked: Units occupied by households that are themselves waiting.
+        ledger: The vacancies not yet let.
+        flex_cohorts: Flex units by (region, month built), month index may be
+            negative for homes built before the start.
+    """
+
+    def __init__(self, params: Parameters, scale: int):
+        self.params = params
+        self.scale = scale
+        regions = params.regions
+        n = len(regions)
+        share = regions.population_share
+        small, large = params["stock.share_small"], params["stock.share_large"]
+        real = np.zeros((n, N_TYPES))
+        sc = params["stock.self_contained_dwellings"] * share
+        real[:, SMALL] = sc * small
+        real[:, MEDIUM] = sc * (1.0 - small - large)
+        real[:, LARGE] = sc * large
+        real[:, ROOM] = params["stock.non_self_contained_places"] * share
+        real[:, FLEX] = params["stock.flex_homes"] * share
+        real[:, STARTUP] = params["stock.startup_homes"] * share
+        self.total = np.rint(real / scale).astype(np.int64)
+        self.tracked = np.zeros((n, N_TYPES), np.int64)
+        self.ledger = VacancyLedger()
+        self.removed_occupied = np.zeros((n, N_TYPES), np.int64)  # demolished / end of life
+        # Flex homes by build month, spread evenly over the past years.
+        years = params["stock.flex_initial_age_years_max"]
+        past_months = max(round(years * 12), 1)
+        self.flex_cohorts: dict[int, np.ndarray] = {}
+        for r in range(n):
+            per_month = np.full(past_months, self.total[r, FLEX] // past_months)
+            per_month[: self.total[r, FLEX] % past_months] += 1
+            for k, units in enumerate(per_month):
+                month = -past_months + k
+                self.flex_cohorts.setdefault(month, np.zeros(n, np.int64))[r] += units
+        # Monthly exogenous turnover probabilities per (region, type).
+        factor = regions.turnover_factor
+        weights = self.total[:, list(REGULAR_TYPES)].sum(axis=1)
+        factor = factor / (np.sum(factor * weights) / max(weights.sum(), 1))
+        yearly = np.zeros((n, N_TYPES))
+        for t in REGULAR_TYPES:
+            yearly[:, t] = np.minimum(params["stock.exogenous_turnover_per_year"] * factor, 0.99)
+        yearly[:, ROOM] = params["stock.non_self_contained_turnover_per_year"]
+        yearly[:, FLEX] = params["stock.flex_turnover_per_year"]
+        self.turnover_probability = monthly_probability(yearly)
+
+    @property
+    def vacant(self) -> np.ndarray:
+        """Vacant units per (region, type)."""
+        return self.ledger.counts(len(self.total))
+
+    @property
+    def background(self) -> np.ndarray:
+        """Units let to households outside the market, per (region, type)."""
+        return self.total - self.tracked - self.vacant
+
+    def occupy_tracked(self, region: np.ndarray, dtype: np.ndarray) -> None:
+        """Households entering the market already live in these units."""
+        np.add.at(self.tracked, (region, dtype), 1)
+
+    def release(self, region: np.ndarray, dtype: np.ndarray, day: int) -> None:
+        """Tracked households moved out: their homes become vacancies (chains)."""
+        np.subtract.at(self.tracked, (region, dtype), 1)
+        self.ledger.add(region.astype(np.int8), dtype.astype(np.int8), day, CHAIN)
+
+    def move_in_tracked(self, region: np.ndarray, dtype: np.ndarray) -> None:
+        """A let dwelling whose new occupant keeps waiting (a start-up home)."""
+        np.add.at(self.tracked, (region, dtype), 1)
+
+    def add_vacancies(
+        self, per_cell: np.ndarray, day: int, origin: int, reserved: np.ndarray | None = None
+    ) -> None:
+        """Add ``per_cell[r, t]`` vacancies of each region and type to the ledger.
+
+        Args:
+            per_cell: Counts per (region, type).
+            day: Day number the vacancies arise.
+            origin: One of the ORIGINS codes.
+            reserved: Optional counts per (region, type) of those reserved for
+                status holders (the rest are open to everybody).
+        """
+        regions, types = np.nonzero(per_cell)
+        counts = per_cell[regions, types]
+        region = np.repeat(regions, counts).astype(np.int8)
+        dtype = np.repeat(types, counts).astype(np.int8)
+        reserved_for = np.full(len(region), NOBODY, np.int8)
+        if reserved is not None:
+            # Within each cell, the first `reserved` vacancies are reserved.
+            starts = np.repeat(np.cumsum(counts) - counts, counts)
+            position = np.arange(len(region)) - starts
+            limit = np.repeat(reserved[regions, types], counts)
+            reserved_for[position < limit] = STATUS_HOLDER
+        self.ledger.add(region, dtype, day, origin, reserved_for)
+
+    def grow(self, per_cell: np.ndarray, month: int) -> None:
+        """New dwellings join the stock (their first letting is a vacancy)."""
+        self.total += per_cell
+        if per_cell[:, FLEX].any():
+            cohort = self.flex_cohorts.setdefault(month, np.zeros(len(self.total), np.int64))
+            cohort += per_cell[:, FLEX]
+
+    def turnover(self, rng: np.random.Generator) -> np.ndarray:
+        """Background tenants leaving the social stock this month, per (region, type)."""
+        return rng.binomial(np.maximum(self.background, 0), self.turnover_probability)
+
+    def shrink(self, per_cell: np.ndarray) -> None:
+        """Remove occupied background units (demolition, end of life)."""
+        take = np.minimum(per_cell, np.maximum(self.background, 0))
+        self.total -= take
+        self.removed_occupied += take
+
+    def end_of_life(self, month: int) -> np.ndarray:
+        """Flex homes reaching the end of their life this month, per region.
+
+        Vacant ones leave the ledger first, then occupied ones (their tenants
+        move on outside the model).
+        """
+        life = round(self.params["stock.flex_life_years"] * 12)
+        units = self.flex_cohorts.pop(month - life, None)
+        n = len(self.total)
+        if units is None:
+            return np.zeros(n, np.int64)
+        units = np.minimum(units, self.total[:, FLEX] - self.tracked[:, FLEX])
+        keep = np.ones(len(self.ledger), bool)
+        for r in np.flatnonzero(units):
+            idx = np.flatnonzero((self.ledger.region == r) & (self.ledger.type == FLEX))
+            drop = idx[: units[r]]
+            keep[drop] = False
+            self.total[r, FLEX] -= len(drop)
+            rest = units[r] - len(drop)
+            cell = np.zeros((n, N_TYPES), np.int64)
+            cell[r, FLEX] = rest
+            self.shrink(cell)
+        self.ledger.remove(keep)
+        return units
+
+    def expected_yearly_lettings(self) -> np.ndarray:
+        """Rough expected exogenous vacancies per (region, type) per year (agent units)."""
+        return self.background * (1 - (1 - self.turnover_probability) ** 12)
