@@ -28,7 +28,7 @@ allocation order can be tested on random small markets (tests/).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -230,6 +230,7 @@ def let_advertised(
     refuses: np.ndarray,
     lottery_vacancy: np.ndarray,
     fits: np.ndarray,
+    eligible: Mapping[int, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Let every remaining vacancy to reacting candidates, by registration time or lottery.
 
@@ -242,6 +243,8 @@ def let_advertised(
         refuses: Whether each candidate refuses an offer this month.
         lottery_vacancy: Per vacancy, whether it is let by lottery.
         fits: ``fits[type, size]``.
+        eligible: Optional per dwelling type, which candidates may get it at all
+            (start-up homes: status holders leaving reception).
 
     Returns:
         (vacancy indices let, candidate positions housed, route per letting,
@@ -273,6 +276,8 @@ def let_advertised(
         while True:
             seg = order[:m]
             fitting = fits[t, sizes[seg]]
+            if eligible is not None and t in eligible:
+                fitting &= eligible[t][seg]
             if group != NOBODY:
                 fitting &= cand_group[seg] == group
             ok = fitting & ~taken[seg]

@@ -64,6 +64,7 @@ from model.population import INITIAL_MONTH, Population, household_ids
 from model.quota import Quota
 from model.results import LettingLog, Results, quantile_by_group
 from model.stock import (
+    CHAIN,
     DWELLING_TYPES,
     FLEX,
     FLEX_ADDITION,
@@ -289,6 +290,10 @@ class HousingMarket(mesa.Model):
         sh_cols = {name: col[order] for name, col in sh_cols.items()}
         for cols in (regular_cols, urgent_cols, sh_cols):
             self._add_households(cols)
+        # Homes vacated by last month's doorstromers are let this month (chains
+        # run with a month's lag): seed one month of them.
+        chains = self._expected_chain_vacancies()
+        self.stock.add_vacancies(rounding(chains, INITIAL_MONTH, salt=8), self.day0, CHAIN)
 
     def _ids_for_persons(
         self, group: int, persons: np.ndarray, salt: int
@@ -307,6 +312,29 @@ class HousingMarket(mesa.Model):
             keep[here[:take]] = True
         return ids[keep], region[keep]
 
+    def _expected_shares(self) -> tuple[float, float]:
+        """Rough shares of lettings to regular seekers, and to doorstromers (vacancy chains).
+
+        Used only to set up the start: the caps of the priority routes apply one
+        after the other and may add up to more than 1, so the regular share is
+        kept at 5% or more.
+        """
+        p = self.params
+        caps = p["allocation.urgent_share_cap"] + p["status_holders.quota_placement_max_share"]
+        regular_share = max(1.0 - caps, 0.05)
+        return regular_share, p["regular.situation_shares"][3] * regular_share
+
+    def _expected_chain_vacancies(self) -> np.ndarray:
+        """Expected vacancies per (region, type) freed by doorstromers in a month."""
+        turnover = self.stock.background * self.stock.turnover_probability
+        _, chain_share = self._expected_shares()
+        lettings = turnover.sum(axis=1, keepdims=True) / (1.0 - chain_share)
+        # Doorstromers leave homes in proportion to the occupied stock.
+        weights = np.maximum(self.stock.background, 0).astype(float)
+        weights[:, [FLEX, STARTUP]] = 0.0
+        weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
+        return lettings * chain_share * weights
+
     def _expected_regular_lettings(self) -> np.ndarray:
         """Expected monthly lettings to regular seekers per region (for the initial queue)."""
         p, share = self.params, self.params.regions.population_share
@@ -315,10 +343,7 @@ class HousingMarket(mesa.Model):
         ].sum(axis=1)
         new = (p["stock.new_construction_per_year"] + p["stock.flex_additions_per_year"]) / 12
         exogenous = turnover + new * share / self.scale
-        regular_share = (
-            1.0 - p["allocation.urgent_share_cap"] - p["status_holders.quota_placement_max_share"]
-        )
-        chain_share = p["regular.situation_shares"][3] * regular_share
+        regular_share, chain_share = self._expected_shares()
         return exogenous / (1.0 - chain_share) * regular_share
 
     # ------------------------------------------------------------- entering
@@ -380,6 +405,10 @@ class HousingMarket(mesa.Model):
             out = rows[cls.leaves(self, rows)]
             if len(out) == 0:
                 continue
+            if g == STATUS_HOLDER:  # settling on their own counts for the linked municipality
+                linked = table["linked_region"][out]
+                mine = linked >= 0
+                self.quota.record(linked[mine], table["size"][out][mine].astype(float))
             reasons = np.bincount(table["exit_reason"][out], minlength=len(EXIT_REASONS))
             for reason, n in zip(EXIT_REASONS, reasons, strict=True):
                 flows[f"exits_{reason}_households"] += int(n) * self.scale
@@ -552,12 +581,18 @@ class HousingMarket(mesa.Model):
             refuses[reacts],
             lottery,
             self.fits,
+            {STARTUP: self._startup_eligible(cand)},
         )
         for route in np.unique(routes):
             mine = routes == route
             lettings.add(v[mine], cand[pos[mine]], int(route))
         housed_now[cand[pos]] = True
         flows["refusals_households"] += int(refusals.sum()) * self.scale
+
+    def _startup_eligible(self, rows: np.ndarray) -> np.ndarray:
+        """Start-up homes are a first step out of reception, for status holders."""
+        table = self.households
+        return (table["group"][rows] == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
 
     def _apply_lettings(self, ledger_idx, rows, routes, flows) -> None:
         table, stock, ledger = self.households, self.stock, self.stock.ledger
@@ -691,7 +726,11 @@ class HousingMarket(mesa.Model):
         stats["status_holders_in_reception_households"] = len(sh) * k
         stats["status_holders_in_reception_persons"] = int(sizes.sum()) * k
         stats["reception_backlog_persons"] = int(sizes[overdue].sum()) * k
-        stats["quota_backlog_persons"] = float(self.quota.backlog.sum()) * k
+        if self.current_month >= 0:
+            backlog = self.quota.backlog(add_months(self.start_date, self.current_month))
+        else:
+            backlog = self.quota.backlog_before()
+        stats["quota_backlog_persons"] = float(backlog.sum()) * k
         in_startup = (group == STATUS_HOLDER) & (table["situation"][waiting] == STARTUP_HOME)
         stats["status_holders_in_startup_homes_households"] = int(in_startup.sum()) * k
         stats["urgent_with_active_urgency_households"] = (

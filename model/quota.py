@@ -73,11 +73,21 @@ class Quota:
         return np.maximum(self.due - self.housed, 0.0) / months_left
 
     def record(self, region: np.ndarray, persons: np.ndarray) -> None:
-        """Status holders housed in their linked region."""
+        """Status holders housed in their linked region, or settled there on their own."""
         np.add.at(self.housed, region, persons)
 
-    @property
-    def backlog(self) -> np.ndarray:
+    def backlog(self, date: dt.date) -> np.ndarray:
+        """Persons behind the target pro rata, per region (never negative).
+
+        The target of the current half year is due in six equal monthly
+        parts, so the series is smooth; the official figure at the end of a
+        half year is in ``realisation``.
+        """
+        elapsed = (date.month - 1) % 6 + 1  # months of this half year simulated by `date`'s end
+        due = self.due_before + self._target_this_half * elapsed / 6
+        return np.maximum(due - self.housed, 0.0)
+
+    def backlog_before(self) -> np.ndarray:
         """Persons overdue from completed half years, per region (never negative)."""
         return np.maximum(self.due_before - self.housed, 0.0)
 

@@ -1,0 +1,247 @@
+"""The command line: ``python -m experiments COMMAND``.
+
+Commands:
+    run        one scenario, one seed: monthly.csv, lettings.csv, figures, a summary
+    calibrate  re-derive the calibrated rates (``--write`` stores them)
+    bench      wall time and peak memory of ten-year runs at several scales
+
+Bad input (an unknown scenario, a parameter out of range) prints one line
+naming the parameter and what is allowed, exits with status 2, and leaves
+any earlier output untouched: results are written to a temporary folder and
+moved into place only when the run has finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from model.market import HousingMarket
+from model.parameters import ParameterError
+from model.policy import load_scenario, scenario_names
+
+EXIT_BAD_INPUT = 2
+
+
+def _int_arg(name: str, minimum: int, maximum: int | None = None):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"parameter '{name}' = {text!r} is not a whole number; "
+                f"allowed: {minimum} to {maximum if maximum is not None else 'any'}"
+            ) from None
+        if value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(
+                f"parameter '{name}' = {value}; allowed: a whole number from {minimum}"
+                + (f" to {maximum}" if maximum is not None else " up")
+            )
+        return value
+
+    return parse
+
+
+def _parameter_arg(text: str) -> tuple[str, object]:
+    """``section.name=value``; the value is read as TOML (numbers, lists, strings)."""
+    import tomllib
+
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(
+            f"--set {text!r}: allowed form is section.name=value, e.g. allocation.lottery_share=0.2"
+        )
+    name, raw = text.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return name.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m experiments``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m experiments",
+        description="Dutch social rental housing market: scenarios, sweeps and figures.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run one scenario and write its results")
+    run.add_argument("--scenario", default="current-policy", help="name or path of a .toml file")
+    run.add_argument("--seed", type=_int_arg("seed", 0), default=1)
+    run.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
+    run.add_argument(
+        "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
+    )
+    run.add_argument("--out", type=Path, required=True, help="output folder")
+    run.add_argument(
+        "--set",
+        type=_parameter_arg,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter, e.g. --set allocation.lottery_share=0.2 (repeatable)",
+    )
+    run.add_argument("--lang", choices=("en", "nl"), default="en", help="figure labels")
+
+    sub.add_parser("scenarios", help="list the named scenarios")
+
+    cal = sub.add_parser("calibrate", help="re-derive the calibrated rates")
+    cal.add_argument("--write", action="store_true", help="store them in defaults.toml")
+    cal.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=3)
+
+    bench = sub.add_parser("bench", help="time and memory of ten-year runs")
+    bench.add_argument("--scales", default="100,10,1", help="households per agent, comma separated")
+    bench.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
+    return parser
+
+
+def summary_table(results, scale: int) -> pd.DataFrame:
+    """First and last simulated year side by side, in real households and persons."""
+    y = results.yearly()
+    rows = {
+        "self-contained lettings (households/yr)": "lettings_self_contained_households",
+        "  to regular seekers": "lettings_self_contained_regular_households",
+        "  to urgent seekers": "lettings_self_contained_urgent_households",
+        "  to status holders": "lettings_self_contained_status_holder_households",
+        "status holders' share of self-contained lettings": (
+            "status_holder_share_of_self_contained_lettings"
+        ),
+        "room lettings (households/yr)": "lettings_room_households",
+        "status holders in reception at year end (persons)": (
+            "status_holders_in_reception_persons_at_year_end"
+        ),
+        "  of whom past the 14-week norm (persons)": "reception_backlog_persons_at_year_end",
+    }
+    years = sorted({int(y.index.min()), int(y.index.max())})
+    table = pd.DataFrame(
+        {f"year {k}": [y.loc[k, c] for c in rows.values()] for k in years}, index=list(rows)
+    )
+    median = results.monthly.iloc[1:]["registration_years_at_letting_median_regular"]
+    table.loc["regular seekers' median registration time at letting (years)"] = [
+        median.iloc[(k - 1) * 12 : k * 12].median() for k in years
+    ]
+    return table
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Counts with thousands separators, shares as percentages, years with one decimal."""
+
+    def fmt(label: str, v: float) -> str:
+        if pd.isna(v):
+            return "-"
+        if "share" in label:
+            return f"{v:.1%}"
+        if "(years)" in label:
+            return f"{v:.1f}"
+        return f"{v:,.0f}"
+
+    shown = pd.DataFrame(
+        {c: [fmt(i, v) for i, v in table[c].items()] for c in table.columns}, index=table.index
+    )
+    return shown.to_string()
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """Run a scenario and write its results into ``args.out``."""
+    scenario = load_scenario(args.scenario)
+    model = HousingMarket(
+        scenario,
+        rng=args.seed,
+        households_per_agent=args.households_per_agent,
+        parameters=dict(args.set),
+    )
+    started = time.perf_counter()
+    results = model.run(args.months)
+    elapsed = time.perf_counter() - started
+
+    from experiments.figures import run_figure
+
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
+        tmp = Path(tmp)
+        results.monthly.to_csv(tmp / "monthly.csv", index=False)
+        results.monthly_by_region.to_csv(tmp / "monthly_by_region.csv", index=False)
+        results.lettings.to_csv(tmp / "lettings.csv", index=False)
+        results.half_years.to_csv(tmp / "quota_half_years.csv", index=False)
+        title = f"{scenario.title['en']} / {scenario.title['nl']} (seed {args.seed})"
+        run_figure(results.monthly, title, tmp / "overview.png", lang=args.lang)
+        meta = {
+            "scenario": scenario.name,
+            "scenario_file": scenario.source,
+            "seed": args.seed,
+            "months": args.months,
+            "households_per_agent": args.households_per_agent,
+            "start_date": model.start_date.isoformat(),
+            "parameters_set": {k: v for k, v in args.set},
+            "run_seconds": round(elapsed, 2),
+        }
+        (tmp / "run.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+        out.mkdir(exist_ok=True)
+        for f in tmp.iterdir():
+            shutil.move(str(f), out / f.name)
+    table = summary_table(results, args.households_per_agent)
+    print(
+        f"{scenario.title['en']} — seed {args.seed}, 1 agent = {args.households_per_agent} "
+        f"households, {args.months} months from {model.start_date} ({elapsed:.1f} s)"
+    )
+    print(format_table(table))
+    print(
+        f"\nwrote {out}/: monthly.csv, monthly_by_region.csv, lettings.csv, "
+        "quota_half_years.csv, overview.png, run.json"
+    )
+    return 0
+
+
+def command_scenarios(args: argparse.Namespace) -> int:
+    """List the named scenarios with their titles."""
+    for name in scenario_names():
+        s = load_scenario(name)
+        print(f"{name:28s} {s.title['en']} / {s.title['nl']}")
+    return 0
+
+
+def command_calibrate(args: argparse.Namespace) -> int:
+    """Re-derive the calibrated rates."""
+    from experiments.calibrate import calibrate, write
+
+    values = calibrate(seeds=tuple(range(1, args.seeds + 1)))
+    for name, value in values.items():
+        print(f"{name} = {value:.4g}")
+    if args.write:
+        print(f"wrote {write(values)}")
+    return 0
+
+
+def command_bench(args: argparse.Namespace) -> int:
+    """Time and memory per scale."""
+    from experiments.bench import bench
+
+    scales = [int(s) for s in args.scales.split(",")]
+    bench(scales, args.months)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {
+        "run": command_run,
+        "scenarios": command_scenarios,
+        "calibrate": command_calibrate,
+        "bench": command_bench,
+    }
+    try:
+        return commands[args.command](args)
+    except ParameterError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT

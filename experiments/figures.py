@@ -1,0 +1,99 @@
+"""Figures of a run: lettings by group, waiting times, reception.
+
+Every axis names its unit and every figure is in real households or persons.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from model.households import GROUPS
+from model.presentation import GROUP_COLORS, group_label
+
+
+def rolling_year(series: pd.Series) -> pd.Series:
+    """Twelve-month moving sum (flows per year)."""
+    return series.rolling(12, min_periods=12).sum()
+
+
+def run_figure(monthly: pd.DataFrame, title: str, path: Path, lang: str = "en") -> Path:
+    """Four panels: lettings per group, registration time at letting, queues, reception.
+
+    Args:
+        monthly: The run's monthly DataFrame (first row: the start state).
+        title: Figure title (the scenario).
+        path: Where to write the PNG.
+        lang: Label language, ``en`` or ``nl``.
+
+    Returns:
+        The path written.
+    """
+    m = monthly.iloc[1:].set_index("date")
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
+    ax = axes[0, 0]
+    for g in GROUPS:
+        ax.plot(
+            m.index,
+            m[f"lettings_{g}_households"] * 12,
+            color=GROUP_COLORS[g],
+            alpha=0.25,
+            lw=0.8,
+        )
+        ax.plot(
+            m.index,
+            rolling_year(m[f"lettings_{g}_households"]),
+            color=GROUP_COLORS[g],
+            label=group_label(g, lang),
+        )
+    ax.set_title("Lettings per group" if lang == "en" else "Toewijzingen per groep")
+    ax.set_ylabel("households per year (12-month sum; faint: month x 12)")
+    ax.legend()
+
+    ax = axes[0, 1]
+    for g in GROUPS:
+        col = f"registration_years_at_letting_median_{g}"
+        ax.plot(m.index, m[col].rolling(3, min_periods=1).mean(), color=GROUP_COLORS[g])
+        ax.plot(
+            m.index,
+            m[f"registration_years_at_letting_p90_{g}"].rolling(3, min_periods=1).mean(),
+            color=GROUP_COLORS[g],
+            ls="--",
+            lw=0.8,
+        )
+    ax.set_title(
+        "Registration time at letting (median; dashed: 90th percentile)"
+        if lang == "en"
+        else "Inschrijfduur bij toewijzing (mediaan; gestreept: 90e percentiel)"
+    )
+    ax.set_ylabel("years (status holders: since the permit)")
+
+    ax = axes[1, 0]
+    for g in GROUPS:
+        ax.plot(m.index, m[f"waiting_{g}_households"], color=GROUP_COLORS[g])
+    ax.set_yscale("log")
+    ax.set_title("Households waiting" if lang == "en" else "Wachtende huishoudens")
+    ax.set_ylabel("households (log scale)")
+
+    ax = axes[1, 1]
+    sh = GROUP_COLORS["status_holder"]
+    ax.plot(m.index, m["status_holders_in_reception_persons"], color=sh, label="in reception")
+    ax.plot(
+        m.index, m["reception_backlog_persons"], color=sh, ls="--", label="past the 14-week norm"
+    )
+    ax.plot(m.index, m["quota_backlog_persons"], color="grey", ls=":", label="quota backlog")
+    ax.set_title("Status holders in reception" if lang == "en" else "Statushouders in de opvang")
+    ax.set_ylabel("persons")
+    ax.legend()
+    for ax in axes.flat:
+        ax.set_ylim(bottom=0) if ax.get_yscale() == "linear" else None
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,62 @@
+"""Labels and colours shared by the figures, the command line and the app.
+
+One colour per group everywhere (house style), labels in Dutch first and
+English second.
+"""
+
+from __future__ import annotations
+
+from model.allocation import ROUTES
+from model.households import GROUPS
+from model.stock import DWELLING_LABELS_NL, DWELLING_TYPES
+
+GROUP_COLORS = {
+    "regular": "#1f77b4",  # blue
+    "urgent": "#ff7f0e",  # orange
+    "status_holder": "#2ca02c",  # green
+}
+GROUP_LABELS = {
+    "nl": {
+        "regular": "reguliere woningzoekenden",
+        "urgent": "urgenten",
+        "status_holder": "statushouders",
+    },
+    "en": {
+        "regular": "regular seekers",
+        "urgent": "urgent seekers",
+        "status_holder": "status holders",
+    },
+}
+ROUTE_LABELS = {
+    "nl": {
+        "urgent": "urgentie (directe bemiddeling)",
+        "quota": "taakstelling (directe bemiddeling)",
+        "registration": "inschrijfduur",
+        "lottery": "loting",
+    },
+    "en": {
+        "urgent": "urgency (direct placement)",
+        "quota": "quota (direct placement)",
+        "registration": "registration time",
+        "lottery": "lottery",
+    },
+}
+DWELLING_LABELS = {
+    "nl": dict(zip(DWELLING_TYPES, DWELLING_LABELS_NL, strict=True)),
+    "en": {
+        "small": "small self-contained",
+        "medium": "medium self-contained",
+        "large": "large self-contained (6+)",
+        "room": "non-self-contained (room)",
+        "flex": "flex home",
+        "startup": "start-up home",
+    },
+}
+
+assert set(GROUP_COLORS) == set(GROUPS)
+assert set(ROUTE_LABELS["en"]) == set(ROUTES)
+
+
+def group_label(group: str, lang: str = "nl") -> str:
+    """A group's name in Dutch (``nl``) or English (``en``)."""
+    return GROUP_LABELS[lang][group]

@@ -1,0 +1,203 @@
+"""The allocation order in force is respected, on random small markets (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.allocation import (
+    ADVERTISED_TYPE_ORDER,
+    LOTTERY_ROUTE,
+    QUOTA_ROUTE,
+    REGISTRATION_ROUTE,
+    URGENT_ROUTE,
+    Vacancies,
+    let_advertised,
+    place_priority,
+    preference_lists,
+)
+from model.households import REGULAR, STATUS_HOLDER, URGENT
+from model.parameters import Parameters
+from model.stock import LARGE, N_TYPES, NOBODY, SELF_CONTAINED, STARTUP, fit_table
+
+FITS = fit_table(Parameters.from_overrides())
+N_REGIONS = 3
+
+
+@st.composite
+def markets(draw):
+    """A random small market: vacancies and candidates in three regions."""
+    nv = draw(st.integers(0, 30))
+    nc = draw(st.integers(0, 40))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    vac = Vacancies(
+        rng.integers(0, N_REGIONS, nv).astype(np.int8),
+        rng.integers(0, N_TYPES, nv).astype(np.int8),
+        np.where(rng.random(nv) < 0.2, STATUS_HOLDER, NOBODY).astype(np.int8),
+    )
+    cand = {
+        "region": rng.integers(0, N_REGIONS, nc).astype(np.int8),
+        "size": rng.choice([1, 1, 1, 2, 3, 4, 5, 6, 8], nc).astype(np.int16),
+        "group": rng.choice([REGULAR, URGENT, STATUS_HOLDER], nc).astype(np.int8),
+        "key": rng.permutation(nc).astype(float),
+        "ticket": rng.random(nc),
+        "refuses": rng.random(nc) < draw(st.sampled_from([0.0, 0.2, 0.5])),
+        "room": rng.random(nc) < 0.5,
+    }
+    lottery = rng.random(nv) < draw(st.sampled_from([0.0, 0.3, 1.0]))
+    cap = rng.integers(0, 6, N_REGIONS)
+    limit = rng.integers(1, 15, N_REGIONS)
+    return vac, cand, lottery, cap, limit
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(markets(), st.sampled_from([URGENT_ROUTE, QUOTA_ROUTE]), st.booleans())
+def test_priority_route_respects_rank_fit_cap_and_reservation(market, route, with_limit):
+    vac, c, _, cap, limit = market
+    group = URGENT if route == URGENT_ROUTE else STATUS_HOLDER
+    order = np.argsort(c["key"])
+    prefs = preference_lists(route, c["size"][order], c["room"][order], FITS)
+    persons_limit = limit if with_limit else None
+    before = vac.let.copy()
+    v, housed, refused = place_priority(
+        vac,
+        c["region"][order],
+        order,
+        prefs,
+        c["size"][order],
+        c["refuses"][order],
+        cap,
+        persons_limit,
+        group,
+    )
+    assert len(set(v.tolist())) == len(v) and not before[v].any() and vac.let[v].all()
+    assert len(set(housed.tolist())) == len(housed)
+    assert not c["refuses"][housed].any() and c["refuses"][refused].all()
+    types, regions = vac.type[v], vac.region[v]
+    # fits, in the candidate's own region, and only from its preference list
+    assert FITS[types, c["size"][housed]].all()
+    assert (regions == c["region"][housed]).all()
+    # reserved homes only to the route's group
+    reserved = vac.reserved_for[v]
+    assert ((reserved == NOBODY) | (reserved == group)).all()
+    # the cap counts open self-contained homes
+    capped = SELF_CONTAINED[types] & (reserved == NOBODY)
+    assert (np.bincount(regions[capped], minlength=N_REGIONS) <= cap).all()
+    # persons limit: reached at most by the last household placed in a region
+    if with_limit:
+        for r in range(N_REGIONS):
+            sizes = c["size"][housed][regions == r]
+            if len(sizes):
+                assert sizes[:-1].sum() < limit[r]
+    # rank order: nobody unplaced (and not refusing, not cut off by the persons
+    # limit) ranks above a placed household of its region whose home it could take
+    rank = np.empty(len(order), int)
+    rank[order] = np.arange(len(order))
+    placed = {
+        h: (t, res)
+        for h, t, res in zip(housed.tolist(), types.tolist(), reserved.tolist(), strict=True)
+    }
+    for j, (t, res) in placed.items():
+        r = c["region"][j]
+        for i in np.flatnonzero((c["region"] == r) & (rank < rank[j])):
+            if i in placed or c["refuses"][i]:
+                continue
+            assert (t, res != NOBODY) not in prefs[rank[i]], (i, j, t)
+
+
+def _check_advertised(vac, c, lottery, v, pos, routes, refusals):
+    assert len(set(v.tolist())) == len(v) and len(set(pos.tolist())) == len(pos)
+    assert not c["refuses"][pos].any()
+    types = vac.type[v]
+    assert FITS[types, np.minimum(c["size"][pos], FITS.shape[1] - 1)].all()
+    assert (vac.region[v] == c["region"][pos]).all()
+    assert (routes[lottery[v]] == LOTTERY_ROUTE).all()
+    assert (routes[~lottery[v]] == REGISTRATION_ROUTE).all()
+    assert (refusals >= 0).all() and refusals.sum() <= c["refuses"].sum()
+    housed = np.zeros(len(c["key"]), bool)
+    housed[pos] = True
+    free = ~housed & ~c["refuses"]
+    # A vacancy left unlet: nobody free in its region could take it.
+    for i in np.flatnonzero(~vac.let):
+        t, r = vac.type[i], vac.region[i]
+        fitting = FITS[t, np.minimum(c["size"], FITS.shape[1] - 1)] & (c["region"] == r)
+        if t == STARTUP:
+            fitting &= c["group"] == STATUS_HOLDER
+        assert not (fitting & free).any(), i
+    # Registration order: an open (unreserved) home of a type went to the best-ranked
+    # free households that fit; nobody free and fitting ranks above a winner.
+    for k, (vi, ci, route) in enumerate(zip(v, pos, routes, strict=True)):
+        if vac.reserved_for[vi] != NOBODY:
+            continue
+        t, r = vac.type[vi], vac.region[vi]
+        key = c["ticket"] if route == LOTTERY_ROUTE else c["key"]
+        fitting = FITS[t, np.minimum(c["size"], FITS.shape[1] - 1)] & (c["region"] == r) & free
+        if t == STARTUP:
+            fitting &= c["group"] == STATUS_HOLDER
+        if t == LARGE:  # six or more persons first
+            big = c["size"] >= 6
+            better = fitting & ((big & ~big[ci]) | ((big == big[ci]) & (key < key[ci])))
+        else:
+            better = fitting & (key < key[ci])
+        assert not better.any(), (k, t, route)
+
+
+@SETTINGS
+@given(markets())
+def test_advertised_route_lets_by_registration_time_and_lottery(market):
+    vac, c, lottery, _, _ = market
+    eligible = {STARTUP: c["group"] == STATUS_HOLDER}
+    v, pos, routes, refusals = let_advertised(
+        vac,
+        N_REGIONS,
+        c["region"],
+        c["size"],
+        c["group"],
+        c["key"],
+        c["ticket"],
+        c["refuses"],
+        lottery,
+        FITS,
+        eligible,
+    )
+    _check_advertised(vac, c, lottery, v, pos, routes, refusals)
+
+
+def test_type_order_is_most_restrictive_first():
+    assert ADVERTISED_TYPE_ORDER[0] == LARGE
+    assert sorted(ADVERTISED_TYPE_ORDER) == list(range(N_TYPES))
+
+
+def test_route_order_in_force_decides_who_goes_first():
+    """When both priority routes may take every vacancy, the one that goes first gets more.
+
+    With caps of 1, urgent households waiting at the start could take nearly all of a
+    month's vacancies; the quota route only gets what they leave, unless it goes first.
+    """
+    from model.market import HousingMarket
+
+    def routes(order):
+        model = HousingMarket(
+            households_per_agent=50,
+            rng=2,
+            parameters={
+                "allocation.route_order": order,
+                "allocation.urgent_share_cap": 1.0,
+                "status_holders.quota_placement_max_share": 1.0,
+                "urgent.initial_waiting": 60000,
+            },
+        )
+        lettings = model.run(1).lettings
+        return lettings.groupby("route", observed=False).size()
+
+    default = routes(["urgent", "quota", "advertised"])
+    swapped = routes(["quota", "urgent", "advertised"])
+    assert swapped["quota"] > default["quota"]
+    assert swapped["urgent"] < default["urgent"]
+    without = routes(["urgent", "advertised"])
+    assert without["quota"] == 0 and without["urgent"] > 0

@@ -1,0 +1,86 @@
+"""A current-policy run reproduces the published figures (model/data/targets.toml).
+
+The figures and their sources are in targets.toml; each is checked within its
+stated tolerance, on the mean of three seeds at 1 agent per 10 households.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.market import HousingMarket
+from model.parameters import default_regions, published_targets
+
+TARGETS = published_targets()
+
+
+def _first_year(results, column):
+    return float(results.monthly.iloc[1:13][column].sum())
+
+
+def _within(value, target):
+    tol = TARGETS[target]["tolerance"]
+    published = TARGETS[target]["value"]
+    if isinstance(published, list):
+        lo, hi = published
+        return lo * (1 - tol) <= value <= hi * (1 + tol)
+    return abs(value - published) <= tol * published
+
+
+def test_self_contained_lettings_in_the_first_year(year_runs):
+    value = np.mean([_first_year(r, "lettings_self_contained_households") for r in year_runs])
+    assert _within(value, "self_contained_lettings"), value
+
+
+def test_room_lettings_in_the_first_year(year_runs):
+    value = np.mean([_first_year(r, "lettings_room_households") for r in year_runs])
+    assert _within(value, "non_self_contained_lettings"), value
+
+
+def test_status_holders_housed_in_the_first_year(year_runs):
+    value = np.mean([_first_year(r, "status_holders_housed_persons") for r in year_runs])
+    assert _within(value, "status_holders_housed"), value
+
+
+def test_status_holder_share_of_self_contained_lettings(year_runs):
+    for r in year_runs:
+        sh = _first_year(r, "lettings_self_contained_status_holder_households")
+        total = _first_year(r, "lettings_self_contained_households")
+        assert _within(sh / total, "status_holder_share_of_self_contained_lettings"), sh / total
+
+
+def test_reception_backlog_starts_at_the_published_figure(year_runs):
+    for r in year_runs:
+        start = r.monthly.iloc[0]
+        assert _within(start["reception_backlog_persons"], "reception_backlog_at_start")
+        assert start["quota_backlog_persons"] == pytest.approx(12500, rel=0.01)
+
+
+def test_registration_time_at_letting_by_region(year_runs):
+    """Each region's median registration time at letting matches its input within 15%,
+    and the regions span the published national range (under 4 to about 9 years)."""
+    regions = default_regions()
+    lettings = year_runs[0].lettings
+    regular = lettings[(lettings["group"] == "regular") & (lettings["route"] == "registration")]
+    medians = regular.groupby("region", observed=True)["registration_time_years"].median()
+    for name, expected in zip(regions.names, regions.registration_years_at_letting, strict=True):
+        assert medians[name] == pytest.approx(expected, rel=0.15), name
+    assert _within(medians.min(), "registration_years_at_letting")
+    assert _within(medians.max(), "registration_years_at_letting")
+
+
+def test_queue_holds_the_letters_searching_households(year_runs):
+    start = year_runs[0].monthly.iloc[0]
+    waiting = sum(start[f"waiting_{g}_households"] for g in ("regular", "urgent", "status_holder"))
+    assert waiting == pytest.approx(400_000, rel=0.01)
+
+
+@pytest.mark.slow
+def test_figures_do_not_depend_on_the_scale():
+    """Real-household figures at 1:5 and 1:50 agree within a few percent."""
+    out = {}
+    for scale in (5, 50):
+        results = HousingMarket("current-policy", rng=1, households_per_agent=scale).run(12)
+        out[scale] = _first_year(results, "lettings_self_contained_households")
+    assert out[5] == pytest.approx(out[50], rel=0.04)

@@ -1,0 +1,84 @@
+"""The command line: output files and columns, bad input, and earlier output kept."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from experiments.cli import main
+
+REQUIRED_MONTHLY = [
+    "date",
+    "lettings_regular_households",
+    "lettings_urgent_households",
+    "lettings_status_holder_households",
+    "status_holders_in_reception_persons",
+    "reception_backlog_persons",
+]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "run"
+    status = main(
+        ["run", "--scenario", "current-policy", "--seed", "4", "--months", "6",
+         "--households-per-agent", "200", "--out", str(out)]
+    )  # fmt: skip
+    assert status == 0
+    return out
+
+
+def test_run_writes_its_files(run_dir):
+    for name in (
+        "monthly.csv",
+        "monthly_by_region.csv",
+        "lettings.csv",
+        "quota_half_years.csv",
+        "overview.png",
+        "run.json",
+    ):
+        assert (run_dir / name).stat().st_size > 0, name
+    monthly = pd.read_csv(run_dir / "monthly.csv")
+    assert len(monthly) == 7  # the start and six months
+    for col in REQUIRED_MONTHLY:
+        assert col in monthly.columns
+    units = ("_households", "_persons", "_dwellings", "_share")
+    for col in monthly.columns:
+        if col not in ("date", "period"):
+            assert col.endswith(units) or "_years_" in col, col
+    lettings = pd.read_csv(run_dir / "lettings.csv")
+    expected = {"month", "region", "dwelling_type", "group", "household_id", "route"}
+    assert expected <= set(lettings.columns)
+    assert {"registration_time_years", "time_since_entry_years", "households"} <= set(lettings)
+    assert set(lettings["route"]) <= {"urgent", "quota", "registration", "lottery"}
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--scenario", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+        (["--months", "0"], "parameter 'months' = 0"),
+        (["--households-per-agent", "x"], "parameter 'households-per-agent' = 'x'"),
+        (["--seed", "-3"], "parameter 'seed' = -3"),
+        (["--set", "allocation.lottery_share=3"], "parameter 'allocation.lottery_share' = 3"),
+        (["--set", "stock.nonsense=3"], "unknown parameter 'stock.nonsense'"),
+    ],
+)
+def test_bad_input_is_named_and_earlier_output_kept(run_dir, args, fragment):
+    before = {p.name: p.read_bytes() for p in run_dir.iterdir()}
+    cmd = [sys.executable, "-m", "experiments", "run", "--out", str(run_dir), "--months", "3",
+           "--households-per-agent", "500", *args]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert fragment in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    after = {p.name: p.read_bytes() for p in run_dir.iterdir()}
+    assert before == after
+
+
+def test_scenarios_are_listed(capsys):
+    assert main(["scenarios"]) == 0
+    assert "current-policy" in capsys.readouterr().out

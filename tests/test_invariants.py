@@ -1,0 +1,141 @@
+"""Invariants of every run: households conserved, no dwelling let or household housed twice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
+from model.households import GROUPS, HOUSED, STARTUP_HOME, WAITING
+from model.market import HousingMarket
+from model.stock import N_TYPES, STARTUP
+
+
+def _waiting_by_group(model):
+    table = model.households
+    w = table.waiting()
+    return np.bincount(table["group"][w], minlength=len(GROUPS))
+
+
+@pytest.fixture(scope="module")
+def stepped():
+    """A model stepped month by month, with a snapshot of the invariants each month."""
+    model = HousingMarket(
+        "current-policy",
+        rng=5,
+        households_per_agent=40,
+        parameters={"stock.startup_additions_per_year": 6000},
+    )
+    snapshots = []
+    for _ in range(18):
+        model.step()
+        table = model.households
+        w = table.waiting()
+        tracked = np.zeros_like(model.stock.tracked)
+        has_home = table["home_type"][w] >= 0
+        np.add.at(tracked, (table["region"][w][has_home], table["home_type"][w][has_home]), 1)
+        snapshots.append(
+            {
+                "entered": model.entered.copy(),
+                "housed": model.housed.copy(),
+                "left": model.left.copy(),
+                "waiting": _waiting_by_group(model),
+                "tracked_table": tracked,
+                "tracked_stock": model.stock.tracked.copy(),
+                "background": model.stock.background.copy(),
+                "agents": {
+                    cls: len(model.agents_by_type.get(cls, []))
+                    for cls in (RegularSeeker, UrgentSeeker, StatusHolder)
+                },
+            }
+        )
+    return model, snapshots
+
+
+def test_households_are_conserved_every_month(stepped):
+    """entered = housed + waiting + left, per group, every month."""
+    _, snapshots = stepped
+    for s in snapshots:
+        np.testing.assert_array_equal(s["entered"], s["housed"] + s["waiting"] + s["left"])
+        assert s["housed"].sum() > 0 and s["left"].sum() > 0
+
+
+def test_one_agent_per_waiting_household(stepped):
+    _, snapshots = stepped
+    for s in snapshots:
+        assert [s["agents"][c] for c in (RegularSeeker, UrgentSeeker, StatusHolder)] == list(
+            s["waiting"]
+        )
+
+
+def test_stock_accounting_holds(stepped):
+    """total = background + tracked + vacant, and tracked homes are those of waiting households."""
+    model, snapshots = stepped
+    for s in snapshots:
+        np.testing.assert_array_equal(s["tracked_table"], s["tracked_stock"])
+        assert (s["background"] >= 0).all()
+    stock = model.stock
+    assert stock.total.shape == (12, N_TYPES)
+    np.testing.assert_array_equal(stock.total, stock.background + stock.tracked + stock.vacant)
+
+
+def test_no_dwelling_let_twice(stepped):
+    model, _ = stepped
+    ids = model.lettings_log.column("dwelling_id")
+    assert len(ids) > 1000
+    assert len(np.unique(ids)) == len(ids)
+    assert ids.max() < model.stock.ledger.next_id  # every letting was a recorded vacancy
+    # nothing let is still on offer
+    assert not np.isin(model.stock.ledger.dwelling_id, ids).any()
+
+
+def test_no_household_housed_twice(stepped):
+    """A household gets at most one home for good; a start-up home may come before it."""
+    model, _ = stepped
+    log = model.lettings_log
+    hid = log.column("household_id")
+    final = log.column("dwelling_type") != STARTUP
+    assert len(np.unique(hid[final])) == final.sum()
+    assert len(np.unique(hid[~final])) == (~final).sum()
+    assert (~final).sum() > 0, "the run should use start-up homes"
+    # a household still waiting has no final letting; one housed has exactly one
+    table = model.households
+    waiting_ids = table["id"][table["state"] == WAITING]
+    assert not np.isin(waiting_ids, hid[final]).any()
+    in_startup = table["id"][(table["state"] == WAITING) & (table["situation"] == STARTUP_HOME)]
+    assert np.isin(in_startup, hid[~final]).all()
+
+
+def test_housed_count_matches_letting_records(stepped):
+    model, _ = stepped
+    log = model.lettings_log
+    final = log.column("dwelling_type") != STARTUP
+    assert final.sum() == model.housed.sum()
+    groups = np.bincount(log.column("group")[final], minlength=3)
+    np.testing.assert_array_equal(groups, model.housed)
+
+
+def test_every_letting_fits_the_household(stepped):
+    model, _ = stepped
+    log = model.lettings_log
+    assert model.fits[log.column("dwelling_type"), log.column("persons")].all()
+
+
+def test_monthly_figures_are_real_households(small_run):
+    """Flows are multiples of the scale: figures are real households, not agents."""
+    model, results = small_run
+    m = results.monthly
+    k = model.scale
+    for col in [c for c in m.columns if c.endswith("_households")]:
+        assert (m[col] % k == 0).all(), col
+    lettings = results.lettings
+    assert (lettings["households"] == k).all()
+    assert m["lettings_total_households"].iloc[1:].sum() == len(lettings) * k
+
+
+def test_rows_marked_out_are_not_waiting(stepped):
+    model, _ = stepped
+    table = model.households
+    out = table["state"] != WAITING
+    assert (table["out_day"][out] < np.iinfo(np.int32).max).all()
+    assert ((table["state"] == HOUSED) | (table["state"] == WAITING) | out).all()
