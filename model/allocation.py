@@ -35,9 +35,11 @@ import numpy as np
 
 from model.stock import FLEX, LARGE, MEDIUM, NOBODY, ROOM, SELF_CONTAINED, SMALL, STARTUP
 
-# Route codes recorded with every letting.
-ROUTES = ("urgent", "quota", "registration", "lottery")
-URGENT_ROUTE, QUOTA_ROUTE, REGISTRATION_ROUTE, LOTTERY_ROUTE = range(4)
+# Route codes recorded with every letting (append new ones at the end).
+ROUTES = ("urgent", "quota", "registration", "lottery", "family", "large_pool")
+(URGENT_ROUTE, QUOTA_ROUTE, REGISTRATION_ROUTE, LOTTERY_ROUTE, FAMILY_ROUTE, LARGE_POOL_ROUTE) = (
+    range(6)
+)
 
 # Order in which the advertised route lets dwelling types: most restrictive first.
 ADVERTISED_TYPE_ORDER = (LARGE, ROOM, SMALL, FLEX, STARTUP, MEDIUM)
@@ -95,34 +97,50 @@ class Lettings:
         )
 
 
+# Options of the priority routes: ordered (dwelling type, take one reserved for
+# the route's group). ROOM options apply only to candidates who may get a room.
+URGENT_OPTIONS = ((SMALL, False), (MEDIUM, False), (LARGE, False), (FLEX, False))
+FAMILY_OPTIONS = URGENT_OPTIONS
+QUOTA_OPTIONS = (
+    (STARTUP, False),
+    (FLEX, True),
+    (ROOM, False),
+    (SMALL, False),
+    (MEDIUM, False),
+    (LARGE, False),
+    (FLEX, False),
+)
+# While priority for status holders is banned the quota can still be met with
+# start-up homes, flex homes reserved for status holders (SFT) and, under the
+# singles exception, rooms.
+QUOTA_OPTIONS_BANNED = ((STARTUP, False), (FLEX, True), (ROOM, False))
+
+
 def preference_lists(
-    route: int, sizes: np.ndarray, prefers_room: np.ndarray, fits: np.ndarray
+    options: Sequence[tuple[int, bool]],
+    sizes: np.ndarray,
+    room_ok: np.ndarray,
+    fits: np.ndarray,
 ) -> list[tuple[tuple[int, bool], ...]]:
-    """Each candidate's ordered list of (dwelling type, take a reserved one).
+    """Each candidate's ordered options: the route's options that fit its size.
 
     Args:
-        route: URGENT_ROUTE or QUOTA_ROUTE.
+        options: The route's (dwelling type, reserved?) options in order.
         sizes: Household sizes of the candidates.
-        prefers_room: Whether a (single) candidate is placed in a room when one is free.
+        room_ok: Whether each candidate may be placed in a room.
         fits: ``fits[type, size]``.
 
     Returns:
-        One tuple per candidate; only types that fit the household's size.
+        One tuple per candidate.
     """
-    if route == QUOTA_ROUTE:
-        base = [(STARTUP, True), (STARTUP, False), (FLEX, True)]
-        tail = [(SMALL, False), (MEDIUM, False), (LARGE, False), (FLEX, False)]
-    else:
-        base = []
-        tail = [(SMALL, False), (MEDIUM, False), (LARGE, False), (FLEX, False)]
     cache: dict[tuple[int, bool], tuple] = {}
     out = []
-    for size, room in zip(sizes.tolist(), prefers_room.tolist(), strict=True):
+    top = fits.shape[1] - 1
+    for size, room in zip(sizes.tolist(), room_ok.tolist(), strict=True):
         key = (size, room)
         if key not in cache:
-            order = [*base, *([(ROOM, False)] if room else []), *tail]
             cache[key] = tuple(
-                (t, res) for t, res in order if fits[t, min(size, fits.shape[1] - 1)]
+                (t, res) for t, res in options if fits[t, min(size, top)] and (t != ROOM or room)
             )
         out.append(cache[key])
     return out

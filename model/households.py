@@ -84,6 +84,7 @@ COLUMNS: dict[str, np.dtype] = {
     "urgency_expiry_day": np.dtype(np.int32),
     "urgency_active": np.dtype(bool),
     "residence_permit": np.dtype(bool),  # foreign national holding a residence permit
+    "children": np.dtype(bool),  # minor children in the household
     "permit_day": np.dtype(np.int32),  # status holders: day of the asylum permit
     "linked_region": np.dtype(np.int8),  # status holders: quota municipality's region, -1 none
     "reception_region": np.dtype(np.int8),  # status holders: region of the reception centre
@@ -103,6 +104,7 @@ DEFAULTS: dict[str, int | float | bool] = {
     "urgency_expiry_day": NEVER,
     "urgency_active": False,
     "residence_permit": False,
+    "children": False,
     "permit_day": NEVER,
     "linked_region": -1,
     "reception_region": -1,

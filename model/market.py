@@ -33,16 +33,7 @@ import pandas as pd
 
 from agents.households import AGENT_CLASSES, Household, UrgentSeeker
 from agents.registry import create_agents, remove_agents
-from model.allocation import (
-    QUOTA_ROUTE,
-    ROUTES,
-    URGENT_ROUTE,
-    Lettings,
-    Vacancies,
-    let_advertised,
-    place_priority,
-    preference_lists,
-)
+from model.allocation import ROUTES
 from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, add_months, day_number
 from model.crn import Streams
 from model.households import (
@@ -62,7 +53,8 @@ from model.parameters import ParameterError, Parameters
 from model.policy import Scenario, Timeline, load_scenario
 from model.population import INITIAL_MONTH, Population, household_ids
 from model.quota import Quota
-from model.results import LettingLog, Results, quantile_by_group
+from model.results import LettingLog, OutcomeLog, Results, quantile_by_group
+from model.routes import ROUTE_FUNCTIONS, Month, attribute
 from model.stock import (
     CHAIN,
     DWELLING_TYPES,
@@ -73,6 +65,7 @@ from model.stock import (
     N_TYPES,
     NEW_CONSTRUCTION,
     ORIGINS,
+    RECEPTION_CONVERSION,
     REGULAR_TYPES,
     SELF_CONTAINED,
     SMALL,
@@ -82,6 +75,7 @@ from model.stock import (
     Stock,
     fit_table,
     monthly_probability,
+    only,
 )
 
 
@@ -135,6 +129,7 @@ class HousingMarket(mesa.Model):
         values.update(parameters or {})
         self.params = Parameters.from_overrides(values)
         self.timeline = Timeline(self.params, self.scenario_def.levers)
+        self.timeline.check(self.scenario_def.source)
         self.scale = self.params.households_per_agent
         self.start_date = self.params.start_date
         self.streams = Streams(self.seed)
@@ -145,6 +140,7 @@ class HousingMarket(mesa.Model):
         self.stock = Stock(self.params, self.scale)
         self.population = Population(self.params, self.streams, self.scale)
         self.lettings_log = LettingLog()
+        self.outcomes = OutcomeLog()
         self._agent_of: dict[int, Household] = {}
         self.entered = np.zeros(len(GROUPS), np.int64)
         self.housed = np.zeros(len(GROUPS), np.int64)
@@ -163,7 +159,7 @@ class HousingMarket(mesa.Model):
             model_reporters={k: (lambda m, k=k: m.month_stats[k]) for k in self.month_stats}
         )
         self.datacollector.collect(self)
-        self._collect_regions(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self._collect_regions()
 
     # ------------------------------------------------------------------ time
 
@@ -219,36 +215,40 @@ class HousingMarket(mesa.Model):
         self.day_end = day_number(add_months(month_start, 1))
         self.policy = self.timeline.at(month_start)
         flows = self._empty_flows()
-        self.quota.start_month(
-            month_start, self.policy["status_holders.permits_persons_per_year"] / self.scale
-        )
+        if self.policy["policy.quota_in_force"]:
+            self.quota.start_month(
+                month_start, self.policy["status_holders.permits_persons_per_year"] / self.scale
+            )
 
         self._enter_households(flows)
         self._lapse_urgency(flows)
         self._leave_market(flows)
         self._new_vacancies(flows)
-        rows, routes = self._allocate(flows)
+        self._allocate(flows)
 
         self.month_stats = self._measure(flows)
         self.datacollector.collect(self)
-        self._collect_regions(rows, routes)
-        if self.households.compact():
-            pass  # agents find their rows by id, so nothing else moves
+        self._collect_regions()
+        self.households.compact()  # agents find their rows by id, so nothing else moves
 
     # ------------------------------------------------------- initial state
 
     def _build_initial_state(self) -> None:
         p, pop, k = self.params, self.population, self.scale
         share = self.params.regions.population_share
+        reception = self.params.regions.reception_share
         rounding = self.streams.round
+        quota_on = self.policy["policy.quota_in_force"]
+        coupling = self.policy["policy.coupling_without_quota"]
 
-        # Status holders in reception: those within the 14-week norm, and the backlog.
+        # Status holders in reception (by where the reception centres are): those
+        # within the 14-week norm, and the backlog past it.
         norm_days = p["status_holders.outflow_norm_weeks"] * 7
         within_persons = p["status_holders.permits_persons_per_year"] * norm_days / DAYS_PER_YEAR
         backlog_persons = p["status_holders.initial_backlog_persons"]
         sh_rows = []
         for part, persons in enumerate((within_persons, backlog_persons)):
-            target = persons * share / k
+            target = persons * reception / k
             ids, region = self._ids_for_persons(STATUS_HOLDER, target, salt=part)
             u = self.streams.uniform("initial_permit", ids, part)
             if part == 0:
@@ -256,9 +256,13 @@ class HousingMarket(mesa.Model):
             else:
                 overstay = -np.log1p(-u) * p["status_holders.backlog_mean_overstay_months"]
                 permit = self.day0 - norm_days - overstay * DAYS_PER_MONTH
-            cols = pop.status_holders(ids, region, permit.astype(np.int32))
+            cols = pop.status_holders(ids, region, permit.astype(np.int32), quota_on, coupling)
             sh_rows.append(cols)
-        self.quota = Quota(share, backlog_persons * share / k)
+        # The quota backlog: the persons past the norm, by the municipality they are linked to.
+        backlog = np.zeros(self.n_regions)
+        linked = sh_rows[1]["linked_region"]
+        np.add.at(backlog, linked[linked >= 0], sh_rows[1]["size"][linked >= 0])
+        self.quota = Quota(share, backlog)
 
         # Urgent seekers waiting, granted within the validity window.
         n_urgent = rounding(p["urgent.initial_waiting"] * share / k, INITIAL_MONTH, salt=7)
@@ -303,12 +307,12 @@ class HousingMarket(mesa.Model):
         counts = np.ceil(persons / 1.0 + 10).astype(np.int64)
         ids, region = household_ids(INITIAL_MONTH, group, counts)
         ids = ids + (salt << 29)  # keep the two initial cohorts apart
-        size = self.population._sizes(ids, shares)
+        size = self.population.sizes(ids, shares)
         keep = np.zeros(len(ids), bool)
         for r in range(self.n_regions):
             here = np.flatnonzero(region == r)
-            cum = np.cumsum(size[here])
-            take = int(np.searchsorted(cum, persons[r] - 0.5)) + 1 if persons[r] > 0.5 else 0
+            cum = np.concatenate([[0], np.cumsum(size[here])])
+            take = int(np.argmin(np.abs(cum - persons[r])))  # the count closest to the target
             keep[here[:take]] = True
         return ids[keep], region[keep]
 
@@ -349,7 +353,9 @@ class HousingMarket(mesa.Model):
     # ------------------------------------------------------------- entering
 
     def _urgency_allowed(self, residence_permit: np.ndarray) -> np.ndarray:
-        """Whether urgency may be granted (every household, unless a lever says otherwise)."""
+        """Whether urgency may be granted: not to permit holders under the Mooiman amendment."""
+        if self.policy["policy.no_urgency_for_residence_permit"]:
+            return ~residence_permit
         return np.ones(len(residence_permit), bool)
 
     def _add_households(self, cols: dict[str, np.ndarray]) -> None:
@@ -372,20 +378,29 @@ class HousingMarket(mesa.Model):
 
         counts = pop.regular_registrants(m, self.streams["regular_inflow"])
         ids, region = household_ids(m, REGULAR, counts)
-        entry = pop._days_in_month(ids, *days)
+        entry = pop.days_in_month(ids, *days)
         registration = entry - pop.regular_lag_days(ids, region)
         self._add_households(pop.regular(ids, region, entry, registration, self.stock.background))
 
         mean = self.params["urgent.declarations_per_year"] / 12 * share / self.scale
         ids, region = household_ids(m, URGENT, self.streams["urgent_inflow"].poisson(mean))
         self._add_households(
-            pop.urgent(ids, region, pop._days_in_month(ids, *days), self._urgency_allowed)
+            pop.urgent(ids, region, pop.days_in_month(ids, *days), self._urgency_allowed)
         )
 
         households = pop.status_holder_households(p["status_holders.permits_persons_per_year"] / 12)
-        counts = self.streams["permit_inflow"].poisson(households * share)
+        reception = self.params.regions.reception_share
+        counts = self.streams["permit_inflow"].poisson(households * reception)
         ids, region = household_ids(m, STATUS_HOLDER, counts)
-        self._add_households(pop.status_holders(ids, region, pop._days_in_month(ids, *days)))
+        self._add_households(
+            pop.status_holders(
+                ids,
+                region,
+                pop.days_in_month(ids, *days),
+                p["policy.quota_in_force"],
+                p["policy.coupling_without_quota"],
+            )
+        )
 
     # -------------------------------------------------------- lapse and exit
 
@@ -423,6 +438,7 @@ class HousingMarket(mesa.Model):
         if has.any():
             self.stock.release(table["region"][rows][has], home[has], self.day_end)
         table.mark_out(rows, state, self.day0)
+        self.outcomes.add(table, rows, state)
         pop = self._agent_of.pop
         remove_agents(self, [pop(hid) for hid in table["id"][rows].tolist()])
 
@@ -435,27 +451,39 @@ class HousingMarket(mesa.Model):
         turnover = stock.turnover(self.streams["turnover"])
         stock.add_vacancies(turnover, self.day0, TURNOVER)
 
+        def per_region(per_year: float, weights: np.ndarray, salt: int) -> np.ndarray:
+            return rounding(per_year / 12 * weights / self.scale, m, salt=salt)
+
         new = np.zeros((self.n_regions, N_TYPES), np.int64)
         small, large = self.params["stock.share_small"], self.params["stock.share_large"]
-        per_month = p["stock.new_construction_per_year"] / 12 * share / self.scale
         for t, type_share in ((SMALL, small), (MEDIUM, 1 - small - large), (LARGE, large)):
-            new[:, t] = rounding(per_month * type_share, m, salt=10 + t)
-        new[:, FLEX] = rounding(p["stock.flex_additions_per_year"] / 12 * share / self.scale, m, 20)
-        new[:, STARTUP] = rounding(
-            p["stock.startup_additions_per_year"] / 12 * share / self.scale, m, 21
-        )
-        stock.grow(new, m)
-        regular = np.zeros_like(new)
-        regular[:, list(REGULAR_TYPES)] = new[:, list(REGULAR_TYPES)]
-        stock.add_vacancies(regular, self.day0, NEW_CONSTRUCTION)
-        flex = np.zeros_like(new)
-        flex[:, FLEX] = new[:, FLEX]
+            new[:, t] = per_region(p["stock.new_construction_per_year"] * type_share, share, 10 + t)
+        new[:, FLEX] = per_region(p["stock.flex_additions_per_year"], share, 20)
+        new[:, STARTUP] = per_region(p["stock.startup_additions_per_year"], share, 21)
         reserved = np.zeros_like(new)
         reserved[:, FLEX] = np.ceil(new[:, FLEX] * p["stock.flex_reserved_share"] - 1e-9)
-        stock.add_vacancies(flex, self.day0, FLEX_ADDITION, reserved)
-        startup = np.zeros_like(new)
-        startup[:, STARTUP] = new[:, STARTUP]
-        stock.add_vacancies(startup, self.day0, STARTUP_ADDITION)
+        # Reception places converted into homes, where the reception centres are,
+        # reserved for status holders (omklapbare plekken).
+        converted = np.zeros_like(new)
+        converted[:, FLEX] = per_region(
+            p["policy.reception_places_converted_per_year"] / p["policy.places_per_converted_home"],
+            self.params.regions.reception_share,
+            22,
+        )
+        stock.grow(new + converted, m)
+        stock.add_vacancies(only(new, REGULAR_TYPES), self.day0, NEW_CONSTRUCTION)
+        stock.add_vacancies(only(new, (FLEX,)), self.day0, FLEX_ADDITION, reserved)
+        stock.add_vacancies(only(new, (STARTUP,)), self.day0, STARTUP_ADDITION)
+        stock.add_vacancies(converted, self.day0, RECEPTION_CONVERSION, converted)
+        flows["reception_places_converted_persons"] += round(
+            int(converted.sum()) * self.scale * p["policy.places_per_converted_home"]
+        )
+        # Homes turned into shared homes for singles (woningdelen).
+        stock.convert_to_shared(
+            per_region(p["policy.shared_conversions_per_year"], share, 23),
+            p["policy.shared_households_per_dwelling"],
+            self.day0,
+        )
 
         demolish = np.zeros_like(new)
         rate = monthly_probability(self.params["stock.demolition_per_year"])
@@ -473,129 +501,20 @@ class HousingMarket(mesa.Model):
 
     # ----------------------------------------------------------- allocation
 
-    def _allocate(self, flows: dict) -> tuple[np.ndarray, np.ndarray]:
-        """Let this month's vacancies route by route and apply the lettings.
-
-        Returns:
-            (household rows housed, route codes), for the regional figures.
-        """
-        table, ledger = self.households, self.stock.ledger
-        available = np.flatnonzero(ledger.since_day <= self.day0)
-        vac = Vacancies(
-            ledger.region[available], ledger.type[available], ledger.reserved_for[available].copy()
-        )
-        capped_vacancies = vac.capped_count(self.n_regions)
-        waiting = table.waiting()
-        housed_now = np.zeros(len(table), bool)
-        lettings = Lettings()
+    def _allocate(self, flows: dict) -> None:
+        """Let this month's vacancies route by route, in the order in force, and apply them."""
+        month = Month.start(self)
         for route in self.policy["allocation.route_order"]:
-            if route == "urgent":
-                self._urgent_route(vac, waiting, housed_now, capped_vacancies, lettings, flows)
-            elif route == "quota":
-                self._quota_route(vac, waiting, housed_now, capped_vacancies, lettings)
-            elif route == "advertised":
-                self._advertised_route(vac, ledger, available, waiting, housed_now, lettings, flows)
-        v, rows, routes = lettings.arrays()
-        self._apply_lettings(available[v], rows, routes, flows)
-        return rows, routes
+            ROUTE_FUNCTIONS[route](month)
+        v, rows, route_codes = month.lettings.arrays()
+        passed_over = attribute(month, v, rows)
+        flows["refusals_households"] += month.refusals * self.scale
+        self._apply_lettings(month.available[v], rows, route_codes, passed_over, flows)
 
-    def _urgent_route(self, vac, waiting, housed_now, capped_vacancies, lettings, flows) -> None:
-        table = self.households
-        rows = waiting[(table["group"][waiting] == URGENT) & table["urgency_active"][waiting]]
-        rows = rows[~housed_now[rows]]
-        rows = rows[np.lexsort((table["id"][rows], table["urgency_day"][rows]))]
-        cap = self.streams.round(
-            self.policy["allocation.urgent_share_cap"] * capped_vacancies, self.month, salt=1
-        )
-        sizes = table["size"][rows]
-        prefs = preference_lists(URGENT_ROUTE, sizes, np.zeros(len(rows), bool), self.fits)
-        refuses = UrgentSeeker.refuses(self, rows)
-        v, housed, refused = place_priority(
-            vac, table["region"][rows], rows, prefs, sizes, refuses, cap, None, URGENT
-        )
-        lettings.add(v, housed, URGENT_ROUTE)
-        housed_now[housed] = True
-        table["urgency_active"][refused] = False  # refusing a suitable offer ends the urgency
-        flows["refusals_households"] += len(refused) * self.scale
-
-    def _quota_route(self, vac, waiting, housed_now, capped_vacancies, lettings) -> None:
-        table = self.households
-        in_reception = (table["group"][waiting] == STATUS_HOLDER) & (
-            table["situation"][waiting] == RECEPTION
-        )
-        rows = waiting[in_reception & (table["linked_region"][waiting] >= 0)]
-        rows = rows[~housed_now[rows]]
-        rows = rows[np.lexsort((table["id"][rows], table["permit_day"][rows]))]
-        cap = self.streams.round(
-            self.policy["status_holders.quota_placement_max_share"] * capped_vacancies,
-            self.month,
-            salt=2,
-        )
-        need = self.streams.round(
-            self.quota.monthly_need(add_months(self.start_date, self.month)), self.month, salt=3
-        )
-        sizes = table["size"][rows]
-        room = (sizes == 1) & self.population.prefers_room(table["id"][rows])
-        prefs = preference_lists(QUOTA_ROUTE, sizes, room, self.fits)
-        v, housed, _ = place_priority(
-            vac,
-            table["linked_region"][rows],
-            rows,
-            prefs,
-            sizes,
-            np.zeros(len(rows), bool),
-            cap,
-            need,
-            STATUS_HOLDER,
-        )
-        lettings.add(v, housed, QUOTA_ROUTE)
-        housed_now[housed] = True
-
-    def _advertised_route(
-        self, vac, ledger, available, waiting, housed_now, lettings, flows
-    ) -> None:
-        table = self.households
-        rows = waiting[~housed_now[waiting]]
-        group = table["group"][rows]
-        reacts = np.zeros(len(rows), bool)
-        refuses = np.zeros(len(rows), bool)
-        for g, cls in AGENT_CLASSES.items():
-            mine = group == g
-            reacts[mine] = cls.reacts(self, rows[mine])
-            refuses[mine] = cls.refuses(self, rows[mine])
-        cand = rows[reacts]
-        ticket = self.streams.uniform("ticket", table["id"][cand], self.month)
-        key = table["registration_day"][cand] + ticket  # ties broken by ticket
-        lottery = (
-            self.streams.uniform("vacancy_lottery", ledger.dwelling_id[available], self.month)
-            < self.policy["allocation.lottery_share"]
-        )
-        v, pos, routes, refusals = let_advertised(
-            vac,
-            self.n_regions,
-            table["region"][cand],
-            table["size"][cand],
-            table["group"][cand],
-            key,
-            ticket,
-            refuses[reacts],
-            lottery,
-            self.fits,
-            {STARTUP: self._startup_eligible(cand)},
-        )
-        for route in np.unique(routes):
-            mine = routes == route
-            lettings.add(v[mine], cand[pos[mine]], int(route))
-        housed_now[cand[pos]] = True
-        flows["refusals_households"] += int(refusals.sum()) * self.scale
-
-    def _startup_eligible(self, rows: np.ndarray) -> np.ndarray:
-        """Start-up homes are a first step out of reception, for status holders."""
-        table = self.households
-        return (table["group"][rows] == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
-
-    def _apply_lettings(self, ledger_idx, rows, routes, flows) -> None:
+    def _apply_lettings(self, ledger_idx, rows, routes, passed_over, flows) -> None:
         table, stock, ledger = self.households, self.stock, self.stock.ledger
+        passed = passed_over >= 0
+        passed_row = np.maximum(passed_over, 0)
         dtype = ledger.type[ledger_idx].astype(np.int8)
         region = ledger.region[ledger_idx]
         group = table["group"][rows]
@@ -616,6 +535,9 @@ class HousingMarket(mesa.Model):
             registration_days=day - table["registration_day"][rows],
             days_since_entry=day - table["entry_day"][rows],
             leaves_social_home=table["home_type"][rows] >= 0,
+            situation=table["situation"][rows],
+            passed_over_id=np.where(passed, table["id"][passed_row], -1),
+            passed_over_group=np.where(passed, table["group"][passed_row], -1),
         )
         keep = np.ones(len(ledger), bool)
         keep[ledger_idx] = False
@@ -688,6 +610,7 @@ class HousingMarket(mesa.Model):
         for name in ORIGINS:
             flows[f"vacancies_{name}_dwellings"] = 0
         flows["demolished_dwellings"] = 0
+        flows["reception_places_converted_persons"] = 0
         flows["flex_end_of_life_dwellings"] = 0
         return flows
 
@@ -741,7 +664,7 @@ class HousingMarket(mesa.Model):
         stats["vacant_unlet_dwellings"] = len(self.stock.ledger) * k
         return stats
 
-    def _collect_regions(self, rows: np.ndarray, routes: np.ndarray) -> None:
+    def _collect_regions(self) -> None:
         """Per region and group: lettings, queue and registration time at letting."""
         table, k = self.households, self.scale
         log = self.lettings_log

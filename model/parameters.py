@@ -87,6 +87,8 @@ class Regions:
         registration_years_at_letting: Published (or interpolated) registration
             time of the household that gets a home, in years.
         turnover_factor: Re-letting rate relative to the national rate.
+        reception_places: Reception places per region (persons); where status
+            holders wait, and where they search once the quota is gone.
         source: Where the figures come from.
         year: The year the figures refer to.
     """
@@ -95,6 +97,7 @@ class Regions:
     population: np.ndarray
     registration_years_at_letting: np.ndarray
     turnover_factor: np.ndarray
+    reception_places: np.ndarray
     source: str = ""
     year: int = 0
 
@@ -105,6 +108,11 @@ class Regions:
     def population_share(self) -> np.ndarray:
         """Each region's share of the national population."""
         return self.population / self.population.sum()
+
+    @property
+    def reception_share(self) -> np.ndarray:
+        """Each region's share of the national reception places."""
+        return self.reception_places / self.reception_places.sum()
 
 
 @cache
@@ -145,6 +153,7 @@ def default_regions() -> Regions:
         population=np.asarray(raw["population"], dtype=float),
         registration_years_at_letting=np.asarray(raw["registration_years_at_letting"], float),
         turnover_factor=np.asarray(raw["turnover_factor"], dtype=float),
+        reception_places=np.asarray(raw["reception_places"], dtype=float),
         source=raw["source"],
         year=int(raw["year"]),
     )
@@ -174,7 +183,7 @@ def check_value(spec: ParameterSpec, value: Any, where: str = "") -> Any:
 
     default = spec.value
     if spec.unit == "date":
-        if isinstance(value, dt.date):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         if not isinstance(value, str):
             raise fail("is not a date")
@@ -305,10 +314,20 @@ class Parameters:
                 "allowed: a total below 1 per year"
             )
         order = self["allocation.route_order"]
-        if "advertised" in order and order[-1] != "advertised":
+        routes = parameter_specs()["allocation.route_order"].choices
+        if sorted(order) != sorted(routes) or order[-1] != "advertised":
             raise ParameterError(
-                f"{prefix}parameter 'allocation.route_order' = {order!r} puts a priority route "
-                "after 'advertised'; allowed: 'advertised' last (it lets every remaining vacancy)"
+                f"{prefix}parameter 'allocation.route_order' = {order!r}; allowed: every route "
+                f"of {list(routes)} once, with 'advertised' last (it lets every remaining "
+                "vacancy); switch a route off with its own lever"
+            )
+        phases = [
+            self[f"phases.{k}_start"] for k in ("preparation", "implementation", "normalisation")
+        ]
+        if phases != sorted(phases):
+            raise ParameterError(
+                f"{prefix}the phase dates 'phases.*_start' = {[d.isoformat() for d in phases]} "
+                "are not in order; allowed: preparation <= implementation <= normalisation"
             )
         if self.start_date.day != 1:
             raise ParameterError(

@@ -173,14 +173,16 @@ class Population:
     def _u(self, purpose: str, ids: np.ndarray) -> np.ndarray:
         return self.streams.uniform(purpose, ids, 0)
 
-    def _sizes(self, ids: np.ndarray, shares) -> np.ndarray:
+    def sizes(self, ids: np.ndarray, shares) -> np.ndarray:
+        """Household sizes (persons) drawn from ``shares`` of 1..5 and 6+ persons."""
         size = _pick(self._u("size", ids), shares) + 1
         large = np.asarray(self.params["regular.large_household_persons"])
         big = size >= 6
         size[big] = large[_pick(self._u("size6", ids[big]), np.ones(len(large)))]
         return size.astype(np.int16)
 
-    def _days_in_month(self, ids: np.ndarray, day0: int, day1: int) -> np.ndarray:
+    def days_in_month(self, ids: np.ndarray, day0: int, day1: int) -> np.ndarray:
+        """Each household's day of entry, spread evenly over [day0, day1)."""
         return (day0 + np.floor(self._u("day", ids) * (day1 - day0))).astype(np.int32)
 
     def _activity(self, ids: np.ndarray) -> np.ndarray:
@@ -235,6 +237,7 @@ class Population:
     ) -> dict[str, np.ndarray]:
         """Columns for new regular seekers."""
         p = self.params
+        size = self.sizes(ids, p["regular.size_shares"])
         situation_codes = np.array([WITH_PARENTS, PRIVATE_RENT, DOUBLED_UP, SOCIAL_TENANT])
         situation = situation_codes[_pick(self._u("situation", ids), p["regular.situation_shares"])]
         home = np.full(len(ids), -1, np.int8)
@@ -246,7 +249,7 @@ class Population:
             "id": ids,
             "group": np.zeros(len(ids), np.int8),
             "region": region,
-            "size": self._sizes(ids, p["regular.size_shares"]),
+            "size": size,
             "registration_day": registration_day,
             "entry_day": entry_day,
             "situation": situation.astype(np.int8),
@@ -255,7 +258,13 @@ class Population:
             "exit_reason": reasons[_pick(self._u("exit_reason", ids), exit_rates)],
             "activity": self._activity(ids),
             "refusal": np.full(len(ids), p["regular.refusal_probability"], np.float32),
+            "children": self._children(ids, size),
         }
+
+    def _children(self, ids: np.ndarray, size: np.ndarray) -> np.ndarray:
+        """Whether a household has minor children, by its size."""
+        shares = np.asarray(self.params["regular.children_share_by_size"])
+        return self._u("children", ids) < shares[np.minimum(size, 6) - 1]
 
     def regular_lag_days(self, ids: np.ndarray, region: np.ndarray) -> np.ndarray:
         """Days from registration to the start of the search (geometric lag in months)."""
@@ -311,11 +320,14 @@ class Population:
         validity = p["urgent.validity_months"] * DAYS_PER_MONTH
         lag = -np.log1p(-self._u("lag", ids)) * p["urgent.registration_years_before_mean"]
         situation = np.where(ground == 2, SHELTER, DOUBLED_UP).astype(np.int8)
+        size = self.sizes(ids, p["urgent.size_shares"])
+        divorce = ground == 3  # divorce with children
         return {
             "id": ids,
             "group": np.full(n, URGENT, np.int8),
             "region": region,
-            "size": self._sizes(ids, p["urgent.size_shares"]),
+            "size": size,
+            "children": self._children(ids, size) | (divorce & (size >= 2)),
             "registration_day": (granted_day - lag * DAYS_PER_YEAR).astype(np.int32),
             "entry_day": granted_day,
             "situation": situation,
@@ -340,12 +352,32 @@ class Population:
         return persons / mean_size / self.scale
 
     def status_holders(
-        self, ids: np.ndarray, region: np.ndarray, permit_day: np.ndarray
+        self,
+        ids: np.ndarray,
+        reception_region: np.ndarray,
+        permit_day: np.ndarray,
+        quota_in_force: bool,
+        coupling: str,
     ) -> dict[str, np.ndarray]:
-        """Columns for new status holders in reception, linked to ``region``."""
+        """Columns for new status holders in reception.
+
+        Args:
+            ids: From ``household_ids`` (counted by reception region).
+            reception_region: Region of their reception centre.
+            permit_day: Day of the permit.
+            quota_in_force: Whether COA links them to a municipality for the quota
+                (in proportion to population); they then search there.
+            coupling: Where they search without the quota: ``reception_region``,
+                or ``population_share`` (spread like the quota did).
+        """
         p = self.params
         n = len(ids)
-        size = self._sizes(ids, p["status_holders.size_shares"])
+        share = self.params.regions.population_share
+        spread = _pick(self._u("link", ids), share).astype(np.int8)
+        linked = spread if quota_in_force else np.full(n, -1, np.int8)
+        spread_by_population = quota_in_force or coupling == "population_share"
+        region = spread if spread_by_population else reception_region
+        size = self.sizes(ids, p["status_holders.size_shares"])
         sh_type = np.full(n, SH_FAMILY, np.int8)
         single = size == 1
         waits = (
@@ -372,14 +404,17 @@ class Population:
             "activity": self._activity(ids),
             "refusal": np.zeros(n, np.float32),
             "permit_day": permit_day,
-            "linked_region": region,
-            "reception_region": region,
+            "linked_region": linked,
+            "reception_region": reception_region,
             "sh_type": sh_type,
             "family_abroad": abroad,
             "residence_permit": np.ones(n, bool),
+            "children": self._children(ids, size),
         }
 
-    def prefers_room(self, ids: np.ndarray) -> np.ndarray:
-        """Which single status holders are placed in a room when one is free."""
-        share = self.params["status_holders.non_self_contained_share_of_singles"]
+    def prefers_room(self, ids: np.ndarray, share: float) -> np.ndarray:
+        """Which single status holders are placed in a room when one is free.
+
+        Each household's draw is fixed, so raising ``share`` adds households.
+        """
         return self._u("room", ids) < share

@@ -33,12 +33,16 @@ ROUTE_LABELS = {
         "quota": "taakstelling (directe bemiddeling)",
         "registration": "inschrijfduur",
         "lottery": "loting",
+        "family": "generieke voorrang gezinnen met kinderen",
+        "large_pool": "landelijke pool grote gezinnen",
     },
     "en": {
         "urgent": "urgency (direct placement)",
         "quota": "quota (direct placement)",
         "registration": "registration time",
         "lottery": "lottery",
+        "family": "generic priority for families with children",
+        "large_pool": "national pool for large families",
     },
 }
 DWELLING_LABELS = {
@@ -53,8 +57,7 @@ DWELLING_LABELS = {
     },
 }
 
-assert set(GROUP_COLORS) == set(GROUPS)
-assert set(ROUTE_LABELS["en"]) == set(ROUTES)
+LABEL_SETS = {"groups": GROUPS, "routes": ROUTES, "dwelling types": DWELLING_TYPES}
 
 
 def group_label(group: str, lang: str = "nl") -> str:

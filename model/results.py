@@ -19,7 +19,7 @@ import pandas as pd
 
 from model.allocation import ROUTES
 from model.calendar import DAYS_PER_YEAR, date_of
-from model.households import GROUPS
+from model.households import GROUPS, SITUATIONS
 from model.stock import DWELLING_TYPES, ORIGINS
 
 
@@ -40,6 +40,7 @@ class LettingLog:
         ("registration_days", np.int32),
         ("days_since_entry", np.int32),
         ("leaves_social_home", bool),
+        ("situation", np.int8),
         ("passed_over_id", np.int64),
         ("passed_over_group", np.int8),
     )
@@ -67,16 +68,6 @@ class LettingLog:
             return np.zeros(0, dtype)
         return np.concatenate([c[name] for c in self._chunks])
 
-    def last(self, name: str) -> np.ndarray:
-        """One field over the last chunk(s) added this month (see ``mark``)."""
-        return np.concatenate([c[name] for c in self._chunks[self._mark :]] or [np.zeros(0)])
-
-    def mark(self) -> None:
-        """Start of a month: ``last`` returns what is added from here."""
-        self._mark = len(self._chunks)
-
-    _mark = 0
-
     def frame(self, region_names: tuple[str, ...], start: pd.Timestamp, scale: int) -> pd.DataFrame:
         """All lettings as a DataFrame with readable labels."""
         cols = {name: self.column(name) for name, _ in self.FIELDS}
@@ -100,6 +91,7 @@ class LettingLog:
                 "registration_time_years": cols["registration_days"] / DAYS_PER_YEAR,
                 "time_since_entry_years": cols["days_since_entry"] / DAYS_PER_YEAR,
                 "leaves_social_home": cols["leaves_social_home"],
+                "situation_before": pd.Categorical.from_codes(cols["situation"], SITUATIONS),
                 "passed_over_household_id": cols["passed_over_id"],
                 "passed_over_group": pd.Categorical.from_codes(
                     np.where(passed >= 0, passed, -1), GROUPS
@@ -107,6 +99,48 @@ class LettingLog:
                 "households": np.full(self.count, scale, np.int64),
             }
         )
+
+
+class OutcomeLog:
+    """Every household that left the market: who it was, and when and how it left.
+
+    With the households still waiting (censored), this is what the equal
+    playing field measure needs: the chance of being housed within N years
+    for comparable households of each group.
+    """
+
+    FIELDS = (
+        ("id", np.int64),
+        ("group", np.int8),
+        ("region", np.int8),
+        ("size", np.int16),
+        ("children", bool),
+        ("registration_day", np.int32),
+        ("entry_day", np.int32),
+        ("out_day", np.int32),
+        ("state", np.int8),
+    )
+
+    def __init__(self) -> None:
+        self._chunks: list[dict[str, np.ndarray]] = []
+
+    def add(self, table, rows: np.ndarray, state: int) -> None:
+        """Households in ``rows`` of the table leave with ``state`` (housed or left)."""
+        if len(rows) == 0:
+            return
+        chunk = {name: table[name][rows].astype(dtype) for name, dtype in self.FIELDS}
+        chunk["state"] = np.full(len(rows), state, np.int8)
+        self._chunks.append(chunk)
+
+    def frame(self, table) -> pd.DataFrame:
+        """All households that entered: those gone, and those still waiting (state 0)."""
+        waiting = table.waiting()
+        chunks = [*self._chunks, {name: table[name][waiting] for name, _ in self.FIELDS}]
+        cols = {
+            name: np.concatenate([c[name] for c in chunks]).astype(dtype)
+            for name, dtype in self.FIELDS
+        }
+        return pd.DataFrame(cols)
 
 
 @dataclass

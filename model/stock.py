@@ -115,9 +115,32 @@ class VacancyLedger:
         return out
 
 
-# Where a vacancy came from.
-ORIGINS = ("turnover", "chain", "new_construction", "flex_addition", "startup_addition")
-TURNOVER, CHAIN, NEW_CONSTRUCTION, FLEX_ADDITION, STARTUP_ADDITION = range(5)
+# Where a vacancy came from (append new ones at the end).
+ORIGINS = (
+    "turnover",
+    "chain",
+    "new_construction",
+    "flex_addition",
+    "startup_addition",
+    "shared_conversion",
+    "reception_conversion",
+)
+(
+    TURNOVER,
+    CHAIN,
+    NEW_CONSTRUCTION,
+    FLEX_ADDITION,
+    STARTUP_ADDITION,
+    SHARED_CONVERSION,
+    RECEPTION_CONVERSION,
+) = range(len(ORIGINS))
+
+
+def only(per_cell: np.ndarray, types) -> np.ndarray:
+    """A copy of a (region, type) table with every other type set to zero."""
+    out = np.zeros_like(per_cell)
+    out[:, list(types)] = per_cell[:, list(types)]
+    return out
 
 
 class Stock:
@@ -229,6 +252,35 @@ class Stock:
         if per_cell[:, FLEX].any():
             cohort = self.flex_cohorts.setdefault(month, np.zeros(len(self.total), np.int64))
             cohort += per_cell[:, FLEX]
+
+    def convert_to_shared(self, per_region: np.ndarray, households: int, day: int) -> np.ndarray:
+        """Turn vacant medium homes into shared homes: each gives ``households`` room places.
+
+        Only homes vacant this month and open to everybody are converted; a
+        region with fewer converts what it has.
+
+        Returns:
+            Homes converted per region.
+        """
+        done = np.zeros(len(self.total), np.int64)
+        if not per_region.any():
+            return done
+        ledger = self.ledger
+        candidates = (
+            (ledger.type == MEDIUM) & (ledger.reserved_for == NOBODY) & (ledger.since_day <= day)
+        )
+        keep = np.ones(len(ledger), bool)
+        for r in np.flatnonzero(per_region):
+            idx = np.flatnonzero(candidates & (ledger.region == r))[: per_region[r]]
+            keep[idx] = False
+            done[r] = len(idx)
+        ledger.remove(keep)
+        self.total[:, MEDIUM] -= done
+        self.total[:, ROOM] += done * households
+        places = np.zeros_like(self.total)
+        places[:, ROOM] = done * households
+        self.add_vacancies(places, day, SHARED_CONVERSION)
+        return done
 
     def turnover(self, rng: np.random.Generator) -> np.ndarray:
         """Background tenants leaving the social stock this month, per (region, type)."""

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from model.allocation import (
     ADVERTISED_TYPE_ORDER,
     LOTTERY_ROUTE,
-    QUOTA_ROUTE,
+    QUOTA_OPTIONS,
+    QUOTA_OPTIONS_BANNED,
     REGISTRATION_ROUTE,
-    URGENT_ROUTE,
+    URGENT_OPTIONS,
     Vacancies,
     let_advertised,
     place_priority,
@@ -19,7 +20,7 @@ from model.allocation import (
 )
 from model.households import REGULAR, STATUS_HOLDER, URGENT
 from model.parameters import Parameters
-from model.stock import LARGE, N_TYPES, NOBODY, SELF_CONTAINED, STARTUP, fit_table
+from model.stock import LARGE, N_TYPES, NOBODY, ROOM, SELF_CONTAINED, STARTUP, fit_table
 
 FITS = fit_table(Parameters.from_overrides())
 N_REGIONS = 3
@@ -55,13 +56,23 @@ def markets(draw):
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+ROUTE_OPTIONS = {
+    "urgent": (URGENT_OPTIONS, URGENT),
+    "quota": (QUOTA_OPTIONS, STATUS_HOLDER),
+    "quota_banned": (QUOTA_OPTIONS_BANNED, STATUS_HOLDER),
+}
+
+
 @SETTINGS
-@given(markets(), st.sampled_from([URGENT_ROUTE, QUOTA_ROUTE]), st.booleans())
+@given(markets(), st.sampled_from(sorted(ROUTE_OPTIONS)), st.booleans())
 def test_priority_route_respects_rank_fit_cap_and_reservation(market, route, with_limit):
     vac, c, _, cap, limit = market
-    group = URGENT if route == URGENT_ROUTE else STATUS_HOLDER
+    options, group = ROUTE_OPTIONS[route]
     order = np.argsort(c["key"])
-    prefs = preference_lists(route, c["size"][order], c["room"][order], FITS)
+    prefs = preference_lists(options, c["size"][order], c["room"][order], FITS)
+    for p, room in zip(prefs, c["room"][order], strict=True):
+        assert set(p) <= set(options)
+        assert room or all(t != ROOM for t, _ in p)
     persons_limit = limit if with_limit else None
     before = vac.let.copy()
     v, housed, refused = place_priority(
@@ -181,11 +192,12 @@ def test_route_order_in_force_decides_who_goes_first():
     """
     from model.market import HousingMarket
 
-    def routes(order):
+    def routes(order, **levers):
         model = HousingMarket(
             households_per_agent=50,
             rng=2,
             parameters={
+                **levers,
                 "allocation.route_order": order,
                 "allocation.urgent_share_cap": 1.0,
                 "status_holders.quota_placement_max_share": 1.0,
@@ -195,9 +207,12 @@ def test_route_order_in_force_decides_who_goes_first():
         lettings = model.run(1).lettings
         return lettings.groupby("route", observed=False).size()
 
-    default = routes(["urgent", "quota", "advertised"])
-    swapped = routes(["quota", "urgent", "advertised"])
+    default = routes(["large_pool", "urgent", "quota", "family", "advertised"])
+    swapped = routes(["large_pool", "quota", "urgent", "family", "advertised"])
     assert swapped["quota"] > default["quota"]
     assert swapped["urgent"] < default["urgent"]
-    without = routes(["urgent", "advertised"])
+    without = routes(
+        ["large_pool", "urgent", "quota", "family", "advertised"],
+        **{"policy.quota_in_force": False},
+    )
     assert without["quota"] == 0 and without["urgent"] > 0

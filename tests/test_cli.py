@@ -82,3 +82,19 @@ def test_bad_input_is_named_and_earlier_output_kept(run_dir, args, fragment):
 def test_scenarios_are_listed(capsys):
     assert main(["scenarios"]) == 0
     assert "current-policy" in capsys.readouterr().out
+
+
+def test_every_group_route_and_dwelling_type_has_labels_and_a_colour():
+    from model.presentation import (
+        DWELLING_LABELS,
+        GROUP_COLORS,
+        GROUP_LABELS,
+        LABEL_SETS,
+        ROUTE_LABELS,
+    )
+
+    assert set(GROUP_COLORS) == set(LABEL_SETS["groups"])
+    for lang in ("nl", "en"):
+        assert set(GROUP_LABELS[lang]) == set(LABEL_SETS["groups"])
+        assert set(ROUTE_LABELS[lang]) == set(LABEL_SETS["routes"])
+        assert set(DWELLING_LABELS[lang]) == set(LABEL_SETS["dwelling types"])
