@@ -2,6 +2,8 @@
 
 Commands:
     run        one scenario, one seed: monthly.csv, lettings.csv, figures, a summary
+    compare    two scenarios on the same seeds: per-group differences with bands
+    scenarios  list the named scenarios
     calibrate  re-derive the calibrated rates (``--write`` stores them)
     bench      wall time and peak memory of ten-year runs at several scales
 
@@ -90,6 +92,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a parameter, e.g. --set allocation.lottery_share=0.2 (repeatable)",
     )
     run.add_argument("--lang", choices=("en", "nl"), default="en", help="figure labels")
+
+    cmp = sub.add_parser("compare", help="paired comparison of two scenarios over seeds")
+    cmp.add_argument("a", help="scenario A (the reference)")
+    cmp.add_argument("b", help="scenario B")
+    cmp.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=10)
+    cmp.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
+    cmp.add_argument(
+        "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
+    )
+    cmp.add_argument("--out", type=Path, required=True, help="output folder")
+    cmp.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
+    cmp.add_argument(
+        "--years",
+        type=float,
+        default=2.0,
+        help="N of 'housed within N years' (equal playing field)",
+    )
+    cmp.add_argument("--set", type=_parameter_arg, action="append", default=[],
+                     metavar="NAME=VALUE", help="a parameter for both scenarios")  # fmt: skip
 
     sub.add_parser("scenarios", help="list the named scenarios")
 
@@ -201,6 +222,48 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_compare(args: argparse.Namespace) -> int:
+    """Paired comparison of two scenarios."""
+    from experiments.compare import compare, headline, write
+
+    if not 0 < args.years < args.months / 12:
+        raise ParameterError(
+            f"parameter 'years' = {args.years}; allowed: more than 0 and less than the run "
+            f"({args.months / 12:g} years)"
+        )
+    from model.parameters import Parameters
+
+    Parameters.from_overrides(dict(args.set))  # check before running anything
+    started = time.perf_counter()
+    result = compare(
+        args.a,
+        args.b,
+        args.seeds,
+        months=args.months,
+        scale=args.households_per_agent,
+        epf_years=args.years,
+        workers=args.workers,
+        parameters=dict(args.set),
+    )
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
+        write(result, Path(tmp))
+        out.mkdir(exist_ok=True)
+        for f in Path(tmp).iterdir():
+            shutil.move(str(f), out / f.name)
+    table = headline(result)
+    print(
+        f"{args.b} minus {args.a}: {args.seeds} seeds, {args.months} months, 1 agent = "
+        f"{args.households_per_agent} households ({time.perf_counter() - started:.0f} s)"
+    )
+    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    print(f"\nwrote {out}/: compare.csv, compare_monthly.csv, passed_over.csv, "
+          "equal_playing_field.csv, compare.png")  # fmt: skip
+    return 0
+
+
 def command_scenarios(args: argparse.Namespace) -> int:
     """List the named scenarios with their titles."""
     for name in scenario_names():
@@ -236,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     commands = {
         "run": command_run,
+        "compare": command_compare,
         "scenarios": command_scenarios,
         "calibrate": command_calibrate,
         "bench": command_bench,

@@ -55,7 +55,9 @@ def parameters_markdown() -> str:
                 "| name | default | unit | allowed | source (year) | |",
                 "|---|---|---|---|---|---|",
             ]
-        flags = " ".join(f for f, on in (("lever", spec.lever), ("calibrated", spec.calibrated)) if on)
+        flags = " ".join(
+            f for f, on in (("lever", spec.lever), ("calibrated", spec.calibrated)) if on
+        )
         year = f" ({spec.year})" if spec.year else ""
         lines.append(
             f"| `{name}` | {_value(spec.value)} | {_cell(spec.unit)} | {_cell(spec.allowed())} "
@@ -112,7 +114,8 @@ def scenarios_table() -> str:
             sets.append(f"inherits `{s.inherits}`")
         for lever, steps in s.own_levers.items():
             parts = [
-                _value(v) if d.year < 1900 else f"{_value(v)} from {d.isoformat()}" for d, v in steps
+                _value(v) if d.year < 1900 else f"{_value(v)} from {d.isoformat()}"
+                for d, v in steps
             ]
             sets.append(f"`{lever}` = {', '.join(parts)}")
         for param, value in s.own_parameters.items():

@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from model.households import GROUPS
@@ -94,6 +95,78 @@ def run_figure(monthly: pd.DataFrame, title: str, path: Path, lang: str = "en") 
         ax.set_ylim(bottom=0) if ax.get_yscale() == "linear" else None
         ax.grid(alpha=0.3)
     fig.suptitle(title)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def compare_figure(result: dict, path: Path) -> Path:
+    """Differences B - A per group with their 5-95% bands over seeds."""
+    d = result["differences"]
+    a, b = result["a"], result["b"]
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
+
+    def yearly(measure, group):
+        sel = d[
+            (d["measure"] == measure) & (d["group"] == group) & d["period"].str.startswith("year")
+        ]
+        years = sel["period"].str.slice(5).astype(int)
+        return sel.assign(year=years).sort_values("year")
+
+    ax = axes[0, 0]
+    for g in GROUPS:
+        sel = yearly("lettings_households", g)
+        ax.plot(sel["year"], sel["difference_mean"], marker="o", color=GROUP_COLORS[g],
+                label=group_label(g, "en"))  # fmt: skip
+        ax.fill_between(sel["year"], sel["difference_p5"], sel["difference_p95"],
+                        color=GROUP_COLORS[g], alpha=0.2)  # fmt: skip
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_title("Lettings per group: difference per simulated year")
+    ax.set_xlabel("simulated year")
+    ax.set_ylabel("households per year (B - A)")
+    ax.legend()
+
+    ax = axes[0, 1]
+    for g in GROUPS:
+        sel = yearly("time_to_housing_years_median", g)
+        ax.plot(sel["year"], sel["difference_mean"], marker="o", color=GROUP_COLORS[g])
+        ax.fill_between(sel["year"], sel["difference_p5"], sel["difference_p95"],
+                        color=GROUP_COLORS[g], alpha=0.2)  # fmt: skip
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_title("Median time from entry to a home: difference")
+    ax.set_xlabel("simulated year")
+    ax.set_ylabel("years (B - A)")
+
+    ax = axes[1, 0]
+    m = result["monthly"]
+    col = "status_holders_in_reception_persons"
+    sh = GROUP_COLORS["status_holder"]
+    ax.plot(m.index, m[("difference_mean", col)], color=sh, label="in reception")
+    ax.fill_between(m.index, m[("difference_p5", col)], m[("difference_p95", col)],
+                    color=sh, alpha=0.2)  # fmt: skip
+    col = "reception_backlog_persons"
+    ax.plot(m.index, m[("difference_mean", col)], color=sh, ls="--", label="past 14 weeks")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_title("Status holders in reception: difference")
+    ax.set_ylabel("persons (B - A)")
+    ax.legend()
+
+    ax = axes[1, 1]
+    epf = result["equal_playing_field"]
+    width = 0.38
+    for k, (name, shade) in enumerate(((a, 0.45), (b, 1.0))):
+        sel = epf[epf["scenario"] == name].set_index("group").reindex(list(GROUPS))
+        x = np.arange(len(GROUPS)) + (k - 0.5) * width
+        ax.bar(x, sel["share_housed_standardised"], width,
+               color=[GROUP_COLORS[g] for g in GROUPS], alpha=shade, label=name)  # fmt: skip
+    ax.set_xticks(np.arange(len(GROUPS)), [group_label(g, "en") for g in GROUPS])
+    years = epf["years"].iloc[0] if len(epf) else 2
+    ax.set_title(f"Housed within {years:g} years, comparable households (faint: {a})")
+    ax.set_ylabel("share (standardised to regular seekers' mix)")
+    ax.legend()
+    for ax in axes.flat:
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{b} minus {a}: mean over {result['seeds']} seeds, band 5-95%")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

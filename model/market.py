@@ -536,6 +536,7 @@ class HousingMarket(mesa.Model):
             days_since_entry=day - table["entry_day"][rows],
             leaves_social_home=table["home_type"][rows] >= 0,
             situation=table["situation"][rows],
+            residence_permit=table["residence_permit"][rows],
             passed_over_id=np.where(passed, table["id"][passed_row], -1),
             passed_over_group=np.where(passed, table["group"][passed_row], -1),
         )
@@ -728,4 +729,7 @@ class HousingMarket(mesa.Model):
                 self.params.regions.names, pd.Timestamp(self.start_date), self.scale
             ),
             half_years=pd.DataFrame(rows),
+            households=self.outcomes.frame(self.households),
+            scale=self.scale,
+            end_day=self.day_end,
         )

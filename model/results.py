@@ -41,6 +41,7 @@ class LettingLog:
         ("days_since_entry", np.int32),
         ("leaves_social_home", bool),
         ("situation", np.int8),
+        ("residence_permit", bool),
         ("passed_over_id", np.int64),
         ("passed_over_group", np.int8),
     )
@@ -92,6 +93,7 @@ class LettingLog:
                 "time_since_entry_years": cols["days_since_entry"] / DAYS_PER_YEAR,
                 "leaves_social_home": cols["leaves_social_home"],
                 "situation_before": pd.Categorical.from_codes(cols["situation"], SITUATIONS),
+                "residence_permit": cols["residence_permit"],
                 "passed_over_household_id": cols["passed_over_id"],
                 "passed_over_group": pd.Categorical.from_codes(
                     np.where(passed >= 0, passed, -1), GROUPS
@@ -118,6 +120,7 @@ class OutcomeLog:
         ("registration_day", np.int32),
         ("entry_day", np.int32),
         ("out_day", np.int32),
+        ("startup_day", np.int32),
         ("state", np.int8),
     )
 
@@ -133,7 +136,11 @@ class OutcomeLog:
         self._chunks.append(chunk)
 
     def frame(self, table) -> pd.DataFrame:
-        """All households that entered: those gone, and those still waiting (state 0)."""
+        """All households that entered: those gone, and those still waiting (state 0).
+
+        Day columns are day numbers; ``out_day`` and ``startup_day`` are
+        ``NEVER`` where the event did not happen.
+        """
         waiting = table.waiting()
         chunks = [*self._chunks, {name: table[name][waiting] for name, _ in self.FIELDS}]
         cols = {
@@ -152,12 +159,20 @@ class Results:
         monthly_by_region: Per month, region and group.
         lettings: One row per letting.
         half_years: Quota realisation per completed half year, per region.
+        households: One row per agent that ever entered (``OutcomeLog.frame``):
+            who it is, when it entered, and when and how it left (state 0:
+            still waiting, 1: housed, 2: left the market); day numbers.
+        scale: Households per agent.
+        end_day: Day number of the end of the last simulated month.
     """
 
     monthly: pd.DataFrame
     monthly_by_region: pd.DataFrame
     lettings: pd.DataFrame
     half_years: pd.DataFrame
+    households: pd.DataFrame
+    scale: int = 1
+    end_day: int = 0
 
     def yearly(self) -> pd.DataFrame:
         """Flows summed per simulated year (12 months from the start), stocks at year end."""

@@ -1,0 +1,189 @@
+"""Paired comparison of two scenarios over several seeds (displacement measures).
+
+``python -m experiments compare A B --seeds S`` runs both scenarios on seeds
+1..S. The same seed gives both runs the same households with the same luck
+(common random numbers), so each seed's difference B - A is policy, not
+noise; the bands are the 5th and 95th percentiles of those differences over
+seeds. Writes, into ``--out``:
+
+* ``compare.csv``: per measure, group and period: means of A and B, the mean
+  difference and its 5-95% band (``model.displacement.run_summary``);
+* ``compare_monthly.csv``: monthly differences of the main series, with bands;
+* ``passed_over.csv``: lettings that passed over the head of the registration
+  queue, by route, group housed and group passed over (mean over seeds);
+* ``equal_playing_field.csv``: the chance of being housed within N years for
+  comparable households, per group (mean over seeds);
+* ``compare.png``: the differences per group with their bands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.displacement import equal_playing_field, paired_differences, passed_over, run_summary
+from model.households import GROUPS
+from model.market import HousingMarket
+from model.policy import load_scenario
+
+MONTHLY_SERIES = [
+    *[f"lettings_{g}_households" for g in GROUPS],
+    "status_holders_in_reception_persons",
+    "reception_backlog_persons",
+    "registration_years_at_letting_median_regular",
+]
+
+
+def run_one(task: tuple) -> dict:
+    """One scenario on one seed: its summary and the pieces the comparison needs."""
+    scenario, seed, months, scale, dates, epf_years, parameters = task
+    model = HousingMarket(scenario, rng=seed, households_per_agent=scale, parameters=parameters)
+    results = model.run(months)
+    monthly = results.monthly.set_index("date")[MONTHLY_SERIES]
+    _, epf = equal_playing_field(results, model.params.regions.names, years=epf_years)
+    return {
+        "summary": run_summary(results, dates),
+        "monthly": monthly,
+        "passed_over": passed_over(results.lettings),
+        "equal_playing_field": epf,
+    }
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def compare(
+    a: str,
+    b: str,
+    seeds: int,
+    months: int = 120,
+    scale: int = 10,
+    dates: list[dt.date] | None = None,
+    epf_years: float = 2.0,
+    workers: int | None = None,
+    parameters: dict | None = None,
+) -> dict:
+    """Run A and B on seeds 1..``seeds`` and return the paired results.
+
+    Returns:
+        A dict with ``differences`` (paired_differences), ``monthly`` (per
+        date and series: mean difference and band), ``passed_over`` and
+        ``equal_playing_field`` (both scenarios, mean over seeds).
+    """
+    load_scenario(a), load_scenario(b)  # fail early, with the message, on a bad name
+    dates = dates or [dt.date(2027, 7, 1)]
+    workers = workers or min(2, os.cpu_count() or 1)
+    tasks = [
+        (name, seed, months, scale, dates, epf_years, parameters or {})
+        for seed in range(1, seeds + 1)
+        for name in (a, b)
+    ]
+    if workers > 1 and len(tasks) > 1:
+        with _pool(workers) as pool:
+            runs = list(pool.map(run_one, tasks))
+    else:
+        runs = [run_one(t) for t in tasks]
+    runs_a, runs_b = runs[0::2], runs[1::2]
+    differences = paired_differences([r["summary"] for r in runs_a], [r["summary"] for r in runs_b])
+    diffs = np.stack([rb["monthly"].to_numpy() - ra["monthly"].to_numpy()
+                      for ra, rb in zip(runs_a, runs_b, strict=True)])  # fmt: skip
+    index = runs_a[0]["monthly"].index
+    monthly = pd.concat(
+        {
+            "difference_mean": pd.DataFrame(diffs.mean(axis=0), index, MONTHLY_SERIES),
+            "difference_p5": pd.DataFrame(np.quantile(diffs, 0.05, axis=0), index, MONTHLY_SERIES),
+            "difference_p95": pd.DataFrame(np.quantile(diffs, 0.95, axis=0), index, MONTHLY_SERIES),
+        },
+        axis=1,
+    )
+
+    def mean_over_seeds(key: str, by: list[str]) -> pd.DataFrame:
+        frames = []
+        for name, rs in ((a, runs_a), (b, runs_b)):
+            both = pd.concat([r[key] for r in rs], ignore_index=True)
+            numeric = both.select_dtypes("number").columns.difference(by)
+            mean = both.groupby(by, observed=True)[list(numeric)].mean().reset_index()
+            mean.insert(0, "scenario", name)
+            frames.append(mean)
+        return pd.concat(frames, ignore_index=True)
+
+    return {
+        "a": a,
+        "b": b,
+        "seeds": seeds,
+        "differences": differences,
+        "monthly": monthly,
+        "passed_over": mean_over_seeds(
+            "passed_over", ["route", "housed_group", "passed_over_group"]
+        ),
+        "equal_playing_field": mean_over_seeds("equal_playing_field", ["group"]),
+    }
+
+
+def headline(result: dict) -> pd.DataFrame:
+    """The table the command line prints: the main differences per group, with bands."""
+    d = result["differences"]
+    rows = []
+
+    def pick(measure, group, period, label):
+        hit = d[(d["measure"] == measure) & (d["group"] == group) & (d["period"] == period)]
+        if len(hit):
+            r = hit.iloc[0]
+            rows.append(
+                {
+                    "measure": label,
+                    "unit": r["unit"],
+                    result["a"]: r["a_mean"],
+                    result["b"]: r["b_mean"],
+                    "difference": r["difference_mean"],
+                    "5%": r["difference_p5"],
+                    "95%": r["difference_p95"],
+                }
+            )
+
+    for g in GROUPS:
+        pick("lettings_households", g, "run", f"lettings to {g.replace('_', ' ')}s")
+    pick("registration_years_median", "regular", "run",
+         "regular seekers' median registration time at letting")  # fmt: skip
+    pick("time_to_housing_years_median", "regular", "run",
+         "regular seekers' median search time to a home")  # fmt: skip
+    pick("time_in_reception_years_median", "status_holder", "run",
+         "status holders' median time in reception (all stays)")  # fmt: skip
+    pick("still_in_reception_after_1_year_share", "status_holder", "run",
+         "status holders still in reception a year after the permit")  # fmt: skip
+    periods = sorted(set(d.loc[d["measure"] == "in_reception_persons", "period"]))
+    for period in periods:
+        pick("in_reception_persons", "status_holder", period,
+             f"status holders in reception ({period})")  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def write(result: dict, out: Path) -> list[Path]:
+    """Write the comparison's files and figure into ``out``."""
+    from experiments.figures import compare_figure
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for key, name in (
+        ("differences", "compare.csv"),
+        ("passed_over", "passed_over.csv"),
+        ("equal_playing_field", "equal_playing_field.csv"),
+    ):
+        path = out / name
+        result[key].to_csv(path, index=False)
+        paths.append(path)
+    monthly = result["monthly"].copy()
+    monthly.columns = [f"{series}__{stat}" for stat, series in monthly.columns]
+    monthly.to_csv(out / "compare_monthly.csv")
+    paths.append(out / "compare_monthly.csv")
+    paths.append(compare_figure(result, out / "compare.png"))
+    return paths

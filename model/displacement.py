@@ -1,0 +1,282 @@
+"""Displacement between groups, measured three ways (model brief, "Displacement, defined").
+
+1. **Paired counterfactual** (:func:`run_summary`, :func:`paired_differences`):
+   two scenarios on the same seed share every household and its luck
+   (common random numbers), so the per-group differences in lettings,
+   waiting time and time in reception come from policy, not noise.
+2. **Per-letting attribution** (:func:`passed_over`): every letting that did
+   not go to the head of the registration-time queue records who pure
+   registration order would have housed (``model.routes.attribute``);
+   counted here as "passed over, and by whom".
+3. **Equal playing field** (:func:`equal_playing_field`): the chance of being
+   housed within N years for comparable households (same region, household
+   size and registration time at entry) across groups.
+
+Every figure is in real households or persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from model.calendar import DAYS_PER_YEAR, day_number
+from model.households import GROUPS, HOUSED
+from model.results import Results
+
+# Household size classes and registration time at entry (years) for comparability.
+SIZE_CLASSES = (1, 2, 3, 6, 99)  # 1, 2, 3-5, 6+
+SIZE_LABELS = ("1", "2", "3-5", "6+")
+REGISTRATION_BINS = (-1e9, 1.0, 3.0, 6.0, 1e9)
+REGISTRATION_LABELS = ("<1", "1-3", "3-6", "6+")
+
+
+def run_summary(results: Results, dates: list[dt.date] | None = None) -> pd.DataFrame:
+    """One run's per-group measures, tidy: (measure, group, period, value, unit).
+
+    Measures per simulated year and over the whole run:
+
+    * ``lettings_households``: homes let for good (start-up homes excluded);
+    * ``registration_years_median``: median registration time at letting;
+    * ``time_to_housing_years_median``: median time from entry (start of the
+      search, urgency declaration, permit) to a home for good;
+    * ``time_in_reception_years_median`` (status holders): median time from the
+      permit to leaving reception, Kaplan-Meier over every stay (those still
+      waiting are censored at the end, so long waits are not left out), and
+      ``still_in_reception_after_1_year_share``;
+    * ``in_reception_persons`` and ``reception_backlog_persons`` (status
+      holders) at each of ``dates`` and at the end.
+    """
+    lettings = results.lettings
+    final = lettings[lettings["dwelling_type"] != "startup"]
+    start = results.monthly["date"].iloc[0]
+    months = (final["month"].dt.year - start.year) * 12 + final["month"].dt.month - start.month
+    years = months // 12 + 1  # simulated year 1 = the first twelve months
+    rows = []
+
+    def add(measure, group, period, value, unit):
+        rows.append(
+            {"measure": measure, "group": group, "period": period, "value": value, "unit": unit}
+        )
+
+    n_years = max(len(results.monthly) - 1, 1) / 12
+    for g in GROUPS:
+        mine = final["group"] == g
+        per_year = final.loc[mine, "households"].groupby(years[mine]).sum()
+        for year, value in per_year.items():
+            add("lettings_households", g, f"year {year}", float(value), "households per year")
+        add(
+            "lettings_households",
+            g,
+            "run",
+            float(final.loc[mine, "households"].sum()) / n_years,
+            "households per year",
+        )
+        for measure, col in (
+            ("registration_years_median", "registration_time_years"),
+            ("time_to_housing_years_median", "time_since_entry_years"),
+        ):
+            by_year = final.loc[mine, col].groupby(years[mine]).median()
+            for year, value in by_year.items():
+                add(measure, g, f"year {year}", float(value), "years")
+            value = float(final.loc[mine, col].median()) if mine.any() else float("nan")
+            add(measure, g, "run", value, "years")
+    stay = reception_stays(results)
+    median, still_after_year = kaplan_meier(stay["years"], stay["left"], (None, 1.0))
+    add("time_in_reception_years_median", "status_holder", "run", median, "years")
+    add("still_in_reception_after_1_year_share", "status_holder", "run", still_after_year, "share")
+    monthly = results.monthly.set_index("date")
+    points = [pd.Timestamp(d) for d in dates or []] + [monthly.index[-1]]
+    for when in points:
+        if when < monthly.index[0] or when > monthly.index[-1]:
+            continue
+        label = "end" if when == monthly.index[-1] else when.date().isoformat()
+        row = monthly.loc[monthly.index[monthly.index <= when][-1]]
+        add("in_reception_persons", "status_holder", label,
+            float(row["status_holders_in_reception_persons"]), "persons")  # fmt: skip
+        add("reception_backlog_persons", "status_holder", label,
+            float(row["reception_backlog_persons"]), "persons")  # fmt: skip
+    add(
+        "in_reception_persons",
+        "status_holder",
+        "run mean",
+        float(monthly["status_holders_in_reception_persons"].iloc[1:].mean()),
+        "persons",
+    )
+    return pd.DataFrame(rows)
+
+
+def reception_stays(results: Results) -> pd.DataFrame:
+    """Every status holder's stay in reception: years from the permit, and whether it ended.
+
+    A stay ends with a home (a start-up home included) or leaving the market;
+    one still running at the end of the run is censored there. Households
+    already in reception at the start count from their permit too.
+    """
+    h = results.households
+    sh = h[h["group"] == GROUPS.index("status_holder")]
+    end = np.minimum(sh["out_day"].to_numpy(), sh["startup_day"].to_numpy()).astype(np.int64)
+    left = end <= results.end_day
+    end = np.where(left, end, results.end_day)
+    return pd.DataFrame({"years": (end - sh["entry_day"].to_numpy()) / DAYS_PER_YEAR, "left": left})
+
+
+def kaplan_meier(years, ended, at: tuple) -> list[float]:
+    """Kaplan-Meier median duration and survival at given times, with censoring.
+
+    Args:
+        years: Durations.
+        ended: Whether each duration ended (False: censored at that time).
+        at: ``None`` for the median, or a time at which to give the share still
+            running.
+
+    Returns:
+        One value per entry of ``at`` (NaN for a median the data do not reach).
+    """
+    years = np.asarray(years, float)
+    ended = np.asarray(ended, bool)
+    order = np.argsort(years, kind="stable")
+    t, e = years[order], ended[order]
+    at_risk = len(t) - np.arange(len(t))
+    survival = np.cumprod(np.where(e, 1.0 - 1.0 / at_risk, 1.0))
+    out = []
+    for point in at:
+        if point is None:
+            below = np.flatnonzero(survival <= 0.5)
+            out.append(float(t[below[0]]) if len(below) else float("nan"))
+        else:
+            k = np.searchsorted(t, point, side="right")
+            out.append(float(survival[k - 1]) if k else 1.0)
+    return out
+
+
+def paired_differences(a: list[pd.DataFrame], b: list[pd.DataFrame]) -> pd.DataFrame:
+    """B minus A per seed (summaries in seed order), with the mean and a 5-95% band.
+
+    Args:
+        a: ``run_summary`` of scenario A, one per seed.
+        b: ``run_summary`` of scenario B, the same seeds in the same order.
+
+    Returns:
+        One row per (measure, group, period): mean of A, mean of B, mean
+        difference, its 5th and 95th percentile over seeds, and the seeds.
+    """
+    keys = ["measure", "group", "period", "unit"]
+    frames = []
+    for seed_index, (sa, sb) in enumerate(zip(a, b, strict=True)):
+        merged = sa.merge(sb, on=keys, how="outer", suffixes=("_a", "_b"))
+        merged["seed_index"] = seed_index
+        frames.append(merged)
+    both = pd.concat(frames, ignore_index=True)
+    both["difference"] = both["value_b"] - both["value_a"]
+    grouped = both.groupby(keys, sort=False)
+    out = grouped.agg(
+        a_mean=("value_a", "mean"),
+        b_mean=("value_b", "mean"),
+        difference_mean=("difference", "mean"),
+        difference_p5=(
+            "difference",
+            lambda d: np.nanquantile(d, 0.05) if d.notna().any() else np.nan,
+        ),
+        difference_p95=(
+            "difference",
+            lambda d: np.nanquantile(d, 0.95) if d.notna().any() else np.nan,
+        ),
+        seeds=("difference", "size"),
+    ).reset_index()
+    return out
+
+
+def passed_over(lettings: pd.DataFrame) -> pd.DataFrame:
+    """Lettings that passed over the head of the registration queue: by whom, and whom.
+
+    Returns:
+        Households per (route, group housed, group passed over), with the share
+        of all lettings of that route and group.
+    """
+    final = lettings[lettings["dwelling_type"] != "startup"]
+    total = final.groupby(["route", "group"], observed=True)["households"].sum()
+    hit = final[final["passed_over_household_id"] >= 0]
+    table = (
+        hit.groupby(["route", "group", "passed_over_group"], observed=True)["households"]
+        .sum()
+        .rename("households_passed_over")
+        .reset_index()
+    )
+    table["share_of_route_lettings"] = table["households_passed_over"] / [
+        total.loc[(r, g)] for r, g in zip(table["route"], table["group"], strict=True)
+    ]
+    return table.rename(columns={"group": "housed_group"})
+
+
+def equal_playing_field(
+    results: Results,
+    region_names: tuple[str, ...],
+    years: float = 2.0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chance of being housed within ``years`` of entering, for comparable households.
+
+    Households that entered during the run early enough to be followed for
+    ``years`` are compared within strata of region, household size and
+    registration time at entry. Leaving the market without a home counts as
+    not housed; a start-up home does not count as housed.
+
+    Args:
+        results: A run's results.
+        region_names: Names for the region codes.
+        years: The horizon N.
+
+    Returns:
+        (per stratum and group: households and share housed; per group: the
+        raw share and the share standardised to the strata mix of regular
+        seekers, over the strata where both are present).
+    """
+    outcomes, scale = results.households, results.scale
+    horizon = years * DAYS_PER_YEAR
+    first = day_number(results.monthly["date"].iloc[0].date())
+    last = results.end_day - horizon
+    cohort = outcomes[(outcomes["entry_day"] >= first) & (outcomes["entry_day"] <= last)].copy()
+    housed_in_time = (cohort["state"] == HOUSED) & (
+        cohort["out_day"] - cohort["entry_day"] <= horizon
+    )
+    cohort["housed"] = housed_in_time
+    cohort["group"] = pd.Categorical.from_codes(cohort["group"], GROUPS)
+    cohort["region"] = pd.Categorical.from_codes(cohort["region"], region_names)
+    cohort["size_class"] = pd.cut(cohort["size"], SIZE_CLASSES, right=False, labels=SIZE_LABELS)
+    reg_years = (cohort["entry_day"] - cohort["registration_day"]) / DAYS_PER_YEAR
+    cohort["registration_at_entry"] = pd.cut(
+        reg_years, REGISTRATION_BINS, right=False, labels=REGISTRATION_LABELS
+    )
+    strata = ["region", "size_class", "registration_at_entry"]
+    per = (
+        cohort.groupby([*strata, "group"], observed=True)["housed"]
+        .agg(households="size", share_housed="mean")
+        .reset_index()
+    )
+    per["households"] *= scale
+    regular = per[per["group"] == "regular"].set_index(strata)
+    summary = []
+    for g in GROUPS:
+        mine = per[per["group"] == g].set_index(strata)
+        raw = float(cohort.loc[cohort["group"] == g, "housed"].mean())
+        common = mine.index.intersection(regular.index)
+        if len(common):
+            w = regular.loc[common, "households"].astype(float)
+            standardised = float(np.average(mine.loc[common, "share_housed"], weights=w))
+            reference = float(np.average(regular.loc[common, "share_housed"], weights=w))
+        else:
+            standardised = reference = float("nan")
+        summary.append(
+            {
+                "group": g,
+                "households_in_cohort": int((cohort["group"] == g).sum()) * scale,
+                "share_housed_raw": raw,
+                "share_housed_standardised": standardised,
+                "regular_share_housed_same_strata": reference,
+                "strata_compared": len(common),
+                "years": years,
+            }
+        )
+    return per, pd.DataFrame(summary)

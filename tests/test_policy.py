@@ -1,0 +1,185 @@
+"""Policy levers switch on their dates; scenarios inherit and reject contradictions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from model.market import HousingMarket
+from model.parameters import ParameterError, parameter_specs
+from model.policy import Scenario, Timeline, load_scenario, scenario_names
+
+SWITCH = dt.date(2026, 7, 1)
+MONTHS_BEFORE = 12  # July 2025 - June 2026
+
+
+def _scenario(levers: dict, parameters: dict | None = None) -> Scenario:
+    steps = {
+        name: tuple(v) if isinstance(v, list) else ((dt.date.min, v),) for name, v in levers.items()
+    }
+    return Scenario("test", {"nl": "t", "en": "t"}, {"nl": "t", "en": "t"}, parameters or {}, steps)
+
+
+# For each lever: what must hold from the start for it to matter, and the value it switches to.
+LEVER_CASES = {
+    "stock.new_construction_per_year": ({}, 60000),
+    "stock.flex_additions_per_year": ({}, 40000),
+    "stock.startup_additions_per_year": ({}, 20000),
+    "stock.flex_reserved_share": ({"stock.flex_additions_per_year": 20000}, 1.0),
+    "status_holders.permits_persons_per_year": ({}, 90000),
+    "status_holders.exit_other_per_year": ({}, 0.8),
+    "status_holders.quota_placement_max_share": ({}, 0.3),
+    "status_holders.non_self_contained_share_of_singles": ({}, 1.0),
+    "allocation.urgent_share_cap": ({}, 0.6),
+    "allocation.lottery_share": ({}, 0.8),
+    "allocation.route_order": ({}, ["large_pool", "quota", "urgent", "family", "advertised"]),
+    "policy.status_holder_priority": ({}, False),
+    "policy.singles_exception": ({"policy.status_holder_priority": False}, True),
+    "policy.no_urgency_for_residence_permit": ({"policy.status_holder_priority": False}, True),
+    "policy.quota_in_force": ({}, False),
+    "policy.coupling_without_quota": ({"policy.quota_in_force": False}, "population_share"),
+    "policy.family_priority": ({}, True),
+    "policy.family_priority_share_cap": ({"policy.family_priority": True}, 0.5),
+    "policy.large_family_pool": ({}, True),
+    "policy.shared_conversions_per_year": ({}, 30000),
+    "policy.shared_households_per_dwelling": ({"policy.shared_conversions_per_year": 30000}, 4),
+    "policy.reception_places_converted_per_year": ({}, 30000),
+    "policy.places_per_converted_home": (
+        {"policy.reception_places_converted_per_year": 30000},
+        1.0,
+    ),
+    "policy.startup_open_to_all": ({"stock.startup_additions_per_year": 20000}, True),
+}
+
+
+def test_every_lever_has_a_case():
+    levers = {n for n, s in parameter_specs().items() if s.lever}
+    assert levers <= set(LEVER_CASES), levers - set(LEVER_CASES)
+
+
+def _lettings(scenario: Scenario, months: int) -> tuple[np.ndarray, np.ndarray]:
+    model = HousingMarket(scenario, rng=4, households_per_agent=200)
+    model.run(months)
+    log = model.lettings_log
+    return log.column("month"), log.column("household_id")
+
+
+@pytest.mark.parametrize("lever", sorted(n for n, c in LEVER_CASES.items() if c))
+def test_lever_switches_on_its_date_and_not_before(lever):
+    """Identical lettings up to June 2026; from July 2026 (when the lever changes) they differ."""
+    base_levers, value = LEVER_CASES[lever]
+    base = {k: v for k, v in base_levers.items()}
+    switched = dict(base)
+    switched[lever] = [(SWITCH, value)]
+    months = MONTHS_BEFORE + 6
+    m_a, id_a = _lettings(_scenario(base), months)
+    m_b, id_b = _lettings(_scenario(switched), months)
+    before_a, before_b = id_a[m_a < MONTHS_BEFORE], id_b[m_b < MONTHS_BEFORE]
+    np.testing.assert_array_equal(before_a, before_b)
+    after_a, after_b = id_a[m_a >= MONTHS_BEFORE], id_b[m_b >= MONTHS_BEFORE]
+    assert len(after_a) != len(after_b) or not np.array_equal(after_a, after_b), lever
+
+
+def test_ban_changes_the_routes_in_its_month_and_not_before():
+    """Quota placements in the regular stock stop in July 2026, not in June."""
+    model = HousingMarket("ban-without-extra-supply", rng=2, households_per_agent=50)
+    lettings = model.run(MONTHS_BEFORE + 3).lettings
+    quota = lettings[lettings["route"] == "quota"]
+    regular_stock = quota["dwelling_type"].isin(["small", "medium", "large"])
+    june = quota["month"] == "2026-06-01"
+    july_on = quota["month"] >= "2026-07-01"
+    assert (june & regular_stock).sum() > 0
+    assert (july_on & regular_stock).sum() == 0
+    # the singles exception: rooms for singles with priority, from the same month
+    rooms = july_on & (quota["dwelling_type"] == "room")
+    assert rooms.sum() > 0 and (quota.loc[rooms, "household_size_persons"] == 1).all()
+
+
+def test_phase_names_move_with_the_phase_dates():
+    """A lever tied to 'implementation' moves when the phase date does."""
+    scenario = load_scenario("ban-without-extra-supply")
+    later = HousingMarket(scenario, households_per_agent=500,
+                          parameters={"phases.implementation_start": "2027-01-01"})  # fmt: skip
+    assert later.timeline.at(dt.date(2026, 8, 1))["policy.status_holder_priority"] is True
+    assert later.timeline.at(dt.date(2027, 1, 1))["policy.status_holder_priority"] is False
+
+
+def test_every_scenario_runs_and_differs_from_current_policy():
+    base = HousingMarket("current-policy", rng=1, households_per_agent=400)
+    base_lettings = base.run(36).lettings["household_id"].to_numpy()
+    for name in scenario_names():
+        if name == "current-policy":
+            continue
+        lettings = HousingMarket(name, rng=1, households_per_agent=400).run(36).lettings
+        ids = lettings["household_id"].to_numpy()
+        assert len(ids) != len(base_lettings) or not np.array_equal(ids, base_lettings), name
+
+
+def test_scenario_inheritance_overrides_lever_by_lever():
+    mooiman = load_scenario("mooiman")
+    ban = load_scenario("ban-without-extra-supply")
+    assert mooiman.inherits == "ban-without-extra-supply"
+    assert (
+        mooiman.levers["policy.status_holder_priority"]
+        == ban.levers["policy.status_holder_priority"]
+    )
+    assert mooiman.levers["policy.singles_exception"] == ((dt.date.min, False),)
+    assert "stock.flex_reserved_share" in mooiman.levers  # from current-policy, two levels up
+
+
+@pytest.mark.parametrize(
+    "body, fragments",
+    [
+        ('inherits = "mooiman"\n', ["cycle"]),
+        ('inherits = "no-such"\n', ["unknown scenario 'no-such'"]),
+        ('[parameters]\n"allocation.lottery_share" = 0.2\n', ["is a lever", "[levers]"]),
+        (
+            '[levers]\n"policy.status_holder_priority" = [{from = "someday", value = false}]\n',
+            ["someday", "implementation"],
+        ),
+    ],
+)
+def test_bad_scenarios_are_named(tmp_path, body, fragments):
+    header = '[title]\nnl = "x"\nen = "x"\n[description]\nnl = "y"\nen = "y"\n'
+    if "cycle" in fragments:  # a file that inherits from a scenario inheriting from it
+        (tmp_path / "mooiman.toml").write_text('inherits = "loop"\n' + header)
+        path = tmp_path / "loop.toml"
+    else:
+        path = tmp_path / "bad.toml"
+    path.write_text(body + header if body.startswith("inherits") else header + body)
+    with pytest.raises(ParameterError) as err:
+        load_scenario(path)
+    for fragment in fragments:
+        assert fragment in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize(
+    "levers, fragment",
+    [
+        ({"policy.singles_exception": True}, "only while priority for status holders is banned"),
+        ({"policy.no_urgency_for_residence_permit": True}, "Mooiman also bars priority"),
+        (
+            {
+                "policy.status_holder_priority": False,
+                "policy.singles_exception": True,
+                "policy.no_urgency_for_residence_permit": [(SWITCH, True)],
+            },
+            "no priority on any ground",
+        ),
+    ],
+)
+def test_contradictory_levers_are_rejected(levers, fragment):
+    with pytest.raises(ParameterError, match=fragment):
+        HousingMarket(_scenario(levers), households_per_agent=500)
+
+
+def test_timeline_resolves_phases():
+    from model.parameters import Parameters
+
+    params = Parameters.from_overrides()
+    timeline = Timeline(params, {"allocation.lottery_share": (("implementation", 0.3),)})
+    assert timeline.at(dt.date(2026, 6, 1))["allocation.lottery_share"] == 0.1
+    assert timeline.at(dt.date(2026, 7, 1))["allocation.lottery_share"] == 0.3
+    assert timeline.change_dates() == [dt.date(2026, 7, 1)]
