@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 OUT     ?= output/current-policy
 
-.PHONY: run test test-fast lint bench app calibrate clean
+.PHONY: run test test-fast lint bench app calibrate docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(.ci/find-python) -m venv $(VENV)
@@ -41,6 +41,10 @@ app: $(STAMP)
 ## calibrate: re-derive the calibrated rates (prints them; add WRITE=1 to store them)
 calibrate: $(STAMP)
 	$(PY) -m experiments calibrate $(if $(WRITE),--write,)
+
+## docs: regenerate docs/parameters.md and the README's lever and scenario tables
+docs: $(STAMP)
+	$(PY) -m experiments docs
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .ruff_cache .hypothesis

@@ -4,6 +4,8 @@ Commands:
     run        one scenario, one seed: monthly.csv, lettings.csv, figures, a summary
     compare    two scenarios on the same seeds: per-group differences with bands
     scenarios  list the named scenarios
+    validate   the model beside the published figures
+    docs       regenerate docs/parameters.md and the README's tables
     calibrate  re-derive the calibrated rates (``--write`` stores them)
     bench      wall time and peak memory of ten-year runs at several scales
 
@@ -113,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
                      metavar="NAME=VALUE", help="a parameter for both scenarios")  # fmt: skip
 
     sub.add_parser("scenarios", help="list the named scenarios")
+    val = sub.add_parser("validate", help="the model beside the published figures")
+    val.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=3)
+    val.add_argument(
+        "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
+    )
+    sub.add_parser("docs", help="regenerate docs/parameters.md and the README's tables")
 
     cal = sub.add_parser("calibrate", help="re-derive the calibrated rates")
     cal.add_argument("--write", action="store_true", help="store them in defaults.toml")
@@ -264,6 +272,27 @@ def command_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_validate(args: argparse.Namespace) -> int:
+    """Print the model beside the published figures."""
+    from experiments.validate import validate
+
+    table = validate(tuple(range(1, args.seeds + 1)), args.households_per_agent)
+    shown = table.drop(columns=["source", "unit"])
+    print(f"current policy, first year from the start date, {args.seeds} seeds, "
+          f"1 agent = {args.households_per_agent} households")  # fmt: skip
+    print(shown.to_string(index=False))
+    return 0 if (table["within"] == "yes").all() else 1
+
+
+def command_docs(args: argparse.Namespace) -> int:
+    """Regenerate the documentation tables."""
+    from experiments.docs import write_docs
+
+    for path in write_docs():
+        print(f"wrote {path}")
+    return 0
+
+
 def command_scenarios(args: argparse.Namespace) -> int:
     """List the named scenarios with their titles."""
     for name in scenario_names():
@@ -301,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
         "run": command_run,
         "compare": command_compare,
         "scenarios": command_scenarios,
+        "validate": command_validate,
+        "docs": command_docs,
         "calibrate": command_calibrate,
         "bench": command_bench,
     }

@@ -28,6 +28,13 @@ def _value(value) -> str:
     return str(value)
 
 
+def _when(when) -> str:
+    """' from <date or phase>' for a schedule step ('' for a value from the start)."""
+    if isinstance(when, str):
+        return f" from {when}"
+    return "" if when.year < 1900 else f" from {when.isoformat()}"
+
+
 def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -42,7 +49,6 @@ def parameters_markdown() -> str:
         "`parameters={...}` argument of `HousingMarket`, or a scenario file. **lever**: a policy",
         "timeline may change it on a date. **calibrated**: tuned to reproduce a published figure",
         "(`python -m experiments calibrate`).",
-        "",
     ]
     section = None
     for name, spec in parameter_specs().items():
@@ -50,6 +56,7 @@ def parameters_markdown() -> str:
         if sec != section:
             section = sec
             lines += [
+                "",
                 f"## {sec}",
                 "",
                 "| name | default | unit | allowed | source (year) | |",
@@ -113,10 +120,7 @@ def scenarios_table() -> str:
         if s.inherits:
             sets.append(f"inherits `{s.inherits}`")
         for lever, steps in s.own_levers.items():
-            parts = [
-                _value(v) if d.year < 1900 else f"{_value(v)} from {d.isoformat()}"
-                for d, v in steps
-            ]
+            parts = [_value(v) + _when(d) for d, v in steps]
             sets.append(f"`{lever}` = {', '.join(parts)}")
         for param, value in s.own_parameters.items():
             sets.append(f"`{param}` = {_value(value)}")
@@ -134,9 +138,9 @@ TABLES = {"levers": levers_table, "scenarios": scenarios_table}
 def render_readme(text: str) -> str:
     """README text with every generated table replaced."""
     for name, make in TABLES.items():
-        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(\n<!-- {name}:end -->)", re.S)
+        pattern = re.compile(rf"(<!-- {name}:start -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
         if pattern.search(text):
-            text = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), text)
+            text = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)
     return text
 
 

@@ -1,0 +1,80 @@
+"""The model beside the published figures (model/data/targets.toml).
+
+``python -m experiments validate`` runs current policy from the start date
+for a year on a few seeds and prints each published figure, the model's
+value (mean over seeds, with the range), and whether it is within the
+stated tolerance. tests/test_calibration.py checks the same figures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model.market import HousingMarket
+from model.parameters import published_targets
+
+
+def first_year_figures(results) -> dict[str, float]:
+    """The model's value of each published figure, from a run's first year."""
+    year = results.monthly.iloc[1:13].sum(numeric_only=True)
+    lettings = results.lettings
+    regular = lettings[(lettings["group"] == "regular") & (lettings["route"] == "registration")]
+    medians = regular.groupby("region", observed=True)["registration_time_years"].median()
+    return {
+        "self_contained_lettings": year["lettings_self_contained_households"],
+        "non_self_contained_lettings": year["lettings_room_households"],
+        "status_holders_housed": year["status_holders_housed_persons"],
+        "status_holder_share_of_self_contained_lettings": (
+            year["lettings_self_contained_status_holder_households"]
+            / year["lettings_self_contained_households"]
+        ),
+        "reception_backlog_at_start": results.monthly["reception_backlog_persons"].iloc[0],
+        "registration_years_at_letting": (medians.min(), medians.max()),
+    }
+
+
+def validate(seeds=(1, 2, 3), scale: int = 10) -> pd.DataFrame:
+    """Published figure, model value and verdict per target."""
+    runs = [
+        first_year_figures(
+            HousingMarket("current-policy", rng=s, households_per_agent=scale).run(12)
+        )
+        for s in seeds
+    ]
+    rows = []
+    for name, target in published_targets().items():
+        values = [r[name] for r in runs]
+        published = target["value"]
+        tol = target["tolerance"]
+        if isinstance(published, list):
+            lo, hi = published
+            model_lo = (
+                float(np.mean([v[0] for v in values])) if isinstance(values[0], tuple) else None
+            )
+            if model_lo is not None:
+                model_hi = float(np.mean([v[1] for v in values]))
+                model = f"{model_lo:.2f} to {model_hi:.2f}"
+                ok = lo * (1 - tol) <= model_lo and model_hi <= hi * (1 + tol)
+            else:
+                mean = float(np.mean(values))
+                model = f"{mean:.3f} ({min(values):.3f}-{max(values):.3f})"
+                ok = lo * (1 - tol) <= mean <= hi * (1 + tol)
+            shown = f"{lo:g} to {hi:g}"
+        else:
+            mean = float(np.mean(values))
+            model = f"{mean:,.0f} ({min(values):,.0f}-{max(values):,.0f})"
+            ok = abs(mean - published) <= tol * published
+            shown = f"{published:,}"
+        rows.append(
+            {
+                "figure": name,
+                "published": shown,
+                "model (mean, range over seeds)": model,
+                "tolerance": f"{tol:.0%}",
+                "within": "yes" if ok else "NO",
+                "unit": target["unit"],
+                "source": f"{target['source']} ({target['year']})",
+            }
+        )
+    return pd.DataFrame(rows)
