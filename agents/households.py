@@ -23,6 +23,7 @@ from model.calendar import date_of
 from model.households import (
     EXIT_REASONS,
     GROUPS,
+    RECEPTION,
     REGULAR,
     SH_TYPES,
     SITUATIONS,
@@ -226,8 +227,10 @@ class StatusHolder(Household):
 
     @classmethod
     def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
-        """Status holders in reception leave for a home of their own at their own rate."""
-        return np.full(len(rows), model.status_holder_exit_hazard)
+        """In reception: leaving for a home found themselves (or departure), at its own rate;
+        elsewhere (a start-up home, a home grown too small) like any seeker."""
+        in_reception = model.households["situation"][rows] == RECEPTION
+        return np.where(in_reception, model.status_holder_exit_hazard, model.regular_exit_hazard)
 
     @property
     def permit_date(self) -> dt.date:

@@ -8,6 +8,8 @@ year, the published figures in model/data/targets.toml marked
 * households moving into rooms (stadszaken)   <- stock.non_self_contained_turnover_per_year
 * status holders housed, persons (letter)     <- status_holders.quota_placement_max_share
 
+and solves the integration rates in closed form from the cohort figures.
+
 Each rate is updated by a damped fixed-point step on the mean of a few seeds,
 a few times over. ``--write`` puts the result in defaults.toml.
 """
@@ -70,6 +72,14 @@ def calibrate(seeds=(1, 2, 3), scale: int = 10, rounds: int = 6, verbose: bool =
             )
         )
     return values
+
+
+def integration_rates() -> dict:
+    """The integration rates, solved in closed form (model/integration.py)."""
+    from model.integration import calibrated_rates
+    from model.parameters import Parameters
+
+    return calibrated_rates(Parameters.from_overrides())
 
 
 def write(values: dict) -> str:

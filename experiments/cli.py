@@ -148,6 +148,11 @@ def summary_table(results, scale: int) -> pd.DataFrame:
             "status_holders_in_reception_persons_at_year_end"
         ),
         "  of whom past the 14-week norm (persons)": "reception_backlog_persons_at_year_end",
+        "reception occupancy at year end (persons)": (
+            "reception_occupancy_total_persons_at_year_end"
+        ),
+        "  of whom in emergency places (persons)": "reception_emergency_persons_at_year_end",
+        "reception cost (euro/yr)": "reception_cost_total_eur",
     }
     years = sorted({int(y.index.min()), int(y.index.max())})
     table = pd.DataFrame(
@@ -191,7 +196,7 @@ def command_run(args: argparse.Namespace) -> int:
     results = model.run(args.months)
     elapsed = time.perf_counter() - started
 
-    from experiments.figures import run_figure
+    from experiments.figures import reception_figure, run_figure
 
     out: Path = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -201,8 +206,10 @@ def command_run(args: argparse.Namespace) -> int:
         results.monthly_by_region.to_csv(tmp / "monthly_by_region.csv", index=False)
         results.lettings.to_csv(tmp / "lettings.csv", index=False)
         results.half_years.to_csv(tmp / "quota_half_years.csv", index=False)
+        results.integration.to_csv(tmp / "integration.csv", index=False)
         title = f"{scenario.title['en']} / {scenario.title['nl']} (seed {args.seed})"
         run_figure(results.monthly, title, tmp / "overview.png", lang=args.lang)
+        reception_figure(results, title, tmp / "reception.png")
         meta = {
             "scenario": scenario.name,
             "scenario_file": scenario.source,
@@ -225,7 +232,7 @@ def command_run(args: argparse.Namespace) -> int:
     print(format_table(table))
     print(
         f"\nwrote {out}/: monthly.csv, monthly_by_region.csv, lettings.csv, "
-        "quota_half_years.csv, overview.png, run.json"
+        "quota_half_years.csv, integration.csv, overview.png, reception.png, run.json"
     )
     return 0
 
@@ -303,9 +310,9 @@ def command_scenarios(args: argparse.Namespace) -> int:
 
 def command_calibrate(args: argparse.Namespace) -> int:
     """Re-derive the calibrated rates."""
-    from experiments.calibrate import calibrate, write
+    from experiments.calibrate import calibrate, integration_rates, write
 
-    values = calibrate(seeds=tuple(range(1, args.seeds + 1)))
+    values = calibrate(seeds=tuple(range(1, args.seeds + 1))) | integration_rates()
     for name, value in values.items():
         print(f"{name} = {value:.4g}")
     if args.write:

@@ -170,3 +170,68 @@ def compare_figure(result: dict, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def reception_figure(results, title: str, path: Path) -> Path:
+    """Reception by place type, its cost, time from permit to housing, integration."""
+    m = results.monthly.iloc[1:].set_index("date")
+    sh = GROUP_COLORS["status_holder"]
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
+    ax = axes[0, 0]
+    parts = [
+        ("reception_occupancy_regular_persons", "in regular places", "#8c8c8c"),
+        ("reception_occupancy_ship_persons", "on cruise ships", "#d62728"),
+        ("reception_occupancy_hotel_persons", "in hotels", "#9467bd"),
+    ]
+    ax.stackplot(m.index, *[m[c] for c, _, _ in parts], labels=[lab for _, lab, _ in parts],
+                 colors=[col for _, _, col in parts], alpha=0.8)  # fmt: skip
+    ax.plot(
+        m.index, m["reception_regular_places_persons"], color="black", lw=1, label="regular places"
+    )
+    ax.plot(m.index, m["status_holders_in_reception_persons"], color=sh, lw=2,
+            label="of whom status holders")  # fmt: skip
+    ax.set_title("Reception occupancy by place type")
+    ax.set_ylabel("persons")
+    ax.legend(loc="upper right", fontsize=8)
+
+    ax = axes[0, 1]
+    cost = m[["reception_cost_regular_eur", "reception_cost_ship_eur", "reception_cost_hotel_eur"]]
+    ax.stackplot(
+        m.index,
+        *(cost[c] * 12 / 1e9 for c in cost.columns),
+        labels=["regular", "ships", "hotels"],
+        colors=[c for _, _, c in parts],
+    )
+    ax.set_title("Reception cost (annual rate)")
+    ax.set_ylabel("billion euro per year")
+    ax.legend(loc="upper right", fontsize=8)
+
+    ax = axes[1, 0]
+    ax.plot(m.index, m["permit_to_housing_weeks_median"].rolling(3, min_periods=1).mean(),
+            color=sh, label="median")  # fmt: skip
+    ax.plot(m.index, m["permit_to_housing_weeks_p90"].rolling(3, min_periods=1).mean(),
+            color=sh, ls="--", label="90th percentile")  # fmt: skip
+    ax.axhline(14, color="black", lw=0.8, ls=":", label="14-week norm")
+    ax.set_title("Time from permit to leaving reception (those housed that month)")
+    ax.set_ylabel("weeks")
+    ax.legend(fontsize=8)
+
+    ax = axes[1, 1]
+    integ = results.integration.set_index("date")
+    for col, label, style in (
+        ("work_share_18_months_share", "in work, 18 months after the permit", "-"),
+        ("work_share_36_months_share", "in work, 36 months after", "-."),
+        ("benefit_share_24_months_share", "on benefits, 24 months after", "--"),
+        ("benefit_share_60_months_share", "on benefits, 60 months after", ":"),
+    ):
+        ax.plot(integ.index, integ[col], color=sh, ls=style, label=label)
+    ax.set_ylim(0, 1)
+    ax.set_title("Integration of permit cohorts (from their start in the run)")
+    ax.set_ylabel("share of persons")
+    ax.legend(fontsize=8)
+    for ax in axes.flat:
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

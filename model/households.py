@@ -85,6 +85,7 @@ COLUMNS: dict[str, np.dtype] = {
     "urgency_active": np.dtype(bool),
     "residence_permit": np.dtype(bool),  # foreign national holding a residence permit
     "children": np.dtype(bool),  # minor children in the household
+    "subsidiary": np.dtype(bool),  # status holders: subsidiary protection (two-status system)
     "permit_day": np.dtype(np.int32),  # status holders: day of the asylum permit
     "linked_region": np.dtype(np.int8),  # status holders: quota municipality's region, -1 none
     "reception_region": np.dtype(np.int8),  # status holders: region of the reception centre
@@ -105,6 +106,7 @@ DEFAULTS: dict[str, int | float | bool] = {
     "urgency_active": False,
     "residence_permit": False,
     "children": False,
+    "subsidiary": False,
     "permit_day": NEVER,
     "linked_region": -1,
     "reception_region": -1,

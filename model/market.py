@@ -43,17 +43,22 @@ from model.households import (
     LEFT,
     RECEPTION,
     REGULAR,
+    SH_FAMILY,
+    SH_LARGE_FAMILY,
     STARTUP_HOME,
     STATUS_HOLDER,
     URGENT,
     WAITING,
     HouseholdTable,
 )
+from model.integration import cohort_indicators
 from model.parameters import ParameterError, Parameters
 from model.policy import Scenario, Timeline, load_scenario
-from model.population import INITIAL_MONTH, Population, household_ids
+from model.population import INITIAL_MONTH, REENTRY_ID_GROUP, Population, household_ids
 from model.quota import Quota
+from model.reception import AsylumPipeline, Reception
 from model.results import LettingLog, OutcomeLog, Results, quantile_by_group
+from model.reunification import Reunification
 from model.routes import ROUTE_FUNCTIONS, Month, attribute
 from model.stock import (
     CHAIN,
@@ -141,6 +146,20 @@ class HousingMarket(mesa.Model):
         self.population = Population(self.params, self.streams, self.scale)
         self.lettings_log = LettingLog()
         self.outcomes = OutcomeLog()
+        self.asylum = AsylumPipeline(self.params, self.scale)
+        self.reception = Reception(self.params, self.scale, self.start_date)
+        self.reunification = Reunification(
+            self.params,
+            self.streams,
+            self.population,
+            self.scale,
+            np.asarray(self.params["dwellings.max_persons"]),
+        )
+        # Status holders' persons (agent units): in = out, every month (tests/test_reception.py).
+        self.sh_persons = dict.fromkeys(
+            ("entered", "arrived_in_market", "reentered", "housed", "left"), 0
+        )
+        self._converted_places = 0.0
         self._agent_of: dict[int, Household] = {}
         self.entered = np.zeros(len(GROUPS), np.int64)
         self.housed = np.zeros(len(GROUPS), np.int64)
@@ -154,7 +173,9 @@ class HousingMarket(mesa.Model):
         self.policy = self.timeline.at(self.start_date)
         self._build_initial_state()
 
-        self.month_stats = self._measure(self._empty_flows())
+        start_flows = self._empty_flows()
+        self._fill_reception(start_flows, self.start_date)
+        self.month_stats = self._measure(start_flows)
         self.datacollector = mesa.DataCollector(
             model_reporters={k: (lambda m, k=k: m.month_stats[k]) for k in self.month_stats}
         )
@@ -215,21 +236,126 @@ class HousingMarket(mesa.Model):
         self.day_end = day_number(add_months(month_start, 1))
         self.policy = self.timeline.at(month_start)
         flows = self._empty_flows()
+        permits = self._permits(flows)
         if self.policy["policy.quota_in_force"]:
-            self.quota.start_month(
-                month_start, self.policy["status_holders.permits_persons_per_year"] / self.scale
-            )
+            self.quota.start_month(month_start, self._expected_to_house_per_year())
 
-        self._enter_households(flows)
+        self._enter_households(flows, permits)
+        self._reunify(flows)
         self._lapse_urgency(flows)
         self._leave_market(flows)
         self._new_vacancies(flows)
         self._allocate(flows)
+        self._fill_reception(flows, month_start)
 
         self.month_stats = self._measure(flows)
         self.datacollector.collect(self)
         self._collect_regions()
         self.households.compact()  # agents find their rows by id, so nothing else moves
+
+    # ------------------------------------------------------------- asylum
+
+    def _permits(self, flows: dict) -> float:
+        """Persons granted a permit this month (agent units): the pipeline, or a fixed number."""
+        applications = self.asylum.applications_per_year(self.month) / 12
+        permits = self.asylum.step(self.month, self.policy["asylum.recognition_rate"])
+        flows["asylum_applications_persons"] = applications
+        if self.params["asylum.permit_source"] == "exogenous":
+            permits = self.policy["status_holders.permits_persons_per_year"] / 12 / self.scale
+        flows["asylum_permits_persons"] = permits * self.scale
+        return permits
+
+    def _expected_to_house_per_year(self) -> float:
+        """The quota target's yearly rate (agent-unit persons), as the government forecasts it.
+
+        Expected permits over the coming half year (the pipeline's projection, or
+        the fixed number) plus the families expected to join from abroad.
+        """
+        p = self.policy
+        if self.params["asylum.permit_source"] == "exogenous":
+            permits = p["status_holders.permits_persons_per_year"] / self.scale
+        else:
+            permits = 2 * self.asylum.expected_permits(6, self.month, p["asylum.recognition_rate"])
+        abroad = self.reunification.abroad_of_sponsors + self._abroad_in_market()
+        arrivals = abroad * (1.0 - np.exp(-p["reunification.arrival_per_year"]))
+        return permits + arrivals
+
+    def _abroad_in_market(self) -> int:
+        table = self.households
+        waiting = table.waiting()
+        return int(table["family_abroad"][waiting].sum())
+
+    def _reunify(self, flows: dict) -> None:
+        """Families arrive from abroad: at households still waiting, and at housed ones."""
+        table, k = self.households, self.scale
+        waiting = table.waiting()
+        rows = waiting[table["family_abroad"][waiting] > 0]
+        came = rows[
+            self.reunification.arrives(
+                table["id"][rows], table["subsidiary"][rows], self.month, self.policy
+            )
+        ]
+        persons = table["family_abroad"][came].astype(np.int64)
+        table["size"][came] += table["family_abroad"][came]
+        table["family_abroad"][came] = 0
+        table["sh_type"][came] = np.where(table["size"][came] >= 6, SH_LARGE_FAMILY, SH_FAMILY)
+        table["children"][came] = True
+        self.reunification.ledger["arrived"] += float(persons.sum())
+        self.sh_persons["arrived_in_market"] += int(persons.sum())
+        flows["reunification_arrivals_in_market_persons"] += int(persons.sum()) * k
+
+        step = self.reunification.step_sponsors(self.month, self.policy)
+        arrived = step["arrived"]
+        flows["reunification_arrivals_at_home_persons"] += int(arrived["persons"].sum()) * k
+        if self.policy["policy.quota_in_force"]:  # family joining at home counts for the quota
+            linked = arrived["linked_region"]
+            mine = linked >= 0
+            self.quota.record(linked[mine], arrived["persons"][mine].astype(float))
+        out = step["reenter"]
+        if len(out["id"]):
+            counts = np.bincount(out["region"], minlength=self.n_regions)
+            order = np.argsort(out["region"], kind="stable")
+            ids, region = household_ids(self.month, REENTRY_ID_GROUP, counts)
+            entry = self.population.days_in_month(ids, self.day0, self.day_end)
+            sponsors = {name: col[order] for name, col in out.items()}
+            cols = self.population.reentering_status_holders(ids, region, sponsors, entry)
+            self._add_households(cols)
+            self.sh_persons["reentered"] += int(cols["size"].sum())
+            flows["reunification_reentries_households"] += len(ids) * k
+
+    def _count_responsibility(self, rows: np.ndarray, flows: dict) -> None:
+        """Status holders leaving reception start civic integration: who is responsible.
+
+        The municipality of the quota link while there is one; otherwise the
+        one of the BRP registration after housing (letter).
+        """
+        table = self.households
+        linked = table["linked_region"][rows] >= 0
+        persons = table["size"][rows].astype(np.int64)
+        flows["integration_start_quota_link_persons"] += int(persons[linked].sum()) * self.scale
+        flows["integration_start_brp_persons"] += int(persons[~linked].sum()) * self.scale
+
+    def _fill_reception(self, flows: dict, date: dt.date) -> None:
+        """Reception at the month's end: asylum seekers and status holders on the places."""
+        table = self.households
+        waiting = table.waiting()
+        in_reception = (table["group"][waiting] == STATUS_HOLDER) & (
+            table["situation"][waiting] == RECEPTION
+        )
+        sh_persons = float(table["size"][waiting][in_reception].sum())
+        occupancy = self.asylum.in_reception + sh_persons
+        converted, self._converted_places = self._converted_places, 0.0
+        figures = self.reception.step(
+            date,
+            occupancy,
+            self.policy["reception.regular_places_target"],
+            self.policy["reception.cancel_unused_places"],
+            converted,
+        )
+        flows.update(figures)
+        flows["reception_occupancy_total_persons"] = occupancy * self.scale
+        flows["asylum_pending_persons"] = self.asylum.pending * self.scale
+        flows["asylum_rejected_in_reception_persons"] = self.asylum.rejected * self.scale
 
     # ------------------------------------------------------- initial state
 
@@ -294,6 +420,10 @@ class HousingMarket(mesa.Model):
         sh_cols = {name: col[order] for name, col in sh_cols.items()}
         for cols in (regular_cols, urgent_cols, sh_cols):
             self._add_households(cols)
+        # Housed status holders whose family is still abroad (65,000 persons with those above).
+        self.reunification.seed_sponsors(
+            float(sh_cols["family_abroad"].sum()), self.day0 - round(2 * DAYS_PER_YEAR)
+        )
         # Homes vacated by last month's doorstromers are let this month (chains
         # run with a month's lag): seed one month of them.
         chains = self._expected_chain_vacancies()
@@ -361,6 +491,11 @@ class HousingMarket(mesa.Model):
     def _add_households(self, cols: dict[str, np.ndarray]) -> None:
         """Append households to the table, occupy their homes, and create their agents."""
         rows = self.households.append(len(cols["id"]), **cols)
+        sh = cols["group"] == STATUS_HOLDER
+        if sh.any() and cols["situation"][sh][0] == RECEPTION:  # permits (and the start)
+            self.sh_persons["entered"] += int(cols["size"][sh].sum())
+            if self.current_month >= 0:
+                self.reunification.ledger["abroad_added"] += float(cols["family_abroad"][sh].sum())
         home = self.households["home_type"][rows]
         has = home >= 0
         if has.any():
@@ -371,7 +506,7 @@ class HousingMarket(mesa.Model):
             ids = cols["id"][group == g].tolist()
             self._agent_of.update(zip(ids, create_agents(self, cls, ids), strict=True))
 
-    def _enter_households(self, flows: dict) -> None:
+    def _enter_households(self, flows: dict, permits: float) -> None:
         m, pop, p = self.current_month, self.population, self.policy
         share = self.params.regions.population_share
         days = (self.day0, self.day_end)
@@ -388,7 +523,7 @@ class HousingMarket(mesa.Model):
             pop.urgent(ids, region, pop.days_in_month(ids, *days), self._urgency_allowed)
         )
 
-        households = pop.status_holder_households(p["status_holders.permits_persons_per_year"] / 12)
+        households = pop.status_holder_households(permits * self.scale)
         reception = self.params.regions.reception_share
         counts = self.streams["permit_inflow"].poisson(households * reception)
         ids, region = household_ids(m, STATUS_HOLDER, counts)
@@ -421,6 +556,9 @@ class HousingMarket(mesa.Model):
             if len(out) == 0:
                 continue
             if g == STATUS_HOLDER:  # settling on their own counts for the linked municipality
+                self.sh_persons["left"] += int(table["size"][out].sum())
+                self.reunification.ledger["dropped"] += float(table["family_abroad"][out].sum())
+                self._count_responsibility(out[table["situation"][out] == RECEPTION], flows)
                 linked = table["linked_region"][out]
                 mine = linked >= 0
                 self.quota.record(linked[mine], table["size"][out][mine].astype(float))
@@ -475,9 +613,8 @@ class HousingMarket(mesa.Model):
         stock.add_vacancies(only(new, (FLEX,)), self.day0, FLEX_ADDITION, reserved)
         stock.add_vacancies(only(new, (STARTUP,)), self.day0, STARTUP_ADDITION)
         stock.add_vacancies(converted, self.day0, RECEPTION_CONVERSION, converted)
-        flows["reception_places_converted_persons"] += round(
-            int(converted.sum()) * self.scale * p["policy.places_per_converted_home"]
-        )
+        self._converted_places = int(converted.sum()) * p["policy.places_per_converted_home"]
+        flows["reception_places_converted_persons"] += round(self._converted_places * self.scale)
         # Homes turned into shared homes for singles (woningdelen).
         stock.convert_to_shared(
             per_region(p["policy.shared_conversions_per_year"], share, 23),
@@ -549,6 +686,13 @@ class HousingMarket(mesa.Model):
         counts = was_in_reception & (linked >= 0)
         self.quota.record(linked[counts], size[counts].astype(float))
         flows["status_holders_housed_persons"] += int(size[was_in_reception].sum()) * self.scale
+        self._count_responsibility(rows[was_in_reception], flows)
+        if was_in_reception.any():
+            weeks = (day - table["permit_day"][rows][was_in_reception]) / 7.0
+            norm = self.params["status_holders.outflow_norm_weeks"]
+            flows["permit_to_housing_weeks_median"] = float(np.median(weeks))
+            flows["permit_to_housing_weeks_p90"] = float(np.quantile(weeks, 0.9))
+            flows["housed_within_14_weeks_share"] = float(np.mean(weeks <= norm))
 
         startup = dtype == STARTUP
         movers = rows[startup]
@@ -564,6 +708,21 @@ class HousingMarket(mesa.Model):
         out = rows[~startup]
         self._move_out(out, HOUSED)
         np.add.at(self.housed, table["group"][out], 1)
+        sh_out = table["group"][out] == STATUS_HOLDER
+        self.sh_persons["housed"] += int(table["size"][out][sh_out].sum())
+        waits = sh_out & (table["family_abroad"][out] > 0)
+        if waits.any():  # their family still comes: follow them at home
+            r = out[waits]
+            self.reunification.add(
+                id=table["id"][r],
+                region=table["region"][r],
+                linked_region=table["linked_region"][r],
+                size=table["size"][r],
+                home_type=dtype[~startup][waits],
+                abroad=table["family_abroad"][r],
+                subsidiary=table["subsidiary"][r],
+                permit_day=table["permit_day"][r],
+            )
 
         k = self.scale
         sc = SELF_CONTAINED[dtype]
@@ -612,6 +771,30 @@ class HousingMarket(mesa.Model):
             flows[f"vacancies_{name}_dwellings"] = 0
         flows["demolished_dwellings"] = 0
         flows["reception_places_converted_persons"] = 0
+        for name in (
+            "asylum_applications_persons",
+            "asylum_permits_persons",
+            "asylum_pending_persons",
+            "asylum_rejected_in_reception_persons",
+            "reception_occupancy_total_persons",
+            "reception_regular_places_persons",
+            "reception_occupancy_regular_persons",
+            "reception_occupancy_ship_persons",
+            "reception_occupancy_hotel_persons",
+            "reception_cost_regular_eur",
+            "reception_cost_ship_eur",
+            "reception_cost_hotel_eur",
+            "reception_cost_total_eur",
+            "reunification_arrivals_in_market_persons",
+            "reunification_arrivals_at_home_persons",
+            "reunification_reentries_households",
+            "integration_start_quota_link_persons",
+            "integration_start_brp_persons",
+        ):
+            flows[name] = 0.0
+        for label in ("median", "p90"):
+            flows[f"permit_to_housing_weeks_{label}"] = float("nan")
+        flows["housed_within_14_weeks_share"] = float("nan")
         flows["flex_end_of_life_dwellings"] = 0
         return flows
 
@@ -655,6 +838,11 @@ class HousingMarket(mesa.Model):
         else:
             backlog = self.quota.backlog_before()
         stats["quota_backlog_persons"] = float(backlog.sum()) * k
+        unlinked = table["linked_region"][sh] < 0
+        stats["integration_no_responsible_municipality_persons"] = int(sizes[unlinked].sum()) * k
+        stats["family_abroad_persons"] = (
+            self.reunification.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
+        ) * k
         in_startup = (group == STATUS_HOLDER) & (table["situation"][waiting] == STARTUP_HOME)
         stats["status_holders_in_startup_homes_households"] = int(in_startup.sum()) * k
         stats["urgent_with_active_urgency_households"] = (
@@ -710,6 +898,7 @@ class HousingMarket(mesa.Model):
         by_region = pd.DataFrame(self._region_rows)
         if len(by_region):
             by_region["date"] = pd.to_datetime(by_region["date"])
+        households = self.outcomes.frame(self.households)
         rows = []
         for rec in self.quota.realisation:
             for r, region in enumerate(self.params.regions.names):
@@ -729,7 +918,15 @@ class HousingMarket(mesa.Model):
                 self.params.regions.names, pd.Timestamp(self.start_date), self.scale
             ),
             half_years=pd.DataFrame(rows),
-            households=self.outcomes.frame(self.households),
+            households=households,
+            integration=cohort_indicators(
+                households,
+                self.params,
+                self.start_date,
+                max(self.current_month + 1, 0),
+                self.day_end,
+                self.scale,
+            ),
             scale=self.scale,
             end_day=self.day_end,
         )

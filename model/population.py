@@ -48,6 +48,7 @@ from model.households import (
 from model.parameters import Parameters
 
 INITIAL_MONTH = -1  # the month index in the ids of households present at the start
+REENTRY_ID_GROUP = 4  # id namespace of housed status holders re-entering after reunification
 _COUNTER_BITS, _REGION_BITS, _GROUP_BITS = 30, 6, 4
 
 
@@ -65,6 +66,12 @@ def household_ids(month: int, group: int, counts: np.ndarray) -> tuple[np.ndarra
     high = (month + 1000) << (_GROUP_BITS + _REGION_BITS + _COUNTER_BITS)
     ids = high | (group << (_REGION_BITS + _COUNTER_BITS)) | (region << _COUNTER_BITS) | counter
     return ids.astype(np.int64), region.astype(np.int8)
+
+
+def id_namespace(ids: np.ndarray) -> np.ndarray:
+    """The group (or other namespace) packed into household ids."""
+    ids = np.asarray(ids, np.int64)
+    return (ids >> (_REGION_BITS + _COUNTER_BITS)) & ((1 << _GROUP_BITS) - 1)
 
 
 def _pick(u: np.ndarray, shares) -> np.ndarray:
@@ -385,12 +392,9 @@ class Population:
         )
         sh_type[single] = np.where(waits[single], SH_WAITING_FOR_FAMILY, SH_SINGLE)
         sh_type[size >= 6] = SH_LARGE_FAMILY
-        mean_abroad = p["status_holders.family_abroad_mean_persons"]
         abroad = np.zeros(n, np.int16)
         w = sh_type == SH_WAITING_FOR_FAMILY
-        # 1 + geometric: at least one family member abroad, mean as given.
-        q = 1.0 / max(mean_abroad, 1.0)
-        abroad[w] = 1 + np.floor(np.log1p(-self._u("abroad", ids[w])) / np.log1p(-q + 1e-12))
+        abroad[w] = self.family_sizes(ids[w])
         return {
             "id": ids,
             "group": np.full(n, STATUS_HOLDER, np.int8),
@@ -410,7 +414,47 @@ class Population:
             "family_abroad": abroad,
             "residence_permit": np.ones(n, bool),
             "children": self._children(ids, size),
+            "subsidiary": self._u("subsidiary", ids) < p["reunification.subsidiary_share"],
         }
+
+    def reentering_status_holders(
+        self, ids: np.ndarray, region: np.ndarray, sponsors: dict, entry_day: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Housed status holders whose family joined and whose home is now too small.
+
+        They search again, from the home they have (which they free when
+        rehoused), with the registration time of their permit and no quota link.
+        """
+        n = len(ids)
+        size = sponsors["size"]
+        return {
+            "id": ids,
+            "group": np.full(n, STATUS_HOLDER, np.int8),
+            "region": region,
+            "size": size,
+            "registration_day": sponsors["permit_day"],
+            "entry_day": entry_day,
+            "situation": np.full(n, SOCIAL_TENANT, np.int8),
+            "home_type": sponsors["home_type"],
+            "exit_budget": self._exit_budget(ids),
+            "exit_reason": np.full(n, EXIT_PRIVATE_RENT, np.int8),
+            "activity": self._activity(ids),
+            "refusal": np.full(n, self.params["regular.refusal_probability"], np.float32),
+            "permit_day": sponsors["permit_day"],
+            "linked_region": np.full(n, -1, np.int8),
+            "reception_region": np.full(n, -1, np.int8),
+            "sh_type": np.where(size >= 6, SH_LARGE_FAMILY, SH_FAMILY).astype(np.int8),
+            "residence_permit": np.ones(n, bool),
+            "children": np.ones(n, bool),
+            "subsidiary": sponsors["subsidiary"],
+        }
+
+    def family_sizes(self, ids: np.ndarray) -> np.ndarray:
+        """Persons abroad per waiting household: 1 + geometric, with the data file's mean."""
+        mean = max(self.params["status_holders.family_abroad_mean_persons"], 1.0)
+        q = 1.0 / mean
+        u = self._u("abroad", ids)
+        return (1 + np.floor(np.log1p(-u) / np.log1p(-q + 1e-12))).astype(np.int16)
 
     def prefers_room(self, ids: np.ndarray, share: float) -> np.ndarray:
         """Which single status holders are placed in a room when one is free.

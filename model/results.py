@@ -121,6 +121,7 @@ class OutcomeLog:
         ("entry_day", np.int32),
         ("out_day", np.int32),
         ("startup_day", np.int32),
+        ("linked_region", np.int8),
         ("state", np.int8),
     )
 
@@ -162,6 +163,8 @@ class Results:
         households: One row per agent that ever entered (``OutcomeLog.frame``):
             who it is, when it entered, and when and how it left (state 0:
             still waiting, 1: housed, 2: left the market); day numbers.
+        integration: Per month, the work and benefit shares of the status-holder
+            cohorts 18, 24, 36 and 60 months after their permit (model/integration.py).
         scale: Households per agent.
         end_day: Day number of the end of the last simulated month.
     """
@@ -171,6 +174,7 @@ class Results:
     lettings: pd.DataFrame
     half_years: pd.DataFrame
     households: pd.DataFrame
+    integration: pd.DataFrame
     scale: int = 1
     end_day: int = 0
 
@@ -178,15 +182,27 @@ class Results:
         """Flows summed per simulated year (12 months from the start), stocks at year end."""
         m = self.monthly.iloc[1:].copy()
         m["year"] = np.arange(len(m)) // 12 + 1
-        flows = [c for c in m.columns if c.startswith(("lettings_", "entered_", "exits_"))]
+        flows = [
+            c
+            for c in m.columns
+            if c.startswith(("lettings_", "entered_", "exits_", "reunification_", "asylum_app"))
+            or c.startswith(("reception_cost_", "asylum_permits", "integration_start"))
+        ]
         out = m.groupby("year")[flows].sum()
         out["status_holder_share_of_self_contained_lettings"] = (
             out["lettings_self_contained_status_holder_households"]
             / out["lettings_self_contained_households"]
         )
         ends = m.groupby("year").last()
-        for c in ("reception_backlog_persons", "status_holders_in_reception_persons"):
+        for c in (
+            "reception_backlog_persons",
+            "status_holders_in_reception_persons",
+            "reception_occupancy_total_persons",
+        ):
             out[f"{c}_at_year_end"] = ends[c]
+        out["reception_emergency_persons_at_year_end"] = (
+            ends["reception_occupancy_ship_persons"] + ends["reception_occupancy_hotel_persons"]
+        )
         return out
 
 

@@ -45,7 +45,15 @@ def test_run_writes_its_files(run_dir):
     assert len(monthly) == 7  # the start and six months
     for col in REQUIRED_MONTHLY:
         assert col in monthly.columns
-    units = ("_households", "_persons", "_dwellings", "_share")
+    units = (
+        "_households",
+        "_persons",
+        "_dwellings",
+        "_share",
+        "_eur",
+        "_weeks_median",
+        "_weeks_p90",
+    )
     for col in monthly.columns:
         if col not in ("date", "period"):
             assert col.endswith(units) or "_years_" in col, col

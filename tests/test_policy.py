@@ -51,7 +51,15 @@ LEVER_CASES = {
         1.0,
     ),
     "policy.startup_open_to_all": ({"stock.startup_additions_per_year": 20000}, True),
+    "asylum.recognition_rate": ({}, 0.2),
+    "reception.regular_places_target": ({"reception.cancel_unused_places": False}, 120000),
+    "reception.cancel_unused_places": ({}, False),
+    "reunification.arrival_per_year": ({}, 0.9),
+    "reunification.two_status_system": ({}, True),
+    "reunification.subsidiary_arrival_factor": ({"reunification.two_status_system": True}, 1.0),
 }
+# Parameters (not levers) a case needs for the lever to matter.
+CASE_PARAMETERS = {"status_holders.permits_persons_per_year": {"asylum.permit_source": "exogenous"}}
 
 
 def test_every_lever_has_a_case():
@@ -59,27 +67,36 @@ def test_every_lever_has_a_case():
     assert levers <= set(LEVER_CASES), levers - set(LEVER_CASES)
 
 
-def _lettings(scenario: Scenario, months: int) -> tuple[np.ndarray, np.ndarray]:
-    model = HousingMarket(scenario, rng=4, households_per_agent=200)
-    model.run(months)
-    log = model.lettings_log
-    return log.column("month"), log.column("household_id")
+def _run(scenario: Scenario, months: int):
+    """Monthly figures and, per month, the ids of the households housed."""
+    results = HousingMarket(scenario, rng=4, households_per_agent=200).run(months)
+    monthly = results.monthly.drop(columns=["date", "period"]).to_numpy(float)
+    lettings = results.lettings
+    housed = [lettings.loc[lettings["month"] == m, "household_id"].to_numpy()
+              for m in sorted(lettings["month"].unique())]  # fmt: skip
+    return monthly, housed
 
 
-@pytest.mark.parametrize("lever", sorted(n for n, c in LEVER_CASES.items() if c))
+@pytest.mark.parametrize("lever", sorted(LEVER_CASES))
 def test_lever_switches_on_its_date_and_not_before(lever):
-    """Identical lettings up to June 2026; from July 2026 (when the lever changes) they differ."""
+    """Every monthly figure, and who is housed, is identical up to June 2026; from July
+    2026, when the lever changes, some figure or some letting differs."""
     base_levers, value = LEVER_CASES[lever]
-    base = {k: v for k, v in base_levers.items()}
-    switched = dict(base)
-    switched[lever] = [(SWITCH, value)]
+    parameters = CASE_PARAMETERS.get(lever, {})
+    switched = {**base_levers, lever: [(SWITCH, value)]}
     months = MONTHS_BEFORE + 6
-    m_a, id_a = _lettings(_scenario(base), months)
-    m_b, id_b = _lettings(_scenario(switched), months)
-    before_a, before_b = id_a[m_a < MONTHS_BEFORE], id_b[m_b < MONTHS_BEFORE]
-    np.testing.assert_array_equal(before_a, before_b)
-    after_a, after_b = id_a[m_a >= MONTHS_BEFORE], id_b[m_b >= MONTHS_BEFORE]
-    assert len(after_a) != len(after_b) or not np.array_equal(after_a, after_b), lever
+    a, housed_a = _run(_scenario(base_levers, parameters), months)
+    b, housed_b = _run(_scenario(switched, parameters), months)
+    rows_before = MONTHS_BEFORE + 1  # the start row and the months to June 2026
+    np.testing.assert_array_equal(a[:rows_before], b[:rows_before])
+    for m in range(MONTHS_BEFORE):
+        np.testing.assert_array_equal(housed_a[m], housed_b[m])
+    figures_differ = not np.array_equal(a[rows_before:], b[rows_before:], equal_nan=True)
+    who_differs = any(
+        not np.array_equal(x, y)
+        for x, y in zip(housed_a[MONTHS_BEFORE:], housed_b[MONTHS_BEFORE:], strict=True)
+    )
+    assert figures_differ or who_differs, lever
 
 
 def test_ban_changes_the_routes_in_its_month_and_not_before():

@@ -1,0 +1,218 @@
+"""Reception, family reunification and integration (issue 4).
+
+Direction tests run paired scenarios on the same seeds and name their mechanism.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.integration import benefit_share, calibrated_rates, clock, work_share
+from model.market import HousingMarket
+from model.parameters import Parameters, parameter_specs, published_targets
+
+TARGETS = published_targets()
+
+
+@pytest.fixture(scope="module")
+def stepped():
+    """A run stepped month by month, with the person ledgers checked every month."""
+    model = HousingMarket("current-policy", rng=6, households_per_agent=40)
+    checks = []
+    for _ in range(30):
+        model.step()
+        table = model.households
+        waiting = table.waiting()
+        sh = table["group"][waiting] == 2
+        checks.append(
+            {
+                "sh": dict(model.sh_persons),
+                "in_market": int(table["size"][waiting][sh].sum()),
+                "reunification": dict(model.reunification.ledger),
+                "abroad_now": model.reunification.abroad_of_sponsors
+                + int(table["family_abroad"][waiting].sum()),
+                "asylum": dict(model.asylum.ledger),
+                "pending": model.asylum.pending,
+                "rejected": model.asylum.rejected,
+            }
+        )
+    return model, checks
+
+
+def test_status_holder_persons_are_conserved_every_month(stepped):
+    """Permits + family joining in the market + re-entries = in the market + housed + left."""
+    _, checks = stepped
+    for c in checks:
+        s = c["sh"]
+        assert s["entered"] + s["arrived_in_market"] + s["reentered"] == (
+            c["in_market"] + s["housed"] + s["left"]
+        )
+    assert checks[-1]["sh"]["arrived_in_market"] > 0 and checks[-1]["sh"]["reentered"] > 0
+
+
+def test_family_members_abroad_are_conserved_every_month(stepped):
+    """Abroad at the start + abroad with new permits = abroad now + arrived + dropped
+    (families of status holders who left the market without a corporation home)."""
+    _, checks = stepped
+    for c in checks:
+        r = c["reunification"]
+        assert r["abroad_start"] + r["abroad_added"] == pytest.approx(
+            c["abroad_now"] + r["arrived"] + r["dropped"]
+        )
+    assert checks[-1]["reunification"]["arrived"] > 0
+
+
+def test_asylum_persons_are_conserved_every_month(stepped):
+    """Applications = pending + permitted + rejected; rejected = in reception + departed."""
+    _, checks = stepped
+    for c in checks:
+        a = c["asylum"]
+        assert a["applications"] == pytest.approx(c["pending"] + a["permitted"] + a["rejected"])
+        assert a["rejected"] == pytest.approx(c["rejected"] + a["departed"])
+
+
+def test_baseline_reception_beside_the_published_figures(year_runs):
+    """At the start: status holders in reception between about 20,000 (end 2024) and half
+    of all residents (expected 1 January 2026); the 12,500 backlog; the cost per place."""
+    params = Parameters.from_overrides()
+    for results in year_runs:
+        start = results.monthly.iloc[0]
+        in_reception = start["status_holders_in_reception_persons"]
+        assert (
+            20_000 * 0.95 <= in_reception <= 0.5 * start["reception_occupancy_total_persons"] * 1.05
+        )
+        assert start["reception_backlog_persons"] == pytest.approx(12_500, rel=0.05)
+        m = results.monthly.iloc[1:]
+        regular = m["reception_cost_regular_eur"] / m["reception_regular_places_persons"] * 12
+        assert regular.to_numpy() == pytest.approx(
+            params["reception.cost_regular_eur_per_place_year"]
+        )
+        used = m["reception_occupancy_hotel_persons"] > 0
+        hotel = (
+            m.loc[used, "reception_cost_hotel_eur"]
+            / m.loc[used, "reception_occupancy_hotel_persons"]
+        )
+        assert (hotel * 12).to_numpy() == pytest.approx(
+            params["reception.cost_hotel_eur_per_place_year"]
+        )
+        occupancy = (
+            m["reception_occupancy_regular_persons"]
+            + m["reception_occupancy_ship_persons"]
+            + m["reception_occupancy_hotel_persons"]
+        )
+        assert occupancy.to_numpy() == pytest.approx(
+            m["reception_occupancy_total_persons"].to_numpy()
+        )
+
+
+def _paired(a, b, months=36, scale=50, seeds=(1, 2), params_a=None, params_b=None):
+    out = []
+    for seed in seeds:
+        ra = HousingMarket(a, rng=seed, households_per_agent=scale, parameters=params_a or {})
+        rb = HousingMarket(b, rng=seed, households_per_agent=scale, parameters=params_b or {})
+        out.append((ra.run(months), rb.run(months)))
+    return out
+
+
+def test_lower_asylum_inflow_lowers_occupancy_and_cost():
+    """Mechanism: fewer applications mean fewer asylum seekers awaiting a decision and,
+    a decision lag later, fewer permits; reception holds fewer people, contracted places
+    above occupancy are cancelled and fewer emergency places are needed."""
+    for a, b in _paired("current-policy", "current-policy", params_b={"asylum.inflow_path": "low"}):
+        tail = slice(13, None)
+        occ = "reception_occupancy_total_persons"
+        assert b.monthly[occ].iloc[tail].mean() < 0.9 * a.monthly[occ].iloc[tail].mean()
+        cost = "reception_cost_total_eur"
+        assert b.monthly[cost].iloc[tail].sum() < a.monthly[cost].iloc[tail].sum()
+
+
+def test_ban_raises_emergency_reception_and_cost():
+    """Mechanism: after the ban status holders leave reception more slowly (they queue
+    with a registration time that starts at the permit), so reception fills up past the
+    regular places and the expensive ships and hotels are used again."""
+    for a, b in _paired("current-policy", "ban-without-extra-supply", months=48):
+        after = a.monthly["date"] > "2027-01-01"
+        columns = ["reception_occupancy_ship_persons", "reception_occupancy_hotel_persons"]
+        emergency_a = a.monthly.loc[after, columns].to_numpy().sum()
+        emergency_b = b.monthly.loc[after, columns].to_numpy().sum()
+        assert emergency_b > emergency_a + 1000
+        cost = "reception_cost_total_eur"
+        assert b.monthly.loc[after, cost].sum() > 1.1 * a.monthly.loc[after, cost].sum()
+
+
+def test_restricting_reunification_lowers_the_need_for_large_homes():
+    """Mechanism: under the two-status system families of subsidiary holders mostly stay
+    abroad, so fewer households grow: fewer homes become too small (re-entries) and fewer
+    large status-holder families wait for a home."""
+    restrict = {"reunification.two_status_system": True}
+    for a, b in _paired("current-policy", "current-policy", params_b=restrict, months=36):
+        reentries = "reunification_reentries_households"
+        assert b.monthly[reentries].sum() < 0.8 * a.monthly[reentries].sum()
+        arrivals = "reunification_arrivals_at_home_persons"
+        assert b.monthly[arrivals].sum() < a.monthly[arrivals].sum()
+
+        def large_families_waiting(results):
+            h = results.households
+            return ((h["group"] == 2) & (h["size"] >= 4) & (h["state"] == 0)).sum()
+
+        assert large_families_waiting(b) <= large_families_waiting(a)
+
+
+def test_integration_rates_are_the_calibrated_ones():
+    """The data file holds what the closed-form calibration gives (to 3 significant digits)."""
+    params = Parameters.from_overrides()
+    for name, value in calibrated_rates(params).items():
+        assert params[name] == pytest.approx(value, rel=2e-3), name
+        assert parameter_specs()[name].calibrated
+
+
+def test_integration_curves_reproduce_the_published_cohorts():
+    params = Parameters.from_overrides()
+    alpha = params["integration.reception_time_value_linked"]
+    recent = params["integration.calibration_years_to_housing_recent"]
+    cohort = params["integration.calibration_years_to_housing_2014"]
+    assert work_share(clock(1.5, recent, alpha), params) == pytest.approx(
+        TARGETS["work_share_18_months"]["value"], rel=0.01
+    )
+    assert benefit_share(clock(2.0, cohort, alpha), params) == pytest.approx(0.91, rel=0.01)
+    assert benefit_share(clock(5.0, cohort, alpha), params) == pytest.approx(0.46, rel=0.01)
+    three = work_share(clock(3.0, recent, alpha), params)
+    target = TARGETS["work_share_3_years"]
+    assert three == pytest.approx(target["value"], rel=target["tolerance"])
+
+
+def test_a_longer_stay_in_reception_delays_integration():
+    params = Parameters.from_overrides()
+    alpha = params["integration.reception_time_value_linked"]
+    stays = np.array([0.25, 0.5, 1.0, 1.5])
+    work = work_share(clock(1.5, stays, alpha), params)
+    assert np.all(np.diff(work) < 0)
+    benefits = benefit_share(clock(2.5, stays, alpha), params)
+    assert np.all(np.diff(benefits) >= 0)
+
+
+def test_integration_indicators_respond_to_the_ban():
+    """Mechanism: status holders wait longer in reception after the ban; reception time
+    counts only partly towards integration, so fewer work 18 months after the permit."""
+    for a, b in _paired("current-policy", "ban-without-extra-supply", months=48, seeds=(1,)):
+        col = "work_share_18_months_share"
+        late_a = a.integration[col].iloc[-12:].mean()
+        late_b = b.integration[col].iloc[-12:].mean()
+        assert late_b < late_a
+
+
+def test_responsibility_follows_the_quota_link_then_the_brp():
+    """While the quota exists the linked municipality is responsible for civic
+    integration; once it is abolished, the municipality of the BRP registration."""
+    results = HousingMarket("abolish-quota", rng=1, households_per_agent=100).run(30)
+    m = results.monthly
+    before = m["date"] <= "2026-07-01"
+    assert m.loc[before, "integration_start_brp_persons"].sum() == 0
+    assert m.loc[before, "integration_start_quota_link_persons"].sum() > 0
+    late = m["date"] > "2027-07-01"
+    assert (
+        m.loc[late, "integration_start_brp_persons"].sum()
+        > m.loc[late, "integration_start_quota_link_persons"].sum()
+    )
+    assert m.loc[late, "integration_no_responsible_municipality_persons"].iloc[-1] > 0
