@@ -281,8 +281,17 @@ def let_advertised(
     by_ticket = np.lexsort((ticket, cand_region))
     bounds = np.searchsorted(cand_region[by_registration], np.arange(n_regions + 1))
 
-    def take(vac: np.ndarray, order: np.ndarray, t: int, group: int, route: int, r: int) -> None:
-        """Let ``vac`` (type t) to the best-ranked free households of ``order`` that fit.
+    def take(
+        vac: np.ndarray,
+        order: np.ndarray,
+        t: int,
+        group: int,
+        route: int,
+        r: int,
+        only: np.ndarray | None = None,
+    ) -> None:
+        """Let ``vac`` (type t) to the best-ranked free households of ``order`` that fit
+        (and belong to ``group``, and are selected by ``only``, when given).
 
         Only a prefix of the ranked list is scanned, grown until it holds
         enough winners: the homes of a month go to the top of the queue.
@@ -298,6 +307,8 @@ def let_advertised(
                 fitting &= eligible[t][seg]
             if group != NOBODY:
                 fitting &= cand_group[seg] == group
+            if only is not None:
+                fitting &= only[seg]
             ok = fitting & ~taken[seg]
             hits = np.flatnonzero(ok)
             if len(hits) >= n or m >= len(order):
@@ -319,6 +330,7 @@ def let_advertised(
         out_c.append(winners)
         out_r.append(np.full(len(winners), route, np.int8))
 
+    large_household = sizes >= 6
     open_all = ~vacancies.let
     for r in range(n_regions):
         open_here = np.flatnonzero(open_all & (vacancies.region == r))
@@ -331,16 +343,17 @@ def let_advertised(
                 of_type = vac_here[vacancies.type[vac_here] == t]
                 if len(of_type) == 0:
                     continue
-                order = ranked
-                if t == LARGE:  # six or more persons first, then rank order
-                    big = sizes[ranked] >= 6
-                    order = np.concatenate([ranked[big], ranked[~big]])
+                if t == LARGE:  # households of six or more first, then rank order
+                    take(of_type, ranked, t, NOBODY, route, r, only=large_household)
+                    of_type = of_type[~vacancies.let[of_type]]
                 # Vacancies reserved for a group go to that group first; what
                 # the group leaves this month is open to everybody.
                 reserved = vacancies.reserved_for[of_type]
-                for group in np.unique(reserved[reserved != NOBODY]).tolist():
-                    take(of_type[reserved == group], order, t, group, route, r)
-                take(of_type[~vacancies.let[of_type]], order, t, NOBODY, route, r)
+                if (reserved != NOBODY).any():
+                    for group in np.unique(reserved[reserved != NOBODY]).tolist():
+                        take(of_type[reserved == group], ranked, t, group, route, r)
+                    of_type = of_type[~vacancies.let[of_type]]
+                take(of_type, ranked, t, NOBODY, route, r)
     if not out_v:
         empty = np.zeros(0, np.int64)
         return empty, empty, np.zeros(0, np.int8), refusals

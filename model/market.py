@@ -160,6 +160,8 @@ class HousingMarket(mesa.Model):
             ("entered", "arrived_in_market", "reentered", "housed", "left"), 0
         )
         self._converted_places = 0.0
+        # This month's lettings (region, group, registration years) for the regional figures.
+        self._month_lettings = (np.zeros(0, np.int8), np.zeros(0, np.int8), np.zeros(0))
         self._agent_of: dict[int, Household] = {}
         self.entered = np.zeros(len(GROUPS), np.int64)
         self.housed = np.zeros(len(GROUPS), np.int64)
@@ -236,6 +238,7 @@ class HousingMarket(mesa.Model):
         self.day_end = day_number(add_months(month_start, 1))
         self.policy = self.timeline.at(month_start)
         flows = self._empty_flows()
+        self._month_lettings = (np.zeros(0, np.int8), np.zeros(0, np.int8), np.zeros(0))
         permits = self._permits(flows)
         if self.policy["policy.quota_in_force"]:
             self.quota.start_month(month_start, self._expected_to_house_per_year())
@@ -736,11 +739,11 @@ class HousingMarket(mesa.Model):
             flows[f"lettings_route_{name}_households"] += int((routes == r).sum()) * k
         flows["lettings_doorstromer_households"] += int((table["home_type"][rows] >= 0).sum()) * k
         years = (day - table["registration_day"][rows]) / DAYS_PER_YEAR
-        for g, name in enumerate(GROUPS):
-            for q, label in ((0.5, "median"), (0.9, "p90")):
-                flows[f"registration_years_at_letting_{label}_{name}"] = quantile_by_group(
-                    years, group, q
-                )[g]
+        for q, label in ((0.5, "median"), (0.9, "p90")):
+            by_group = quantile_by_group(years, group, q)
+            for g, name in enumerate(GROUPS):
+                flows[f"registration_years_at_letting_{label}_{name}"] = by_group[g]
+        self._month_lettings = (region, group, years)
 
     # ----------------------------------------------------------- measurement
 
@@ -856,31 +859,30 @@ class HousingMarket(mesa.Model):
     def _collect_regions(self) -> None:
         """Per region and group: lettings, queue and registration time at letting."""
         table, k = self.households, self.scale
-        log = self.lettings_log
         waiting = table.waiting()
-        w_region, w_group = table["region"][waiting], table["group"][waiting]
-        month = self.current_month
-        if month >= 0 and log.count:
-            mine = log.column("month") == month
-            l_region = log.column("region")[mine]
-            l_group = log.column("group")[mine]
-            years = log.column("registration_days")[mine] / DAYS_PER_YEAR
-        else:
-            l_region = l_group = np.zeros(0, np.int8)
-            years = np.zeros(0)
+        n_groups = len(GROUPS)
+        cells = self.n_regions * n_groups
+        cell = table["region"][waiting].astype(np.int64) * n_groups + table["group"][waiting]
+        queue = np.bincount(cell, minlength=cells)
+        l_region, l_group, years = self._month_lettings
+        l_cell = l_region.astype(np.int64) * n_groups + l_group
+        let = np.bincount(l_cell, minlength=cells)
+        order = np.lexsort((years, l_cell))
+        bounds = np.searchsorted(l_cell[order], np.arange(cells + 1))
         names = self.params.regions.names
         for r, region in enumerate(names):
             for g, name in enumerate(GROUPS):
-                sel = (l_region == r) & (l_group == g)
+                c = r * n_groups + g
+                mine = years[order[bounds[c] : bounds[c + 1]]]
                 self._region_rows.append(
                     {
                         "date": self.date.isoformat(),
                         "region": region,
                         "group": name,
-                        "lettings_households": int(sel.sum()) * k,
-                        "waiting_households": int(np.sum((w_region == r) & (w_group == g))) * k,
+                        "lettings_households": int(let[c]) * k,
+                        "waiting_households": int(queue[c]) * k,
                         "registration_years_at_letting_median": (
-                            float(np.median(years[sel])) if sel.any() else float("nan")
+                            float(np.median(mine)) if len(mine) else float("nan")
                         ),
                     }
                 )
