@@ -113,28 +113,26 @@ def compare_figure(result: dict, path: Path) -> Path:
         years = sel["period"].str.slice(5).astype(int)
         return sel.assign(year=years).sort_values("year")
 
+    def bands(ax, measure):
+        """Per group, the mean difference per simulated year and its 5-95% band."""
+        for g in GROUPS:
+            sel = yearly(measure, g)
+            ax.plot(sel["year"], sel["difference_mean"], marker="o", color=GROUP_COLORS[g],
+                    label=group_label(g, "en"))  # fmt: skip
+            ax.fill_between(sel["year"], sel["difference_p5"], sel["difference_p95"],
+                            color=GROUP_COLORS[g], alpha=0.2)  # fmt: skip
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_xlabel("simulated year")
+
     ax = axes[0, 0]
-    for g in GROUPS:
-        sel = yearly("lettings_households", g)
-        ax.plot(sel["year"], sel["difference_mean"], marker="o", color=GROUP_COLORS[g],
-                label=group_label(g, "en"))  # fmt: skip
-        ax.fill_between(sel["year"], sel["difference_p5"], sel["difference_p95"],
-                        color=GROUP_COLORS[g], alpha=0.2)  # fmt: skip
-    ax.axhline(0, color="black", lw=0.8)
+    bands(ax, "lettings_households")
     ax.set_title("Lettings per group: difference per simulated year")
-    ax.set_xlabel("simulated year")
     ax.set_ylabel("households per year (B - A)")
     ax.legend()
 
     ax = axes[0, 1]
-    for g in GROUPS:
-        sel = yearly("time_to_housing_years_median", g)
-        ax.plot(sel["year"], sel["difference_mean"], marker="o", color=GROUP_COLORS[g])
-        ax.fill_between(sel["year"], sel["difference_p5"], sel["difference_p95"],
-                        color=GROUP_COLORS[g], alpha=0.2)  # fmt: skip
-    ax.axhline(0, color="black", lw=0.8)
+    bands(ax, "time_to_housing_years_median")
     ax.set_title("Median time from entry to a home: difference")
-    ax.set_xlabel("simulated year")
     ax.set_ylabel("years (B - A)")
 
     ax = axes[1, 0]
@@ -161,7 +159,7 @@ def compare_figure(result: dict, path: Path) -> Path:
                color=[GROUP_COLORS[g] for g in GROUPS], alpha=shade, label=name)  # fmt: skip
     ax.set_xticks(np.arange(len(GROUPS)), [group_label(g, "en") for g in GROUPS])
     years = epf["years"].iloc[0] if len(epf) else 2
-    ax.set_title(f"Housed within {years:g} years, comparable households (faint: {a})")
+    ax.set_title(f"Housed within {years:g} years (comparable households)")
     ax.set_ylabel("share (standardised to regular seekers' mix)")
     ax.legend()
     for ax in axes.flat:
