@@ -34,9 +34,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m experiments bench
 
-## app: the workshop app on http://localhost:8765
+## app: the workshop app on http://localhost:8765 (production mode: no reloading, no calls home)
 app: $(STAMP)
-	$(VENV)/bin/solara run app.py
+	$(VENV)/bin/solara run --production app.py
 
 ## calibrate: re-derive the calibrated rates (prints them; add WRITE=1 to store them)
 calibrate: $(STAMP)

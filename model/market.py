@@ -52,7 +52,7 @@ from model.households import (
     HouseholdTable,
 )
 from model.integration import cohort_indicators
-from model.parameters import ParameterError, Parameters
+from model.parameters import ParameterError, Parameters, parameter_specs
 from model.policy import Scenario, Timeline, load_scenario
 from model.population import INITIAL_MONTH, REENTRY_ID_GROUP, Population, household_ids
 from model.quota import Quota
@@ -121,20 +121,17 @@ class HousingMarket(mesa.Model):
             rng = int(np.random.SeedSequence().generate_state(1)[0] >> 1)
         if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
             raise ParameterError(f"parameter 'seed' = {rng!r}; allowed: a whole number >= 0")
+        self.scenario_def, self.params, self.timeline = self.check_settings(
+            scenario, households_per_agent, start_date, parameters
+        )
         super().__init__(rng=int(rng))
         self.seed = int(rng)
-        self.scenario_def = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        values = dict(self.scenario_def.parameters)
-        if households_per_agent is not None:
-            values["scale.households_per_agent"] = households_per_agent
-        if start_date is not None:
-            values["calendar.start_date"] = (
-                start_date.isoformat() if isinstance(start_date, dt.date) else start_date
-            )
-        values.update(parameters or {})
-        self.params = Parameters.from_overrides(values)
-        self.timeline = Timeline(self.params, self.scenario_def.levers)
-        self.timeline.check(self.scenario_def.source)
+        # The start reproduces the situation on the start date, before any lever acts:
+        # lever values for it are the defaults.
+        specs = parameter_specs()
+        self.start_params = Parameters.from_overrides(
+            {k: v for k, v in self.params.values.items() if not specs[k].lever}
+        )
         self.scale = self.params.households_per_agent
         self.start_date = self.params.start_date
         self.streams = Streams(self.seed)
@@ -172,8 +169,10 @@ class HousingMarket(mesa.Model):
         self.current_month = INITIAL_MONTH
         self.day0 = day_number(self.start_date)
         self.day_end = self.day0
-        self.policy = self.timeline.at(self.start_date)
+        # The situation at the start date, under the rules that led to it (the defaults).
+        self.policy = Timeline(self.start_params).at(self.start_date)
         self._build_initial_state()
+        self.policy = self.timeline.at(self.start_date)
 
         start_flows = self._empty_flows()
         self._fill_reception(start_flows, self.start_date)
@@ -183,6 +182,36 @@ class HousingMarket(mesa.Model):
         )
         self.datacollector.collect(self)
         self._collect_regions()
+
+    @staticmethod
+    def check_settings(
+        scenario: str | Scenario = "current-policy",
+        households_per_agent: int | None = None,
+        start_date: str | dt.date | None = None,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> tuple[Scenario, Parameters, Timeline]:
+        """Read and check a model's settings without building it.
+
+        Returns:
+            The scenario, the parameters in force and the lever timeline.
+
+        Raises:
+            ParameterError: A setting is invalid; the message names it, the value
+                and what is allowed.
+        """
+        scenario_def = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        values = dict(scenario_def.parameters)
+        if households_per_agent is not None:
+            values["scale.households_per_agent"] = households_per_agent
+        if start_date is not None:
+            values["calendar.start_date"] = (
+                start_date.isoformat() if isinstance(start_date, dt.date) else start_date
+            )
+        values.update(parameters or {})
+        params = Parameters.from_overrides(values)
+        timeline = Timeline(params, scenario_def.levers)
+        timeline.check(scenario_def.source)
+        return scenario_def, params, timeline
 
     # ------------------------------------------------------------------ time
 
@@ -363,7 +392,7 @@ class HousingMarket(mesa.Model):
     # ------------------------------------------------------- initial state
 
     def _build_initial_state(self) -> None:
-        p, pop, k = self.params, self.population, self.scale
+        p, pop, k = self.start_params, self.population, self.scale
         share = self.params.regions.population_share
         reception = self.params.regions.reception_share
         rounding = self.streams.round
@@ -456,7 +485,7 @@ class HousingMarket(mesa.Model):
         after the other and may add up to more than 1, so the regular share is
         kept at 5% or more.
         """
-        p = self.params
+        p = self.start_params
         caps = p["allocation.urgent_share_cap"] + p["status_holders.quota_placement_max_share"]
         regular_share = max(1.0 - caps, 0.05)
         return regular_share, p["regular.situation_shares"][3] * regular_share
@@ -474,7 +503,7 @@ class HousingMarket(mesa.Model):
 
     def _expected_regular_lettings(self) -> np.ndarray:
         """Expected monthly lettings to regular seekers per region (for the initial queue)."""
-        p, share = self.params, self.params.regions.population_share
+        p, share = self.start_params, self.params.regions.population_share
         turnover = (self.stock.background * self.stock.turnover_probability)[
             :, [SMALL, MEDIUM, LARGE, 3, FLEX]
         ].sum(axis=1)
