@@ -106,3 +106,13 @@ def test_every_group_route_and_dwelling_type_has_labels_and_a_colour():
         assert set(GROUP_LABELS[lang]) == set(LABEL_SETS["groups"])
         assert set(ROUTE_LABELS[lang]) == set(LABEL_SETS["routes"])
         assert set(DWELLING_LABELS[lang]) == set(LABEL_SETS["dwelling types"])
+
+
+def test_validate_prints_every_published_figure(capsys):
+    from model.parameters import published_targets
+
+    status = main(["validate", "--seeds", "1", "--households-per-agent", "50"])
+    out = capsys.readouterr().out
+    for name in published_targets():
+        assert name in out
+    assert status == 0, out
