@@ -160,6 +160,9 @@ def headline(result: dict) -> pd.DataFrame:
          "status holders' median time in reception (all stays)")  # fmt: skip
     pick("still_in_reception_after_1_year_share", "status_holder", "run",
          "status holders still in reception a year after the permit")  # fmt: skip
+    pick("reception_occupancy_persons", "all", "run mean", "reception occupancy (run mean)")
+    pick("reception_emergency_persons", "all", "run mean", "of whom in emergency places (run mean)")
+    pick("reception_cost_eur_per_year", "all", "run", "reception cost (mean per year)")
     periods = sorted(set(d.loc[d["measure"] == "in_reception_persons", "period"]))
     for period in periods:
         pick("in_reception_persons", "status_holder", period,

@@ -105,6 +105,16 @@ def run_summary(results: Results, dates: list[dt.date] | None = None) -> pd.Data
         float(monthly["status_holders_in_reception_persons"].iloc[1:].mean()),
         "persons",
     )
+    months = monthly.iloc[1:]
+    emergency = (
+        months["reception_occupancy_ship_persons"] + months["reception_occupancy_hotel_persons"]
+    )
+    add("reception_occupancy_persons", "all", "run mean",
+        float(months["reception_occupancy_total_persons"].mean()), "persons")  # fmt: skip
+    add("reception_emergency_persons", "all", "run mean", float(emergency.mean()), "persons")
+    add("reception_emergency_persons", "all", "end", float(emergency.iloc[-1]), "persons")
+    add("reception_cost_eur_per_year", "all", "run",
+        float(months["reception_cost_total_eur"].mean() * 12), "euro per year")  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -25,7 +25,6 @@ from model.calendar import NEVER
 # Groups (the agent class a household entered as; it never changes).
 REGULAR, URGENT, STATUS_HOLDER = 0, 1, 2
 GROUPS = ("regular", "urgent", "status_holder")
-GROUP_LABELS_NL = ("reguliere woningzoekenden", "urgenten", "statushouders")
 
 # Where a household lives while it waits ("current situation").
 WITH_PARENTS, PRIVATE_RENT, DOUBLED_UP, SOCIAL_TENANT, RECEPTION, STARTUP_HOME, SHELTER = range(7)

@@ -163,7 +163,6 @@ class HousingMarket(mesa.Model):
         self.entered = np.zeros(len(GROUPS), np.int64)
         self.housed = np.zeros(len(GROUPS), np.int64)
         self.left = np.zeros(len(GROUPS), np.int64)
-        self.urgent_lapsed_total = 0
         self._region_rows: list[dict] = []
 
         self.current_month = INITIAL_MONTH
@@ -576,7 +575,6 @@ class HousingMarket(mesa.Model):
         rows = np.flatnonzero((table["state"] == WAITING) & (table["group"] == URGENT))
         lapsed = UrgentSeeker.lapse_expired(self, rows, self.day0)
         flows["urgent_lapsed_unserved_households"] += len(lapsed) * self.scale
-        self.urgent_lapsed_total += len(lapsed)
 
     def _leave_market(self, flows: dict) -> None:
         table = self.households
@@ -940,6 +938,7 @@ class HousingMarket(mesa.Model):
                         "target_persons": rec["target"][r] * self.scale,
                         "housed_persons": rec["housed"][r] * self.scale,
                         "backlog_after_persons": rec["backlog_after"][r] * self.scale,
+                        "lead_after_persons": rec["lead_after"][r] * self.scale,
                     }
                 )
         return Results(

@@ -59,6 +59,7 @@ class Quota:
                     "target": self._target_this_half.copy(),
                     "housed": self.housed - self._housed_at_half_start,
                     "backlog_after": np.maximum(self.due - self.housed, 0.0),
+                    "lead_after": self.lead,
                 }
             )
         self.half_year = half

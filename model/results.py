@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from model.allocation import ROUTES
-from model.calendar import DAYS_PER_YEAR, date_of
+from model.calendar import DAYS_PER_YEAR
 from model.households import GROUPS, SITUATIONS
 from model.stock import DWELLING_TYPES, ORIGINS
 
@@ -215,8 +215,3 @@ def quantile_by_group(
         v = values[groups == g]
         out.append(float(np.quantile(v, q)) if len(v) else float("nan"))
     return out
-
-
-def day_to_timestamp(day: int) -> pd.Timestamp:
-    """A day number as a pandas Timestamp."""
-    return pd.Timestamp(date_of(day))

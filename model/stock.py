@@ -316,7 +316,3 @@ class Stock:
             self.shrink(cell)
         self.ledger.remove(keep)
         return units
-
-    def expected_yearly_lettings(self) -> np.ndarray:
-        """Rough expected exogenous vacancies per (region, type) per year (agent units)."""
-        return self.background * (1 - (1 - self.turnover_probability) ** 12)
