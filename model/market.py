@@ -465,7 +465,7 @@ class HousingMarket(mesa.Model):
     ) -> tuple[np.ndarray, np.ndarray]:
         """Ids of households whose sizes add up to ``persons`` (agent units) per region."""
         shares = self.params["status_holders.size_shares"]
-        counts = np.ceil(persons / 1.0 + 10).astype(np.int64)
+        counts = np.ceil(persons + 10).astype(np.int64)  # enough: every household has a person
         ids, region = household_ids(INITIAL_MONTH, group, counts)
         ids = ids + (salt << 29)  # keep the two initial cohorts apart
         size = self.population.sizes(ids, shares)
@@ -734,7 +734,7 @@ class HousingMarket(mesa.Model):
             table["situation"][movers] = STARTUP_HOME
             table["home_type"][movers] = STARTUP
             table["startup_day"][movers] = self.day0
-            stock.move_in_tracked(region[startup], dtype[startup])
+            stock.occupy_tracked(region[startup], dtype[startup])
         out = rows[~startup]
         self._move_out(out, HOUSED)
         np.add.at(self.housed, table["group"][out], 1)

@@ -209,17 +209,14 @@ class Stock:
         return self.total - self.tracked - self.vacant
 
     def occupy_tracked(self, region: np.ndarray, dtype: np.ndarray) -> None:
-        """Households entering the market already live in these units."""
+        """Households that keep waiting live in these units (a doorstromer's home, a
+        start-up home)."""
         np.add.at(self.tracked, (region, dtype), 1)
 
     def release(self, region: np.ndarray, dtype: np.ndarray, day: int) -> None:
         """Tracked households moved out: their homes become vacancies (chains)."""
         np.subtract.at(self.tracked, (region, dtype), 1)
         self.ledger.add(region.astype(np.int8), dtype.astype(np.int8), day, CHAIN)
-
-    def move_in_tracked(self, region: np.ndarray, dtype: np.ndarray) -> None:
-        """A let dwelling whose new occupant keeps waiting (a start-up home)."""
-        np.add.at(self.tracked, (region, dtype), 1)
 
     def add_vacancies(
         self, per_cell: np.ndarray, day: int, origin: int, reserved: np.ndarray | None = None
