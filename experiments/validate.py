@@ -20,8 +20,8 @@ def integration_figures(params) -> dict[str, float]:
     from model.integration import benefit_share, clock, work_share
 
     alpha = params["integration.reception_time_value_linked"]
-    recent = params["integration.calibration_years_to_housing_recent"]
-    cohort = params["integration.calibration_years_to_housing_2014"]
+    recent = published_targets()["work_share_18_months"]["years_to_housing"]
+    cohort = published_targets()["benefit_share_2_years"]["years_to_housing"]
     return {
         "work_share_18_months": float(work_share(clock(1.5, recent, alpha), params)),
         "work_share_3_years": float(work_share(clock(3.0, recent, alpha), params)),

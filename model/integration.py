@@ -70,11 +70,11 @@ def calibrated_rates(params: Parameters) -> dict[str, float]:
     """The three calibrated rates, solved from the published cohort figures."""
     p, targets = params, published_targets()
     alpha = p["integration.reception_time_value_linked"]
-    recent = p["integration.calibration_years_to_housing_recent"]
+    recent = targets["work_share_18_months"]["years_to_housing"]
     tau18 = float(clock(1.5, recent, alpha))
     w = targets["work_share_18_months"]["value"] / p["integration.work_share_max"]
     hazard = -np.log1p(-w) / (tau18 - p["integration.work_delay_years"])
-    cohort = p["integration.calibration_years_to_housing_2014"]
+    cohort = targets["benefit_share_2_years"]["years_to_housing"]
     tau2, tau5 = (float(clock(t, cohort, alpha)) for t in (2.0, 5.0))
     b2, b5 = targets["benefit_share_2_years"]["value"], targets["benefit_share_5_years"]["value"]
     exit_rate = np.log(b2 / b5) / (tau5 - tau2)

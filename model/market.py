@@ -24,7 +24,9 @@ One month (:meth:`HousingMarket.step`) reads as the process it models:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import mesa
@@ -53,7 +55,14 @@ from model.households import (
 )
 from model.integration import cohort_indicators
 from model.parameters import ParameterError, Parameters, parameter_specs
-from model.policy import Scenario, Timeline, load_scenario
+from model.policy import (
+    Scenario,
+    Timeline,
+    inert_settings,
+    is_schedule,
+    load_scenario,
+    parse_schedule,
+)
 from model.population import INITIAL_MONTH, REENTRY_ID_GROUP, Population, household_ids
 from model.quota import Quota
 from model.reception import AsylumPipeline, Reception
@@ -124,6 +133,14 @@ class HousingMarket(mesa.Model):
         self.scenario_def, self.params, self.timeline = self.check_settings(
             scenario, households_per_agent, start_date, parameters
         )
+        self.user_settings = frozenset(parameters or {}) | frozenset(
+            name
+            for name, given in (
+                ("scale.households_per_agent", households_per_agent),
+                ("calendar.start_date", start_date),
+            )
+            if given is not None
+        )
         super().__init__(rng=int(rng))
         self.seed = int(rng)
         # The start reproduces the situation on the start date, before any lever acts:
@@ -177,7 +194,7 @@ class HousingMarket(mesa.Model):
         self._fill_reception(start_flows, self.start_date)
         self.month_stats = self._measure(start_flows)
         self.datacollector = mesa.DataCollector(
-            model_reporters={k: (lambda m, k=k: m.month_stats[k]) for k in self.month_stats}
+            model_reporters={k: partial(month_figure, name=k) for k in self.month_stats}
         )
         self.datacollector.collect(self)
         self._collect_regions()
@@ -191,6 +208,13 @@ class HousingMarket(mesa.Model):
     ) -> tuple[Scenario, Parameters, Timeline]:
         """Read and check a model's settings without building it.
 
+        A value in ``parameters`` for a lever replaces the scenario's whole
+        schedule for it: a plain value holds for the whole run, a list of dated
+        values (``[{"from": "2027-01-01", "value": 0}, ...]``, or pairs) is the
+        new schedule, with the default before its first date. A setting that has
+        no effect under the other settings is refused (``needs`` in
+        defaults.toml), and so is the scale or start date given twice.
+
         Returns:
             The scenario, the parameters in force and the lever timeline.
 
@@ -199,18 +223,98 @@ class HousingMarket(mesa.Model):
                 and what is allowed.
         """
         scenario_def = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        values = dict(scenario_def.parameters)
+        user = dict(parameters or {})
+        for name, given in (
+            ("scale.households_per_agent", households_per_agent),
+            ("calendar.start_date", start_date),
+        ):
+            if given is not None and name in user:
+                raise ParameterError(
+                    f"parameter '{name}' is given twice ({given!r} as an argument and "
+                    f"{user[name]!r} in the parameters); allowed: one of the two"
+                )
         if households_per_agent is not None:
-            values["scale.households_per_agent"] = households_per_agent
+            user["scale.households_per_agent"] = households_per_agent
         if start_date is not None:
-            values["calendar.start_date"] = (
+            user["calendar.start_date"] = (
                 start_date.isoformat() if isinstance(start_date, dt.date) else start_date
             )
-        values.update(parameters or {})
+        specs = parameter_specs()
+        values = dict(scenario_def.parameters)
+        levers = dict(scenario_def.levers)
+        for name, value in user.items():
+            if name in specs and specs[name].lever:
+                levers.pop(name, None)  # the user's value replaces the scenario's schedule
+                steps = parse_schedule(name, value)
+                if len(steps) == 1 and steps[0][0] == dt.date.min:
+                    values[name] = value  # one value for the whole run
+                else:
+                    levers[name] = steps
+            elif name in specs and is_schedule(value) and not isinstance(specs[name].value, list):
+                parse_schedule(name, value)  # raises: not a lever, holds for the whole run
+            else:
+                values[name] = value
         params = Parameters.from_overrides(values)
-        timeline = Timeline(params, scenario_def.levers)
+        timeline = Timeline(params, levers)
         timeline.check(scenario_def.source)
+        start = params.start_date
+        if start.year * 12 + start.month - 1 + params["calendar.months"] >= 10000 * 12:
+            raise ParameterError(
+                f"parameter 'calendar.start_date' = '{params.start_date}' with "
+                f"'calendar.months' = {params['calendar.months']} runs past the year 9999; "
+                "allowed: a horizon that ends by December 9999"
+            )
+        # Nothing silently ignored: the scenario's own settings (under the scenario
+        # alone) and the user's (under everything) must each take effect.
+        own = Timeline(
+            Parameters.from_overrides(dict(scenario_def.parameters)), scenario_def.levers
+        )
+        problems = inert_settings(
+            own, [*scenario_def.parameters, *scenario_def.levers], own.params.start_date
+        )
+        problems = [f"{scenario_def.source}: {p}" for p in problems]
+        # A user value for something the scenario sets does act: it replaces the scenario's.
+        scenario_set = {*scenario_def.parameters, *scenario_def.levers}
+        problems += inert_settings(
+            timeline, [n for n in user if n not in scenario_set], params.start_date
+        )
+        if problems:
+            raise ParameterError(problems[0])
         return scenario_def, params, timeline
+
+    def settings_record(self) -> dict[str, Any]:
+        """The settings this run actually applies, as plain JSON-able values.
+
+        ``parameters``: every non-lever parameter's value; ``levers``: every
+        lever's schedule as applied (``Timeline.schedule``); ``set_by_scenario``
+        and ``set_by_user``: which names the scenario and the caller set.
+        """
+
+        def plain(v: Any) -> Any:
+            if isinstance(v, dt.date):
+                return v.isoformat()
+            if isinstance(v, list | tuple):
+                return [plain(x) for x in v]
+            return v
+
+        specs = parameter_specs()
+        return {
+            "scenario": self.scenario_def.name,
+            "seed": self.seed,
+            "parameters": {
+                k: plain(v) for k, v in self.params.values.items() if not specs[k].lever
+            },
+            "levers": {
+                k: [
+                    {"from": s["from"], "value": plain(s["value"])}
+                    for s in self.timeline.schedule(k)
+                ]
+                for k in specs
+                if specs[k].lever
+            },
+            "set_by_scenario": sorted({*self.scenario_def.parameters, *self.scenario_def.levers}),
+            "set_by_user": sorted(self.user_settings),
+        }
 
     # ------------------------------------------------------------------ time
 
@@ -227,16 +331,38 @@ class HousingMarket(mesa.Model):
     def run(self, months: int | None = None, until: dt.date | str | None = None) -> Results:
         """Run ``months`` months, or until a date (default: ``calendar.months``).
 
+        Args:
+            months: Whole months to simulate from where the model stands.
+            until: Or a date (the first of a month, on or after the model's date)
+                to run up to.
+
         Returns:
             The results so far.
+
+        Raises:
+            ParameterError: ``months`` is not a whole number >= 0, ``until`` is
+                not such a date, both are given, or the run would pass the year 9999.
         """
+        if months is not None and until is not None:
+            raise ParameterError(
+                f"run(months={months!r}, until={until!r}); allowed: one of the two"
+            )
         if until is not None:
-            end = until if isinstance(until, dt.date) else dt.date.fromisoformat(until)
+            end = _first_of_month(until, "until")
             months = (end.year - self.date.year) * 12 + end.month - self.date.month
+            if months < 0:
+                raise ParameterError(
+                    f"parameter 'until' = '{end}' is before the model's date {self.date}; "
+                    "allowed: a date on or after it"
+                )
         if months is None:
             months = self.params["calendar.months"]
-        if months < 0:
-            raise ParameterError(f"parameter 'months' = {months}; allowed: a whole number >= 0")
+        months = _whole_months(months)
+        if (self.date.year * 12 + self.date.month - 1 + months) >= 10000 * 12:
+            raise ParameterError(
+                f"parameter 'months' = {months} from {self.date} runs past the year 9999; "
+                "allowed: a horizon that ends by December 9999"
+            )
         if months:
             self.run_for(months)
         return self.results()
@@ -401,7 +527,7 @@ class HousingMarket(mesa.Model):
         # Status holders in reception (by where the reception centres are): those
         # within the 14-week norm, and the backlog past it.
         norm_days = p["status_holders.outflow_norm_weeks"] * 7
-        within_persons = p["status_holders.permits_persons_per_year"] * norm_days / DAYS_PER_YEAR
+        within_persons = self._permits_per_year_at_start() * norm_days / DAYS_PER_YEAR
         backlog_persons = p["status_holders.initial_backlog_persons"]
         sh_rows = []
         for part, persons in enumerate((within_persons, backlog_persons)):
@@ -459,6 +585,18 @@ class HousingMarket(mesa.Model):
         # run with a month's lag): seed one month of them.
         chains = self._expected_chain_vacancies()
         self.stock.add_vacancies(rounding(chains, INITIAL_MONTH, salt=8), self.day0, CHAIN)
+
+    def _permits_per_year_at_start(self) -> float:
+        """Persons a year granted a permit just before the start (real persons).
+
+        The fixed yearly number, or the pipeline's first-month decisions on the
+        applications pending at the start, at the start's recognition rate.
+        """
+        p = self.start_params
+        if p["asylum.permit_source"] == "exogenous":
+            return p["status_holders.permits_persons_per_year"]
+        first_month = self.asylum.expected_permits(1, 0, p["asylum.recognition_rate"])
+        return first_month * 12 * self.scale
 
     def _ids_for_persons(
         self, group: int, persons: np.ndarray, salt: int
@@ -643,6 +781,7 @@ class HousingMarket(mesa.Model):
         stock.add_vacancies(only(new, (FLEX,)), self.day0, FLEX_ADDITION, reserved)
         stock.add_vacancies(only(new, (STARTUP,)), self.day0, STARTUP_ADDITION)
         stock.add_vacancies(converted, self.day0, RECEPTION_CONVERSION, converted)
+        flows["flex_additions_reserved_dwellings"] += int(reserved[:, FLEX].sum()) * self.scale
         self._converted_places = int(converted.sum()) * p["policy.places_per_converted_home"]
         flows["reception_places_converted_persons"] += round(self._converted_places * self.scale)
         # Homes turned into shared homes for singles (woningdelen).
@@ -799,6 +938,7 @@ class HousingMarket(mesa.Model):
         flows["status_holders_housed_persons"] = 0
         for name in ORIGINS:
             flows[f"vacancies_{name}_dwellings"] = 0
+        flows["flex_additions_reserved_dwellings"] = 0
         flows["demolished_dwellings"] = 0
         flows["reception_places_converted_persons"] = 0
         for name in (
@@ -960,3 +1100,42 @@ class HousingMarket(mesa.Model):
             scale=self.scale,
             end_day=self.day_end,
         )
+
+
+def month_figure(model: HousingMarket, name: str) -> Any:
+    """One of the month's figures (a DataCollector reporter, used through ``functools.partial``
+    of this module-level function rather than a lambda, so that the model pickles)."""
+    return model.month_stats[name]
+
+
+def _whole_months(months: Any) -> int:
+    """``months`` as an int, or a ParameterError that says what is allowed."""
+    ok = not isinstance(months, bool) and (
+        isinstance(months, int | np.integer)
+        or (
+            isinstance(months, float | np.floating)
+            and math.isfinite(months)
+            and months == int(months)
+        )
+    )
+    if not ok or months < 0:
+        raise ParameterError(f"parameter 'months' = {months!r}; allowed: a whole number >= 0")
+    return int(months)
+
+
+def _first_of_month(value: Any, name: str) -> dt.date:
+    """A date that is the first of a month, from a date or ISO text."""
+    date = None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        date = value
+    elif isinstance(value, str):
+        try:
+            date = dt.date.fromisoformat(value)
+        except ValueError:
+            date = None
+    if date is None or date.day != 1:
+        raise ParameterError(
+            f"parameter '{name}' = {value!r}; allowed: a date written YYYY-MM-01 "
+            "(the model steps by calendar month)"
+        )
+    return date

@@ -45,6 +45,11 @@ class ParameterSpec:
         choices: The allowed values (for strings and lists of strings), or None.
         calibrated: True when tuned to reproduce a published figure.
         lever: True when a policy timeline may change it on a date.
+        needs: When the parameter has an effect at all: alternatives, each a
+            mapping of other settings to a condition (a value, or "> 0") that
+            must hold at some date of the run. Empty: always in effect. A
+            setting given while none of its alternatives holds is refused
+            (``model.policy.inert_settings``), so that nothing is silently ignored.
     """
 
     name: str
@@ -57,16 +62,24 @@ class ParameterSpec:
     choices: tuple | None = None
     calibrated: bool = False
     lever: bool = False
+    needs: tuple[Mapping[str, Any], ...] = ()
 
     def allowed(self) -> str:
         """Say in words what values are allowed."""
+        if isinstance(self.value, bool):
+            return "true or false"
         if self.choices is not None:
             kind = "a list drawn from" if isinstance(self.value, list) else "one of"
             return f"{kind} {list(self.choices)}"
         if isinstance(self.value, str) and self.unit == "date":
             return "a date written YYYY-MM-DD"
         if isinstance(self.value, list):
-            return f"a list of {len(self.value)} numbers ({self.unit})"
+            bounds = ""
+            if self.minimum is not None or self.maximum is not None:
+                lo = "-inf" if self.minimum is None else _fmt(self.minimum)
+                hi = "inf" if self.maximum is None else _fmt(self.maximum)
+                bounds = f", each from {lo} to {hi}"
+            return f"a list of {len(self.value)} numbers{bounds} ({self.unit})"
         kind = "a whole number" if isinstance(self.value, int) else "a number"
         lo = "-inf" if self.minimum is None else _fmt(self.minimum)
         hi = "inf" if self.maximum is None else _fmt(self.maximum)
@@ -130,6 +143,9 @@ def parameter_specs() -> dict[str, ParameterSpec]:
             continue
         for name, entry in entries.items():
             choices = entry.get("choices")
+            needs = entry.get("needs", ())
+            if isinstance(needs, dict):
+                needs = (needs,)
             specs[f"{section}.{name}"] = ParameterSpec(
                 name=f"{section}.{name}",
                 value=entry["value"],
@@ -141,6 +157,7 @@ def parameter_specs() -> dict[str, ParameterSpec]:
                 choices=tuple(choices) if choices is not None else None,
                 calibrated=bool(entry.get("calibrated", False)),
                 lever=bool(entry.get("lever", False)),
+                needs=tuple(needs),
             )
     return specs
 
@@ -182,6 +199,7 @@ def check_value(spec: ParameterSpec, value: Any, where: str = "") -> Any:
         )
 
     default = spec.value
+    value = _plain(value)
     if spec.unit == "date":
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
@@ -193,12 +211,12 @@ def check_value(spec: ParameterSpec, value: Any, where: str = "") -> Any:
             raise fail("is not a valid date") from None
     if isinstance(default, bool) or isinstance(value, bool):
         if not isinstance(value, bool) or not isinstance(default, bool):
-            raise fail("has the wrong type")
+            raise fail("is not true or false" if isinstance(default, bool) else "is true or false")
         return value
     if isinstance(default, list):
         if not isinstance(value, list | tuple):
             raise fail("is not a list")
-        value = list(value)
+        value = [_plain(v) for v in value]
         if spec.choices is not None:
             bad = [v for v in value if v not in spec.choices]
             if bad or len(set(value)) != len(value):
@@ -206,11 +224,14 @@ def check_value(spec: ParameterSpec, value: Any, where: str = "") -> Any:
             return value
         if len(value) != len(default):
             raise fail(f"has {len(value)} entries, not {len(default)}")
+        lo = 0 if spec.minimum is None else spec.minimum
         for v in value:
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
                 raise fail("has an entry that is not a finite number")
-            if v < 0:
-                raise fail("has a negative entry")
+            if v < lo:
+                raise fail("has an entry below the minimum" if lo else "has a negative entry")
+            if spec.maximum is not None and v > spec.maximum:
+                raise fail("has an entry above the maximum")
         return value
     if isinstance(default, str):
         if not isinstance(value, str):
@@ -221,11 +242,10 @@ def check_value(spec: ParameterSpec, value: Any, where: str = "") -> Any:
     if isinstance(default, int):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if not isinstance(value, int | np.integer):
+        if not isinstance(value, int):
             raise fail("is not a whole number")
-        value = int(value)
     else:
-        if not isinstance(value, int | float | np.integer | np.floating):
+        if not isinstance(value, int | float):
             raise fail("is not a number")
         value = float(value)
         if not math.isfinite(value):
@@ -234,6 +254,15 @@ def check_value(spec: ParameterSpec, value: Any, where: str = "") -> Any:
         raise fail("is below the minimum")
     if spec.maximum is not None and value > spec.maximum:
         raise fail("is above the maximum")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and 0-d arrays as plain Python values; arrays as lists."""
+    if isinstance(value, np.ndarray):
+        return value.item() if value.ndim == 0 else value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
     return value
 
 
@@ -339,6 +368,13 @@ class Parameters:
             raise ParameterError(
                 f"{prefix}parameters 'dwellings.min_persons' = {lo!r} and 'dwellings.max_persons' "
                 f"= {hi!r}; allowed: per type 1 <= min <= max"
+            )
+        age, life = self["stock.flex_initial_age_years_max"], self["stock.flex_life_years"]
+        if age > life:
+            raise ParameterError(
+                f"{prefix}parameter 'stock.flex_initial_age_years_max' = {age} is more than "
+                f"'stock.flex_life_years' = {life}; allowed: at most the life (older flex homes "
+                "would already be gone)"
             )
         sizes = self["regular.large_household_persons"]
         if any(int(s) != s or s < 6 for s in sizes):

@@ -85,6 +85,20 @@ class Timeline:
                 values[name] = vals[k - 1]
         return values
 
+    def schedule(self, name: str) -> list[dict[str, Any]]:
+        """A lever's values as the run applies them: ``{"from", "value"}`` steps (JSON-able).
+
+        The first step is ``"start"``: the value before any dated change.
+        """
+        out = [{"from": "start", "value": self.params[name]}]
+        dates, values = self._resolved.get(name, ([], []))
+        for date, value in zip(dates, values, strict=True):
+            if date == dt.date.min:
+                out = [{"from": "start", "value": value}]
+            else:
+                out.append({"from": date.isoformat(), "value": value})
+        return out
+
     def change_dates(self) -> list[dt.date]:
         """Every date on which some lever changes."""
         return sorted({d for dates, _ in self._resolved.values() for d in dates})
@@ -173,6 +187,11 @@ def scenario_names() -> list[str]:
 
 
 def _scenario_path(name_or_path: str | Path) -> Path:
+    if not isinstance(name_or_path, str | Path) or not str(name_or_path):
+        raise ParameterError(
+            f"scenario = {name_or_path!r}; allowed: a scenario name "
+            f"({', '.join(scenario_names())}), the path of a .toml file, or a loaded Scenario"
+        )
     path = Path(name_or_path)
     if path.suffix == ".toml":
         return path
@@ -183,6 +202,34 @@ def _scenario_path(name_or_path: str | Path) -> Path:
             "or the path of a .toml scenario file"
         )
     return path
+
+
+def _read_scenario_file(path: Path) -> dict[str, Any]:
+    """The TOML of a scenario file, or a ParameterError that says what is wrong with the file."""
+    where = str(path)
+    allowed = "allowed: a readable UTF-8 text file in TOML"
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ParameterError(f"scenario file '{where}' does not exist") from None
+    except IsADirectoryError:
+        raise ParameterError(f"scenario file '{where}' is a folder; {allowed}") from None
+    except PermissionError:
+        raise ParameterError(
+            f"scenario file '{where}' cannot be read (permission); {allowed}"
+        ) from None
+    except OSError as err:
+        raise ParameterError(
+            f"scenario file '{where}' cannot be read ({err.strerror}); {allowed}"
+        ) from None
+    except UnicodeDecodeError:
+        raise ParameterError(f"scenario file '{where}' is not UTF-8 text; {allowed}") from None
+    if "\x00" in text:
+        raise ParameterError(f"scenario file '{where}' is binary, not text; {allowed}")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ParameterError(f"{where}: not valid TOML ({err})") from None
 
 
 def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
@@ -197,12 +244,7 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
     """
     path = _scenario_path(name_or_path)
     where = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"scenario file '{where}' does not exist") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ParameterError(f"{where}: not valid TOML ({err})") from None
+    raw = _read_scenario_file(path)
     allowed_keys = {"title", "description", "inherits", "parameters", "levers"}
     unknown = set(raw) - allowed_keys
     if unknown:
@@ -218,6 +260,12 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
                 f"{where}: '{key}' must be a table with non-empty texts 'nl' and 'en'"
             )
     specs = parameter_specs()
+    for key in ("parameters", "levers"):
+        if not isinstance(raw.get(key, {}), dict):
+            raise ParameterError(
+                f"{where}: '{key}' = {raw[key]!r} is not a table; allowed: a [{key}] table of "
+                '"section.name" = value entries'
+            )
     parameters = dict(raw.get("parameters", {}))
     for name, value in parameters.items():
         if name not in specs:
@@ -236,7 +284,7 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
             raise ParameterError(
                 f"{where}: unknown lever '{name}'; allowed: {', '.join(lever_names())}"
             )
-        levers[name] = _parse_schedule(name, value, where)
+        levers[name] = parse_schedule(name, value, where)
     inherits = raw.get("inherits")
     merged_parameters, merged_levers = dict(parameters), dict(levers)
     if inherits is not None:
@@ -267,41 +315,149 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
     )
 
 
-def _parse_schedule(name: str, value: Any, where: str) -> tuple[tuple[When, Any], ...]:
+def is_schedule(value: Any) -> bool:
+    """Whether a lever value is a schedule: a list of dated entries (dicts or pairs)."""
+    return (
+        isinstance(value, list | tuple)
+        and len(value) > 0
+        and all(isinstance(v, dict) or (isinstance(v, tuple) and len(v) == 2) for v in value)
+    )
+
+
+def _when(name: str, start: Any, where: str) -> When:
+    """A schedule step's start: a date (the first of a month), a phase name, or 'start'."""
+    prefix = f"{where}: " if where else ""
+    if isinstance(start, str) and start in PHASES:
+        return start
+    if isinstance(start, str) and start == "start":
+        return dt.date.min
+    when = None
+    if isinstance(start, str):
+        try:
+            when = dt.date.fromisoformat(start)
+        except ValueError:
+            when = None
+    elif isinstance(start, dt.date) and not isinstance(start, dt.datetime):
+        when = start
+    if when is None:
+        raise ParameterError(
+            f"{prefix}lever '{name}' has 'from' = {start!r}; allowed: a date written "
+            f"YYYY-MM-01, a phase ({', '.join(PHASES)}) or 'start'"
+        )
+    if when.day != 1:
+        raise ParameterError(
+            f"{prefix}lever '{name}' has 'from' = '{when.isoformat()}', not the first day of a "
+            "month; allowed: a date YYYY-MM-01 (the model steps by calendar month)"
+        )
+    return when
+
+
+def parse_schedule(name: str, value: Any, where: str = "") -> tuple[tuple[When, Any], ...]:
+    """A lever's value as schedule steps: a value for the whole run, or dated values.
+
+    Args:
+        name: The lever's dotted name.
+        value: A value (for the whole run), or a list of dated values, each a
+            ``{"from": WHEN, "value": V}`` table or a ``(WHEN, V)`` pair. WHEN is
+            a date YYYY-MM-01, a phase name, or ``"start"`` (from the start).
+        where: Context for error messages (a file name, say).
+
+    Raises:
+        ParameterError: A malformed entry, a bad value, or dates out of order.
+    """
+    prefix = f"{where}: " if where else ""
     spec = parameter_specs()[name]
-    is_schedule = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
-    if not is_schedule:
+    if not spec.lever:
+        raise ParameterError(
+            f"{prefix}parameter '{name}' is not a lever: it holds for the whole run; allowed: "
+            f"one value, {spec.allowed()}"
+        )
+    if not is_schedule(value):
         return ((dt.date.min, check_value(spec, value, where)),)
     steps: list[tuple[When, Any]] = []
     for step in value:
-        if set(step) != {"from", "value"}:
-            raise ParameterError(
-                f"{where}: lever '{name}' has a dated entry with keys {sorted(step)}; "
-                "allowed: exactly 'from' (a date YYYY-MM-DD or a phase name) and 'value'"
-            )
-        start = step["from"]
-        if isinstance(start, str) and start in PHASES:
-            when: When = start
-        else:
-            when = None
-            if isinstance(start, str):
-                try:
-                    when = dt.date.fromisoformat(start)
-                except ValueError:
-                    when = None
-            elif isinstance(start, dt.date) and not isinstance(start, dt.datetime):
-                when = start
-            if when is None:
+        if isinstance(step, dict):
+            if set(step) != {"from", "value"}:
                 raise ParameterError(
-                    f"{where}: lever '{name}' has 'from' = {step['from']!r}; allowed: a date "
-                    f"written YYYY-MM-DD or a phase: {', '.join(PHASES)}"
+                    f"{prefix}lever '{name}' has a dated entry with keys {sorted(step)}; "
+                    "allowed: exactly 'from' (a date YYYY-MM-01, a phase name or 'start') "
+                    "and 'value'"
                 )
-        steps.append((when, check_value(spec, step["value"], where)))
-    dates = [w for w in steps if not isinstance(w[0], str)]
-    plain = [d for d, _ in dates]
+            start, v = step["from"], step["value"]
+        else:
+            start, v = step
+        steps.append((_when(name, start, where), check_value(spec, v, where)))
+    plain = [d for d, _ in steps if not isinstance(d, str)]
     if plain != sorted(plain) or len(set(plain)) != len(plain):
         raise ParameterError(
-            f"{where}: lever '{name}' has dates {[d.isoformat() for d in plain]}; "
+            f"{prefix}lever '{name}' has dates {[_iso(d) for d in plain]}; "
             "allowed: dates in increasing order, each once"
         )
     return tuple(steps)
+
+
+def _iso(when: When) -> str:
+    if isinstance(when, str):
+        return when
+    return "start" if when == dt.date.min else when.isoformat()
+
+
+def _holds(condition: Any, value: Any) -> bool:
+    if isinstance(condition, str) and condition.startswith(">"):
+        return isinstance(value, int | float) and value > float(condition[1:])
+    return value == condition
+
+
+def inert_settings(timeline: Timeline, names, start: dt.date) -> list[str]:
+    """Why each of ``names`` would have no effect in a run from ``start`` (empty: all act).
+
+    A parameter's ``needs`` (defaults.toml) lists alternatives; one alternative
+    must hold on one date of the run (the start, or a date a lever changes).
+    """
+    specs = parameter_specs()
+    dates = [start, *(d for d in timeline.change_dates() if d > start)]
+    states = [timeline.params.values | timeline.at(d) for d in dates]
+    problems = []
+    for name in names:
+        if name.startswith("phases."):
+            phase = name.removeprefix("phases.").removesuffix("_start")
+            if not any(w == phase for steps in timeline.changes.values() for w, _ in steps):
+                problems.append(
+                    f"parameter '{name}' has no effect in this run: no lever changes on the "
+                    f"'{phase}' phase in this scenario; allowed: leave it out, or tie a lever "
+                    f'to the phase ({{ from = "{phase}", value = ... }})'
+                )
+            continue
+        needs = specs[name].needs
+        if not needs:
+            continue
+        if any(
+            all(_holds(c, state[k]) for k, c in alt.items()) for alt in needs for state in states
+        ):
+            continue
+        why = " or ".join(
+            " and ".join(f"'{k}' {_condition_text(c)}" for k, c in alt.items()) for alt in needs
+        )
+        now = ", ".join(
+            sorted({f"'{k}' = {_value_text(states[0][k])}" for alt in needs for k in alt})
+        )
+        problems.append(
+            f"parameter '{name}' has no effect in this run: it acts only when {why}, "
+            f"and here {now}{' throughout' if len(states) > 1 else ''}; allowed: leave it out, "
+            "or change that setting too"
+        )
+    return problems
+
+
+def _condition_text(condition: Any) -> str:
+    if isinstance(condition, str) and condition.startswith(">"):
+        return f"is {condition.strip()}"
+    return f"= {_value_text(condition)}"
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f"'{value}'"
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -182,8 +182,9 @@ class Stock:
         past_months = max(round(years * 12), 1)
         self.flex_cohorts: dict[int, np.ndarray] = {}
         for r in range(n):
-            per_month = np.full(past_months, self.total[r, FLEX] // past_months)
-            per_month[: self.total[r, FLEX] % past_months] += 1
+            # Spread evenly over the past months (every k-th month gets one more).
+            cum = (np.arange(past_months + 1) * self.total[r, FLEX]) // past_months
+            per_month = np.diff(cum)
             for k, units in enumerate(per_month):
                 month = -past_months + k
                 self.flex_cohorts.setdefault(month, np.zeros(n, np.int64))[r] += units

@@ -193,14 +193,15 @@ def test_route_order_in_force_decides_who_goes_first():
     from model.market import HousingMarket
 
     def routes(order, **levers):
+        quota_share = {} if levers else {"status_holders.quota_placement_max_share": 1.0}
         model = HousingMarket(
             households_per_agent=50,
             rng=2,
             parameters={
                 **levers,
+                **quota_share,  # (without the quota it would have no effect: refused)
                 "allocation.route_order": order,
                 "allocation.urgent_share_cap": 1.0,
-                "status_holders.quota_placement_max_share": 1.0,
                 "urgent.initial_waiting": 60000,
             },
         )

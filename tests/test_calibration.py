@@ -92,7 +92,7 @@ def test_the_start_does_not_depend_on_the_levers():
         "allocation.urgent_share_cap": 1.0,
         "status_holders.quota_placement_max_share": 1.0,
         "stock.new_construction_per_year": 100000,
-        "status_holders.permits_persons_per_year": 90000,
+        "asylum.recognition_rate": 0.9,
     }
     base = HousingMarket(households_per_agent=100).month_stats
     other = HousingMarket(households_per_agent=100, parameters=levers).month_stats

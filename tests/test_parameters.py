@@ -107,7 +107,7 @@ HEADER = '[title]\nnl = "x"\nen = "x"\n[description]\nnl = "y"\nen = "y"\n'
         ('[levers]\n"allocation.lottery_share" = 2\n', ["allocation.lottery_share", "0 to 1"]),
         (
             '[levers]\n"allocation.lottery_share" = [{from = "2026-02-30", value = 0.1}]\n',
-            ["allocation.lottery_share", "2026-02-30", "YYYY-MM-DD"],
+            ["allocation.lottery_share", "2026-02-30", "YYYY-MM-01"],
         ),
         (
             '[levers]\n"allocation.lottery_share" = [{from = "2027-01-01", value = 0.1},'

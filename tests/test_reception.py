@@ -170,8 +170,8 @@ def test_integration_rates_are_the_calibrated_ones():
 def test_integration_curves_reproduce_the_published_cohorts():
     params = Parameters.from_overrides()
     alpha = params["integration.reception_time_value_linked"]
-    recent = params["integration.calibration_years_to_housing_recent"]
-    cohort = params["integration.calibration_years_to_housing_2014"]
+    recent = published_targets()["work_share_18_months"]["years_to_housing"]
+    cohort = published_targets()["benefit_share_2_years"]["years_to_housing"]
     assert work_share(clock(1.5, recent, alpha), params) == pytest.approx(
         TARGETS["work_share_18_months"]["value"], rel=0.01
     )
