@@ -43,9 +43,9 @@ from model.presentation import GROUP_COLORS, GROUP_LABELS
 
 SPECS = parameter_specs()
 DEFAULT_SCENARIO = "current-policy"
-LIVE_SCALE = 50  # households per agent on PAGE 0: a month takes 20-30 ms
-COMPARE_SCALE = 100  # households per agent on PAGE 1: two ten-year runs take about 5 s
-SCALES = (10, 20, 50, 100, 200)
+LIVE_SCALE = 20  # households per agent on PAGE 0: the coarsest validated scale
+COMPARE_SCALE = 20  # households per agent on PAGE 1
+SCALES = (10, 20)
 ASSUMPTIONS_DOC = "docs/assumptions.md"
 
 

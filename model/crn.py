@@ -13,6 +13,14 @@ numbers"). Two tools serve that:
   reacts this month, refuses an offer or holds a winning lottery ticket is
   therefore the same under every policy, however many other households there
   are. It is a splitmix64 hash, vectorised over numpy ``uint64``.
+* :meth:`Streams.carry` turns a real-valued flow (households entering a
+  region in a month, tenants leaving, homes built, a route's cap) into whole
+  agents with a carried remainder, so that the running total never differs
+  from the expected total by one agent or more. Small flows at a coarse
+  scale (households_per_agent) then neither drift (rounding up, or
+  integrating Poisson noise month after month) nor lose their effect. The
+  remainder starts at a uniform number drawn from the seed, so the mean over
+  seeds is the expected value exactly.
 """
 
 from __future__ import annotations
@@ -80,6 +88,7 @@ class Streams:
             for name, child in zip(STREAM_NAMES, children, strict=True)
         }
         self.key = np.uint64(root.generate_state(1, dtype=np.uint64)[0])
+        self._carried: dict[str, np.ndarray] = {}
 
     def __getitem__(self, name: str) -> np.random.Generator:
         return self._generators[name]
@@ -101,6 +110,28 @@ class Streams:
             z = _mix(ids * _GOLDEN + salt)
             z = _mix(z + _GOLDEN)
         return (z >> _S11).astype(np.float64) * (1.0 / 9007199254740992.0)
+
+    def carry(self, flow: str, amounts: np.ndarray) -> np.ndarray:
+        """Whole agents for a real-valued flow, carrying the remainder to the next call.
+
+        Args:
+            flow: The flow's name; each name keeps its own remainders, one per
+                cell of ``amounts`` (its shape must stay the same).
+            amounts: Non-negative expected amounts this month (agent units).
+
+        Returns:
+            An int64 array shaped like ``amounts``: over any run of months its
+            sum differs from the sum of ``amounts`` by less than one per cell.
+        """
+        amounts = np.asarray(amounts, dtype=float)
+        left = self._carried.get(flow)
+        if left is None:
+            cells = np.arange(amounts.size, dtype=np.uint64)
+            left = self.uniform(f"carry:{flow}", cells, 0).reshape(amounts.shape)
+        total = left + np.maximum(amounts, 0.0)
+        whole = np.floor(total)
+        self._carried[flow] = total - whole
+        return whole.astype(np.int64)
 
     def round(self, amounts: np.ndarray, month: int, salt: int = 0) -> np.ndarray:
         """Stochastic rounding that keeps expected values: 2.3 -> 2 or 3 (30%).

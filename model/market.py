@@ -156,7 +156,7 @@ class HousingMarket(mesa.Model):
         self.fits = fit_table(self.params)
 
         self.households = HouseholdTable(capacity=1024)
-        self.stock = Stock(self.params, self.scale)
+        self.stock = Stock(self.params, self.scale, self.streams)
         self.population = Population(self.params, self.streams, self.scale)
         self.lettings_log = LettingLog()
         self.outcomes = OutcomeLog()
@@ -177,6 +177,7 @@ class HousingMarket(mesa.Model):
         # This month's lettings (region, group, registration years) for the regional figures.
         self._month_lettings = (np.zeros(0, np.int8), np.zeros(0, np.int8), np.zeros(0))
         self._agent_of: dict[int, Household] = {}
+        self.route_budgets: dict = {}  # the priority routes' running budgets (model.routes)
         self.entered = np.zeros(len(GROUPS), np.int64)
         self.housed = np.zeros(len(GROUPS), np.int64)
         self.left = np.zeros(len(GROUPS), np.int64)
@@ -680,22 +681,21 @@ class HousingMarket(mesa.Model):
         share = self.params.regions.population_share
         days = (self.day0, self.day_end)
 
-        counts = pop.regular_registrants(m, self.streams["regular_inflow"])
+        counts = self.streams.carry("regular_inflow", pop.regular_registrants(m))
         ids, region = household_ids(m, REGULAR, counts)
         entry = pop.days_in_month(ids, *days)
         registration = entry - pop.regular_lag_days(ids, region)
         self._add_households(pop.regular(ids, region, entry, registration, self.stock.background))
 
         mean = self.params["urgent.declarations_per_year"] / 12 * share / self.scale
-        ids, region = household_ids(m, URGENT, self.streams["urgent_inflow"].poisson(mean))
+        ids, region = household_ids(m, URGENT, self.streams.carry("urgent_inflow", mean))
         self._add_households(
             pop.urgent(ids, region, pop.days_in_month(ids, *days), self._urgency_allowed)
         )
 
-        households = pop.status_holder_households(permits * self.scale)
         reception = self.params.regions.reception_share
-        counts = self.streams["permit_inflow"].poisson(households * reception)
-        ids, region = household_ids(m, STATUS_HOLDER, counts)
+        counts = pop.status_holder_composition(permits * self.scale, reception)
+        ids, region = household_ids(m, STATUS_HOLDER, counts.sum(axis=(1, 2)))
         self._add_households(
             pop.status_holders(
                 ids,
@@ -703,6 +703,7 @@ class HousingMarket(mesa.Model):
                 pop.days_in_month(ids, *days),
                 p["policy.quota_in_force"],
                 p["policy.coupling_without_quota"],
+                pop.status_holder_cells(ids, counts),
             )
         )
 
@@ -753,28 +754,32 @@ class HousingMarket(mesa.Model):
     def _new_vacancies(self, flows: dict) -> None:
         stock, p, m = self.stock, self.policy, self.current_month
         share = self.params.regions.population_share
-        rounding = self.streams.round
-        turnover = stock.turnover(self.streams["turnover"])
+        carry = self.streams.carry
+        turnover = carry("turnover", stock.expected_turnover())
         stock.add_vacancies(turnover, self.day0, TURNOVER)
 
-        def per_region(per_year: float, weights: np.ndarray, salt: int) -> np.ndarray:
-            return rounding(per_year / 12 * weights / self.scale, m, salt=salt)
+        def per_region(per_year: float, weights: np.ndarray, flow: str) -> np.ndarray:
+            return carry(flow, per_year / 12 * weights / self.scale)
 
         new = np.zeros((self.n_regions, N_TYPES), np.int64)
         small, large = self.params["stock.share_small"], self.params["stock.share_large"]
         for t, type_share in ((SMALL, small), (MEDIUM, 1 - small - large), (LARGE, large)):
-            new[:, t] = per_region(p["stock.new_construction_per_year"] * type_share, share, 10 + t)
-        new[:, FLEX] = per_region(p["stock.flex_additions_per_year"], share, 20)
-        new[:, STARTUP] = per_region(p["stock.startup_additions_per_year"], share, 21)
+            new[:, t] = per_region(
+                p["stock.new_construction_per_year"] * type_share, share, f"construction:{t}"
+            )
+        new[:, FLEX] = per_region(p["stock.flex_additions_per_year"], share, "flex_addition")
+        new[:, STARTUP] = per_region(p["stock.startup_additions_per_year"], share, "startup")
         reserved = np.zeros_like(new)
-        reserved[:, FLEX] = np.ceil(new[:, FLEX] * p["stock.flex_reserved_share"] - 1e-9)
+        reserved[:, FLEX] = np.minimum(
+            carry("flex_reserved", new[:, FLEX] * p["stock.flex_reserved_share"]), new[:, FLEX]
+        )
         # Reception places converted into homes, where the reception centres are,
         # reserved for status holders (omklapbare plekken).
         converted = np.zeros_like(new)
         converted[:, FLEX] = per_region(
             p["policy.reception_places_converted_per_year"] / p["policy.places_per_converted_home"],
             self.params.regions.reception_share,
-            22,
+            "reception_conversion",
         )
         stock.grow(new + converted, m)
         stock.add_vacancies(only(new, REGULAR_TYPES), self.day0, NEW_CONSTRUCTION)
@@ -786,7 +791,7 @@ class HousingMarket(mesa.Model):
         flows["reception_places_converted_persons"] += round(self._converted_places * self.scale)
         # Homes turned into shared homes for singles (woningdelen).
         stock.convert_to_shared(
-            per_region(p["policy.shared_conversions_per_year"], share, 23),
+            per_region(p["policy.shared_conversions_per_year"], share, "shared_conversion"),
             p["policy.shared_households_per_dwelling"],
             self.day0,
         )
@@ -794,7 +799,7 @@ class HousingMarket(mesa.Model):
         demolish = np.zeros_like(new)
         rate = monthly_probability(self.params["stock.demolition_per_year"])
         for t in REGULAR_TYPES:
-            demolish[:, t] = rounding(stock.total[:, t] * rate, m, salt=30 + t)
+            demolish[:, t] = carry(f"demolition:{t}", stock.total[:, t] * rate)
         stock.shrink(demolish)
         flows["demolished_dwellings"] += int(demolish.sum()) * self.scale
         flows["flex_end_of_life_dwellings"] += int(stock.end_of_life(m).sum()) * self.scale

@@ -25,6 +25,11 @@ import numpy as np
 
 DEFAULTS_FILE = "data/defaults.toml"
 
+# The coarsest scale (households per agent) at which the headline figures agree
+# with 1:10 within 3% (means over 8 seeds; ``python -m experiments scale-check``
+# and tests/test_scale.py). Coarser runs need ``scale.allow_unvalidated``.
+COARSEST_VALIDATED_SCALE = 20
+
 
 class ParameterError(ValueError):
     """A parameter value is out of range, of the wrong type, or inconsistent."""
@@ -368,6 +373,15 @@ class Parameters:
             raise ParameterError(
                 f"{prefix}parameters 'dwellings.min_persons' = {lo!r} and 'dwellings.max_persons' "
                 f"= {hi!r}; allowed: per type 1 <= min <= max"
+            )
+        scale = self["scale.households_per_agent"]
+        if scale > COARSEST_VALIDATED_SCALE and not self["scale.allow_unvalidated"]:
+            raise ParameterError(
+                f"{prefix}parameter 'scale.households_per_agent' = {scale} is coarser than "
+                f"1:{COARSEST_VALIDATED_SCALE}, the coarsest scale at which the model's figures "
+                "agree with 1:10 within 3% (python -m experiments scale-check); allowed: 1 to "
+                f"{COARSEST_VALIDATED_SCALE}, or also set scale.allow_unvalidated = true for a "
+                "quick look whose figures may be biased"
             )
         age, life = self["stock.flex_initial_age_years_max"], self["stock.flex_life_years"]
         if age > life:

@@ -228,11 +228,10 @@ class Population:
             for t, lt in zip(months, lettings_per_month, strict=True)
         ]
 
-    def regular_registrants(self, month: int, rng: np.random.Generator) -> np.ndarray:
-        """How many regular seekers start searching in each region this month (agent units)."""
+    def regular_registrants(self, month: int) -> np.ndarray:
+        """Regular seekers expected to start searching in each region this month (agent units)."""
         growth = (1.0 + self.params["regular.queue_growth_per_year"]) ** (month / 12.0)
-        mean = np.array([s.registrations_per_month for s in self.steady]) * growth
-        return rng.poisson(mean)
+        return np.array([s.registrations_per_month for s in self.steady]) * growth
 
     def regular(
         self,
@@ -351,12 +350,61 @@ class Population:
 
     # -- status holders ------------------------------------------------------------
 
-    def status_holder_households(self, persons: float) -> float:
-        """Households (agent units) that make up ``persons`` real persons."""
+    def status_holder_size_classes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Status-holder household sizes (persons) and their shares of households.
+
+        Sizes 1 to 5, then each size of a 6+ household (equally likely).
+        """
         shares = np.asarray(self.params["status_holders.size_shares"], float)
-        large = np.mean(self.params["regular.large_household_persons"])
-        mean_size = float(np.dot(shares, [1, 2, 3, 4, 5, large]))
-        return persons / mean_size / self.scale
+        large = np.asarray(self.params["regular.large_household_persons"])
+        sizes = np.concatenate([np.arange(1, 6), large])
+        return sizes, np.concatenate([shares[:5], np.full(len(large), shares[5] / len(large))])
+
+    def status_holder_composition(self, persons: float, reception: np.ndarray) -> np.ndarray:
+        """New status-holder households by (reception region, size, linked region).
+
+        Counts per cell with carried remainders, so that the persons who enter,
+        and the persons linked to each region, track the persons given a permit
+        at every scale. Drawing each household's size and municipality at
+        random would let them drift apart by the sum of the draws' noise, which
+        piles up in reception: the quota follows the permits and each region's
+        population share, not the draws.
+
+        Args:
+            persons: Real persons granted a permit this month.
+            reception: Each region's share of them (where their reception centre is).
+
+        Returns:
+            Households (agent units) per (reception region, size class of
+            ``status_holder_size_classes``, region linked in proportion to
+            population).
+        """
+        sizes, shares = self.status_holder_size_classes()
+        households = persons / float(np.dot(shares, sizes)) / self.scale
+        population = self.params.regions.population_share
+        cells = households * reception[:, None, None] * shares[None, :, None] * population
+        return self.streams.carry("permit_inflow", cells)
+
+    def status_holder_cells(
+        self, ids: np.ndarray, counts: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Size and population-spread region of the households of ``status_holder_composition``.
+
+        ``ids`` come in reception-region order; within a region the cells are
+        given out in an order drawn per household.
+
+        Returns:
+            (persons per household, region in proportion to population).
+        """
+        sizes, _ = self.status_holder_size_classes()
+        n_regions = counts.shape[0]
+        cell_size = np.broadcast_to(sizes[None, :, None], counts.shape).ravel()
+        cell_spread = np.broadcast_to(np.arange(n_regions)[None, None, :], counts.shape).ravel()
+        size = np.repeat(cell_size, counts.ravel()).astype(np.int16)
+        spread = np.repeat(cell_spread, counts.ravel()).astype(np.int8)
+        region = np.repeat(np.arange(n_regions), counts.sum(axis=(1, 2)))
+        order = np.lexsort((self._u("size_order", ids), region))
+        return size[np.argsort(order)], spread[np.argsort(order)]
 
     def status_holders(
         self,
@@ -365,6 +413,7 @@ class Population:
         permit_day: np.ndarray,
         quota_in_force: bool,
         coupling: str,
+        cells: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> dict[str, np.ndarray]:
         """Columns for new status holders in reception.
 
@@ -372,6 +421,9 @@ class Population:
             ids: From ``household_ids`` (counted by reception region).
             reception_region: Region of their reception centre.
             permit_day: Day of the permit.
+            cells: Persons per household and the region each is linked to in
+                proportion to population (``status_holder_cells``); None: drawn
+                per household (the households at the start).
             quota_in_force: Whether COA links them to a municipality for the quota
                 (in proportion to population); they then search there.
             coupling: Where they search without the quota: ``reception_region``,
@@ -380,11 +432,14 @@ class Population:
         p = self.params
         n = len(ids)
         share = self.params.regions.population_share
-        spread = _pick(self._u("link", ids), share).astype(np.int8)
+        if cells is None:
+            size = self.sizes(ids, p["status_holders.size_shares"])
+            spread = _pick(self._u("link", ids), share).astype(np.int8)
+        else:
+            size, spread = cells
         linked = spread if quota_in_force else np.full(n, -1, np.int8)
         spread_by_population = quota_in_force or coupling == "population_share"
         region = spread if spread_by_population else reception_region
-        size = self.sizes(ids, p["status_holders.size_shares"])
         sh_type = np.full(n, SH_FAMILY, np.int8)
         single = size == 1
         waits = (

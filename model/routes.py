@@ -121,14 +121,67 @@ class Month:
         rows = self.waiting[mask]
         return rows[~self.housed_now[rows]]
 
-    def cap(self, share: float, salt: int) -> np.ndarray:
-        """A route's cap per region: ``share`` of the open self-contained vacancies."""
-        return self.model.streams.round(share * self.capped, self.model.month, salt=salt)
+    def budget(self, share: float, route: str) -> RouteBudget:
+        """A route's budget this month: ``share`` of the open self-contained vacancies.
+
+        The route earns ``share`` of each month's open self-contained vacancies
+        and spends one per capped letting; the balance carries to the next month
+        within one month's earnings (and at least one home) either way, and a
+        large home for a household that fits no other may be let on credit up to
+        a year's earnings. Over time the route takes its share at every scale;
+        month to month, a rare vacancy or a month without need does not decide it.
+        """
+        budgets = self.model.route_budgets
+        budget = budgets.setdefault(route, RouteBudget(np.zeros(len(self.capped))))
+        budget.earn(share, self.capped)
+        return budget
 
     def record(self, vacancies: np.ndarray, rows: np.ndarray, route: int) -> None:
         """Lettings of a route: mark the households housed."""
         self.lettings.add(vacancies, rows, route)
         self.housed_now[rows] = True
+
+
+@dataclass
+class RouteBudget:
+    """A priority route's running budget of capped lettings per region (agent units).
+
+    Attributes:
+        balance: Lettings the route may still make, per region (may be negative:
+            scarce homes let on credit).
+        earned: This month's earnings.
+    """
+
+    balance: np.ndarray
+    earned: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    share: float = 0.0
+
+    def earn(self, share: float, vacancies: np.ndarray) -> None:
+        """This month's earnings: ``share`` of the open self-contained vacancies."""
+        self.share = share
+        self.earned = share * np.asarray(vacancies, float)
+        self.balance = self.balance + self.earned
+
+    def _at_least_one(self, amount: np.ndarray) -> np.ndarray:
+        """``amount``, but at least one home while the route has a share at all."""
+        return np.maximum(amount, 1.0) if self.share > 0 else np.zeros_like(amount)
+
+    @property
+    def cap(self) -> np.ndarray:
+        """Whole lettings the route may make this month."""
+        return np.floor(self.balance + 1e-9).astype(np.int64)
+
+    @property
+    def scarce_credit(self) -> np.ndarray:
+        """How far past the cap scarce homes may go: up to a year's earnings in debt."""
+        debt = self._at_least_one(12 * self.earned)
+        return np.floor(self.balance + debt + 1e-9).astype(np.int64) - self.cap
+
+    def spend(self, cap_left: np.ndarray) -> None:
+        """After the route: keep the balance, within a month's earnings (one home at least)."""
+        bound = self._at_least_one(self.earned)
+        debt = self._at_least_one(12 * self.earned)
+        self.balance = np.clip(self.balance - (self.cap - cap_left), -debt, bound)
 
 
 def _column(month: Month, name: str) -> np.ndarray:
@@ -171,10 +224,20 @@ def urgent(month: Month) -> None:
     sizes = table["size"][rows]
     prefs = preference_lists(URGENT_OPTIONS, sizes, np.zeros(len(rows), bool), model.fits)
     refuses = UrgentSeeker.refuses(model, rows)
-    cap = month.cap(model.policy["allocation.urgent_share_cap"], salt=1)
-    v, housed, refused = place_priority(
-        month.vac, table["region"][rows], rows, prefs, sizes, refuses, cap, None, URGENT
+    budget = month.budget(model.policy["allocation.urgent_share_cap"], "urgent")
+    v, housed, refused, left = place_priority(
+        month.vac,
+        table["region"][rows],
+        rows,
+        prefs,
+        sizes,
+        refuses,
+        budget.cap,
+        None,
+        URGENT,
+        budget.scarce_credit,
     )
+    budget.spend(left)
     month.record(v, housed, URGENT_ROUTE)
     table["urgency_active"][refused] = False  # refusing a suitable offer ends the urgency
     month.refusals += len(refused)
@@ -207,18 +270,20 @@ def quota(month: Month) -> None:
     need = model.streams.round(
         model.quota.monthly_need(add_months(model.start_date, model.month)), model.month, salt=3
     )
-    cap = month.cap(policy["status_holders.quota_placement_max_share"], salt=2)
-    v, housed, _ = place_priority(
+    budget = month.budget(policy["status_holders.quota_placement_max_share"], "quota")
+    v, housed, _, left = place_priority(
         month.vac,
         table["linked_region"][rows],
         rows,
         prefs,
         sizes,
         np.zeros(len(rows), bool),
-        cap,
+        budget.cap,
         need,
         STATUS_HOLDER,
+        budget.scarce_credit,
     )
+    budget.spend(left)
     month.record(v, housed, QUOTA_ROUTE)
 
 
@@ -238,10 +303,20 @@ def family(month: Month) -> None:
     sizes = table["size"][rows]
     prefs = preference_lists(FAMILY_OPTIONS, sizes, np.zeros(len(rows), bool), model.fits)
     refuses = UrgentSeeker.refuses(model, rows)
-    cap = month.cap(policy["policy.family_priority_share_cap"], salt=4)
-    v, housed, refused = place_priority(
-        month.vac, table["region"][rows], rows, prefs, sizes, refuses, cap, None, NOBODY
+    budget = month.budget(policy["policy.family_priority_share_cap"], "family")
+    v, housed, refused, left = place_priority(
+        month.vac,
+        table["region"][rows],
+        rows,
+        prefs,
+        sizes,
+        refuses,
+        budget.cap,
+        None,
+        NOBODY,
+        budget.scarce_credit,
     )
+    budget.spend(left)
     month.record(v, housed, FAMILY_ROUTE)
     month.refusals += len(refused)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.crn import Streams
 from model.households import STATUS_HOLDER
 from model.parameters import Parameters
 
@@ -149,6 +150,7 @@ class Stock:
     Args:
         params: The model parameters.
         scale: Households (dwellings) per agent.
+        streams: The run's random streams (for rounding the stock to agent units).
 
     Attributes:
         total: Units per (region, type), agent units.
@@ -158,7 +160,7 @@ class Stock:
             negative for homes built before the start.
     """
 
-    def __init__(self, params: Parameters, scale: int):
+    def __init__(self, params: Parameters, scale: int, streams: Streams):
         self.params = params
         self.scale = scale
         regions = params.regions
@@ -173,7 +175,9 @@ class Stock:
         real[:, ROOM] = params["stock.non_self_contained_places"] * share
         real[:, FLEX] = params["stock.flex_homes"] * share
         real[:, STARTUP] = params["stock.startup_homes"] * share
-        self.total = np.rint(real / scale).astype(np.int64)
+        # Stochastic rounding: at a coarse scale a small cell (large homes in
+        # Zeeland) is neither always rounded up nor always down.
+        self.total = streams.round(real / scale, month=-1, salt=50)
         self.tracked = np.zeros((n, N_TYPES), np.int64)
         self.ledger = VacancyLedger()
         self.removed_occupied = np.zeros((n, N_TYPES), np.int64)  # demolished / end of life
@@ -280,9 +284,9 @@ class Stock:
         self.add_vacancies(places, day, SHARED_CONVERSION)
         return done
 
-    def turnover(self, rng: np.random.Generator) -> np.ndarray:
-        """Background tenants leaving the social stock this month, per (region, type)."""
-        return rng.binomial(np.maximum(self.background, 0), self.turnover_probability)
+    def expected_turnover(self) -> np.ndarray:
+        """Background tenants expected to leave the social stock this month, per (region, type)."""
+        return np.maximum(self.background, 0) * self.turnover_probability
 
     def shrink(self, per_cell: np.ndarray) -> None:
         """Remove occupied background units (demolition, end of life)."""

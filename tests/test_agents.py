@@ -7,6 +7,7 @@ import datetime as dt
 import mesa
 import numpy as np
 import pytest
+from scales import COARSE
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
 from agents.registry import create_agents, remove_agents
@@ -16,7 +17,7 @@ from model.market import HousingMarket
 
 @pytest.fixture(scope="module")
 def model():
-    m = HousingMarket("current-policy", rng=9, households_per_agent=200)
+    m = HousingMarket("current-policy", rng=9, households_per_agent=200, parameters=COARSE)
     m.run(3)
     return m
 
@@ -52,7 +53,7 @@ def test_status_holders_wait_in_reception_with_a_permit(model):
 
 
 def test_urgency_lapses_on_its_expiry_date():
-    m = HousingMarket("current-policy", rng=9, households_per_agent=500)
+    m = HousingMarket("current-policy", rng=9, households_per_agent=500, parameters=COARSE)
     urgent = m.agents_by_type[UrgentSeeker].to_list()
     agent = min(urgent, key=lambda a: a.urgency_expiry_date)
     assert agent.has_urgency

@@ -23,7 +23,7 @@ def stepped():
     model = HousingMarket(
         "current-policy",
         rng=5,
-        households_per_agent=40,
+        households_per_agent=20,
         parameters={"stock.startup_additions_per_year": 6000},
     )
     snapshots = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from scales import COARSE
 
 from model.market import HousingMarket
 from model.parameters import ParameterError, Parameters, parameter_specs, published_targets
@@ -76,7 +77,7 @@ def test_bad_model_arguments():
 
 
 def test_months_must_not_be_negative():
-    model = HousingMarket(households_per_agent=500)
+    model = HousingMarket(households_per_agent=500, parameters=COARSE)
     with pytest.raises(ParameterError, match="months"):
         model.run(-1)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from scales import COARSE
 
 from model.market import HousingMarket
 from model.parameters import ParameterError, parameter_specs
@@ -69,8 +70,15 @@ def test_every_lever_has_a_case():
 
 def _run(scenario: Scenario, months: int):
     """Monthly figures and, per month, the ids of the households housed."""
-    results = HousingMarket(scenario, rng=4, households_per_agent=200).run(months)
+    results = HousingMarket(scenario, rng=4, households_per_agent=200, parameters=COARSE).run(
+        months
+    )
     monthly = results.monthly.drop(columns=["date", "period"]).to_numpy(float)
+    # Where households wait, per region (a lever may move them without housing them).
+    by_region = results.monthly_by_region.pivot_table(
+        index="date", columns=["region", "group"], values="waiting_households", observed=True
+    ).to_numpy(float)
+    monthly = np.hstack([monthly, by_region])
     lettings = results.lettings
     housed = [lettings.loc[lettings["month"] == m, "household_id"].to_numpy()
               for m in sorted(lettings["month"].unique())]  # fmt: skip
@@ -101,7 +109,7 @@ def test_lever_switches_on_its_date_and_not_before(lever):
 
 def test_ban_changes_the_routes_in_its_month_and_not_before():
     """Quota placements in the regular stock stop in July 2026, not in June."""
-    model = HousingMarket("ban-without-extra-supply", rng=2, households_per_agent=50)
+    model = HousingMarket("ban-without-extra-supply", rng=2, households_per_agent=20)
     lettings = model.run(MONTHS_BEFORE + 3).lettings
     quota = lettings[lettings["route"] == "quota"]
     regular_stock = quota["dwelling_type"].isin(["small", "medium", "large"])
@@ -118,18 +126,20 @@ def test_phase_names_move_with_the_phase_dates():
     """A lever tied to 'implementation' moves when the phase date does."""
     scenario = load_scenario("ban-without-extra-supply")
     later = HousingMarket(scenario, households_per_agent=500,
-                          parameters={"phases.implementation_start": "2027-01-01"})  # fmt: skip
+                          parameters={**COARSE, "phases.implementation_start": "2027-01-01"})  # fmt: skip
     assert later.timeline.at(dt.date(2026, 8, 1))["policy.status_holder_priority"] is True
     assert later.timeline.at(dt.date(2027, 1, 1))["policy.status_holder_priority"] is False
 
 
 def test_every_scenario_runs_and_differs_from_current_policy():
-    base = HousingMarket("current-policy", rng=1, households_per_agent=400)
+    base = HousingMarket("current-policy", rng=1, households_per_agent=400, parameters=COARSE)
     base_lettings = base.run(36).lettings["household_id"].to_numpy()
     for name in scenario_names():
         if name == "current-policy":
             continue
-        lettings = HousingMarket(name, rng=1, households_per_agent=400).run(36).lettings
+        lettings = (
+            HousingMarket(name, rng=1, households_per_agent=400, parameters=COARSE).run(36).lettings
+        )
         ids = lettings["household_id"].to_numpy()
         assert len(ids) != len(base_lettings) or not np.array_equal(ids, base_lettings), name
 
@@ -189,7 +199,7 @@ def test_bad_scenarios_are_named(tmp_path, body, fragments):
 )
 def test_contradictory_levers_are_rejected(levers, fragment):
     with pytest.raises(ParameterError, match=fragment):
-        HousingMarket(_scenario(levers), households_per_agent=500)
+        HousingMarket(_scenario(levers), households_per_agent=500, parameters=COARSE)
 
 
 def test_timeline_resolves_phases():

@@ -18,7 +18,7 @@ TARGETS = published_targets()
 @pytest.fixture(scope="module")
 def stepped():
     """A run stepped month by month, with the person ledgers checked every month."""
-    model = HousingMarket("current-policy", rng=6, households_per_agent=40)
+    model = HousingMarket("current-policy", rng=6, households_per_agent=20)
     checks = []
     for _ in range(30):
         model.step()
@@ -106,7 +106,7 @@ def test_baseline_reception_beside_the_published_figures(year_runs):
         )
 
 
-def _paired(a, b, months=36, scale=50, seeds=(1, 2), params_a=None, params_b=None):
+def _paired(a, b, months=36, scale=20, seeds=(1, 2), params_a=None, params_b=None):
     out = []
     for seed in seeds:
         ra = HousingMarket(a, rng=seed, households_per_agent=scale, parameters=params_a or {})
@@ -205,7 +205,7 @@ def test_integration_indicators_respond_to_the_ban():
 def test_responsibility_follows_the_quota_link_then_the_brp():
     """While the quota exists the linked municipality is responsible for civic
     integration; once it is abolished, the municipality of the BRP registration."""
-    results = HousingMarket("abolish-quota", rng=1, households_per_agent=100).run(30)
+    results = HousingMarket("abolish-quota", rng=1, households_per_agent=20).run(30)
     m = results.monthly
     before = m["date"] <= "2026-07-01"
     assert m.loc[before, "integration_start_brp_persons"].sum() == 0

@@ -9,7 +9,7 @@ from model.market import HousingMarket
 
 
 def _run(seed, **kw):
-    model = HousingMarket("current-policy", rng=seed, households_per_agent=100, **kw)
+    model = HousingMarket("current-policy", rng=seed, households_per_agent=20, **kw)
     return model, model.run(12)
 
 

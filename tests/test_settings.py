@@ -16,6 +16,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from scales import COARSE
 
 from model.market import HousingMarket
 from model.parameters import ParameterError, parameter_specs
@@ -33,7 +34,10 @@ def digest(results) -> str:
 
 
 def run(scenario="current-policy", months=24, scale=200, **params):
-    model = HousingMarket(scenario, rng=1, households_per_agent=scale, parameters=params)
+    coarse = COARSE if scale > 20 else {}
+    model = HousingMarket(
+        scenario, rng=1, households_per_agent=scale, parameters={**coarse, **params}
+    )
     return model, model.run(months)
 
 
@@ -156,6 +160,7 @@ def test_a_setting_made_effective_by_another_is_accepted():
     HousingMarket(
         households_per_agent=500,
         parameters={
+            **COARSE,
             "asylum.permit_source": "exogenous",
             "status_holders.permits_persons_per_year": 25000,
         },
@@ -164,7 +169,7 @@ def test_a_setting_made_effective_by_another_is_accepted():
     HousingMarket(
         "family-priority",
         households_per_agent=500,
-        parameters={"policy.family_priority_share_cap": 0.1},
+        parameters={**COARSE, "policy.family_priority_share_cap": 0.1},
     )
 
 
@@ -192,14 +197,14 @@ def test_scale_or_start_given_twice_is_refused():
     ],
 )
 def test_run_refuses_bad_horizons(kwargs, fragment):
-    model = HousingMarket(households_per_agent=2000)
+    model = HousingMarket(households_per_agent=2000, parameters=COARSE)
     with pytest.raises(ParameterError, match=fragment):
         model.run(**kwargs)
     assert model.time == 0  # nothing was simulated
 
 
 def test_run_accepts_whole_numbers_of_any_kind():
-    model = HousingMarket(households_per_agent=2000)
+    model = HousingMarket(households_per_agent=2000, parameters=COARSE)
     model.run(np.int64(1))
     model.run(1.0)
     model.run(until="2025-10-01")
@@ -224,7 +229,7 @@ def test_boolean_messages_say_true_or_false():
 
 def test_numpy_values_are_accepted():
     model = HousingMarket(
-        households_per_agent=np.int64(500),
+        households_per_agent=np.int64(20),
         parameters={
             "allocation.lottery_share": np.float64(0.2),
             "policy.large_family_pool": np.bool_(True),
@@ -291,7 +296,7 @@ def test_a_phase_date_no_lever_uses_is_refused():
     HousingMarket(
         "cabinet-package",
         households_per_agent=500,
-        parameters={"phases.preparation_start": "2025-09-01"},
+        parameters={**COARSE, "phases.preparation_start": "2025-09-01"},
     )
 
 
@@ -305,7 +310,7 @@ def test_a_scenario_file_with_an_inert_setting_is_refused(tmp_path):
 
 
 def test_a_model_pickles_and_continues_identically():
-    model = HousingMarket("cabinet-package", households_per_agent=200, rng=4)
+    model = HousingMarket("cabinet-package", households_per_agent=200, rng=4, parameters=COARSE)
     model.run(6)
     copy = pickle.loads(pickle.dumps(model))
     a, b = model.run(6), copy.run(6)
