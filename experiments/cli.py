@@ -269,7 +269,7 @@ def command_compare(args: argparse.Namespace) -> int:
             shutil.move(str(f), out / f.name)
     table = headline(result)
     print(
-        f"{args.b} minus {args.a}: {args.seeds} seeds, {args.months} months, 1 agent = "
+        f"B ({args.b}) minus A ({args.a}): {args.seeds} seeds, {args.months} months, 1 agent = "
         f"{args.households_per_agent} households ({time.perf_counter() - started:.0f} s)"
     )
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):

@@ -116,3 +116,25 @@ def test_validate_prints_every_published_figure(capsys):
     for name in published_targets():
         assert name in out
     assert status == 0, out
+
+
+def test_compare_a_scenario_with_itself_gives_zero_everywhere(tmp_path):
+    out = tmp_path / "cmp"
+    argv = ["compare", "current-policy", "current-policy", "--seeds", "2", "--years", "0.5",
+            "--households-per-agent", "200", "--months", "12", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    d = pd.read_csv(out / "compare.csv")
+    assert len(d) > 20
+    both_missing = d["a_mean"].isna() & d["b_mean"].isna()
+    assert (d["a_mean"].eq(d["b_mean"]) | both_missing).all()
+    for col in ("difference_mean", "difference_p5", "difference_p95"):
+        assert (d[col].eq(0) | both_missing).all(), col
+    monthly = pd.read_csv(out / "compare_monthly.csv", index_col=0)
+    assert monthly.fillna(0).eq(0).all().all()
+    for name in ("passed_over.csv", "equal_playing_field.csv"):
+        table = pd.read_csv(out / name)
+        a = table[table["side"] == "A"].drop(columns="side").reset_index(drop=True)
+        b = table[table["side"] == "B"].drop(columns="side").reset_index(drop=True)
+        assert len(a) > 0
+        pd.testing.assert_frame_equal(a, b)
+    assert (out / "compare.png").stat().st_size > 0
