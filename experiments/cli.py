@@ -133,30 +133,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def summary_table(results, scale: int) -> pd.DataFrame:
-    """First and last simulated year side by side, in real households and persons."""
+    """First and last simulated year side by side, in real households and persons.
+
+    A last year shorter than twelve months is labelled with its length
+    ("year 3 (6 months)"); its flows are then totals over the months run, not
+    per year, and its stocks are at its end.
+    """
     y = results.yearly()
+    months_run = len(results.monthly) - 1
+    years = sorted({int(y.index.min()), int(y.index.max())})
+    length = {k: min(12, months_run - (k - 1) * 12) for k in years}
+    part = any(n < 12 for n in length.values())
+    per = "" if part else "/yr"
+    end = "at the end" if part else "at year end"
     rows = {
-        "self-contained lettings (households/yr)": "lettings_self_contained_households",
+        f"self-contained lettings (households{per})": "lettings_self_contained_households",
         "  to regular seekers": "lettings_self_contained_regular_households",
         "  to urgent seekers": "lettings_self_contained_urgent_households",
         "  to status holders": "lettings_self_contained_status_holder_households",
         "status holders' share of self-contained lettings": (
             "status_holder_share_of_self_contained_lettings"
         ),
-        "room lettings (households/yr)": "lettings_room_households",
-        "status holders in reception at year end (persons)": (
+        f"room lettings (households{per})": "lettings_room_households",
+        f"status holders in reception {end} (persons)": (
             "status_holders_in_reception_persons_at_year_end"
         ),
         "  of whom past the 14-week norm (persons)": "reception_backlog_persons_at_year_end",
-        "reception occupancy at year end (persons)": (
-            "reception_occupancy_total_persons_at_year_end"
-        ),
+        f"reception occupancy {end} (persons)": "reception_occupancy_total_persons_at_year_end",
         "  of whom in emergency places (persons)": "reception_emergency_persons_at_year_end",
-        "reception cost (euro/yr)": "reception_cost_total_eur",
+        f"reception cost (euro{per})": "reception_cost_total_eur",
     }
-    years = sorted({int(y.index.min()), int(y.index.max())})
+
+    def label(k: int) -> str:
+        return f"year {k}" if length[k] == 12 else f"year {k} ({length[k]} months)"
+
     table = pd.DataFrame(
-        {f"year {k}": [y.loc[k, c] for c in rows.values()] for k in years}, index=list(rows)
+        {label(k): [y.loc[k, c] for c in rows.values()] for k in years}, index=list(rows)
     )
     median = results.monthly.iloc[1:]["registration_years_at_letting_median_regular"]
     table.loc["regular seekers' median registration time at letting (years)"] = [

@@ -138,3 +138,21 @@ def test_compare_a_scenario_with_itself_gives_zero_everywhere(tmp_path):
         assert len(a) > 0
         pd.testing.assert_frame_equal(a, b)
     assert (out / "compare.png").stat().st_size > 0
+
+
+def test_the_summary_labels_a_partial_last_year():
+    from experiments.cli import summary_table
+    from model.market import HousingMarket
+
+    model = HousingMarket("current-policy", rng=1, households_per_agent=500)
+    results = model.run(18)
+    table = summary_table(results, 500)
+    assert list(table.columns) == ["year 1", "year 2 (6 months)"]
+    assert not any("/yr" in label or "year end" in label for label in table.index)
+    assert "self-contained lettings (households)" in table.index
+    whole = summary_table(model.run(6), 500)  # now 24 months: two whole years
+    assert list(whole.columns) == ["year 1", "year 2"]
+    assert "self-contained lettings (households/yr)" in whole.index
+    assert "status holders in reception at year end (persons)" in whole.index
+    first_half = table.loc["self-contained lettings (households)", "year 2 (6 months)"]
+    assert first_half < whole.loc["self-contained lettings (households/yr)", "year 2"]
