@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
@@ -32,6 +33,16 @@ from model.parameters import ParameterError
 from model.policy import load_scenario, scenario_names
 
 EXIT_BAD_INPUT = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2, without the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        message = " ".join(message.split())
+        if "allowed" not in message and "choose from" not in message:
+            message += f"; allowed: the options listed by '{self.prog} --help'"
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
 
 
 def _int_arg(name: str, minimum: int, maximum: int | None = None):
@@ -69,9 +80,17 @@ def _parameter_arg(text: str) -> tuple[str, object]:
     return name.strip(), value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m experiments``."""
-    parser = argparse.ArgumentParser(
+def _scales_arg(text: str) -> list[int]:
+    parse = _int_arg("scales", 1, 100000)
+    return [parse(part) for part in text.split(",")]
+
+
+def build_parser() -> Parser:
+    """The argument parser of ``python -m experiments``.
+
+    Its ``commands`` attribute holds the parser of each command.
+    """
+    parser = Parser(
         prog="python -m experiments",
         description="Dutch social rental housing market: scenarios, sweeps and figures.",
     )
@@ -127,8 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=3)
 
     bench = sub.add_parser("bench", help="time and memory of ten-year runs")
-    bench.add_argument("--scales", default="100,10,1", help="households per agent, comma separated")
+    bench.add_argument("--scales", type=_scales_arg, default=[100, 10, 1],
+                       help="households per agent, comma separated (default 100,10,1)")  # fmt: skip
     bench.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
+    parser.commands = sub.choices
     return parser
 
 
@@ -336,15 +357,19 @@ def command_bench(args: argparse.Namespace) -> int:
     """Time and memory per scale."""
     from experiments.bench import bench
 
-    scales = [int(s) for s in args.scales.split(",")]
-    bench(scales, args.months)
+    bench(args.scales, args.months)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            parser.commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as stop:  # a bad argument (one line printed), or --help
+        return int(stop.code or 0)
     commands = {
         "run": command_run,
         "compare": command_compare,

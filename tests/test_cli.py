@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,6 +31,10 @@ def run_dir(tmp_path_factory):
     )  # fmt: skip
     assert status == 0
     return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
 def test_run_writes_its_files(run_dir):
@@ -64,27 +70,40 @@ def test_run_writes_its_files(run_dir):
     assert set(lettings["route"]) <= {"urgent", "quota", "registration", "lottery"}
 
 
-@pytest.mark.parametrize(
-    "args, fragment",
-    [
-        (["--scenario", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
-        (["--months", "0"], "parameter 'months' = 0"),
-        (["--households-per-agent", "x"], "parameter 'households-per-agent' = 'x'"),
-        (["--seed", "-3"], "parameter 'seed' = -3"),
-        (["--set", "allocation.lottery_share=3"], "parameter 'allocation.lottery_share' = 3"),
-        (["--set", "stock.nonsense=3"], "unknown parameter 'stock.nonsense'"),
-    ],
-)
-def test_bad_input_is_named_and_earlier_output_kept(run_dir, args, fragment):
-    before = {p.name: p.read_bytes() for p in run_dir.iterdir()}
-    cmd = [sys.executable, "-m", "experiments", "run", "--out", str(run_dir), "--months", "3",
-           "--households-per-agent", "500", *args]  # fmt: skip
+BAD_INPUT = [
+    (["--scenario", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+    (["--months", "0"], "parameter 'months' = 0"),
+    (["--households-per-agent", "x"], "parameter 'households-per-agent' = 'x'"),
+    (["--seed", "-3"], "parameter 'seed' = -3"),
+    (["--set", "allocation.lottery_share=3"], "parameter 'allocation.lottery_share' = 3"),
+    (["--set", "stock.nonsense=3"], "unknown parameter 'stock.nonsense'"),
+]
+
+
+def one_line_error(err: str) -> str:
+    """The single line printed for bad input (no usage, no traceback)."""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize("args, fragment", BAD_INPUT)
+def test_bad_input_is_named_and_earlier_output_kept(run_dir, capsys, args, fragment):
+    before = snapshot(run_dir)
+    status = main(["run", "--out", str(run_dir), "--months", "3",
+                   "--households-per-agent", "500", *args])  # fmt: skip
+    assert status == 2
+    assert fragment in one_line_error(capsys.readouterr().err)
+    assert snapshot(run_dir) == before
+
+
+def test_python_m_experiments_prints_one_line_not_a_traceback(run_dir):
+    args, fragment = BAD_INPUT[-1]
+    cmd = [sys.executable, "-m", "experiments", "run", "--out", str(run_dir), *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
-    assert fragment in proc.stderr, proc.stderr
-    assert "Traceback" not in proc.stderr
-    after = {p.name: p.read_bytes() for p in run_dir.iterdir()}
-    assert before == after
+    assert fragment in one_line_error(proc.stderr)
 
 
 def test_scenarios_are_listed(capsys):
@@ -116,6 +135,41 @@ def test_validate_prints_every_published_figure(capsys):
     for name in published_targets():
         assert name in out
     assert status == 0, out
+
+
+# ------------------------------------------------------------ one-line errors
+
+SMALL = ["--households-per-agent", "200", "--months", "6"]
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        ([], "arguments are required: command"),
+        (["frobnicate"], "invalid choice: 'frobnicate' (choose from 'run', 'compare'"),
+        (["run"], "arguments are required: --out"),
+        (["run", "--out"], "argument --out: expected one argument"),
+        (["run", "--bogus", "3", "--out", "x"],
+         "unrecognized arguments: --bogus 3; allowed: the options listed by "
+         "'python -m experiments run --help'"),
+        (["run", "--months", "2.5", "--out", "x"], "parameter 'months' = '2.5' is not a whole"),
+        (["run", "--months", "601", "--out", "x"],
+         "parameter 'months' = 601; allowed: a whole number from 1 to 600"),
+        (["run", "--lang", "fr", "--out", "x"], "argument --lang: invalid choice: 'fr'"),
+        (["compare", "current-policy"], "arguments are required: b, --out"),
+        (["compare", "a", "b", "--seeds", "x", "--out", "x"], "parameter 'seeds' = 'x'"),
+        (["compare", "a", "b", "--years", "soon", "--out", "x"], "argument --years: invalid float"),
+        (["bench", "--scales", "10,x"], "parameter 'scales' = 'x' is not a whole number"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_give_one_line_and_status_2(tmp_path, monkeypatch, capsys, argv, fragment):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    line = one_line_error(captured.err)
+    assert fragment in line
+    assert "usage" not in line and captured.out == ""
+    assert os.listdir(tmp_path) == []
 
 
 def test_compare_a_scenario_with_itself_gives_zero_everywhere(tmp_path):
