@@ -29,10 +29,16 @@ from typing import NoReturn
 import pandas as pd
 
 from model.market import HousingMarket
-from model.parameters import ParameterError
+from model.parameters import ParameterError, parameter_specs
 from model.policy import load_scenario, scenario_names
 
 EXIT_BAD_INPUT = 2
+
+# Flags that are shorthands for a parameter: (attribute, flag, parameter).
+FLAG_PARAMETERS = (
+    ("months", "--months", "calendar.months"),
+    ("households_per_agent", "--households-per-agent", "scale.households_per_agent"),
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -85,6 +91,19 @@ def _scales_arg(text: str) -> list[int]:
     return [parse(part) for part in text.split(",")]
 
 
+def _add_length_and_scale(parser: argparse.ArgumentParser) -> None:
+    """``--months`` and ``--households-per-agent``: shorthands for two parameters."""
+    specs = parameter_specs()
+    for _, flag, name in FLAG_PARAMETERS:
+        spec = specs[name]
+        parser.add_argument(
+            flag,
+            type=_int_arg(flag[2:], int(spec.minimum), int(spec.maximum)),
+            default=None,
+            help=f"same as --set {name}=N (default {spec.value})",
+        )
+
+
 def build_parser() -> Parser:
     """The argument parser of ``python -m experiments``.
 
@@ -99,10 +118,7 @@ def build_parser() -> Parser:
     run = sub.add_parser("run", help="run one scenario and write its results")
     run.add_argument("--scenario", default="current-policy", help="name or path of a .toml file")
     run.add_argument("--seed", type=_int_arg("seed", 0), default=1)
-    run.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
-    run.add_argument(
-        "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
-    )
+    _add_length_and_scale(run)
     run.add_argument("--out", type=Path, required=True, help="output folder")
     run.add_argument(
         "--set",
@@ -118,10 +134,7 @@ def build_parser() -> Parser:
     cmp.add_argument("a", help="scenario A (the reference)")
     cmp.add_argument("b", help="scenario B")
     cmp.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=10)
-    cmp.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
-    cmp.add_argument(
-        "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
-    )
+    _add_length_and_scale(cmp)
     cmp.add_argument("--out", type=Path, required=True, help="output folder")
     cmp.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
     cmp.add_argument(
@@ -216,17 +229,55 @@ def format_table(table: pd.DataFrame) -> str:
     return shown.to_string()
 
 
+def check_flags_against_set(args: argparse.Namespace) -> None:
+    """A flag and ``--set`` of the same parameter together are an error, not one or the other."""
+    given = dict(args.set)
+    for attr, flag, name in FLAG_PARAMETERS:
+        value = getattr(args, attr, None)
+        if value is not None and name in given:
+            raise ParameterError(
+                f"{flag} {value} and --set {name}={given[name]} both set parameter '{name}'; "
+                "allowed: one of the two"
+            )
+
+
+def model_parameters(args: argparse.Namespace) -> dict:
+    """The parameters a run is given: ``--set`` values and ``--months``.
+
+    ``--households-per-agent`` goes to the model as its own argument.
+    """
+    parameters = dict(args.set)
+    if args.months is not None:
+        parameters["calendar.months"] = args.months
+    return parameters
+
+
+def run_record(model: HousingMarket, seed: int, parameters_set: list, seconds: float) -> dict:
+    """What ``run.json`` says about a run: its settings and how long it took."""
+    return {
+        "scenario": model.scenario_def.name,
+        "scenario_file": model.scenario_def.source,
+        "seed": seed,
+        "months": model.params["calendar.months"],
+        "households_per_agent": model.scale,
+        "start_date": model.start_date.isoformat(),
+        "parameters_set": dict(parameters_set),
+        "run_seconds": round(seconds, 2),
+    }
+
+
 def command_run(args: argparse.Namespace) -> int:
     """Run a scenario and write its results into ``args.out``."""
-    scenario = load_scenario(args.scenario)
+    check_flags_against_set(args)
     model = HousingMarket(
-        scenario,
+        args.scenario,
         rng=args.seed,
         households_per_agent=args.households_per_agent,
-        parameters=dict(args.set),
+        parameters=model_parameters(args),
     )
+    scenario = model.scenario_def
     started = time.perf_counter()
-    results = model.run(args.months)
+    results = model.run()
     elapsed = time.perf_counter() - started
 
     from experiments.figures import reception_figure, run_figure
@@ -243,24 +294,15 @@ def command_run(args: argparse.Namespace) -> int:
         title = f"{scenario.title['en']} / {scenario.title['nl']} (seed {args.seed})"
         run_figure(results.monthly, title, tmp / "overview.png", lang=args.lang)
         reception_figure(results, title, tmp / "reception.png")
-        meta = {
-            "scenario": scenario.name,
-            "scenario_file": scenario.source,
-            "seed": args.seed,
-            "months": args.months,
-            "households_per_agent": args.households_per_agent,
-            "start_date": model.start_date.isoformat(),
-            "parameters_set": {k: v for k, v in args.set},
-            "run_seconds": round(elapsed, 2),
-        }
-        (tmp / "run.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+        record = run_record(model, args.seed, args.set, elapsed)
+        (tmp / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
         out.mkdir(exist_ok=True)
         for f in tmp.iterdir():
             shutil.move(str(f), out / f.name)
-    table = summary_table(results, args.households_per_agent)
+    table = summary_table(results, model.scale)
     print(
-        f"{scenario.title['en']} — seed {args.seed}, 1 agent = {args.households_per_agent} "
-        f"households, {args.months} months from {model.start_date} ({elapsed:.1f} s)"
+        f"{scenario.title['en']} — seed {args.seed}, 1 agent = {model.scale} households, "
+        f"{record['months']} months from {model.start_date} ({elapsed:.1f} s)"
     )
     print(format_table(table))
     print(
@@ -274,24 +316,27 @@ def command_compare(args: argparse.Namespace) -> int:
     """Paired comparison of two scenarios."""
     from experiments.compare import compare, headline, write
 
-    if not 0 < args.years < args.months / 12:
+    check_flags_against_set(args)
+    parameters = model_parameters(args)
+    # Check both before running anything; the scale and length in force come from A's.
+    _, params, _ = HousingMarket.check_settings(args.a, args.households_per_agent, None, parameters)
+    HousingMarket.check_settings(args.b, args.households_per_agent, None, parameters)
+    months, scale = params["calendar.months"], params.households_per_agent
+    if not 0 < args.years < months / 12:
         raise ParameterError(
             f"parameter 'years' = {args.years}; allowed: more than 0 and less than the run "
-            f"({args.months / 12:g} years)"
+            f"({months / 12:g} years)"
         )
-    from model.parameters import Parameters
-
-    Parameters.from_overrides(dict(args.set))  # check before running anything
     started = time.perf_counter()
     result = compare(
         args.a,
         args.b,
         args.seeds,
-        months=args.months,
-        scale=args.households_per_agent,
+        months=months,
+        scale=scale,
         epf_years=args.years,
         workers=args.workers,
-        parameters=dict(args.set),
+        parameters=parameters,
     )
     out: Path = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -302,8 +347,8 @@ def command_compare(args: argparse.Namespace) -> int:
             shutil.move(str(f), out / f.name)
     table = headline(result)
     print(
-        f"B ({args.b}) minus A ({args.a}): {args.seeds} seeds, {args.months} months, 1 agent = "
-        f"{args.households_per_agent} households ({time.perf_counter() - started:.0f} s)"
+        f"B ({args.b}) minus A ({args.a}): {args.seeds} seeds, {months} months, 1 agent = "
+        f"{scale} households ({time.perf_counter() - started:.0f} s)"
     )
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))

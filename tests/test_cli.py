@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -170,6 +171,58 @@ def test_bad_arguments_give_one_line_and_status_2(tmp_path, monkeypatch, capsys,
     assert fragment in line
     assert "usage" not in line and captured.out == ""
     assert os.listdir(tmp_path) == []
+
+
+# ------------------------------------------------------------ flags and --set
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+@pytest.mark.parametrize(
+    "flag, setting",
+    [
+        (["--months", "12"], "calendar.months=24"),
+        (["--households-per-agent", "200"], "scale.households_per_agent=200"),
+    ],
+)
+def test_a_flag_and_set_of_the_same_parameter_are_an_error(tmp_path, capsys, command, flag,
+                                                           setting):  # fmt: skip
+    out = tmp_path / "out"
+    scenarios = ["current-policy", "current-policy"] if command == "compare" else []
+    status = main([command, *scenarios, *flag, "--set", setting, "--out", str(out)])
+    assert status == 2
+    line = one_line_error(capsys.readouterr().err)
+    name = setting.split("=")[0]
+    assert f"{flag[0]} {flag[1]} and --set {setting} both set parameter '{name}'" in line
+    assert "allowed: one of the two" in line
+    assert not out.exists()
+
+
+def test_set_alone_gives_the_run_its_length_and_scale(tmp_path):
+    out = tmp_path / "out"
+    argv = ["run", "--set", "calendar.months=3", "--set", "scale.households_per_agent=500"]
+    assert main([*argv, "--out", str(out)]) == 0
+    record = json.loads((out / "run.json").read_text())
+    assert (record["months"], record["households_per_agent"]) == (3, 500)
+    assert len(pd.read_csv(out / "monthly.csv")) == 4
+
+
+def test_without_flag_or_set_the_parameter_defaults_apply(tmp_path):
+    from model.parameters import parameter_specs
+
+    specs = parameter_specs()
+    assert main(["run", "--households-per-agent", "2000", "--out", str(tmp_path / "a")]) == 0
+    record = json.loads((tmp_path / "a" / "run.json").read_text())
+    assert record["months"] == specs["calendar.months"].value
+    assert main(["run", "--months", "2", "--out", str(tmp_path / "b")]) == 0
+    record = json.loads((tmp_path / "b" / "run.json").read_text())
+    assert record["households_per_agent"] == specs["scale.households_per_agent"].value
+
+
+def test_compare_takes_length_and_scale_from_set(tmp_path, capsys):
+    argv = ["compare", "current-policy", "lower-inflow", "--seeds", "1", "--years", "0.5",
+            "--set", "calendar.months=12", "--set", "scale.households_per_agent=500"]  # fmt: skip
+    assert main([*argv, "--out", str(tmp_path / "cmp")]) == 0
+    assert "1 seeds, 12 months, 1 agent = 500 households" in capsys.readouterr().out
 
 
 def test_compare_a_scenario_with_itself_gives_zero_everywhere(tmp_path):
