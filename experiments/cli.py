@@ -9,25 +9,28 @@ Commands:
     calibrate  re-derive the calibrated rates (``--write`` stores them)
     bench      wall time and peak memory of ten-year runs at several scales
 
-Bad input (an unknown scenario, a parameter out of range) prints one line
-naming the parameter and what is allowed, exits with status 2, and leaves
-any earlier output untouched: results are written to a temporary folder and
-moved into place only when the run has finished.
+Bad input (an unknown scenario, a parameter out of range, an unknown option,
+an ``--out`` that cannot be written) prints one line naming the parameter and
+what is allowed and exits with status 2, before anything is simulated.
+
+A results folder (``--out``) is replaced whole or not at all, and one run at
+a time writes it (experiments/output.py). Ctrl-C and SIGTERM stop a run with
+one line and exit status 130 and 143; the earlier result stays.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
+import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import NoReturn
 
 import pandas as pd
 
+from experiments.output import OutputError, interrupts_raise, replacing
 from model.market import HousingMarket
 from model.parameters import ParameterError, parameter_specs
 from model.policy import load_scenario, scenario_names
@@ -119,7 +122,7 @@ def build_parser() -> Parser:
     run.add_argument("--scenario", default="current-policy", help="name or path of a .toml file")
     run.add_argument("--seed", type=_int_arg("seed", 0), default=1)
     _add_length_and_scale(run)
-    run.add_argument("--out", type=Path, required=True, help="output folder")
+    run.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     run.add_argument(
         "--set",
         type=_parameter_arg,
@@ -135,7 +138,7 @@ def build_parser() -> Parser:
     cmp.add_argument("b", help="scenario B")
     cmp.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=10)
     _add_length_and_scale(cmp)
-    cmp.add_argument("--out", type=Path, required=True, help="output folder")
+    cmp.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     cmp.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
     cmp.add_argument(
         "--years",
@@ -266,49 +269,55 @@ def run_record(model: HousingMarket, seed: int, parameters_set: list, seconds: f
     }
 
 
+RUN_FILES = (
+    "monthly.csv",
+    "monthly_by_region.csv",
+    "lettings.csv",
+    "quota_half_years.csv",
+    "integration.csv",
+    "overview.png",
+    "reception.png",
+    "run.json",
+)
+
+
 def command_run(args: argparse.Namespace) -> int:
     """Run a scenario and write its results into ``args.out``."""
-    check_flags_against_set(args)
-    model = HousingMarket(
-        args.scenario,
-        rng=args.seed,
-        households_per_agent=args.households_per_agent,
-        parameters=model_parameters(args),
-    )
-    scenario = model.scenario_def
-    started = time.perf_counter()
-    results = model.run()
-    elapsed = time.perf_counter() - started
-
     from experiments.figures import reception_figure, run_figure
 
-    out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
-        tmp = Path(tmp)
+    check_flags_against_set(args)
+    parameters = model_parameters(args)
+    HousingMarket.check_settings(args.scenario, args.households_per_agent, None, parameters)
+    with replacing(args.out, "--out", marks=("run.json",)) as tmp:
+        model = HousingMarket(
+            args.scenario,
+            rng=args.seed,
+            households_per_agent=args.households_per_agent,
+            parameters=parameters,
+        )
+        started = time.perf_counter()
+        results = model.run()
+        elapsed = time.perf_counter() - started
+
         results.monthly.to_csv(tmp / "monthly.csv", index=False)
         results.monthly_by_region.to_csv(tmp / "monthly_by_region.csv", index=False)
         results.lettings.to_csv(tmp / "lettings.csv", index=False)
         results.half_years.to_csv(tmp / "quota_half_years.csv", index=False)
         results.integration.to_csv(tmp / "integration.csv", index=False)
+        scenario = model.scenario_def
         title = f"{scenario.title['en']} / {scenario.title['nl']} (seed {args.seed})"
         run_figure(results.monthly, title, tmp / "overview.png", lang=args.lang)
         reception_figure(results, title, tmp / "reception.png")
         record = run_record(model, args.seed, args.set, elapsed)
         (tmp / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
-        out.mkdir(exist_ok=True)
-        for f in tmp.iterdir():
-            shutil.move(str(f), out / f.name)
+    args.written = args.out  # for the message if interrupted from here on
     table = summary_table(results, model.scale)
     print(
         f"{scenario.title['en']} — seed {args.seed}, 1 agent = {model.scale} households, "
         f"{record['months']} months from {model.start_date} ({elapsed:.1f} s)"
     )
     print(format_table(table))
-    print(
-        f"\nwrote {out}/: monthly.csv, monthly_by_region.csv, lettings.csv, "
-        "quota_half_years.csv, integration.csv, overview.png, reception.png, run.json"
-    )
+    print(f"\nwrote {args.out}/: {', '.join(RUN_FILES)}")
     return 0
 
 
@@ -328,23 +337,19 @@ def command_compare(args: argparse.Namespace) -> int:
             f"({months / 12:g} years)"
         )
     started = time.perf_counter()
-    result = compare(
-        args.a,
-        args.b,
-        args.seeds,
-        months=months,
-        scale=scale,
-        epf_years=args.years,
-        workers=args.workers,
-        parameters=parameters,
-    )
-    out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
-        write(result, Path(tmp))
-        out.mkdir(exist_ok=True)
-        for f in Path(tmp).iterdir():
-            shutil.move(str(f), out / f.name)
+    with replacing(args.out, "--out", marks=("compare.csv",)) as tmp:
+        result = compare(
+            args.a,
+            args.b,
+            args.seeds,
+            months=months,
+            scale=scale,
+            epf_years=args.years,
+            workers=args.workers,
+            parameters=parameters,
+        )
+        write(result, tmp)
+    args.written = args.out
     table = headline(result)
     print(
         f"B ({args.b}) minus A ({args.a}): {args.seeds} seeds, {months} months, 1 agent = "
@@ -352,7 +357,7 @@ def command_compare(args: argparse.Namespace) -> int:
     )
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-    print(f"\nwrote {out}/: compare.csv, compare_monthly.csv, passed_over.csv, "
+    print(f"\nwrote {args.out}/: compare.csv, compare_monthly.csv, passed_over.csv, "
           "equal_playing_field.csv, compare.png")  # fmt: skip
     return 0
 
@@ -406,6 +411,20 @@ def command_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def interrupted(err: KeyboardInterrupt, args: argparse.Namespace) -> int:
+    """Say that a run was stopped (one line) and return 128 + the signal number."""
+    signum = getattr(err, "signum", signal.SIGINT)
+    how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    out = getattr(args, "out", None)
+    if getattr(err, "written", None) or getattr(args, "written", None):
+        print(f"interrupted ({how}) after the results were written to '{out}'", file=sys.stderr)
+    elif out is not None:
+        print(f"interrupted ({how}): nothing was written, '{out}' is as it was", file=sys.stderr)
+    else:
+        print(f"interrupted ({how})", file=sys.stderr)
+    return 128 + signum
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = build_parser()
@@ -424,8 +443,11 @@ def main(argv: list[str] | None = None) -> int:
         "calibrate": command_calibrate,
         "bench": command_bench,
     }
-    try:
-        return commands[args.command](args)
-    except ParameterError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    with interrupts_raise():
+        try:
+            return commands[args.command](args)
+        except (ParameterError, OutputError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt as err:
+            return interrupted(err, args)

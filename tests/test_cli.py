@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +41,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_run_writes_its_files(run_dir):
+    assert os.listdir(run_dir.parent) == ["run"]  # no temporary folder or lock file left
     for name in (
         "monthly.csv",
         "monthly_by_region.csv",
@@ -223,6 +226,162 @@ def test_compare_takes_length_and_scale_from_set(tmp_path, capsys):
             "--set", "calendar.months=12", "--set", "scale.households_per_agent=500"]  # fmt: skip
     assert main([*argv, "--out", str(tmp_path / "cmp")]) == 0
     assert "1 seeds, 12 months, 1 agent = 500 households" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------ --out
+
+
+def bad_outs(tmp_path: Path) -> list[tuple[Path, str]]:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    mine = tmp_path / "my-documents"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work")
+    return [
+        (a_file, f"--out '{a_file}' is a file; allowed: a folder"),
+        (a_file / "run", f"--out '{a_file / 'run'}' is under '{a_file}', which is a file"),
+        (a_file / "deeper" / "run", f"is under '{a_file}', which is a file"),
+        (Path("/proc/no-such-folder/run"), "--out '/proc/no-such-folder/run': cannot create"),
+        (Path("/proc/run"), "--out '/proc/run': cannot create files in '/proc'"),
+        (mine, f"--out '{mine}' holds other files (none of run.json), which would be deleted"),
+    ]
+
+
+def test_out_is_checked_before_anything_is_simulated(tmp_path, capsys, monkeypatch):
+    from model.market import HousingMarket
+
+    def no_simulation(*args, **kwargs):
+        raise AssertionError("simulated despite a bad --out")
+
+    monkeypatch.setattr(HousingMarket, "__init__", no_simulation)
+    for out, fragment in bad_outs(tmp_path):
+        status = main(["run", "--out", str(out)])
+        line = one_line_error(capsys.readouterr().err)
+        assert status == 2, out
+        assert fragment in line and "allowed:" in line, line
+    assert (tmp_path / "my-documents" / "thesis.tex").exists()
+    assert sorted(os.listdir(tmp_path)) == ["a-file", "my-documents"]
+
+
+def test_compare_checks_out_too(tmp_path, capsys):
+    out, fragment = bad_outs(tmp_path)[1]
+    status = main(["compare", "current-policy", "current-policy", "--out", str(out)])
+    assert status == 2
+    assert fragment in one_line_error(capsys.readouterr().err)
+
+
+# ------------------------------------------------------------ kills, signals, two runs
+
+SLOW_WRITE = """
+import runpy, sys, time
+import experiments.figures as figures
+
+real = figures.reception_figure
+
+def slow(*args, **kwargs):
+    path = real(*args, **kwargs)
+    print("writing", flush=True)
+    time.sleep(60)
+    return path
+
+figures.reception_figure = slow
+sys.argv = ["python -m experiments", *sys.argv[1:]]
+runpy.run_module("experiments", run_name="__main__")
+"""
+
+
+@pytest.fixture()
+def earlier(tmp_path):
+    """An earlier complete run in tmp_path/run and its bytes."""
+    out = tmp_path / "run"
+    assert main(["run", "--seed", "4", *SMALL, "--out", str(out)]) == 0
+    return out, snapshot(out)
+
+
+def start_slow_run(out: Path) -> subprocess.Popen:
+    """``python -m experiments run`` on ``out``, stopped while it writes its files."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITE, "run", "--seed", "5", *SMALL, "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while (line := proc.stdout.readline()) != "writing\n":
+        assert line, proc.stderr.read()
+    return proc
+
+
+def test_a_killed_run_leaves_the_earlier_result_and_blocks_no_one(earlier, capsys):
+    out, before = earlier
+    proc = start_slow_run(out)
+    try:
+        # A second run on the same folder meanwhile fails at once.
+        started = time.perf_counter()
+        assert main(["run", *SMALL, "--out", str(out)]) == 2
+        assert time.perf_counter() - started < 5
+        assert one_line_error(capsys.readouterr().err) == (
+            f"error: output folder '{out}' is being written by another run (pid {proc.pid}); "
+            "allowed: one run per output folder at a time"
+        )
+        (tmp,) = (p for p in out.parent.iterdir() if p.name.startswith(".run-tmp-"))
+        assert {"monthly.csv", "overview.png"} <= set(os.listdir(tmp))  # killed mid-write
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+    assert snapshot(out) == before
+    # The next run is not blocked, replaces the folder and removes the killed run's leftovers.
+    assert main(["run", "--seed", "6", *SMALL, "--out", str(out)]) == 0
+    assert os.listdir(out.parent) == ["run"]
+    assert json.loads((out / "run.json").read_text())["seed"] == 6
+
+
+def test_sigterm_stops_a_run_like_ctrl_c_and_writes_nothing(earlier):
+    out, before = earlier
+    proc = start_slow_run(out)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143
+    assert err == f"interrupted (SIGTERM): nothing was written, '{out}' is as it was\n"
+    assert snapshot(out) == before
+    assert os.listdir(out.parent) == ["run"]
+
+
+def test_ctrl_c_stops_a_run_with_status_130_and_writes_nothing(earlier, monkeypatch, capsys):
+    import experiments.figures
+
+    out, before = earlier
+
+    def interrupt(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+
+    monkeypatch.setattr(experiments.figures, "reception_figure", interrupt)
+    assert main(["run", *SMALL, "--out", str(out)]) == 130
+    assert capsys.readouterr().err == (
+        f"interrupted (Ctrl-C): nothing was written, '{out}' is as it was\n"
+    )
+    assert snapshot(out) == before
+    assert os.listdir(out.parent) == ["run"]
+
+
+def test_an_interrupt_after_the_swap_says_the_results_were_written(tmp_path, monkeypatch,
+                                                                   capsys):  # fmt: skip
+    import experiments.cli
+
+    def interrupt(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+
+    monkeypatch.setattr(experiments.cli, "format_table", interrupt)
+    out = tmp_path / "run"
+    assert main(["run", *SMALL, "--out", str(out)]) == 143
+    assert capsys.readouterr().err == (
+        f"interrupted (SIGTERM) after the results were written to '{out}'\n"
+    )
+    assert (out / "run.json").exists()
+
+
+# ------------------------------------------------------------ compare A A, summary
 
 
 def test_compare_a_scenario_with_itself_gives_zero_everywhere(tmp_path):
