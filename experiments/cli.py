@@ -9,29 +9,49 @@ Commands:
     calibrate  re-derive the calibrated rates (``--write`` stores them)
     bench      wall time and peak memory of ten-year runs at several scales
 
-Bad input (an unknown scenario, a parameter out of range) prints one line
-naming the parameter and what is allowed, exits with status 2, and leaves
-any earlier output untouched: results are written to a temporary folder and
-moved into place only when the run has finished.
+Bad input (an unknown scenario, a parameter out of range, an unknown option,
+an ``--out`` that cannot be written) prints one line naming the parameter and
+what is allowed and exits with status 2, before anything is simulated.
+
+A results folder (``--out``) is replaced whole or not at all, and one run at
+a time writes it (experiments/output.py). Ctrl-C and SIGTERM stop a run with
+one line and exit status 130 and 143; the earlier result stays.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
+import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
+from experiments.output import OutputError, interrupts_raise, replacing
 from model.market import HousingMarket
-from model.parameters import ParameterError
+from model.parameters import ParameterError, parameter_specs
 from model.policy import load_scenario, scenario_names
 
 EXIT_BAD_INPUT = 2
+
+# Flags that are shorthands for a parameter: (attribute, flag, parameter).
+FLAG_PARAMETERS = (
+    ("months", "--months", "calendar.months"),
+    ("households_per_agent", "--households-per-agent", "scale.households_per_agent"),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2, without the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        message = " ".join(message.split())
+        if "allowed" not in message and "choose from" not in message:
+            message += f"; allowed: the options listed by '{self.prog} --help'"
+        self.exit(EXIT_BAD_INPUT, f"error: {message}\n")
 
 
 def _int_arg(name: str, minimum: int, maximum: int | None = None):
@@ -69,9 +89,30 @@ def _parameter_arg(text: str) -> tuple[str, object]:
     return name.strip(), value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m experiments``."""
-    parser = argparse.ArgumentParser(
+def _scales_arg(text: str) -> list[int]:
+    parse = _int_arg("scales", 1, 100000)
+    return [parse(part) for part in text.split(",")]
+
+
+def _add_length_and_scale(parser: argparse.ArgumentParser) -> None:
+    """``--months`` and ``--households-per-agent``: shorthands for two parameters."""
+    specs = parameter_specs()
+    for _, flag, name in FLAG_PARAMETERS:
+        spec = specs[name]
+        parser.add_argument(
+            flag,
+            type=_int_arg(flag[2:], int(spec.minimum), int(spec.maximum)),
+            default=None,
+            help=f"same as --set {name}=N (default {spec.value})",
+        )
+
+
+def build_parser() -> Parser:
+    """The argument parser of ``python -m experiments``.
+
+    Its ``commands`` attribute holds the parser of each command.
+    """
+    parser = Parser(
         prog="python -m experiments",
         description="Dutch social rental housing market: scenarios, sweeps and figures.",
     )
@@ -80,11 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run one scenario and write its results")
     run.add_argument("--scenario", default="current-policy", help="name or path of a .toml file")
     run.add_argument("--seed", type=_int_arg("seed", 0), default=1)
-    run.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
-    run.add_argument(
-        "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
-    )
-    run.add_argument("--out", type=Path, required=True, help="output folder")
+    _add_length_and_scale(run)
+    run.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     run.add_argument(
         "--set",
         type=_parameter_arg,
@@ -99,11 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("a", help="scenario A (the reference)")
     cmp.add_argument("b", help="scenario B")
     cmp.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=10)
-    cmp.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
-    cmp.add_argument(
-        "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
-    )
-    cmp.add_argument("--out", type=Path, required=True, help="output folder")
+    _add_length_and_scale(cmp)
+    cmp.add_argument("--out", type=Path, required=True, help="output folder (replaced whole)")
     cmp.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
     cmp.add_argument(
         "--years",
@@ -127,36 +162,50 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=3)
 
     bench = sub.add_parser("bench", help="time and memory of ten-year runs")
-    bench.add_argument("--scales", default="100,10,1", help="households per agent, comma separated")
+    bench.add_argument("--scales", type=_scales_arg, default=[100, 10, 1],
+                       help="households per agent, comma separated (default 100,10,1)")  # fmt: skip
     bench.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
+    parser.commands = sub.choices
     return parser
 
 
 def summary_table(results, scale: int) -> pd.DataFrame:
-    """First and last simulated year side by side, in real households and persons."""
+    """First and last simulated year side by side, in real households and persons.
+
+    A last year shorter than twelve months is labelled with its length
+    ("year 3 (6 months)"); its flows are then totals over the months run, not
+    per year, and its stocks are at its end.
+    """
     y = results.yearly()
+    months_run = len(results.monthly) - 1
+    years = sorted({int(y.index.min()), int(y.index.max())})
+    length = {k: min(12, months_run - (k - 1) * 12) for k in years}
+    part = any(n < 12 for n in length.values())
+    per = "" if part else "/yr"
+    end = "at the end" if part else "at year end"
     rows = {
-        "self-contained lettings (households/yr)": "lettings_self_contained_households",
+        f"self-contained lettings (households{per})": "lettings_self_contained_households",
         "  to regular seekers": "lettings_self_contained_regular_households",
         "  to urgent seekers": "lettings_self_contained_urgent_households",
         "  to status holders": "lettings_self_contained_status_holder_households",
         "status holders' share of self-contained lettings": (
             "status_holder_share_of_self_contained_lettings"
         ),
-        "room lettings (households/yr)": "lettings_room_households",
-        "status holders in reception at year end (persons)": (
+        f"room lettings (households{per})": "lettings_room_households",
+        f"status holders in reception {end} (persons)": (
             "status_holders_in_reception_persons_at_year_end"
         ),
         "  of whom past the 14-week norm (persons)": "reception_backlog_persons_at_year_end",
-        "reception occupancy at year end (persons)": (
-            "reception_occupancy_total_persons_at_year_end"
-        ),
+        f"reception occupancy {end} (persons)": "reception_occupancy_total_persons_at_year_end",
         "  of whom in emergency places (persons)": "reception_emergency_persons_at_year_end",
-        "reception cost (euro/yr)": "reception_cost_total_eur",
+        f"reception cost (euro{per})": "reception_cost_total_eur",
     }
-    years = sorted({int(y.index.min()), int(y.index.max())})
+
+    def label(k: int) -> str:
+        return f"year {k}" if length[k] == 12 else f"year {k} ({length[k]} months)"
+
     table = pd.DataFrame(
-        {f"year {k}": [y.loc[k, c] for c in rows.values()] for k in years}, index=list(rows)
+        {label(k): [y.loc[k, c] for c in rows.values()] for k in years}, index=list(rows)
     )
     median = results.monthly.iloc[1:]["registration_years_at_letting_median_regular"]
     table.loc["regular seekers' median registration time at letting (years)"] = [
@@ -183,57 +232,92 @@ def format_table(table: pd.DataFrame) -> str:
     return shown.to_string()
 
 
+def check_flags_against_set(args: argparse.Namespace) -> None:
+    """A flag and ``--set`` of the same parameter together are an error, not one or the other."""
+    given = dict(args.set)
+    for attr, flag, name in FLAG_PARAMETERS:
+        value = getattr(args, attr, None)
+        if value is not None and name in given:
+            raise ParameterError(
+                f"{flag} {value} and --set {name}={given[name]} both set parameter '{name}'; "
+                "allowed: one of the two"
+            )
+
+
+def model_parameters(args: argparse.Namespace) -> dict:
+    """The parameters a run is given: ``--set`` values and ``--months``.
+
+    ``--households-per-agent`` goes to the model as its own argument.
+    """
+    parameters = dict(args.set)
+    if args.months is not None:
+        parameters["calendar.months"] = args.months
+    return parameters
+
+
+def run_record(model: HousingMarket, seed: int, parameters_set: list, seconds: float) -> dict:
+    """What ``run.json`` says about a run: its settings and how long it took."""
+    return {
+        "scenario": model.scenario_def.name,
+        "scenario_file": model.scenario_def.source,
+        "seed": seed,
+        "months": model.params["calendar.months"],
+        "households_per_agent": model.scale,
+        "start_date": model.start_date.isoformat(),
+        "parameters_set": dict(parameters_set),
+        "run_seconds": round(seconds, 2),
+    }
+
+
+RUN_FILES = (
+    "monthly.csv",
+    "monthly_by_region.csv",
+    "lettings.csv",
+    "quota_half_years.csv",
+    "integration.csv",
+    "overview.png",
+    "reception.png",
+    "run.json",
+)
+
+
 def command_run(args: argparse.Namespace) -> int:
     """Run a scenario and write its results into ``args.out``."""
-    scenario = load_scenario(args.scenario)
-    model = HousingMarket(
-        scenario,
-        rng=args.seed,
-        households_per_agent=args.households_per_agent,
-        parameters=dict(args.set),
-    )
-    started = time.perf_counter()
-    results = model.run(args.months)
-    elapsed = time.perf_counter() - started
-
     from experiments.figures import reception_figure, run_figure
 
-    out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
-        tmp = Path(tmp)
+    check_flags_against_set(args)
+    parameters = model_parameters(args)
+    HousingMarket.check_settings(args.scenario, args.households_per_agent, None, parameters)
+    with replacing(args.out, "--out", marks=("run.json",)) as tmp:
+        model = HousingMarket(
+            args.scenario,
+            rng=args.seed,
+            households_per_agent=args.households_per_agent,
+            parameters=parameters,
+        )
+        started = time.perf_counter()
+        results = model.run()
+        elapsed = time.perf_counter() - started
+
         results.monthly.to_csv(tmp / "monthly.csv", index=False)
         results.monthly_by_region.to_csv(tmp / "monthly_by_region.csv", index=False)
         results.lettings.to_csv(tmp / "lettings.csv", index=False)
         results.half_years.to_csv(tmp / "quota_half_years.csv", index=False)
         results.integration.to_csv(tmp / "integration.csv", index=False)
+        scenario = model.scenario_def
         title = f"{scenario.title['en']} / {scenario.title['nl']} (seed {args.seed})"
         run_figure(results.monthly, title, tmp / "overview.png", lang=args.lang)
         reception_figure(results, title, tmp / "reception.png")
-        meta = {
-            "scenario": scenario.name,
-            "scenario_file": scenario.source,
-            "seed": args.seed,
-            "months": args.months,
-            "households_per_agent": args.households_per_agent,
-            "start_date": model.start_date.isoformat(),
-            "parameters_set": {k: v for k, v in args.set},
-            "run_seconds": round(elapsed, 2),
-        }
-        (tmp / "run.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
-        out.mkdir(exist_ok=True)
-        for f in tmp.iterdir():
-            shutil.move(str(f), out / f.name)
-    table = summary_table(results, args.households_per_agent)
+        record = run_record(model, args.seed, args.set, elapsed)
+        (tmp / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+    args.written = args.out  # for the message if interrupted from here on
+    table = summary_table(results, model.scale)
     print(
-        f"{scenario.title['en']} — seed {args.seed}, 1 agent = {args.households_per_agent} "
-        f"households, {args.months} months from {model.start_date} ({elapsed:.1f} s)"
+        f"{scenario.title['en']} — seed {args.seed}, 1 agent = {model.scale} households, "
+        f"{record['months']} months from {model.start_date} ({elapsed:.1f} s)"
     )
     print(format_table(table))
-    print(
-        f"\nwrote {out}/: monthly.csv, monthly_by_region.csv, lettings.csv, "
-        "quota_half_years.csv, integration.csv, overview.png, reception.png, run.json"
-    )
+    print(f"\nwrote {args.out}/: {', '.join(RUN_FILES)}")
     return 0
 
 
@@ -241,40 +325,39 @@ def command_compare(args: argparse.Namespace) -> int:
     """Paired comparison of two scenarios."""
     from experiments.compare import compare, headline, write
 
-    if not 0 < args.years < args.months / 12:
+    check_flags_against_set(args)
+    parameters = model_parameters(args)
+    # Check both before running anything; the scale and length in force come from A's.
+    _, params, _ = HousingMarket.check_settings(args.a, args.households_per_agent, None, parameters)
+    HousingMarket.check_settings(args.b, args.households_per_agent, None, parameters)
+    months, scale = params["calendar.months"], params.households_per_agent
+    if not 0 < args.years < months / 12:
         raise ParameterError(
             f"parameter 'years' = {args.years}; allowed: more than 0 and less than the run "
-            f"({args.months / 12:g} years)"
+            f"({months / 12:g} years)"
         )
-    from model.parameters import Parameters
-
-    Parameters.from_overrides(dict(args.set))  # check before running anything
     started = time.perf_counter()
-    result = compare(
-        args.a,
-        args.b,
-        args.seeds,
-        months=args.months,
-        scale=args.households_per_agent,
-        epf_years=args.years,
-        workers=args.workers,
-        parameters=dict(args.set),
-    )
-    out: Path = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
-        write(result, Path(tmp))
-        out.mkdir(exist_ok=True)
-        for f in Path(tmp).iterdir():
-            shutil.move(str(f), out / f.name)
+    with replacing(args.out, "--out", marks=("compare.csv",)) as tmp:
+        result = compare(
+            args.a,
+            args.b,
+            args.seeds,
+            months=months,
+            scale=scale,
+            epf_years=args.years,
+            workers=args.workers,
+            parameters=parameters,
+        )
+        write(result, tmp)
+    args.written = args.out
     table = headline(result)
     print(
-        f"{args.b} minus {args.a}: {args.seeds} seeds, {args.months} months, 1 agent = "
-        f"{args.households_per_agent} households ({time.perf_counter() - started:.0f} s)"
+        f"B ({args.b}) minus A ({args.a}): {args.seeds} seeds, {months} months, 1 agent = "
+        f"{scale} households ({time.perf_counter() - started:.0f} s)"
     )
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-    print(f"\nwrote {out}/: compare.csv, compare_monthly.csv, passed_over.csv, "
+    print(f"\nwrote {args.out}/: compare.csv, compare_monthly.csv, passed_over.csv, "
           "equal_playing_field.csv, compare.png")  # fmt: skip
     return 0
 
@@ -324,15 +407,33 @@ def command_bench(args: argparse.Namespace) -> int:
     """Time and memory per scale."""
     from experiments.bench import bench
 
-    scales = [int(s) for s in args.scales.split(",")]
-    bench(scales, args.months)
+    bench(args.scales, args.months)
     return 0
+
+
+def interrupted(err: KeyboardInterrupt, args: argparse.Namespace) -> int:
+    """Say that a run was stopped (one line) and return 128 + the signal number."""
+    signum = getattr(err, "signum", signal.SIGINT)
+    how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    out = getattr(args, "out", None)
+    if getattr(err, "written", None) or getattr(args, "written", None):
+        print(f"interrupted ({how}) after the results were written to '{out}'", file=sys.stderr)
+    elif out is not None:
+        print(f"interrupted ({how}): nothing was written, '{out}' is as it was", file=sys.stderr)
+    else:
+        print(f"interrupted ({how})", file=sys.stderr)
+    return 128 + signum
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            parser.commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as stop:  # a bad argument (one line printed), or --help
+        return int(stop.code or 0)
     commands = {
         "run": command_run,
         "compare": command_compare,
@@ -342,8 +443,11 @@ def main(argv: list[str] | None = None) -> int:
         "calibrate": command_calibrate,
         "bench": command_bench,
     }
-    try:
-        return commands[args.command](args)
-    except ParameterError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    with interrupts_raise():
+        try:
+            return commands[args.command](args)
+        except (ParameterError, OutputError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt as err:
+            return interrupted(err, args)

@@ -13,6 +13,9 @@ seeds. Writes, into ``--out``:
   queue, by route, group housed and group passed over (mean over seeds);
 * ``equal_playing_field.csv``: the chance of being housed within N years for
   comparable households, per group (mean over seeds);
+
+both with a ``side`` column (A or B) beside the scenario's name, so that a
+scenario compared with itself keeps its two sides apart;
 * ``compare.png``: the differences per group with their bands.
 """
 
@@ -107,12 +110,14 @@ def compare(
     )
 
     def mean_over_seeds(key: str, by: list[str]) -> pd.DataFrame:
+        # Keyed by side, not by name: A and B may be the same scenario.
         frames = []
-        for name, rs in ((a, runs_a), (b, runs_b)):
+        for side, name, rs in (("A", a, runs_a), ("B", b, runs_b)):
             both = pd.concat([r[key] for r in rs], ignore_index=True)
             numeric = both.select_dtypes("number").columns.difference(by)
             mean = both.groupby(by, observed=True)[list(numeric)].mean().reset_index()
             mean.insert(0, "scenario", name)
+            mean.insert(0, "side", side)
             frames.append(mean)
         return pd.concat(frames, ignore_index=True)
 
@@ -130,7 +135,11 @@ def compare(
 
 
 def headline(result: dict) -> pd.DataFrame:
-    """The table the command line prints: the main differences per group, with bands."""
+    """The table the command line prints: the main differences per group, with bands.
+
+    The means of the two scenarios are in columns ``A`` and ``B`` (A and B may
+    be the same scenario).
+    """
     d = result["differences"]
     rows = []
 
@@ -142,8 +151,8 @@ def headline(result: dict) -> pd.DataFrame:
                 {
                     "measure": label,
                     "unit": r["unit"],
-                    result["a"]: r["a_mean"],
-                    result["b"]: r["b_mean"],
+                    "A": r["a_mean"],
+                    "B": r["b_mean"],
                     "difference": r["difference_mean"],
                     "5%": r["difference_p5"],
                     "95%": r["difference_p95"],
@@ -188,5 +197,14 @@ def write(result: dict, out: Path) -> list[Path]:
     monthly.columns = [f"{series}__{stat}" for stat, series in monthly.columns]
     monthly.to_csv(out / "compare_monthly.csv")
     paths.append(out / "compare_monthly.csv")
-    paths.append(compare_figure(result, out / "compare.png"))
+    # The figure tells the sides apart by their labels: make them distinct.
+    label = {"A": f"A: {result['a']}", "B": f"B: {result['b']}"}
+    epf = result["equal_playing_field"]
+    shown = {
+        **result,
+        "a": label["A"],
+        "b": label["B"],
+        "equal_playing_field": epf.assign(scenario=epf["side"].map(label)),
+    }
+    paths.append(compare_figure(shown, out / "compare.png"))
     return paths
