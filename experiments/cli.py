@@ -5,6 +5,7 @@ Commands:
     compare    two scenarios on the same seeds: per-group differences with bands
     scenarios  list the named scenarios
     validate   the model beside the published figures
+    scale-check  headline figures per scale (households per agent), means over seeds
     docs       regenerate docs/parameters.md and the README's tables
     calibrate  re-derive the calibrated rates (``--write`` stores them)
     bench      wall time and peak memory of ten-year runs at several scales
@@ -22,9 +23,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -73,20 +76,38 @@ def _int_arg(name: str, minimum: int, maximum: int | None = None):
     return parse
 
 
+@dataclass(frozen=True)
+class Dated:
+    """A ``--set NAME=VALUE@WHEN`` value: from WHEN (a date YYYY-MM-01 or a phase) on."""
+
+    when: str
+    value: object
+
+
 def _parameter_arg(text: str) -> tuple[str, object]:
-    """``section.name=value``; the value is read as TOML (numbers, lists, strings)."""
+    """``section.name=value`` or ``section.name=value@when``; the value is read as TOML.
+
+    ``@when`` (a date YYYY-MM-01 or a phase: preparation, implementation,
+    normalisation) makes the value a dated step of the lever's schedule.
+    """
     import tomllib
 
     if "=" not in text:
         raise argparse.ArgumentTypeError(
-            f"--set {text!r}: allowed form is section.name=value, e.g. allocation.lottery_share=0.2"
+            f"--set {text!r}: allowed form is section.name=value or section.name=value@YYYY-MM-01,"
+            " e.g. allocation.lottery_share=0.2"
         )
     name, raw = text.split("=", 1)
+    when = None
+    if "@" in raw:
+        head, tail = raw.rsplit("@", 1)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}|[a-z]+", tail.strip()):
+            raw, when = head, tail.strip()
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
-    return name.strip(), value
+    return name.strip(), value if when is None else Dated(when, value)
 
 
 def _scales_arg(text: str) -> list[int]:
@@ -155,6 +176,16 @@ def build_parser() -> Parser:
     val.add_argument(
         "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
     )
+    sc = sub.add_parser("scale-check", help="headline figures per scale, means over seeds")
+    sc.add_argument(
+        "--scales",
+        type=_scales_arg,
+        default=[10, 20, 50],
+        help="households per agent, comma separated; the first is the reference",
+    )
+    sc.add_argument("--seeds", type=_int_arg("seeds", 1, 100), default=8)
+    sc.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
+    sc.add_argument("--scenario", default="current-policy")  # fmt: skip
     sub.add_parser("docs", help="regenerate docs/parameters.md and the README's tables")
 
     cal = sub.add_parser("calibrate", help="re-derive the calibrated rates")
@@ -247,9 +278,30 @@ def check_flags_against_set(args: argparse.Namespace) -> None:
 def model_parameters(args: argparse.Namespace) -> dict:
     """The parameters a run is given: ``--set`` values and ``--months``.
 
+    A name given once without a date is one value for the whole run; dated
+    values of one name (``NAME=VALUE@WHEN``, repeatable) make a schedule, with
+    an undated value of that name, if any, in force from the start.
     ``--households-per-agent`` goes to the model as its own argument.
+
+    Raises:
+        ParameterError: A name given twice without a date, or at the same date.
     """
-    parameters = dict(args.set)
+    plain: dict[str, object] = {}
+    dated: dict[str, list[dict]] = {}
+    for name, value in args.set:
+        if isinstance(value, Dated):
+            dated.setdefault(name, []).append({"from": value.when, "value": value.value})
+        elif name in plain:
+            raise ParameterError(
+                f"--set {name} is given twice ({plain[name]!r} and {value!r}); allowed: once, "
+                f"or dated values ({name}=VALUE@YYYY-MM-01) for a schedule"
+            )
+        else:
+            plain[name] = value
+    parameters = dict(plain)
+    for name, steps in dated.items():
+        start = [{"from": "start", "value": plain[name]}] if name in plain else []
+        parameters[name] = start + steps
     if args.months is not None:
         parameters["calendar.months"] = args.months
     return parameters
@@ -264,8 +316,13 @@ def run_record(model: HousingMarket, seed: int, parameters_set: list, seconds: f
         "months": model.params["calendar.months"],
         "households_per_agent": model.scale,
         "start_date": model.start_date.isoformat(),
-        "parameters_set": dict(parameters_set),
+        "parameters_set": {
+            name: ({"from": v.when, "value": v.value} if isinstance(v, Dated) else v)
+            for name, v in parameters_set
+        },
         "run_seconds": round(seconds, 2),
+        # What the run applied: every parameter, and every lever's schedule.
+        "in_force": model.settings_record(),
     }
 
 
@@ -336,6 +393,7 @@ def command_compare(args: argparse.Namespace) -> int:
             f"parameter 'years' = {args.years}; allowed: more than 0 and less than the run "
             f"({months / 12:g} years)"
         )
+    parameters.pop("scale.households_per_agent", None)  # given as the scale below
     started = time.perf_counter()
     with replacing(args.out, "--out", marks=("compare.csv",)) as tmp:
         result = compare(
@@ -372,6 +430,23 @@ def command_validate(args: argparse.Namespace) -> int:
           f"1 agent = {args.households_per_agent} households")  # fmt: skip
     print(shown.to_string(index=False))
     return 0 if (table["within"] == "yes").all() else 1
+
+
+def command_scale_check(args: argparse.Namespace) -> int:
+    """Headline figures per scale: do results depend on households_per_agent?"""
+    from experiments.scale_check import TOLERANCE, format_scale_table, scale_runs, scale_table
+
+    load_scenario(args.scenario)
+    started = time.perf_counter()
+    runs = scale_runs(tuple(args.scales), tuple(range(1, args.seeds + 1)), args.months,
+                      args.scenario)  # fmt: skip
+    table = scale_table(runs)
+    print(f"{args.scenario}: means over seeds 1-{args.seeds}, {args.months} months "
+          f"({time.perf_counter() - started:.0f} s); difference from 1:{args.scales[0]}, "
+          f"tolerance {TOLERANCE:.0%}; noise = two standard errors of the difference")  # fmt: skip
+    with pd.option_context("display.width", 250):
+        print(format_scale_table(table))
+    return 0
 
 
 def command_docs(args: argparse.Namespace) -> int:
@@ -440,6 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         "scenarios": command_scenarios,
         "validate": command_validate,
         "docs": command_docs,
+        "scale-check": command_scale_check,
         "calibrate": command_calibrate,
         "bench": command_bench,
     }

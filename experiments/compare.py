@@ -68,14 +68,24 @@ def compare(
     a: str,
     b: str,
     seeds: int,
-    months: int = 120,
-    scale: int = 10,
+    months: int | None = None,
+    scale: int | None = None,
     dates: list[dt.date] | None = None,
     epf_years: float = 2.0,
     workers: int | None = None,
     parameters: dict | None = None,
 ) -> dict:
     """Run A and B on seeds 1..``seeds`` and return the paired results.
+
+    Args:
+        a, b: The scenarios (A is the reference).
+        seeds: Seeds 1..seeds, the same for both.
+        months: The run's length (None: the parameter ``calendar.months``).
+        scale: Households per agent (None: the parameter ``scale.households_per_agent``).
+        dates: Dates at which to report stocks (besides the end).
+        epf_years: N of "housed within N years" (equal playing field).
+        workers: Worker processes (None: up to two).
+        parameters: Further parameter values for both scenarios.
 
     Returns:
         A dict with ``differences`` (paired_differences), ``monthly`` (per

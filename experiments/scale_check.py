@@ -1,11 +1,15 @@
 """Do results depend on ``households_per_agent``? Headline figures per scale, over seeds.
 
-``python -m experiments scale-check`` runs current policy at several scales
-(default 1:10, 1:20, 1:50, 1:100) on the same seeds and prints, per headline
-figure, the mean over seeds at each scale and its difference from the first
-(reference) scale. Every figure is in real households or persons. The model
-rounds small flows stochastically or with carried remainders, so that the
-means agree within a few percent (``tests/test_scale.py``, a slow test).
+``python -m experiments scale-check`` runs a scenario at several scales
+(default 1:10, 1:20, 1:50) on the same seeds and prints, per headline figure,
+the mean over seeds at each scale, its difference from the first (reference)
+scale, and the noise of that difference (two standard errors over seeds).
+Every figure is in real households or persons.
+
+Up to 1:20 (``model.parameters.COARSEST_VALIDATED_SCALE``) the means over 8
+seeds agree with 1:10 within ``TOLERANCE`` (``tests/test_scale.py``, a slow
+test); coarser scales are refused unless ``scale.allow_unvalidated`` is set,
+which this check does to show what goes wrong there.
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
+
+from model.parameters import COARSEST_VALIDATED_SCALE
+
+TOLERANCE = 0.03  # relative difference of the means over seeds from 1:10 (issue 7)
 
 # (key, label, unit)
 FIGURES = (
@@ -66,7 +74,8 @@ def _one(task: tuple) -> dict:
     scenario, seed, scale, months = task
     from model.market import HousingMarket
 
-    model = HousingMarket(scenario, rng=seed, households_per_agent=scale)
+    coarse = {"scale.allow_unvalidated": True} if scale > COARSEST_VALIDATED_SCALE else {}
+    model = HousingMarket(scenario, rng=seed, households_per_agent=scale, parameters=coarse)
     return {"scale": scale, "seed": seed, **headline_figures(model.run(months))}
 
 
@@ -77,7 +86,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def scale_runs(
-    scales=(10, 20, 50, 100),
+    scales=(10, 20, 50),
     seeds=tuple(range(1, 9)),
     months: int = 120,
     scenario: str = "current-policy",

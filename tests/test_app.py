@@ -232,7 +232,7 @@ def test_charts_of_an_invalid_model_point_to_the_error():
 
 @pytest.fixture(scope="module")
 def stepped():
-    m = app.WorkshopMarket(households_per_agent=100)
+    m = app.WorkshopMarket(households_per_agent=20)
     m.run(months=3)
     return m
 
@@ -266,7 +266,7 @@ def test_numbers_are_written_the_dutch_or_the_english_way(english):
 def test_the_overview_names_the_scale_the_month_and_the_figures(stepped):
     rc = render(app.Overview, stepped)
     text = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
-    assert "1 agent = 100 huishoudens" in text
+    assert "1 agent = 20 huishoudens" in text
     assert "sep 2025 (3/120)" in text
     lettings = stepped.month_stats["lettings_regular_households"]
     assert app.number(lettings) in text and lettings > 0

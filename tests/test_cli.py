@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scales import COARSE
 
 from experiments.cli import main
+
+# Command-line runs coarser than 1:20 opt in (these tests check mechanisms, not figures).
+COARSE_ARGS = ["--set", "scale.allow_unvalidated=true"]
 
 REQUIRED_MONTHLY = [
     "date",
@@ -30,7 +34,7 @@ def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("cli") / "run"
     status = main(
         ["run", "--scenario", "current-policy", "--seed", "4", "--months", "6",
-         "--households-per-agent", "200", "--out", str(out)]
+         "--households-per-agent", "200", *COARSE_ARGS, "--out", str(out)]
     )  # fmt: skip
     assert status == 0
     return out
@@ -96,7 +100,7 @@ def one_line_error(err: str) -> str:
 def test_bad_input_is_named_and_earlier_output_kept(run_dir, capsys, args, fragment):
     before = snapshot(run_dir)
     status = main(["run", "--out", str(run_dir), "--months", "3",
-                   "--households-per-agent", "500", *args])  # fmt: skip
+                   "--households-per-agent", "500", *COARSE_ARGS, *args])  # fmt: skip
     assert status == 2
     assert fragment in one_line_error(capsys.readouterr().err)
     assert snapshot(run_dir) == before
@@ -134,7 +138,7 @@ def test_every_group_route_and_dwelling_type_has_labels_and_a_colour():
 def test_validate_prints_every_published_figure(capsys):
     from model.parameters import published_targets
 
-    status = main(["validate", "--seeds", "1", "--households-per-agent", "50"])
+    status = main(["validate", "--seeds", "1", "--households-per-agent", "20"])
     out = capsys.readouterr().out
     for name in published_targets():
         assert name in out
@@ -143,7 +147,7 @@ def test_validate_prints_every_published_figure(capsys):
 
 # ------------------------------------------------------------ one-line errors
 
-SMALL = ["--households-per-agent", "200", "--months", "6"]
+SMALL = ["--households-per-agent", "200", "--months", "6", *COARSE_ARGS]
 
 
 @pytest.mark.parametrize(
@@ -202,7 +206,8 @@ def test_a_flag_and_set_of_the_same_parameter_are_an_error(tmp_path, capsys, com
 
 def test_set_alone_gives_the_run_its_length_and_scale(tmp_path):
     out = tmp_path / "out"
-    argv = ["run", "--set", "calendar.months=3", "--set", "scale.households_per_agent=500"]
+    argv = ["run", "--set", "calendar.months=3", "--set", "scale.households_per_agent=500",
+            *COARSE_ARGS]  # fmt: skip
     assert main([*argv, "--out", str(out)]) == 0
     record = json.loads((out / "run.json").read_text())
     assert (record["months"], record["households_per_agent"]) == (3, 500)
@@ -213,7 +218,8 @@ def test_without_flag_or_set_the_parameter_defaults_apply(tmp_path):
     from model.parameters import parameter_specs
 
     specs = parameter_specs()
-    assert main(["run", "--households-per-agent", "2000", "--out", str(tmp_path / "a")]) == 0
+    assert main(["run", "--households-per-agent", "2000", *COARSE_ARGS,
+                 "--out", str(tmp_path / "a")]) == 0  # fmt: skip
     record = json.loads((tmp_path / "a" / "run.json").read_text())
     assert record["months"] == specs["calendar.months"].value
     assert main(["run", "--months", "2", "--out", str(tmp_path / "b")]) == 0
@@ -223,7 +229,8 @@ def test_without_flag_or_set_the_parameter_defaults_apply(tmp_path):
 
 def test_compare_takes_length_and_scale_from_set(tmp_path, capsys):
     argv = ["compare", "current-policy", "lower-inflow", "--seeds", "1", "--years", "0.5",
-            "--set", "calendar.months=12", "--set", "scale.households_per_agent=500"]  # fmt: skip
+            "--set", "calendar.months=12", "--set", "scale.households_per_agent=500",
+            *COARSE_ARGS]  # fmt: skip
     assert main([*argv, "--out", str(tmp_path / "cmp")]) == 0
     assert "1 seeds, 12 months, 1 agent = 500 households" in capsys.readouterr().out
 
@@ -387,7 +394,8 @@ def test_an_interrupt_after_the_swap_says_the_results_were_written(tmp_path, mon
 def test_compare_a_scenario_with_itself_gives_zero_everywhere(tmp_path):
     out = tmp_path / "cmp"
     argv = ["compare", "current-policy", "current-policy", "--seeds", "2", "--years", "0.5",
-            "--households-per-agent", "200", "--months", "12", "--out", str(out)]  # fmt: skip
+            "--households-per-agent", "200", "--months", "12", *COARSE_ARGS,
+            "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
     d = pd.read_csv(out / "compare.csv")
     assert len(d) > 20
@@ -410,7 +418,7 @@ def test_the_summary_labels_a_partial_last_year():
     from experiments.cli import summary_table
     from model.market import HousingMarket
 
-    model = HousingMarket("current-policy", rng=1, households_per_agent=500)
+    model = HousingMarket("current-policy", rng=1, households_per_agent=500, parameters=COARSE)
     results = model.run(18)
     table = summary_table(results, 500)
     assert list(table.columns) == ["year 1", "year 2 (6 months)"]
@@ -422,3 +430,46 @@ def test_the_summary_labels_a_partial_last_year():
     assert "status holders in reception at year end (persons)" in whole.index
     first_half = table.loc["self-contained lettings (households)", "year 2 (6 months)"]
     assert first_half < whole.loc["self-contained lettings (households/yr)", "year 2"]
+
+
+# ------------------------------------------------------------ dated --set
+
+
+def test_dated_set_values_make_a_schedule_recorded_in_run_json(tmp_path):
+    out = tmp_path / "dated"
+    argv = ["run", "--scenario", "cabinet-package", *SMALL, "--months", "1",
+            "--set", "stock.flex_additions_per_year=1000",
+            "--set", "stock.flex_additions_per_year=0@2027-01-01",
+            "--set", "allocation.lottery_share=0.3@implementation"]  # fmt: skip
+    argv.remove("6")
+    argv.remove("--months")
+    assert main([*argv, "--out", str(out)]) == 0
+    record = json.loads((out / "run.json").read_text())
+    levers = record["in_force"]["levers"]
+    assert levers["stock.flex_additions_per_year"] == [
+        {"from": "start", "value": 1000},
+        {"from": "2027-01-01", "value": 0},
+    ]
+    assert levers["allocation.lottery_share"] == [
+        {"from": "start", "value": 0.1},
+        {"from": "2026-07-01", "value": 0.3},
+    ]
+    assert "stock.flex_additions_per_year" in record["in_force"]["set_by_user"]
+
+
+@pytest.mark.parametrize(
+    "sets, fragment",
+    [
+        (["allocation.lottery_share=0.2", "allocation.lottery_share=0.3"], "given twice"),
+        (["allocation.lottery_share=0.2@2027-01-15"], "first day of a month"),
+        (["regular.refusal_probability=0.2@2027-01-01"], "not a lever"),
+        (["status_holders.permits_persons_per_year=20000"], "no effect"),
+    ],
+)
+def test_bad_set_values_are_named(tmp_path, capsys, sets, fragment):
+    argv = ["run", *SMALL]
+    for item in sets:
+        argv += ["--set", item]
+    assert main([*argv, "--out", str(tmp_path / "x")]) == 2
+    assert fragment in one_line_error(capsys.readouterr().err)
+    assert not (tmp_path / "x").exists()

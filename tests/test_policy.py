@@ -125,8 +125,11 @@ def test_ban_changes_the_routes_in_its_month_and_not_before():
 def test_phase_names_move_with_the_phase_dates():
     """A lever tied to 'implementation' moves when the phase date does."""
     scenario = load_scenario("ban-without-extra-supply")
-    later = HousingMarket(scenario, households_per_agent=500,
-                          parameters={**COARSE, "phases.implementation_start": "2027-01-01"})  # fmt: skip
+    later = HousingMarket(
+        scenario,
+        households_per_agent=500,
+        parameters={**COARSE, "phases.implementation_start": "2027-01-01"},
+    )
     assert later.timeline.at(dt.date(2026, 8, 1))["policy.status_holder_priority"] is True
     assert later.timeline.at(dt.date(2027, 1, 1))["policy.status_holder_priority"] is False
 
