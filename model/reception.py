@@ -53,7 +53,8 @@ class AsylumPipeline:
     def applications_per_year(self, month: int) -> float:
         """First applications a year on the named path, in the path's year of ``month``."""
         path = self.params[f"asylum.applications_{self.params['asylum.inflow_path']}"]
-        return float(path[min(month // 12, len(path) - 1)])
+        factor = self.params["asylum.applications_factor"]
+        return factor * float(path[min(month // 12, len(path) - 1)])
 
     def step(self, month: int, recognition_rate: float) -> float:
         """One month: applications arrive, decisions are taken, rejected leave.
