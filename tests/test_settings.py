@@ -345,7 +345,12 @@ SPECIAL = {
     "policy.singles_exception": ("ban-without-extra-supply", {}, False),
     "policy.no_urgency_for_residence_permit": ("mooiman", {}, False),
 }
-NOT_A_MODEL_SETTING = {"scale.households_per_agent", "calendar.months", "calendar.start_date"}
+NOT_A_MODEL_SETTING = {
+    "scale.households_per_agent",
+    "scale.allow_unvalidated",  # tested in tests/test_scale.py
+    "calendar.months",
+    "calendar.start_date",
+}
 
 
 def perturbed(spec):
