@@ -338,6 +338,7 @@ PERTURB = {
     "allocation.route_order": ["large_pool", "quota", "urgent", "family", "advertised"],
     "stock.startup_additions_per_year": 3000,
     "policy.shared_conversions_per_year": 3000,
+    "policy.reception_places_converted_per_year": 4000,
     "policy.shared_households_per_dwelling": 2,
 }
 # Parameters tried on another scenario (name: scenario, settings, value).
