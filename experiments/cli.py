@@ -193,9 +193,11 @@ def build_parser() -> Parser:
     cal.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=3)
 
     bench = sub.add_parser("bench", help="time and memory of ten-year runs")
-    bench.add_argument("--scales", type=_scales_arg, default=[100, 10, 1],
-                       help="households per agent, comma separated (default 100,10,1)")  # fmt: skip
+    bench.add_argument("--scales", type=_scales_arg, default=[100, 20, 10, 1],
+                       help="households per agent, comma separated (default 100,20,10,1)")  # fmt: skip
     bench.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
+    bench.add_argument("--against", metavar="REV", default=None,
+                       help="also time this git revision, one after the other, and compare")  # fmt: skip
     parser.commands = sub.choices
     return parser
 
@@ -482,7 +484,7 @@ def command_bench(args: argparse.Namespace) -> int:
     """Time and memory per scale."""
     from experiments.bench import bench
 
-    bench(args.scales, args.months)
+    bench(args.scales, args.months, args.against)
     return 0
 
 
