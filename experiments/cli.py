@@ -194,10 +194,10 @@ def build_parser() -> Parser:
 
     bench = sub.add_parser("bench", help="time and memory of ten-year runs")
     bench.add_argument("--scales", type=_scales_arg, default=[100, 20, 10, 1],
-                       help="households per agent, comma separated (default 100,20,10,1)")  # fmt: skip
+                       help="households per agent, comma separated")  # fmt: skip
     bench.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
     bench.add_argument("--against", metavar="REV", default=None,
-                       help="also time this git revision, one after the other, and compare")  # fmt: skip
+                       help="also time this git revision, then compare")  # fmt: skip
     parser.commands = sub.choices
     return parser
 
