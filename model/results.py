@@ -165,6 +165,46 @@ class Results:
     scale: int = 1
     end_day: int = 0
 
+    @classmethod
+    def of(cls, model) -> Results:
+        """A model's results so far."""
+        from model.integration import cohort_indicators
+
+        monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        monthly["date"] = pd.to_datetime(monthly["date"])
+        by_region = pd.DataFrame(model._region_rows)
+        if len(by_region):
+            by_region["date"] = pd.to_datetime(by_region["date"])
+        households = model.queue.outcomes.frame(model.households)
+        names, k = model.params.regions.names, model.scale
+        half_years = pd.DataFrame(
+            [
+                {
+                    "half_year": rec["half_year"],
+                    "region": region,
+                    "target_persons": rec["target"][r] * k,
+                    "housed_persons": rec["housed"][r] * k,
+                    "backlog_after_persons": rec["backlog_after"][r] * k,
+                    "lead_after_persons": rec["lead_after"][r] * k,
+                }
+                for rec in model.quota.realisation
+                for r, region in enumerate(names)
+            ]
+        )
+        day_end = model.clock.day_end
+        return cls(
+            monthly=monthly,
+            monthly_by_region=by_region,
+            lettings=model.lettings_log.frame(names, pd.Timestamp(model.start_date), k),
+            half_years=half_years,
+            households=households,
+            integration=cohort_indicators(
+                households, model.params, model.start_date, max(model.month + 1, 0), day_end, k
+            ),
+            scale=k,
+            end_day=day_end,
+        )
+
     def yearly(self) -> pd.DataFrame:
         """Flows summed per simulated year (12 months from the start), stocks at year end."""
         m = self.monthly.iloc[1:].copy()

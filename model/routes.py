@@ -45,7 +45,7 @@ from model.allocation import (
     place_priority,
     preference_lists,
 )
-from model.calendar import add_months
+from model.calendar import DAYS_PER_YEAR, Month, add_months
 from model.households import (
     DOUBLED_UP,
     RECEPTION,
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Month:
+class RouteMonth:
     """What the routes of one month share.
 
     Attributes:
@@ -90,10 +90,10 @@ class Month:
     refusals: int = 0
 
     @classmethod
-    def start(cls, model: HousingMarket) -> Month:
+    def start(cls, model: HousingMarket) -> RouteMonth:
         """The month's vacancies and candidates, before any route runs."""
         table, ledger = model.households, model.stock.ledger
-        available = np.flatnonzero(ledger.since_day <= model.day0)
+        available = np.flatnonzero(ledger.since_day <= model.clock.day0)
         vac = Vacancies(
             ledger.region[available], ledger.type[available], ledger.reserved_for[available].copy()
         )
@@ -130,7 +130,7 @@ class Month:
         the route takes its share at every scale, and a month without need or
         without a fitting candidate does not lose it.
         """
-        budgets = self.model.route_budgets
+        budgets = self.model.allocation.budgets
         budget = budgets.setdefault(route, RouteBudget(np.zeros(len(self.capped))))
         budget.earn(share, self.capped)
         return budget
@@ -175,7 +175,7 @@ class RouteBudget:
         self.balance = np.minimum(self.balance - (self.cap - cap_left), bound)
 
 
-def _column(month: Month, name: str) -> np.ndarray:
+def _column(month: RouteMonth, name: str) -> np.ndarray:
     return month.model.households[name][month.waiting]
 
 
@@ -184,7 +184,7 @@ def _ranked(model: HousingMarket, rows: np.ndarray, key: str) -> np.ndarray:
     return rows[np.lexsort((table["id"][rows], table[key][rows]))]
 
 
-def large_pool(month: Month) -> None:
+def large_pool(month: RouteMonth) -> None:
     """Vacated large homes, nationwide, to households of six or more (registration order)."""
     model = month.model
     if not model.policy["policy.large_family_pool"]:
@@ -204,7 +204,7 @@ def large_pool(month: Month) -> None:
     table["region"][rows[:n]] = vac.region[homes[:n]]
 
 
-def urgent(month: Month) -> None:
+def urgent(month: RouteMonth) -> None:
     """Direct placement of urgent households, oldest declaration first, up to the cap."""
     model = month.model
     table = model.households
@@ -233,7 +233,7 @@ def urgent(month: Month) -> None:
     month.refusals += len(refused)
 
 
-def quota(month: Month) -> None:
+def quota(month: RouteMonth) -> None:
     """Municipalities place status holders linked to them, to meet the half-year quota."""
     model = month.model
     policy = model.policy
@@ -248,7 +248,7 @@ def quota(month: Month) -> None:
     rows = _ranked(model, month.free(mask), "permit_day")
     sizes = table["size"][rows]
     single = sizes == 1
-    prefers_room = model.population.prefers_room(
+    prefers_room = model.queue.population.prefers_room(
         table["id"][rows], policy["status_holders.non_self_contained_share_of_singles"]
     )
     if policy["policy.status_holder_priority"]:
@@ -276,7 +276,7 @@ def quota(month: Month) -> None:
     month.record(v, housed, QUOTA_ROUTE)
 
 
-def family(month: Month) -> None:
+def family(month: RouteMonth) -> None:
     """Generic priority for families with minor children without a home of their own."""
     model = month.model
     policy = model.policy
@@ -347,7 +347,7 @@ def _advertise(
     )
 
 
-def advertised(month: Month) -> None:
+def advertised(month: RouteMonth) -> None:
     """Every remaining vacancy to the households reacting this month."""
     model = month.model
     free = ~month.housed_now[month.waiting] & month.reacts
@@ -375,7 +375,7 @@ ROUTE_FUNCTIONS = {
 }
 
 
-def attribute(month: Month, vacancies: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def attribute(month: RouteMonth, vacancies: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Who was passed over for each letting, compared with pure registration-time order.
 
     The month's vacancies are let once more, on a copy, to the same reacting
@@ -418,3 +418,134 @@ def attribute(month: Month, vacancies: np.ndarray, rows: np.ndarray) -> np.ndarr
         n = min(len(others), len(passed))
         out[others[:n]] = passed[:n]
     return out
+
+
+@dataclass(frozen=True)
+class MonthLettings:
+    """The month's lettings, for the month's figures (agent units).
+
+    Attributes:
+        region, dwelling_type, group, route: Per letting.
+        registration_years: Per letting, the household's registration time.
+        leaves_social_home: Per letting, whether the household had a corporation
+            home (a start-up home included: the household moved into one).
+        housed_from_reception_persons: Status holders leaving reception for a home.
+        weeks_permit_to_home: Of those, the weeks from the permit.
+        from_reception_linked_persons, from_reception_unlinked_persons: The same
+            persons, by whether a quota municipality is responsible for them.
+        refusals: Offers refused.
+    """
+
+    region: np.ndarray
+    dwelling_type: np.ndarray
+    group: np.ndarray
+    route: np.ndarray
+    registration_years: np.ndarray
+    leaves_social_home: np.ndarray
+    housed_from_reception_persons: int
+    weeks_permit_to_home: np.ndarray
+    from_reception_linked_persons: int
+    from_reception_unlinked_persons: int
+    refusals: int
+
+
+class Allocation:
+    """Lets the month's vacancies route by route, and settles the lettings.
+
+    Attributes:
+        budgets: Each priority route's running budget (``RouteBudget``).
+    """
+
+    def __init__(self) -> None:
+        self.budgets: dict[str, RouteBudget] = {}
+
+    def let(self, model: HousingMarket, month: Month) -> MonthLettings:
+        """Run the routes in the order in force, attribute, and apply the lettings."""
+        offer = RouteMonth.start(model)
+        for route in model.policy["allocation.route_order"]:
+            ROUTE_FUNCTIONS[route](offer)
+        v, rows, routes = offer.lettings.arrays()
+        passed_over = attribute(offer, v, rows)
+        return self._settle(model, month, offer.available[v], rows, routes, passed_over,
+                            offer.refusals)  # fmt: skip
+
+    def _settle(
+        self,
+        model: HousingMarket,
+        month: Month,
+        ledger_idx: np.ndarray,
+        rows: np.ndarray,
+        routes: np.ndarray,
+        passed_over: np.ndarray,
+        refusals: int,
+    ) -> MonthLettings:
+        """Log the lettings, take the homes off the ledger, count them for the quota,
+        and move the households: into a start-up home, or out of the market."""
+        table, ledger = model.households, model.stock.ledger
+        passed = passed_over >= 0
+        passed_row = np.maximum(passed_over, 0)
+        dtype = ledger.type[ledger_idx].astype(np.int8)
+        region = ledger.region[ledger_idx]
+        group = table["group"][rows]
+        size = table["size"][rows]
+        from_reception = (group == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
+        day = month.last_day  # lettings are stamped with the month's last day
+        model.lettings_log.add(
+            month=month.index,
+            day=day,
+            region=region,
+            dwelling_type=dtype,
+            dwelling_id=ledger.dwelling_id[ledger_idx],
+            origin=ledger.origin[ledger_idx],
+            group=group,
+            household_id=table["id"][rows],
+            persons=size,
+            route=routes,
+            registration_days=day - table["registration_day"][rows],
+            days_since_entry=day - table["entry_day"][rows],
+            leaves_social_home=table["home_type"][rows] >= 0,
+            situation=table["situation"][rows],
+            residence_permit=table["residence_permit"][rows],
+            passed_over_id=np.where(passed, table["id"][passed_row], -1),
+            passed_over_group=np.where(passed, table["group"][passed_row], -1),
+        )
+        keep = np.ones(len(ledger), bool)
+        keep[ledger_idx] = False
+        ledger.keep(keep)
+
+        # Status holders leaving reception count for their linked region's quota.
+        linked = table["linked_region"][rows]
+        counts = from_reception & (linked >= 0)
+        model.quota.record(linked[counts], size[counts].astype(float))
+        linked_persons, unlinked_persons = model.queue.responsibility(rows[from_reception])
+        weeks = (day - table["permit_day"][rows][from_reception]) / 7.0
+        housed_persons = int(size[from_reception].sum())
+
+        out = model.queue.house(rows, dtype, region, month)
+        waits = (table["group"][out] == STATUS_HOLDER) & (table["family_abroad"][out] > 0)
+        if waits.any():  # their family still comes: follow them at home
+            r = out[waits]
+            model.reunification.add(
+                id=table["id"][r],
+                region=table["region"][r],
+                linked_region=table["linked_region"][r],
+                size=table["size"][r],
+                home_type=dtype[dtype != STARTUP][waits],
+                abroad=table["family_abroad"][r],
+                subsidiary=table["subsidiary"][r],
+                permit_day=table["permit_day"][r],
+            )
+        return MonthLettings(
+            region=region,
+            dwelling_type=dtype,
+            group=group,
+            route=routes,
+            registration_years=(day - table["registration_day"][rows]) / DAYS_PER_YEAR,
+            # after the move: a household now in a start-up home counts (as before)
+            leaves_social_home=table["home_type"][rows] >= 0,
+            housed_from_reception_persons=housed_persons,
+            weeks_permit_to_home=weeks,
+            from_reception_linked_persons=linked_persons,
+            from_reception_unlinked_persons=unlinked_persons,
+            refusals=refusals,
+        )
