@@ -375,6 +375,16 @@ ROUTE_FUNCTIONS = {
 }
 
 
+def _nth_in_group(sorted_groups: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each run of equal values of a sorted array."""
+    n = len(sorted_groups)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    starts = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
+    first = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    return np.arange(n) - first
+
+
 def attribute(month: RouteMonth, vacancies: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Who was passed over for each letting, compared with pure registration-time order.
 
@@ -403,20 +413,32 @@ def attribute(month: RouteMonth, vacancies: np.ndarray, rows: np.ndarray) -> np.
         model, clean, month.available, cand, month.refuses[month.reacts], lottery_share=0.0
     )
     heads_rows = cand[pos]
-    table = model.households
-    rank = table["registration_day"][heads_rows]
-    out = np.full(len(rows), -1, np.int64)
+    n_rows = len(model.households)
+    rank = model.households["registration_day"][heads_rows]
     cell_cf = vac.region[v_cf].astype(np.int64) * 16 + vac.type[v_cf]
     cell = vac.region[vacancies].astype(np.int64) * 16 + vac.type[vacancies]
-    for c in np.unique(cell):
-        mine = np.flatnonzero(cell == c)
-        heads = heads_rows[cell_cf == c]
-        heads = heads[np.argsort(rank[cell_cf == c], kind="stable")]
-        got = np.isin(rows[mine], heads)
-        passed = heads[~np.isin(heads, rows[mine])]
-        others = mine[~got]
-        n = min(len(others), len(passed))
-        out[others[:n]] = passed[:n]
+    # Heads of each cell in rank order (ties: the order pure registration let them).
+    by_rank = np.lexsort((np.arange(len(heads_rows)), rank, cell_cf))
+    heads, head_cell = heads_rows[by_rank], cell_cf[by_rank]
+    cell_of_head = np.full(n_rows, -1, np.int64)
+    cell_of_head[heads] = head_cell
+    cell_of_letting = np.full(n_rows, -1, np.int64)
+    cell_of_letting[rows] = cell
+    got = cell_of_head[rows] == cell  # housed in a cell where pure order housed it too
+    passed = heads[cell_of_letting[heads] != head_cell]  # heads of a cell that got none of it
+    passed_cell = head_cell[cell_of_letting[heads] != head_cell]
+    others = np.flatnonzero(~got)  # lettings, in the order made
+    others = others[np.argsort(cell[others], kind="stable")]
+    # Pair the i-th other letting of a cell with the i-th passed head of that cell.
+    nth_other = _nth_in_group(cell[others])
+    nth_passed = _nth_in_group(passed_cell)
+    key_passed = passed_cell * (len(heads) + 1) + nth_passed
+    key_other = cell[others] * (len(heads) + 1) + nth_other
+    out = np.full(len(rows), -1, np.int64)
+    if len(key_passed):
+        j = np.searchsorted(key_passed, key_other)
+        hit = (j < len(key_passed)) & (key_passed[np.minimum(j, len(key_passed) - 1)] == key_other)
+        out[others[hit]] = passed[j[hit]]
     return out
 
 
