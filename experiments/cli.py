@@ -353,6 +353,7 @@ def command_run(args: argparse.Namespace) -> int:
             rng=args.seed,
             households_per_agent=args.households_per_agent,
             parameters=parameters,
+            attribution=True,  # lettings.csv says who was passed over
         )
         started = time.perf_counter()
         results = model.run()

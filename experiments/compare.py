@@ -46,7 +46,9 @@ MONTHLY_SERIES = [
 def run_one(task: tuple) -> dict:
     """One scenario on one seed: its summary and the pieces the comparison needs."""
     scenario, seed, months, scale, dates, epf_years, parameters = task
-    model = HousingMarket(scenario, rng=seed, households_per_agent=scale, parameters=parameters)
+    model = HousingMarket(
+        scenario, rng=seed, households_per_agent=scale, parameters=parameters, attribution=True
+    )
     results = model.run(months)
     monthly = results.monthly.set_index("date")[MONTHLY_SERIES]
     _, epf = equal_playing_field(results, model.params.regions.names, years=epf_years)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.households import is_large_family
-from model.stock import FLEX, LARGE, MEDIUM, NOBODY, ROOM, SELF_CONTAINED, SMALL, STARTUP
+from model.stock import FLEX, LARGE, MEDIUM, N_TYPES, NOBODY, ROOM, SELF_CONTAINED, SMALL, STARTUP
 
 # Route codes recorded with every letting (append new ones at the end).
 ROUTES = ("urgent", "quota", "registration", "lottery", "family", "large_pool")
@@ -255,22 +255,22 @@ def _stacks(
     vacancies: Vacancies, options: list, reserved_group: int, n_regions: int
 ) -> list[list[np.ndarray]]:
     """Per region and option: the free vacancies, oldest (lowest index) first."""
-    free = ~vacancies.let
+    n_opt = len(options)
+    # Each vacancy's option: (type, reserved for the route's group?), or none.
+    table = np.full((N_TYPES, 2), n_opt, np.int64)
+    for o, (t, res) in enumerate(options):
+        table[t, int(res)] = o
     reserved = vacancies.reserved_for
-    out = []
-    for r in range(n_regions):
-        here = free & (vacancies.region == r)
-        out.append(
-            [
-                np.flatnonzero(
-                    here
-                    & (vacancies.type == t)
-                    & ((reserved == reserved_group) if res else (reserved == NOBODY))
-                )
-                for t, res in options
-            ]
-        )
-    return out
+    mine = ~vacancies.let & ((reserved == NOBODY) | (reserved == reserved_group))
+    idx = np.flatnonzero(mine)
+    code = table[vacancies.type[idx], (reserved[idx] != NOBODY).astype(np.int64)]
+    cell = vacancies.region[idx].astype(np.int64) * (n_opt + 1) + code
+    idx = idx[np.argsort(cell, kind="stable")]  # by cell, oldest first within
+    bounds = np.searchsorted(np.sort(cell), np.arange(n_regions * (n_opt + 1) + 1))
+    return [
+        [idx[bounds[r * (n_opt + 1) + o] : bounds[r * (n_opt + 1) + o + 1]] for o in range(n_opt)]
+        for r in range(n_regions)
+    ]
 
 
 def _place_in_region(  # a phase loop: the sequential rule in array steps (docstring above)
@@ -300,7 +300,8 @@ def _place_in_region(  # a phase loop: the sequential rule in array steps (docst
         # The phase ends just after the candidate who takes a stock's last home, the
         # cap's last unit, or reaches the persons limit: from there on the choices change.
         end, done = len(choice), False
-        for o in np.unique(choice[takes]).tolist():
+        wanted = np.bincount(choice[takes], minlength=n_opt)
+        for o in np.flatnonzero((wanted > 0) & (wanted >= free - used)).tolist():  # run out
             cum = np.cumsum(takes & (choice == o))
             end = min(end, int(np.searchsorted(cum, free[o] - used[o])) + 1)
         capped = takes & capped_opt[np.maximum(choice, 0)]
@@ -313,7 +314,7 @@ def _place_in_region(  # a phase loop: the sequential rule in array steps (docst
         seg = slice(pos, pos + end)
         t_seg, c_seg = takes[:end], choice[:end]
         refused.append(ks[seg][(c_seg >= 0) & ~t_seg])
-        for o in np.unique(c_seg[t_seg]).tolist():
+        for o in np.flatnonzero(np.bincount(c_seg[t_seg], minlength=n_opt)).tolist():
             who = np.flatnonzero(t_seg & (c_seg == o))
             got_k.append(ks[seg][who])
             got_v.append(stacks[o][used[o] : used[o] + len(who)])
@@ -346,6 +347,8 @@ def let_advertised(
     lottery_vacancy: np.ndarray,
     fits: np.ndarray,
     eligible: Mapping[int, np.ndarray] | None = None,
+    excluded: np.ndarray | None = None,
+    rankings: Mapping[int, Ranking] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Let every remaining vacancy to reacting candidates, by registration time or lottery.
 
@@ -370,6 +373,10 @@ def let_advertised(
         fits: ``fits[type, size]``.
         eligible: Optional per dwelling type, which candidates may get it at all
             (start-up homes: status holders leaving reception).
+        excluded: Optional: candidates that take no part (housed already this
+            month), as if they were not in the arrays.
+        rankings: Optional rankings of these candidates to reuse, by route
+            (``Ranking.of`` on their region and the route's key).
 
     Returns:
         (vacancy indices let, candidate positions housed, route per letting,
@@ -377,24 +384,30 @@ def let_advertised(
         candidate arrays. Lettings come region by region, in the order made.
     """
     sizes = np.minimum(cand_size, fits.shape[1] - 1)
+    if excluded is not None:
+        refuses = refuses & ~excluded
     state = _Advert(
         vacancies=vacancies,
         n_regions=n_regions,
         cand_region=np.asarray(cand_region, np.int64),
-        taken=refuses.copy(),  # refusers are out for this month
+        # refusers are out for this month (and the excluded take no part)
+        taken=refuses.copy() if excluded is None else refuses | excluded,
         counted=np.zeros(len(refuses), bool),  # refusals already counted
         refuses=refuses,
     )
     large_household = is_large_family(sizes)
-    by_region = np.argsort(state.cand_region, kind="stable")  # (a radix sort: small ints)
-    bounds = np.searchsorted(state.cand_region[by_region], np.arange(n_regions + 1))
     for route, use_lottery, key in (
         (REGISTRATION_ROUTE, False, registration_key),
         (LOTTERY_ROUTE, True, ticket),
     ):
         pool = ~vacancies.let & (lottery_vacancy == use_lottery)
-        homes = np.bincount(vacancies.region[pool], minlength=n_regions)
-        state.ranking = Ranking(by_region, bounds, np.asarray(key), depth=2 * homes + 256)
+        if not pool.any():
+            continue
+        if rankings is not None and route in rankings:
+            state.ranking = rankings[route]
+        else:
+            homes = np.bincount(vacancies.region[pool], minlength=n_regions)
+            state.ranking = Ranking.of(state.cand_region, key, 2 * homes + 256, n_regions)
         for t in ADVERTISED_TYPE_ORDER:
             of_type = pool & (vacancies.type == t)
             if not of_type.any():
@@ -402,24 +415,31 @@ def let_advertised(
             fits_t = fits[t]
             only = None if eligible is None else eligible.get(t)
 
-            def fitting(pos, also=None, fits_t=fits_t, only=only):
-                """Who of the candidates at ``pos`` may get this type (and ``also``)."""
+            def fitting(pos, fits_t=fits_t, only=only):
+                """Who of the candidates at ``pos`` may get this type."""
                 ok = fits_t[sizes[pos]]
+                return ok if only is None else ok & only[pos]
+
+            def few(also: np.ndarray | None = None, fits_t=fits_t, only=only) -> np.ndarray:
+                """The candidates who may get this type (and meet ``also``): a small set."""
+                ok = fits_t[sizes]
                 if only is not None:
-                    ok &= only[pos]
-                return ok if also is None else ok & also(pos)
+                    ok &= only
+                return np.flatnonzero(ok if also is None else ok & also)
 
             if t == LARGE:  # households of six or more first, then rank order
-                state.take(of_type & ~vacancies.let, route, fitting,
-                           lambda pos: large_household[pos])  # fmt: skip
+                state.take_among(of_type & ~vacancies.let, route, few(large_household), key)
             # Vacancies reserved for a group go to that group first; what the
             # group leaves this month is open to everybody.
             reserved = vacancies.reserved_for
             groups = np.unique(reserved[of_type & ~vacancies.let & (reserved != NOBODY)])
             for group in groups.tolist():
                 mine = of_type & ~vacancies.let & (reserved == group)
-                state.take(mine, route, fitting, lambda pos, g=group: cand_group[pos] == g)
-            state.take(of_type & ~vacancies.let, route, fitting)
+                state.take_among(mine, route, few(cand_group == group), key)
+            if only is not None:  # a type few may get (start-up homes): rank just them
+                state.take_among(of_type & ~vacancies.let, route, few(), key)
+            else:
+                state.take(of_type & ~vacancies.let, route, fitting)
     return state.result()
 
 
@@ -450,21 +470,45 @@ class Ranking:
         self.sorted: list[np.ndarray] = [np.zeros(0, np.int64)] * len(self.groups)
         self.complete = [len(g) == 0 for g in self.groups]
         self.length = np.array([len(g) for g in self.groups], np.int64)
+        self.block = np.full((len(self.groups), 0), -1, np.int64)
+
+    @classmethod
+    def of(cls, region: np.ndarray, key: np.ndarray, depth: np.ndarray, n_regions: int) -> Ranking:
+        """Rank candidates (their region and key) within each region."""
+        by_region = np.argsort(region, kind="stable")  # (a radix sort: small ints)
+        bounds = np.searchsorted(region[by_region], np.arange(n_regions + 1))
+        return cls(by_region, bounds, np.asarray(key), depth)
+
+    @classmethod
+    def complete(
+        cls, positions: np.ndarray, region: np.ndarray, key: np.ndarray, n_regions: int
+    ) -> Ranking:
+        """All of a few candidates (``positions``, increasing), ranked fully."""
+        order = np.lexsort((key, region))  # ties in index order, as a stable sort
+        bounds = np.searchsorted(region[order], np.arange(n_regions + 1))
+        ranking = cls(order, bounds, key, np.zeros(n_regions, np.int64))
+        ranking.sorted = [positions[g] for g in ranking.groups]
+        ranking.groups = ranking.sorted
+        ranking.complete = [True] * n_regions
+        return ranking
 
     def first(self, width: int) -> np.ndarray:
         """Per region, the ``width`` best-ranked candidates (-1 where a region has fewer)."""
-        out = np.full((len(self.groups), width), -1, np.int64)
-        for r in range(len(self.groups)):
-            if len(self.sorted[r]) < width and not self.complete[r]:
-                self._deepen(r, max(width, 4 * len(self.sorted[r]), int(self.depth[r])))
-            head = self.sorted[r][:width]
-            out[r, : len(head)] = head
-        return out
+        if width > self.block.shape[1]:
+            wide = max(width, 2 * self.block.shape[1])
+            block = np.full((len(self.groups), wide), -1, np.int64)
+            for r in range(len(self.groups)):
+                if len(self.sorted[r]) < wide and not self.complete[r]:
+                    self._deepen(r, max(wide, 4 * len(self.sorted[r]), int(self.depth[r])))
+                head = self.sorted[r][:wide]
+                block[r, : len(head)] = head
+            self.block = block
+        return self.block[:, :width]
 
     def _deepen(self, r: int, depth: int) -> None:
         group = self.groups[r]
         keys = self.key[group]
-        if depth >= len(group):
+        if 2 * depth >= len(group):  # most of it: sort it all at once
             chosen = np.arange(len(group))
             self.complete[r] = True
         else:
@@ -487,15 +531,28 @@ class _Advert:
     pieces: list = field(default_factory=list)
     steps: int = 0
 
-    def take(self, vac_mask: np.ndarray, route: int, fitting, also=None) -> None:
+    def take_among(
+        self, vac_mask: np.ndarray, route: int, among: np.ndarray, key: np.ndarray
+    ) -> None:
+        """Like ``take``, for vacancies only a few candidates (``among``) may get: rank just
+        those, fully, rather than search the whole ranking for them."""
+        if not vac_mask.any() or len(among) == 0:
+            return
+        everyone = self.ranking
+        self.ranking = Ranking.complete(among, self.cand_region[among], key[among], self.n_regions)
+        try:
+            self.take(vac_mask, route, lambda pos: np.ones(pos.shape, bool))
+        finally:
+            self.ranking = everyone
+
+    def take(self, vac_mask: np.ndarray, route: int, fitting) -> None:
         """Let the vacancies of ``vac_mask`` to the best-ranked free candidates that fit,
         in every region at once.
 
         Args:
             vac_mask: The vacancies to let (one dwelling type).
             route: The route code recorded with the lettings.
-            fitting: ``fitting(positions, also)``: who of those candidates may get them.
-            also: An extra condition on candidates (a group, or six persons or more).
+            fitting: ``fitting(positions)``: who of those candidates may get them.
         """
         vac = np.flatnonzero(vac_mask)
         ranking = self.ranking
@@ -512,7 +569,7 @@ class _Advert:
             block = ranking.first(width)
             valid = block >= 0
             pos = np.maximum(block, 0)
-            fit = fitting(pos, also) & valid
+            fit = fitting(pos) & valid
             ok = fit & ~self.taken[pos]
             found = np.cumsum(ok, axis=1)
             if ((found[:, -1] >= need) | (length <= width)).all():

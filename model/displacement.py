@@ -206,6 +206,10 @@ def passed_over(lettings: pd.DataFrame) -> pd.DataFrame:
         Households per (route, group housed, group passed over), with the share
         of all lettings of that route and group.
     """
+    if "passed_over_household_id" not in lettings:
+        raise ValueError(
+            "these lettings carry no attribution: build the model with attribution=True"
+        )
     final = lettings[lettings["dwelling_type"] != "startup"]
     total = final.groupby(["route", "group"], observed=True)["households"].sum()
     hit = final[final["passed_over_household_id"] >= 0]

@@ -68,6 +68,10 @@ class HousingMarket(mesa.Model):
         parameters: Further parameter values by dotted name (``section.name``):
             a lever's value replaces the scenario's schedule for it
             (``model.settings``).
+        attribution: Also work out, for each letting, who pure registration
+            order would have housed instead (displacement measure 2, the
+            ``passed_over_*`` columns of the lettings): about a tenth of a
+            run's time, so only when asked for. It changes nothing else.
 
     Attributes:
         params: The validated parameters in force.
@@ -85,6 +89,7 @@ class HousingMarket(mesa.Model):
         households_per_agent: int | None = None,
         start_date: str | dt.date | None = None,
         parameters: Mapping[str, Any] | None = None,
+        attribution: bool = False,
     ):
         self.settings = Settings.check(scenario, rng, households_per_agent, start_date, parameters)
         super().__init__(rng=self.settings.seed)
@@ -106,8 +111,10 @@ class HousingMarket(mesa.Model):
             self.params, self.streams, population, self.scale, self.params["dwellings.max_persons"]
         )
         self.queue = Queue(population, self.stock, self.reunification)
-        self.allocation = Allocation()
-        self.lettings_log = LettingLog()
+        if not isinstance(attribution, bool | np.bool_):
+            raise ParameterError(f"attribution = {attribution!r}; allowed: true or false")
+        self.allocation = Allocation(bool(attribution))
+        self.lettings_log = LettingLog(bool(attribution))
         self._agent_of: dict[int, Household] = {}  # the agents made so far, by household id
         self._region_rows: list[dict] = []
 
@@ -236,10 +243,12 @@ class HousingMarket(mesa.Model):
         """The month's figures (real units), its regional rows, and the agents of those gone."""
         self.month_stats = figures(self, record)
         self._region_rows.extend(region_rows(self, record.lettings))
-        for hid in self.queue.take_gone_ids().tolist():
-            agent = self._agent_of.pop(hid, None)
-            if agent is not None:
-                agent.remove()
+        gone = self.queue.take_gone_ids()
+        if self._agent_of:  # only agents someone asked for exist
+            for hid in gone.tolist():
+                agent = self._agent_of.pop(hid, None)
+                if agent is not None:
+                    agent.remove()
 
     # ------------------------------------------------------------------ agents
 

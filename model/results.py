@@ -25,7 +25,12 @@ from model.stock import DWELLING_TYPES, ORIGINS
 
 
 class LettingLog(ColumnTable):
-    """Every letting, in the order made."""
+    """Every letting, in the order made.
+
+    Args:
+        attribution: Whether the lettings carry who pure registration order would
+            have housed instead; without it the frame leaves those columns out.
+    """
 
     FIELDS = (
         ("month", np.int16, 0),
@@ -46,6 +51,10 @@ class LettingLog(ColumnTable):
         ("passed_over_id", np.int64, -1),
         ("passed_over_group", np.int8, -1),
     )
+
+    def __init__(self, attribution: bool = True):
+        super().__init__()
+        self.attribution = attribution
 
     def add(self, **columns: np.ndarray) -> None:
         """Append lettings (every field given is an array of the same length)."""
@@ -70,7 +79,7 @@ class LettingLog(ColumnTable):
             else []
         )
         passed = cols["passed_over_group"]
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "month": month_dates[cols["month"]] if self.count else pd.DatetimeIndex([]),
                 "region": pd.Categorical.from_codes(cols["region"], region_names),
@@ -93,6 +102,9 @@ class LettingLog(ColumnTable):
                 "households": np.full(self.count, scale, np.int64),
             }
         )
+        if not self.attribution:
+            frame = frame.drop(columns=["passed_over_household_id", "passed_over_group"])
+        return frame
 
 
 class OutcomeLog(ColumnTable):

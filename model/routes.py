@@ -25,6 +25,7 @@ under pure registration-time order (displacement measure 2).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,12 +35,15 @@ from model.allocation import (
     FAMILY_OPTIONS,
     FAMILY_ROUTE,
     LARGE_POOL_ROUTE,
+    LOTTERY_ROUTE,
     QUOTA_OPTIONS,
     QUOTA_OPTIONS_BANNED,
     QUOTA_ROUTE,
+    REGISTRATION_ROUTE,
     URGENT_OPTIONS,
     URGENT_ROUTE,
     Lettings,
+    Ranking,
     Vacancies,
     let_advertised,
     place_priority,
@@ -115,6 +119,43 @@ class RouteMonth:
             reacts=reacts,
             refuses=refuses,
         )
+
+    @cached_property
+    def reacting(self) -> np.ndarray:
+        """Rows of the households reacting to adverts this month."""
+        return self.waiting[self.reacts]
+
+    @cached_property
+    def ticket(self) -> np.ndarray:
+        """Each reacting household's lottery ticket this month (lower wins)."""
+        table, model = self.model.households, self.model
+        return model.streams.uniform("ticket", table["id"][self.reacting], model.month)
+
+    @cached_property
+    def registration_key(self) -> np.ndarray:
+        """Rank by registration date, ties broken by ticket (lower is better)."""
+        return self.model.households["registration_day"][self.reacting] + self.ticket
+
+    @cached_property
+    def rankings(self) -> dict[int, Ranking]:
+        """The reacting households ranked per region, by registration and by ticket: one
+        ranking for the month, shared by the advertised route and its attribution."""
+        model = self.model
+        region = model.households["region"][self.reacting].astype(np.int64)
+        homes = np.bincount(self.vac.region, minlength=model.n_regions)
+        share = model.policy["allocation.lottery_share"]
+        # About as deep as each ranking's homes reach (refusers and misfits included).
+        return {
+            REGISTRATION_ROUTE: Ranking.of(
+                region, self.registration_key, 4 * homes + 512, model.n_regions
+            ),
+            LOTTERY_ROUTE: Ranking.of(
+                region,
+                self.ticket,
+                np.ceil(4 * share * homes).astype(np.int64) + 128,
+                model.n_regions,
+            ),
+        }
 
     def free(self, mask: np.ndarray) -> np.ndarray:
         """Waiting rows selected by ``mask`` (over ``waiting``) not housed yet this month."""
@@ -318,18 +359,18 @@ def startup_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray:
 
 
 def _advertise(
-    model: HousingMarket,
+    month: RouteMonth,
     vac: Vacancies,
-    available: np.ndarray,
-    cand: np.ndarray,
-    refuses: np.ndarray,
     lottery_share: float,
+    excluded: np.ndarray | None,
 ):
+    """Let ``vac`` to the households reacting this month (all of them: those in ``excluded``
+    take no part), by registration time and, for a share, by lottery."""
+    model = month.model
     table, ledger = model.households, model.stock.ledger
-    ticket = model.streams.uniform("ticket", table["id"][cand], model.month)
-    key = table["registration_day"][cand] + ticket  # ties broken by ticket
+    cand = month.reacting
     lottery = (
-        model.streams.uniform("vacancy_lottery", ledger.dwelling_id[available], model.month)
+        model.streams.uniform("vacancy_lottery", ledger.dwelling_id[month.available], model.month)
         < lottery_share
     )
     return let_advertised(
@@ -338,27 +379,26 @@ def _advertise(
         table["region"][cand],
         table["size"][cand],
         table["group"][cand],
-        key,
-        ticket,
-        refuses,
+        month.registration_key,
+        month.ticket,
+        month.refuses[month.reacts],
         lottery,
         model.fits,
         {STARTUP: startup_eligible(model, cand)},
+        excluded=excluded,
+        rankings=month.rankings,
     )
 
 
 def advertised(month: RouteMonth) -> None:
     """Every remaining vacancy to the households reacting this month."""
     model = month.model
-    free = ~month.housed_now[month.waiting] & month.reacts
-    cand = month.waiting[free]
+    cand = month.reacting
     v, pos, routes, refusals = _advertise(
-        model,
+        month,
         month.vac,
-        month.available,
-        cand,
-        month.refuses[free],
         model.policy["allocation.lottery_share"],
+        excluded=month.housed_now[cand],
     )
     for route in np.unique(routes):
         mine = routes == route
@@ -408,10 +448,8 @@ def attribute(month: RouteMonth, vacancies: np.ndarray, rows: np.ndarray) -> np.
     vac = month.vac
     no_reservation = np.full(len(vac.region), NOBODY, np.int8)
     clean = Vacancies(vac.region, vac.type, no_reservation)
-    cand = month.waiting[month.reacts]
-    v_cf, pos, _, _ = _advertise(
-        model, clean, month.available, cand, month.refuses[month.reacts], lottery_share=0.0
-    )
+    cand = month.reacting
+    v_cf, pos, _, _ = _advertise(month, clean, lottery_share=0.0, excluded=None)
     heads_rows = cand[pos]
     n_rows = len(model.households)
     rank = model.households["registration_day"][heads_rows]
@@ -474,12 +512,18 @@ class MonthLettings:
 class Allocation:
     """Lets the month's vacancies route by route, and settles the lettings.
 
+    Args:
+        attribution: Whether to work out, for each letting, who pure registration
+            order would have housed instead (``attribute``): a second letting
+            of the month's homes, so about a tenth of a run's time.
+
     Attributes:
         budgets: Each priority route's running budget (``RouteBudget``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, attribution: bool = True) -> None:
         self.budgets: dict[str, RouteBudget] = {}
+        self.attribution = attribution
 
     def let(self, model: HousingMarket, month: Month) -> MonthLettings:
         """Run the routes in the order in force, attribute, and apply the lettings."""
@@ -487,7 +531,9 @@ class Allocation:
         for route in model.policy["allocation.route_order"]:
             ROUTE_FUNCTIONS[route](offer)
         v, rows, routes = offer.lettings.arrays()
-        passed_over = attribute(offer, v, rows)
+        passed_over = (
+            attribute(offer, v, rows) if self.attribution else np.full(len(rows), -1, np.int64)
+        )
         return self._settle(model, month, offer.available[v], rows, routes, passed_over,
                             offer.refusals)  # fmt: skip
 
