@@ -777,7 +777,8 @@ for _group in GROUPS:
             "share",
             f"Equal playing field: the chance that {_en} who entered during the run were housed "
             "for good within 2 years, standardised to the mix of region, household size and "
-            "registration time at entry of regular seekers (comparable households).",
+            "registration time at entry of regular seekers (comparable households). Not a "
+            "number (NaN) in a run of 2 years or less.",
             {
                 "nl": f"Binnen 2 jaar gehuisvest (vergelijkbare huishoudens), {_nl}",
                 "en": f"Housed within 2 years (comparable households), {_en}",
