@@ -30,9 +30,10 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-## bench: wall time and peak memory of ten-year runs at 100, 10 and 1 households per agent
+## bench: wall time and peak memory of ten-year runs at 100, 20, 10 and 1 households per agent
+##        (BASELINE=rev also times that git revision, one after the other, and prints the speed-up)
 bench: $(STAMP)
-	$(PY) -m experiments bench
+	$(PY) -m experiments bench $(if $(BASELINE),--against $(BASELINE),)
 
 ## app: the workshop app on http://localhost:8765 (production mode: no reloading, no calls home)
 app: $(STAMP)

@@ -196,9 +196,11 @@ def build_parser() -> Parser:
     cal.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=3)
 
     bench = sub.add_parser("bench", help="time and memory of ten-year runs")
-    bench.add_argument("--scales", type=_scales_arg, default=[100, 10, 1],
-                       help="households per agent, comma separated (default 100,10,1)")  # fmt: skip
+    bench.add_argument("--scales", type=_scales_arg, default=[100, 20, 10, 1],
+                       help="households per agent, comma separated")  # fmt: skip
     bench.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
+    bench.add_argument("--against", metavar="REV", default=None,
+                       help="also time this git revision, then compare")  # fmt: skip
     bench.add_argument("--no-sweep", action="store_true", help="skip the sweep timings")
     bench.add_argument("--sweep-runs", type=_int_arg("sweep-runs", 2, 1000), default=8,
                        help="runs per sweep timing (default 8)")  # fmt: skip
@@ -554,7 +556,13 @@ def command_bench(args: argparse.Namespace) -> int:
     """Time and memory per scale."""
     from experiments.bench import bench
 
-    bench(args.scales, args.months, sweep=not args.no_sweep, sweep_runs=args.sweep_runs)
+    bench(
+        args.scales,
+        args.months,
+        args.against,
+        sweep=not args.no_sweep,
+        sweep_runs=args.sweep_runs,
+    )
     return 0
 
 

@@ -156,7 +156,6 @@ def place_priority(
     cap: np.ndarray,
     persons_limit: np.ndarray | None,
     reserved_group: int,
-    scarce_credit: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Place ranked candidates in fitting vacancies, one by one.
 
@@ -172,16 +171,13 @@ def place_priority(
         persons_limit: Per region, how many persons the route aims to house this
             month (None: no limit); the last household placed may overshoot it.
         reserved_group: The group whose reserved vacancies these candidates may take.
-        scarce_credit: Per region, how far past its cap the route may go to let a
-            large home to a household that fits no other home (None: not at all).
 
     Returns:
         (vacancy indices let, candidate ids housed, candidate ids that refused,
-        cap left per region: negative where scarce homes were let on credit).
+        cap left per region).
     """
     n_regions = len(cap)
     cap = np.asarray(cap, np.int64).tolist()
-    credit = [0] * n_regions if scarce_credit is None else np.asarray(scarce_credit).tolist()
     room_left = None if persons_limit is None else np.asarray(persons_limit, np.int64).tolist()
     # One stack of vacancy indices per (region, type, reserved?), oldest on top.
     open_idx = np.flatnonzero(~vacancies.let)
@@ -206,51 +202,37 @@ def place_priority(
     regions = region_of_candidate.tolist()
     sizes = persons.tolist()
     refusing = refuses.tolist()
-    seen = [False] * len(regions)  # placed, or refused, this month
-    # Scarce homes first (passend toewijzen): a vacated large home goes to the
-    # first-ranked household that can live nowhere else before the cap is spent
-    # on other homes, on credit if need be, so that a rare vacancy does not
-    # depend on how much cap is left at that moment (at a coarse scale, often none).
-    only_large = [
-        k
-        for k, prefs in enumerate(preferences)
-        if any(t == LARGE for t, _ in prefs) and not any(t in (SMALL, MEDIUM) for t, _ in prefs)
-    ]
-    for candidates_now, large_only in ((only_large, True), (range(len(regions)), False)):
-        for k in candidates_now:
-            r = regions[k]
-            if done[r] or seen[k]:
+    for k, r in enumerate(regions):
+        if done[r]:
+            continue
+        for t, reserved in preferences[k]:
+            capped = SELF_CONTAINED[t] and not reserved
+            if capped and cap[r] <= 0:
                 continue
-            prefs = [o for o in preferences[k] if o[0] == LARGE] if large_only else preferences[k]
-            for t, reserved in prefs:
-                capped = SELF_CONTAINED[t] and not reserved
-                if capped and cap[r] + (credit[r] if large_only else 0) <= 0:
-                    continue
-                stack = free.get((r, t, reserved))
-                if not stack:
-                    continue
-                seen[k] = True
-                if refusing[k]:
-                    refused.append(int(candidates[k]))
-                    break
-                v = stack.pop()
-                let_v.append(v)
-                let_c.append(int(candidates[k]))
-                if capped:
-                    cap[r] -= 1
-                else:
-                    uncapped[r] -= 1
-                if room_left is not None:
-                    room_left[r] -= sizes[k]
-                    done[r] = room_left[r] <= 0
+            stack = free.get((r, t, reserved))
+            if not stack:
+                continue
+            if refusing[k]:
+                refused.append(int(candidates[k]))
                 break
-            # A region is done once its cap is spent and nothing uncapped is left.
-            if not done[r] and cap[r] <= 0 and uncapped[r] <= 0:
-                done[r] = True
-            if done[r] and not large_only:
-                open_regions -= 1
-                if open_regions <= 0:
-                    break
+            v = stack.pop()
+            let_v.append(v)
+            let_c.append(int(candidates[k]))
+            if capped:
+                cap[r] -= 1
+            else:
+                uncapped[r] -= 1
+            if room_left is not None:
+                room_left[r] -= sizes[k]
+                done[r] = room_left[r] <= 0
+            break
+        # A region is done once its cap is spent and nothing uncapped is left.
+        if not done[r] and cap[r] <= 0 and uncapped[r] <= 0:
+            done[r] = True
+        if done[r]:
+            open_regions -= 1
+            if open_regions <= 0:
+                break
     let_v_arr = np.asarray(let_v, np.int64)
     vacancies.let[let_v_arr] = True
     return (

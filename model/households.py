@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.calendar import NEVER
+from model.columns import ColumnTable
 
 # Groups (the agent class a household entered as; it never changes).
 REGULAR, URGENT, STATUS_HOLDER = 0, 1, 2
@@ -61,111 +62,66 @@ SH_SINGLE, SH_WAITING_FOR_FAMILY, SH_FAMILY, SH_LARGE_FAMILY = range(4)
 SH_TYPES = ("single", "single_waiting_for_family", "family_with_children", "large_family")
 NO_SH_TYPE = -1
 
-COLUMNS: dict[str, np.dtype] = {
-    "id": np.dtype(np.int64),
-    "group": np.dtype(np.int8),
-    "state": np.dtype(np.int8),
-    "region": np.dtype(np.int8),
-    "size": np.dtype(np.int16),
-    "registration_day": np.dtype(np.int32),
-    "entry_day": np.dtype(np.int32),
-    "situation": np.dtype(np.int8),
-    "home_type": np.dtype(np.int8),  # dwelling type the household leaves behind, -1 none
-    "exit_budget": np.dtype(
-        np.float32
-    ),  # exponential draw; leaves when the hazard spent exceeds it
-    "exit_spent": np.dtype(np.float32),  # cumulative exit hazard spent while waiting
-    "exit_reason": np.dtype(np.int8),
-    "activity": np.dtype(np.float32),  # chance of reacting to adverts in a month
-    "refusal": np.dtype(np.float32),  # chance of refusing an offer
-    "urgency_ground": np.dtype(np.int8),
-    "urgency_day": np.dtype(np.int32),  # day the declaration was granted (NEVER: none)
-    "urgency_expiry_day": np.dtype(np.int32),
-    "urgency_active": np.dtype(bool),
-    "residence_permit": np.dtype(bool),  # foreign national holding a residence permit
-    "children": np.dtype(bool),  # minor children in the household
-    "subsidiary": np.dtype(bool),  # status holders: subsidiary protection (two-status system)
-    "permit_day": np.dtype(np.int32),  # status holders: day of the asylum permit
-    "linked_region": np.dtype(np.int8),  # status holders: quota municipality's region, -1 none
-    "reception_region": np.dtype(np.int8),  # status holders: region of the reception centre
-    "sh_type": np.dtype(np.int8),
-    "family_abroad": np.dtype(np.int16),  # persons waiting abroad to join (nareizigers)
-    "startup_day": np.dtype(np.int32),  # day moved into a start-up home (NEVER: not)
-    "out_day": np.dtype(np.int32),  # day housed or left
-}
-
-DEFAULTS: dict[str, int | float | bool] = {
-    "state": WAITING,
-    "home_type": -1,
-    "exit_budget": np.inf,
-    "exit_reason": EXIT_OTHER,
-    "urgency_ground": NO_GROUND,
-    "urgency_day": NEVER,
-    "urgency_expiry_day": NEVER,
-    "urgency_active": False,
-    "residence_permit": False,
-    "children": False,
-    "subsidiary": False,
-    "permit_day": NEVER,
-    "linked_region": -1,
-    "reception_region": -1,
-    "sh_type": NO_SH_TYPE,
-    "family_abroad": 0,
-    "startup_day": NEVER,
-    "out_day": NEVER,
-}
+# Households of this many persons or more are large families: they fit only a
+# large home, and the national pool for large families serves them (letter:
+# regeling Huisvesting Grote Gezinnen Vergunninghouders, 6 or more persons).
+LARGE_FAMILY_PERSONS = 6
 
 
-class HouseholdTable:
-    """Columns of per-household state, with append, lookup and compaction."""
+def is_large_family(size: np.ndarray | int) -> np.ndarray | bool:
+    """Whether households of ``size`` persons are large families (6 or more)."""
+    return np.asarray(size) >= LARGE_FAMILY_PERSONS
+
+
+class HouseholdTable(ColumnTable):
+    """Per-household state: append, lookup by id, and compaction.
+
+    Household ids are given by the caller (``model.population.household_ids``)
+    and must be appended in increasing order, so the id column stays sorted and
+    ``row_of`` is a binary search.
+    """
+
+    FIELDS = (
+        ("id", np.int64, 0),
+        ("group", np.int8, 0),
+        ("state", np.int8, WAITING),
+        ("region", np.int8, 0),
+        ("size", np.int16, 0),
+        ("registration_day", np.int32, 0),
+        ("entry_day", np.int32, 0),
+        ("situation", np.int8, 0),
+        ("home_type", np.int8, -1),  # dwelling type the household leaves behind, -1 none
+        ("exit_budget", np.float32, np.inf),  # exponential draw; leaves when spent exceeds it
+        ("exit_spent", np.float32, 0.0),  # cumulative exit hazard spent while waiting
+        ("exit_reason", np.int8, EXIT_OTHER),
+        ("activity", np.float32, 0.0),  # chance of reacting to adverts in a month
+        ("refusal", np.float32, 0.0),  # chance of refusing an offer
+        ("urgency_ground", np.int8, NO_GROUND),
+        ("urgency_day", np.int32, NEVER),  # day the declaration was granted (NEVER: none)
+        ("urgency_expiry_day", np.int32, NEVER),
+        ("urgency_active", bool, False),
+        ("residence_permit", bool, False),  # foreign national holding a residence permit
+        ("children", bool, False),  # minor children in the household
+        ("subsidiary", bool, False),  # status holders: subsidiary protection (two-status system)
+        ("permit_day", np.int32, NEVER),  # status holders: day of the asylum permit
+        ("linked_region", np.int8, -1),  # status holders: quota municipality's region, -1 none
+        ("reception_region", np.int8, -1),  # status holders: region of the reception centre
+        ("sh_type", np.int8, NO_SH_TYPE),
+        ("family_abroad", np.int16, 0),  # persons waiting abroad to join (nareizigers)
+        ("startup_day", np.int32, NEVER),  # day moved into a start-up home (NEVER: not)
+        ("out_day", np.int32, NEVER),  # day housed or left
+    )
 
     def __init__(self, capacity: int = 1024):
-        self._cols = {name: np.zeros(max(capacity, 16), dtype) for name, dtype in COLUMNS.items()}
-        self._n = 0
+        super().__init__(capacity)
         self._dead = 0
 
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, column: str) -> np.ndarray:
-        """A writable view of one column over the used rows."""
-        return self._cols[column][: self._n]
-
-    def append(self, n: int, **values: np.ndarray | int | float | bool) -> slice:
-        """Add ``n`` waiting households; columns not given take their defaults.
-
-        Args:
-            n: How many rows.
-            **values: Column values (arrays of length n, or scalars).
-
-        Returns:
-            The slice of the new rows.
-        """
-        unknown = set(values) - set(COLUMNS)
-        if unknown:
-            raise KeyError(f"unknown household columns: {sorted(unknown)}")
+    def append(self, n: int, **values) -> slice:
+        """Add ``n`` waiting households (ids increasing); columns not given take their defaults."""
         ids = np.asarray(values["id"], np.int64)
         if n and (np.any(np.diff(ids) <= 0) or (self._n and ids[0] <= self["id"][-1])):
             raise ValueError("household ids must be appended in increasing order")
-        self._reserve(self._n + n)
-        rows = slice(self._n, self._n + n)
-        for name, col in self._cols.items():
-            if name in values:
-                col[rows] = values[name]
-            else:
-                col[rows] = DEFAULTS.get(name, 0)
-        self._n += n
-        return rows
-
-    def _reserve(self, needed: int) -> None:
-        capacity = len(self._cols["id"])
-        if needed <= capacity:
-            return
-        new_capacity = max(needed, int(capacity * 1.5))
-        for name, col in self._cols.items():
-            grown = np.zeros(new_capacity, col.dtype)
-            grown[: self._n] = col[: self._n]
-            self._cols[name] = grown
+        return super().append(n, **values)
 
     def row_of(self, ids: np.ndarray | int) -> np.ndarray | int:
         """Row index of household id(s) still in the table.
@@ -198,10 +154,6 @@ class HouseholdTable:
         """
         if self._n == 0 or self._dead < min_dead_share * self._n:
             return False
-        keep = self["state"] == WAITING
-        m = int(keep.sum())
-        for _name, col in self._cols.items():
-            col[:m] = col[: self._n][keep]
-        self._n = m
+        self.keep(self["state"] == WAITING)
         self._dead = 0
         return True

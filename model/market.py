@@ -853,7 +853,7 @@ class HousingMarket(mesa.Model):
         )
         keep = np.ones(len(ledger), bool)
         keep[ledger_idx] = False
-        ledger.remove(keep)
+        ledger.keep(keep)
 
         # Status holders leaving reception count for their linked region's quota.
         linked = table["linked_region"][rows]

@@ -19,59 +19,51 @@ import pandas as pd
 
 from model.allocation import ROUTES
 from model.calendar import DAYS_PER_YEAR
+from model.columns import ColumnTable
 from model.households import GROUPS, SITUATIONS
 from model.stock import DWELLING_TYPES, ORIGINS
 
 
-class LettingLog:
-    """Append-only record of every letting, in numpy chunks."""
+class LettingLog(ColumnTable):
+    """Every letting, in the order made."""
 
     FIELDS = (
-        ("month", np.int16),
-        ("day", np.int32),
-        ("region", np.int8),
-        ("dwelling_type", np.int8),
-        ("dwelling_id", np.int64),
-        ("origin", np.int8),
-        ("group", np.int8),
-        ("household_id", np.int64),
-        ("persons", np.int16),
-        ("route", np.int8),
-        ("registration_days", np.int32),
-        ("days_since_entry", np.int32),
-        ("leaves_social_home", bool),
-        ("situation", np.int8),
-        ("residence_permit", bool),
-        ("passed_over_id", np.int64),
-        ("passed_over_group", np.int8),
+        ("month", np.int16, 0),
+        ("day", np.int32, 0),
+        ("region", np.int8, 0),
+        ("dwelling_type", np.int8, 0),
+        ("dwelling_id", np.int64, 0),
+        ("origin", np.int8, 0),
+        ("group", np.int8, 0),
+        ("household_id", np.int64, 0),
+        ("persons", np.int16, 0),
+        ("route", np.int8, 0),
+        ("registration_days", np.int32, 0),
+        ("days_since_entry", np.int32, 0),
+        ("leaves_social_home", bool, False),
+        ("situation", np.int8, 0),
+        ("residence_permit", bool, False),
+        ("passed_over_id", np.int64, -1),
+        ("passed_over_group", np.int8, -1),
     )
 
-    def __init__(self) -> None:
-        self._chunks: list[dict[str, np.ndarray]] = []
-        self.count = 0
-
     def add(self, **columns: np.ndarray) -> None:
-        """Append lettings (every field as an array of the same length)."""
+        """Append lettings (every field given is an array of the same length)."""
         n = len(columns["household_id"])
-        if n == 0:
-            return
-        chunk = {}
-        for name, dtype in self.FIELDS:
-            value = columns.get(name, -1 if name.startswith("passed_over") else 0)
-            chunk[name] = np.broadcast_to(np.asarray(value, dtype), n).copy()
-        self._chunks.append(chunk)
-        self.count += n
+        if n:
+            self.append(n, **columns)
+
+    @property
+    def count(self) -> int:
+        return len(self)
 
     def column(self, name: str) -> np.ndarray:
         """One field over all lettings."""
-        dtype = dict(self.FIELDS)[name]
-        if not self._chunks:
-            return np.zeros(0, dtype)
-        return np.concatenate([c[name] for c in self._chunks])
+        return self[name]
 
     def frame(self, region_names: tuple[str, ...], start: pd.Timestamp, scale: int) -> pd.DataFrame:
         """All lettings as a DataFrame with readable labels."""
-        cols = {name: self.column(name) for name, _ in self.FIELDS}
+        cols = self.frame_columns()
         month_dates = pd.DatetimeIndex(
             [start + pd.DateOffset(months=int(m)) for m in range(int(cols["month"].max()) + 1)]
             if self.count
@@ -103,7 +95,7 @@ class LettingLog:
         )
 
 
-class OutcomeLog:
+class OutcomeLog(ColumnTable):
     """Every household that left the market: who it was, and when and how it left.
 
     With the households still waiting (censored), this is what the equal
@@ -112,29 +104,25 @@ class OutcomeLog:
     """
 
     FIELDS = (
-        ("id", np.int64),
-        ("group", np.int8),
-        ("region", np.int8),
-        ("size", np.int16),
-        ("children", bool),
-        ("registration_day", np.int32),
-        ("entry_day", np.int32),
-        ("out_day", np.int32),
-        ("startup_day", np.int32),
-        ("linked_region", np.int8),
-        ("state", np.int8),
+        ("id", np.int64, 0),
+        ("group", np.int8, 0),
+        ("region", np.int8, 0),
+        ("size", np.int16, 0),
+        ("children", bool, False),
+        ("registration_day", np.int32, 0),
+        ("entry_day", np.int32, 0),
+        ("out_day", np.int32, 0),
+        ("startup_day", np.int32, 0),
+        ("linked_region", np.int8, -1),
+        ("state", np.int8, 0),
     )
-
-    def __init__(self) -> None:
-        self._chunks: list[dict[str, np.ndarray]] = []
 
     def add(self, table, rows: np.ndarray, state: int) -> None:
         """Households in ``rows`` of the table leave with ``state`` (housed or left)."""
         if len(rows) == 0:
             return
-        chunk = {name: table[name][rows].astype(dtype) for name, dtype in self.FIELDS}
-        chunk["state"] = np.full(len(rows), state, np.int8)
-        self._chunks.append(chunk)
+        values = {name: table[name][rows] for name in self.columns if name != "state"}
+        self.append(len(rows), state=state, **values)
 
     def frame(self, table) -> pd.DataFrame:
         """All households that entered: those gone, and those still waiting (state 0).
@@ -143,10 +131,9 @@ class OutcomeLog:
         ``NEVER`` where the event did not happen.
         """
         waiting = table.waiting()
-        chunks = [*self._chunks, {name: table[name][waiting] for name, _ in self.FIELDS}]
         cols = {
-            name: np.concatenate([c[name] for c in chunks]).astype(dtype)
-            for name, dtype in self.FIELDS
+            name: np.concatenate([self[name], table[name][waiting].astype(dtype)])
+            for name, dtype, _ in self.FIELDS
         }
         return pd.DataFrame(cols)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.columns import ColumnTable
 from model.crn import Streams
 from model.parameters import Parameters
 from model.population import Population, _pick, household_ids
@@ -32,6 +33,21 @@ from model.stock import MEDIUM, ROOM, SMALL
 
 # Id namespace for sponsors present at the start (not a household group).
 SPONSOR_ID_GROUP = 3
+
+
+class Sponsors(ColumnTable):
+    """Housed status holders whose family is still abroad (no longer agents)."""
+
+    FIELDS = (
+        ("id", np.int64, 0),
+        ("region", np.int8, 0),
+        ("linked_region", np.int8, -1),
+        ("size", np.int16, 0),
+        ("home_type", np.int8, -1),
+        ("abroad", np.int16, 0),
+        ("subsidiary", bool, False),
+        ("permit_day", np.int32, 0),
+    )
 
 
 class Reunification:
@@ -44,17 +60,6 @@ class Reunification:
         scale: Households per agent.
         fits_max: Maximum persons per dwelling type.
     """
-
-    _FIELDS = (
-        ("id", np.int64),
-        ("region", np.int8),
-        ("linked_region", np.int8),
-        ("size", np.int16),
-        ("home_type", np.int8),
-        ("abroad", np.int16),
-        ("subsidiary", bool),
-        ("permit_day", np.int32),
-    )
 
     def __init__(
         self,
@@ -69,7 +74,7 @@ class Reunification:
         self.population = population
         self.scale = scale
         self.fits_max = np.asarray(fits_max)
-        self.sponsors = {name: np.zeros(0, dtype) for name, dtype in self._FIELDS}
+        self.sponsors = Sponsors()
         self.ledger = {"abroad_start": 0.0, "abroad_added": 0.0, "arrived": 0.0, "dropped": 0.0}
 
     # -- set-up ------------------------------------------------------------------
@@ -105,10 +110,7 @@ class Reunification:
 
     def add(self, **columns: np.ndarray) -> None:
         """Housed households whose family is still abroad join the sponsor table."""
-        for name, dtype in self._FIELDS:
-            self.sponsors[name] = np.concatenate(
-                [self.sponsors[name], np.asarray(columns[name], dtype)]
-            )
+        self.sponsors.append(len(columns["id"]), **columns)
 
     # -- arrivals --------------------------------------------------------------------
 
@@ -138,11 +140,9 @@ class Reunification:
         s["size"][came] += s["abroad"][came]
         s["abroad"][came] = 0
         too_small = came & (s["size"] > self.fits_max[s["home_type"]])
-        out = {name: col[too_small].copy() for name, col in s.items()}
+        out = s.select(too_small)
         arrived = {"persons": persons, "linked_region": s["linked_region"][came].copy()}
-        keep = s["abroad"] > 0  # sponsors whose family is complete are no longer followed
-        for name in s:
-            s[name] = s[name][keep]
+        s.keep(s["abroad"] > 0)  # sponsors whose family is complete are no longer followed
         return {"arrived": arrived, "reenter": out}
 
     @property

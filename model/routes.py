@@ -126,10 +126,9 @@ class Month:
 
         The route earns ``share`` of each month's open self-contained vacancies
         and spends one per capped letting; the balance carries to the next month
-        within one month's earnings (and at least one home) either way, and a
-        large home for a household that fits no other may be let on credit up to
-        a year's earnings. Over time the route takes its share at every scale;
-        month to month, a rare vacancy or a month without need does not decide it.
+        within one month's earnings (and at least one home), so that over time
+        the route takes its share at every scale, and a month without need or
+        without a fitting candidate does not lose it.
         """
         budgets = self.model.route_budgets
         budget = budgets.setdefault(route, RouteBudget(np.zeros(len(self.capped))))
@@ -147,8 +146,7 @@ class RouteBudget:
     """A priority route's running budget of capped lettings per region (agent units).
 
     Attributes:
-        balance: Lettings the route may still make, per region (may be negative:
-            scarce homes let on credit).
+        balance: Lettings the route may still make, per region.
         earned: This month's earnings.
     """
 
@@ -171,17 +169,10 @@ class RouteBudget:
         """Whole lettings the route may make this month."""
         return np.floor(self.balance + 1e-9).astype(np.int64)
 
-    @property
-    def scarce_credit(self) -> np.ndarray:
-        """How far past the cap scarce homes may go: up to a year's earnings in debt."""
-        debt = self._at_least_one(12 * self.earned)
-        return np.floor(self.balance + debt + 1e-9).astype(np.int64) - self.cap
-
     def spend(self, cap_left: np.ndarray) -> None:
         """After the route: keep the balance, within a month's earnings (one home at least)."""
         bound = self._at_least_one(self.earned)
-        debt = self._at_least_one(12 * self.earned)
-        self.balance = np.clip(self.balance - (self.cap - cap_left), -debt, bound)
+        self.balance = np.minimum(self.balance - (self.cap - cap_left), bound)
 
 
 def _column(month: Month, name: str) -> np.ndarray:
@@ -235,7 +226,6 @@ def urgent(month: Month) -> None:
         budget.cap,
         None,
         URGENT,
-        budget.scarce_credit,
     )
     budget.spend(left)
     month.record(v, housed, URGENT_ROUTE)
@@ -281,7 +271,6 @@ def quota(month: Month) -> None:
         budget.cap,
         need,
         STATUS_HOLDER,
-        budget.scarce_credit,
     )
     budget.spend(left)
     month.record(v, housed, QUOTA_ROUTE)
@@ -314,7 +303,6 @@ def family(month: Month) -> None:
         budget.cap,
         None,
         NOBODY,
-        budget.scarce_credit,
     )
     budget.spend(left)
     month.record(v, housed, FAMILY_ROUTE)

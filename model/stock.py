@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.columns import ColumnTable
 from model.crn import Streams
 from model.households import STATUS_HOLDER
 from model.parameters import Parameters
@@ -59,25 +60,21 @@ def fit_table(params: Parameters, max_size: int = 40) -> np.ndarray:
     return (sizes[None, :] >= lo[:, None]) & (sizes[None, :] <= hi[:, None])
 
 
-class VacancyLedger:
+class VacancyLedger(ColumnTable):
     """Vacant dwellings waiting to be let, each with a unique dwelling id."""
 
-    _FIELDS = (
-        ("dwelling_id", np.int64),
-        ("region", np.int8),
-        ("type", np.int8),
-        ("reserved_for", np.int8),
-        ("since_day", np.int32),
-        ("origin", np.int8),
+    FIELDS = (
+        ("dwelling_id", np.int64, 0),
+        ("region", np.int8, 0),
+        ("type", np.int8, 0),
+        ("reserved_for", np.int8, NOBODY),
+        ("since_day", np.int32, 0),
+        ("origin", np.int8, 0),
     )
 
     def __init__(self) -> None:
-        for name, dtype in self._FIELDS:
-            setattr(self, name, np.zeros(0, dtype))
+        super().__init__()
         self.next_id = 1
-
-    def __len__(self) -> int:
-        return len(self.dwelling_id)
 
     def add(
         self,
@@ -87,27 +84,21 @@ class VacancyLedger:
         origin: int,
         reserved_for: np.ndarray | int = NOBODY,
     ) -> None:
-        """Add vacancies (one per element of ``region``)."""
+        """Add vacancies (one per element of ``region``), each with a new dwelling id."""
         n = len(region)
         if n == 0:
             return
         ids = np.arange(self.next_id, self.next_id + n, dtype=np.int64)
         self.next_id += n
-        new = {
-            "dwelling_id": ids,
-            "region": region,
-            "type": dtype,
-            "reserved_for": np.broadcast_to(reserved_for, n),
-            "since_day": np.full(n, day),
-            "origin": np.full(n, origin),
-        }
-        for name, kind in self._FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), np.asarray(new[name], kind)]))
-
-    def remove(self, keep: np.ndarray) -> None:
-        """Keep only the vacancies where ``keep`` is True."""
-        for name, _ in self._FIELDS:
-            setattr(self, name, getattr(self, name)[keep])
+        self.append(
+            n,
+            dwelling_id=ids,
+            region=region,
+            type=dtype,
+            reserved_for=reserved_for,
+            since_day=day,
+            origin=origin,
+        )
 
     def counts(self, n_regions: int) -> np.ndarray:
         """Vacant units per (region, type)."""
@@ -276,7 +267,7 @@ class Stock:
             idx = np.flatnonzero(candidates & (ledger.region == r))[: per_region[r]]
             keep[idx] = False
             done[r] = len(idx)
-        ledger.remove(keep)
+        ledger.keep(keep)
         self.total[:, MEDIUM] -= done
         self.total[:, ROOM] += done * households
         places = np.zeros_like(self.total)
@@ -316,5 +307,5 @@ class Stock:
             cell = np.zeros((n, N_TYPES), np.int64)
             cell[r, FLEX] = rest
             self.shrink(cell)
-        self.ledger.remove(keep)
+        self.ledger.keep(keep)
         return units

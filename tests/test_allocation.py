@@ -22,12 +22,10 @@ from model.households import REGULAR, STATUS_HOLDER, URGENT
 from model.parameters import Parameters
 from model.stock import (
     LARGE,
-    MEDIUM,
     N_TYPES,
     NOBODY,
     ROOM,
     SELF_CONTAINED,
-    SMALL,
     STARTUP,
     fit_table,
 )
@@ -126,49 +124,12 @@ def test_priority_route_respects_rank_fit_cap_and_reservation(market, route, wit
         for h, t, res in zip(housed.tolist(), types.tolist(), reserved.tolist(), strict=True)
     }
 
-    def fits_elsewhere(k):
-        return any(t in (SMALL, MEDIUM) for t, _ in prefs[rank[k]])
-
     for j, (t, res) in placed.items():
         r = c["region"][j]
         for i in np.flatnonzero((c["region"] == r) & (rank < rank[j])):
             if i in placed or c["refuses"][i]:
                 continue
-            if t == LARGE and not fits_elsewhere(j) and fits_elsewhere(i):
-                continue  # large homes go first to households that fit nowhere else
             assert (t, res != NOBODY) not in prefs[rank[i]], (i, j, t)
-
-
-def test_a_large_home_goes_first_to_a_household_that_fits_nowhere_else_on_credit():
-    """Cap 0: a 6+ household still gets the large home, on credit; others wait."""
-    vac = Vacancies(
-        np.zeros(3, np.int8),
-        np.array([LARGE, SMALL, MEDIUM], np.int8),
-        np.full(3, NOBODY, np.int8),
-    )
-    sizes = np.array([1, 4, 7], np.int16)  # ranked: a single, a family of 4, a family of 7
-    prefs = preference_lists(URGENT_OPTIONS, sizes, np.zeros(3, bool), FITS)
-    v, housed, _, left = place_priority(
-        vac,
-        np.zeros(3, np.int8),
-        np.arange(3),
-        prefs,
-        sizes,
-        np.zeros(3, bool),
-        np.array([0]),
-        None,
-        URGENT,
-        scarce_credit=np.array([1]),
-    )
-    assert housed.tolist() == [2] and vac.type[v].tolist() == [LARGE]
-    assert left.tolist() == [-1]  # repaid from the next months' budget
-    # With a cap of 1, the large home still goes to the 7-person family first.
-    vac.let[:] = False
-    v, housed, _, left = place_priority(
-        vac, np.zeros(3, np.int8), np.arange(3), prefs, sizes, np.zeros(3, bool),
-        np.array([1]), None, URGENT,
-    )  # fmt: skip
-    assert housed.tolist() == [2] and left.tolist() == [0]
 
 
 def _check_advertised(vac, c, lottery, v, pos, routes, refusals):
