@@ -866,8 +866,14 @@ def executor(workers: int, scheduler: str | None = None) -> Iterator[Executor]:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context())
         try:
             yield pool
-        finally:
+        except BaseException:
+            # Interrupted (or the caller stopped): end the runs in flight now rather
+            # than wait for them; what they would give is not stored anyway.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
         return
     try:
         from distributed import Client, LocalCluster
@@ -1111,14 +1117,16 @@ def run_sweep(
         meter = Progress(len(run_tasks), skipped) if progress and todo else None
         workers = workers or min(2, os.cpu_count() or 1)
         ran = failed = 0
+        results = _run_all(todo, workers, scheduler, runner)
         try:
-            for task, result in _run_all(todo, workers, scheduler, runner):
+            for task, result in results:
                 ok = _store(target, task, result, spec, commit, version)
                 ran += 1
                 failed += not ok
                 if meter:
                     meter.update(ok)
         finally:
+            results.close()  # on an interrupt: stop the workers now
             if meter:
                 meter.close()
             session.update(ran=ran, failed=failed)
