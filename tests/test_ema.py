@@ -107,3 +107,20 @@ def test_batch_run_records_the_seed_and_the_outcomes():
         while again.running:
             again.step()
         assert again.final_outcomes[OUT[0]] == row[OUT[0]]  # the seed reproduces the row
+
+
+def test_prim_finds_the_box_of_a_known_answer(tmp_path, capsys):
+    pytest.importorskip("ema_workbench", reason="the 'ema' extra is not installed")
+    import numpy as np
+
+    from experiments.prim_example import discover
+
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"a": rng.uniform(0, 1, 300), "b": rng.uniform(0, 1, 300)})
+    y = np.where(x["a"] > 0.7, 50_000.0, 10_000.0)  # only a matters
+    discover(x, y, 30_000, tmp_path)
+    text = capsys.readouterr().out
+    line_a = next(line for line in text.splitlines() if line.strip().startswith("a "))
+    line_b = next(line for line in text.splitlines() if line.strip().startswith("b "))
+    assert "restricts the box" in line_a and "restricts" not in line_b
+    assert (tmp_path / "prim.png").exists()
