@@ -60,6 +60,7 @@ import logging
 import math
 import multiprocessing
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -834,6 +835,16 @@ def _fork_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _worker_signals() -> None:
+    """In a worker: Ctrl-C is the parent's to handle, SIGTERM ends the worker at once.
+
+    A forked worker inherits the command line's handlers (experiments/output.py),
+    which turn SIGTERM into an exception; the sweep ends its workers with SIGTERM.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 class _Serial(Executor):
     """Runs each task in this process as it is submitted (one worker)."""
 
@@ -863,7 +874,9 @@ def executor(workers: int, scheduler: str | None = None) -> Iterator[Executor]:
         if workers <= 1:
             yield _Serial()
             return
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context())
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_fork_context(), initializer=_worker_signals
+        )
         try:
             yield pool
         except BaseException:
