@@ -373,3 +373,16 @@ def test_manifest_is_json_with_every_session(tiny_sweep):
     session = manifest["sessions"][0]
     assert session["ran"] == 8 and session["finished"]
     assert len(session["git_commit"]) >= 7
+
+
+def test_sweeping_a_lever_a_scenario_schedules_warns(tmp_path):
+    text = TINY.replace('"ban-without-extra-supply"', '"cabinet-package"').replace(
+        '"stock.new_construction_per_year" = { low = 10000, high = 20000 }',
+        '"stock.flex_additions_per_year" = { low = 1000, high = 9000 }',
+    )
+    *_, warnings = prepare(load_spec(write_spec(tmp_path, text)))
+    assert any(
+        "stock.flex_additions_per_year" in w and "cabinet-package" in w and "replaces" in w
+        for w in warnings
+    )
+    assert any("beyond its plausible range" in w for w in warnings)  # 1000-9000 vs 2000-7500
