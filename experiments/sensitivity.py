@@ -257,8 +257,13 @@ def format_indices(table: pd.DataFrame) -> str:
     for (scenario, outcome), mine in table.groupby(["scenario", "outcome"], sort=False):
         lines.append(f"\n{scenario} — {outcome} ({mine['method'].iloc[0]})")
         for _, r in mine.iterrows():
-            ci = f"  [{r['conf_low']:.3g}, {r['conf_high']:.3g}]" if pd.notna(r["conf_low"]) else ""
-            lines.append(f"  {r['parameter']:45s} {r['index']:8s} {r['value']:10.3g}{ci}")
+            fmt = "{:.3g}" if r["index"] in ("mu_star", "sigma") else "{:.3f}"
+            ci = ""
+            if pd.notna(r["conf_low"]):
+                ci = f"  [{fmt.format(r['conf_low'])}, {fmt.format(r['conf_high'])}]"
+            lines.append(
+                f"  {r['parameter']:45s} {r['index']:8s} {fmt.format(r['value']):>10s}{ci}"
+            )
         noise = mine["seed_noise_share"].iloc[0]
         if pd.notna(noise):
             lines.append(f"  seed noise: {noise:.0%} of the variance")
