@@ -348,7 +348,7 @@ register(
         "quota_backlog_end_persons",
         "persons",
         "Persons behind the municipalities' quota target (pro rata within the half year) on the "
-        "last snapshot date; 0 once the quota is abolished.",
+        "last snapshot date (the model's quota_backlog_persons column).",
         {"nl": "Achterstand taakstelling aan het eind", "en": "Quota backlog at the end"},
         "scalar",
         _at_end("quota_backlog_persons"),
