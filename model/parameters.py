@@ -50,6 +50,10 @@ class ParameterSpec:
         choices: The allowed values (for strings and lists of strings), or None.
         calibrated: True when tuned to reproduce a published figure.
         lever: True when a policy timeline may change it on a date.
+        low: Lower end of the plausible range of an uncertain parameter (for
+            sweeps and sensitivity analysis), or None when it has none.
+        high: Upper end of the plausible range, or None.
+        range_source: Where the plausible range comes from, or why it is assumed.
         needs: When the parameter has an effect at all: alternatives, each a
             mapping of other settings to a condition (a value, or "> 0") that
             must hold at some date of the run. Empty: always in effect. A
@@ -68,6 +72,9 @@ class ParameterSpec:
     calibrated: bool = False
     lever: bool = False
     needs: tuple[Mapping[str, Any], ...] = ()
+    low: float | None = None
+    high: float | None = None
+    range_source: str = ""
 
     def allowed(self) -> str:
         """Say in words what values are allowed."""
@@ -163,8 +170,36 @@ def parameter_specs() -> dict[str, ParameterSpec]:
                 calibrated=bool(entry.get("calibrated", False)),
                 lever=bool(entry.get("lever", False)),
                 needs=tuple(needs),
+                low=entry.get("low"),
+                high=entry.get("high"),
+                range_source=entry.get("range_source", ""),
             )
+            _check_plausible_range(specs[f"{section}.{name}"])
     return specs
+
+
+def _check_plausible_range(spec: ParameterSpec) -> None:
+    """A plausible range is complete, sourced, ordered and within the allowed range."""
+    given = [spec.low is not None, spec.high is not None, bool(spec.range_source)]
+    if not any(given):
+        return
+    if not all(given):
+        raise ParameterError(
+            f"{DEFAULTS_FILE}: parameter '{spec.name}' has part of a plausible range; "
+            "allowed: low, high and range_source together"
+        )
+    if isinstance(spec.value, bool) or not isinstance(spec.value, int | float):
+        raise ParameterError(
+            f"{DEFAULTS_FILE}: parameter '{spec.name}' has a plausible range but is not a "
+            "number; allowed: low and high on numeric parameters only"
+        )
+    lo = -math.inf if spec.minimum is None else spec.minimum
+    hi = math.inf if spec.maximum is None else spec.maximum
+    if not lo <= spec.low < spec.high <= hi:
+        raise ParameterError(
+            f"{DEFAULTS_FILE}: parameter '{spec.name}' has plausible range {spec.low} to "
+            f"{spec.high}; allowed: low < high, both within {spec.allowed()}"
+        )
 
 
 def default_regions() -> Regions:
