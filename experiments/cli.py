@@ -136,6 +136,7 @@ def build_parser() -> Parser:
 
     Its ``commands`` attribute holds the parser of each command.
     """
+    # Long on purpose: the declarative list of every command and option, in one place.
     parser = Parser(
         prog="python -m experiments",
         description="Dutch social rental housing market: scenarios, sweeps and figures.",

@@ -233,6 +233,7 @@ def build_report(
         ParameterError: A scenario or setting is invalid (nothing has run).
         OutputError: ``out`` is a folder or cannot be written.
     """
+    # Long on purpose: one HTML page written section by section, in reading order.
     from experiments.outcomes import OUTCOMES
     from model.market import HousingMarket
 

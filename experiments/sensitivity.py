@@ -113,6 +113,7 @@ def analyse(
     Raises:
         SpecError: The sweep is unfinished, or the method does not fit its design.
     """
+    # Long on purpose: one analysis, read top to bottom: load, choose the method, estimate, warn.
     sweep = Path(sweep)
     manifest = load_manifest(sweep)
     kind = manifest["design"]["kind"]

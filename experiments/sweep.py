@@ -227,9 +227,40 @@ def load_spec(path: str | Path) -> SweepSpec:
     allowed) and the fixed values. Whether every run's settings take effect
     is checked afterwards by :func:`check_runs`, over the whole design.
     """
-    from experiments.outcomes import check_names, scalar_names
-
     path = Path(path)
+    where = str(path)
+    raw, text = _read_spec(path)
+    specs = parameter_specs()
+    months = raw.get("months", specs["calendar.months"].value)
+    scale = raw.get("households_per_agent", COARSEST_VALIDATED_SCALE)
+    for key, value, spec in (
+        ("months", months, specs["calendar.months"]),
+        ("households_per_agent", scale, specs["scale.households_per_agent"]),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _fail(where, f"'{key}' = {value!r}; allowed: {spec.allowed()}")
+    outcomes, series = _spec_outcomes(raw, where)
+    design = _spec_design(raw, where)
+    varied, fixed = _spec_parameters(raw, design["kind"], where)
+    return SweepSpec(
+        title=str(raw.get("title", path.stem)),
+        description=str(raw.get("description", "")),
+        scenarios=_spec_scenarios(raw, where, path.parent),
+        seeds=_spec_seeds(raw, where),
+        months=months,
+        households_per_agent=scale,
+        outcomes=outcomes,
+        series=series,
+        design=design,
+        varied=varied,
+        fixed=fixed,
+        source=str(path),
+        text=text,
+    )
+
+
+def _read_spec(path: Path) -> tuple[dict, str]:
+    """The spec's TOML and text, with only known keys."""
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -249,13 +280,16 @@ def load_spec(path: str | Path) -> SweepSpec:
             f"unknown key '{key}'{_closest(key, SPEC_KEYS)}; "
             f"allowed: {', '.join(sorted(SPEC_KEYS))}",
         )
+    return raw, text
 
+
+def _spec_scenarios(raw: dict, where: str, base: Path) -> tuple[str, ...]:
+    """The scenarios: names, or files relative to the spec."""
     scenarios = raw.get("scenarios", ["current-policy"])
     if isinstance(scenarios, str):
         scenarios = [scenarios]
     if not isinstance(scenarios, list) or not scenarios:
         raise _fail(where, "'scenarios' is empty; allowed: a list of one or more scenario names")
-    base = path.parent
     resolved = []
     for s in scenarios:
         if not isinstance(s, str):
@@ -268,7 +302,11 @@ def load_spec(path: str | Path) -> SweepSpec:
             raise _fail(where, str(err)) from None
     if len(set(resolved)) != len(resolved):
         raise _fail(where, f"'scenarios' {resolved} repeats one; allowed: each scenario once")
+    return tuple(resolved)
 
+
+def _spec_seeds(raw: dict, where: str) -> tuple[int, ...]:
+    """The seeds: N (seeds 1..N) or a list."""
     seeds = raw.get("seeds", 1)
     if isinstance(seeds, int) and not isinstance(seeds, bool):
         if seeds < 1:
@@ -285,16 +323,12 @@ def load_spec(path: str | Path) -> SweepSpec:
             f"'seeds' = {seeds!r}; allowed: a whole number N (seeds 1..N) or a list of "
             "distinct whole numbers >= 0",
         )
+    return tuple(seeds)
 
-    specs = parameter_specs()
-    months = raw.get("months", specs["calendar.months"].value)
-    scale = raw.get("households_per_agent", COARSEST_VALIDATED_SCALE)
-    for key, value, spec in (
-        ("months", months, specs["calendar.months"]),
-        ("households_per_agent", scale, specs["scale.households_per_agent"]),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _fail(where, f"'{key}' = {value!r}; allowed: {spec.allowed()}")
+
+def _spec_outcomes(raw: dict, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The scalar outcomes and the monthly series, each a known, unrepeated name."""
+    from experiments.outcomes import check_names, scalar_names
 
     outcomes = raw.get("outcomes", scalar_names())
     series = raw.get("series", [])
@@ -307,7 +341,11 @@ def load_spec(path: str | Path) -> SweepSpec:
             raise _fail(where, err.args[0]) from None
         if len(set(names)) != len(names):
             raise _fail(where, f"'{key}' repeats a name; allowed: each outcome once")
+    return tuple(outcomes), tuple(series)
 
+
+def _spec_design(raw: dict, where: str) -> dict:
+    """The design: its kind, seed and size (checked per kind)."""
     design = dict(raw.get("design", {}))
     bad = set(design) - DESIGN_KEYS
     if bad:
@@ -327,38 +365,47 @@ def load_spec(path: str | Path) -> SweepSpec:
     design.setdefault("seed", 1)
     if isinstance(design["seed"], bool) or not isinstance(design["seed"], int):
         raise _fail(where, f"'design.seed' = {design['seed']!r}; allowed: a whole number")
-    if kind != "full_factorial":
-        points = design.get("points")
-        if isinstance(points, bool) or not isinstance(points, int) or points < 1:
-            what = {
-                "latin_hypercube": "the number of points",
-                "sobol": "the base sample size N (a power of 2; runs = N x (D + 2))",
-                "morris": "the number of trajectories (runs = trajectories x (D + 1))",
-            }[kind]
-            raise _fail(
-                where, f"'design.points' = {points!r}; allowed: a whole number >= 1, {what}"
-            )
-        if kind == "sobol" and points & (points - 1):
+    if kind == "full_factorial":
+        if "points" in design:
             raise _fail(
                 where,
-                f"'design.points' = {points} for a Sobol design; allowed: a power of 2 "
-                "(Saltelli's sequence converges only then), e.g. 64, 128, 256",
+                "'design.points' with a full_factorial design; allowed: values or levels per "
+                "parameter (the points are every combination)",
             )
-        if kind == "morris":
-            levels = design.setdefault("levels", 4)
-            if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 or levels % 2:
-                raise _fail(where, f"'design.levels' = {levels!r}; allowed: an even number >= 2")
-        if kind == "sobol":
-            design.setdefault("second_order", False)
-            if not isinstance(design["second_order"], bool):
-                raise _fail(where, "'design.second_order'; allowed: true or false")
-    elif "points" in design:
+        return design
+    _check_sampled_design(design, kind, where)
+    return design
+
+
+def _check_sampled_design(design: dict, kind: str, where: str) -> None:
+    """Points (and levels, second order) of a Latin hypercube, Sobol or Morris design."""
+    points = design.get("points")
+    if isinstance(points, bool) or not isinstance(points, int) or points < 1:
+        what = {
+            "latin_hypercube": "the number of points",
+            "sobol": "the base sample size N (a power of 2; runs = N x (D + 2))",
+            "morris": "the number of trajectories (runs = trajectories x (D + 1))",
+        }[kind]
+        raise _fail(where, f"'design.points' = {points!r}; allowed: a whole number >= 1, {what}")
+    if kind == "sobol" and points & (points - 1):
         raise _fail(
             where,
-            "'design.points' with a full_factorial design; allowed: values or levels per "
-            "parameter (the points are every combination)",
+            f"'design.points' = {points} for a Sobol design; allowed: a power of 2 "
+            "(Saltelli's sequence converges only then), e.g. 64, 128, 256",
         )
+    if kind == "morris":
+        levels = design.setdefault("levels", 4)
+        if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 or levels % 2:
+            raise _fail(where, f"'design.levels' = {levels!r}; allowed: an even number >= 2")
+    if kind == "sobol":
+        design.setdefault("second_order", False)
+        if not isinstance(design["second_order"], bool):
+            raise _fail(where, "'design.second_order'; allowed: true or false")
 
+
+def _spec_parameters(raw: dict, kind: str, where: str) -> tuple[tuple[Varied, ...], dict]:
+    """The varied parameters and the fixed values."""
+    specs = parameter_specs()
     params = raw.get("parameters", {})
     if not isinstance(params, dict):
         raise _fail(where, "'parameters' is not a table; allowed: [parameters] with entries")
@@ -381,21 +428,7 @@ def load_spec(path: str | Path) -> SweepSpec:
             raise _fail(where, f"'fixed.{name}'; allowed: the spec's '{NOT_SWEPT[name]}' instead")
         if name in params:
             raise _fail(where, f"parameter '{name}' is both varied and fixed; allowed: one")
-    return SweepSpec(
-        title=str(raw.get("title", path.stem)),
-        description=str(raw.get("description", "")),
-        scenarios=tuple(resolved),
-        seeds=tuple(seeds),
-        months=months,
-        households_per_agent=scale,
-        outcomes=tuple(outcomes),
-        series=tuple(series),
-        design=design,
-        varied=tuple(varied),
-        fixed=dict(fixed),
-        source=str(path),
-        text=text,
-    )
+    return tuple(varied), dict(fixed)
 
 
 def _varied(name: str, entry: Any, design: str, where: str) -> Varied:
@@ -436,34 +469,43 @@ def _varied(name: str, entry: Any, design: str, where: str) -> Varied:
             "allowed: low, high, values, levels",
         )
     if "values" in entry:
-        values = entry["values"]
-        if set(entry) - {"values"}:
-            raise _fail(where, f"parameter '{name}': values with low/high; allowed: one of the two")
-        if design != "full_factorial":
-            raise _fail(
-                where,
-                f"parameter '{name}' lists values in a {design} design; allowed: low and high "
-                "(listed values only in a full_factorial design)",
-            )
-        if not isinstance(values, list) or not values:
-            raise _fail(
-                where, f"parameter '{name}' has an empty list of values; allowed: one or more"
-            )
-        from model.parameters import check_value
-
-        try:
-            checked = [check_value(spec, v) for v in values]
-        except ParameterError as err:
-            raise _fail(where, str(err)) from None
-        if len(set(map(repr, checked))) != len(checked):
-            raise _fail(where, f"parameter '{name}' repeats a value in {values!r}")
-        return Varied(name, kind, values=tuple(checked))
+        return _varied_values(spec, kind, entry, design, where)
     if kind in ("bool", "choice"):
         raise _fail(
             where,
             f"parameter '{name}' is {'true or false' if kind == 'bool' else 'a named choice'}; "
             "allowed: a full_factorial design with { values = [..] }",
         )
+    return _varied_range(spec, kind, entry, design, where)
+
+
+def _varied_values(spec, kind: str, entry: dict, design: str, where: str) -> Varied:
+    """A varied parameter given as a list of values (full factorial designs only)."""
+    from model.parameters import check_value
+
+    name, values = spec.name, entry["values"]
+    if set(entry) - {"values"}:
+        raise _fail(where, f"parameter '{name}': values with low/high; allowed: one of the two")
+    if design != "full_factorial":
+        raise _fail(
+            where,
+            f"parameter '{name}' lists values in a {design} design; allowed: low and high "
+            "(listed values only in a full_factorial design)",
+        )
+    if not isinstance(values, list) or not values:
+        raise _fail(where, f"parameter '{name}' has an empty list of values; allowed: one or more")
+    try:
+        checked = [check_value(spec, v) for v in values]
+    except ParameterError as err:
+        raise _fail(where, str(err)) from None
+    if len(set(map(repr, checked))) != len(checked):
+        raise _fail(where, f"parameter '{name}' repeats a value in {values!r}")
+    return Varied(name, kind, values=tuple(checked))
+
+
+def _varied_range(spec, kind: str, entry: dict, design: str, where: str) -> Varied:
+    """A varied parameter given as a range (its plausible one by default)."""
+    name = spec.name
     low, high = entry.get("low"), entry.get("high")
     range_from = "spec"
     if low is None and high is None:
@@ -1048,6 +1090,8 @@ def run_sweep(
         OutputError: ``out`` cannot be written, holds something else, or holds
             a sweep of another spec.
     """
+    # Long on purpose: the sweep's run loop (resume, dispatch, record, progress, errors) in one
+    # place, so that what happens on an interrupt is visible at once.
     started = time.perf_counter()
     sampled, applied, notes, run_tasks, warnings = prepare(spec)
     shown = str(out)

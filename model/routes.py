@@ -40,6 +40,7 @@ from model.allocation import (
     QUOTA_OPTIONS_BANNED,
     QUOTA_ROUTE,
     REGISTRATION_ROUTE,
+    ROUTES,
     URGENT_OPTIONS,
     URGENT_ROUTE,
     Lettings,
@@ -245,33 +246,73 @@ def large_pool(month: RouteMonth) -> None:
     table["region"][rows[:n]] = vac.region[homes[:n]]
 
 
+def _place(
+    month: RouteMonth,
+    route: int,
+    rows: np.ndarray,
+    options: tuple,
+    room_ok: np.ndarray,
+    refuses: np.ndarray,
+    share: float,
+    *,
+    region: np.ndarray | None = None,
+    persons_limit: np.ndarray | None = None,
+    reserved_group: int = NOBODY,
+) -> np.ndarray:
+    """A priority route's placements: the skeleton every priority route shares.
+
+    The ranked candidates ``rows`` take, one by one, the first fitting option
+    with a free home (``place_priority``), within the route's budget of
+    ``share`` of the region's open self-contained vacancies (a running
+    balance, ``RouteBudget``) and, for the quota, a persons limit.
+
+    Args:
+        month: The month's allocation state.
+        route: The route code recorded with the lettings.
+        rows: Candidates (household rows), in rank order.
+        options: The route's (dwelling type, reserved?) options, in order.
+        room_ok: Per candidate, whether a room is an option.
+        refuses: Per candidate, whether it refuses an offer this month.
+        share: The route's cap on the region's open self-contained vacancies.
+        region: Per candidate, the region it is placed in (default: where it searches).
+        persons_limit: Per region, the persons to house this month (None: no limit).
+        reserved_group: Whose reserved homes these candidates may take.
+
+    Returns:
+        The rows that refused a home offered.
+    """
+    model = month.model
+    table = model.households
+    sizes = table["size"][rows]
+    budget = month.budget(share, ROUTES[route])
+    v, housed, refused, left = place_priority(
+        month.vac,
+        table["region"][rows] if region is None else region,
+        rows,
+        preference_lists(options, sizes, room_ok, model.fits),
+        sizes,
+        refuses,
+        budget.cap,
+        persons_limit,
+        reserved_group,
+    )
+    budget.spend(left)
+    month.record(v, housed, route)
+    month.refusals += len(refused)
+    return refused
+
+
 def urgent(month: RouteMonth) -> None:
     """Direct placement of urgent households, oldest declaration first, up to the cap."""
     model = month.model
-    table = model.households
     mask = (_column(month, "group") == URGENT) & _column(month, "urgency_active")
     if model.policy["policy.no_urgency_for_residence_permit"]:
         mask &= ~_column(month, "residence_permit")
     rows = _ranked(model, month.free(mask), "urgency_day")
-    sizes = table["size"][rows]
-    prefs = preference_lists(URGENT_OPTIONS, sizes, np.zeros(len(rows), bool), model.fits)
-    refuses = UrgentSeeker.refuses(model, rows)
-    budget = month.budget(model.policy["allocation.urgent_share_cap"], "urgent")
-    v, housed, refused, left = place_priority(
-        month.vac,
-        table["region"][rows],
-        rows,
-        prefs,
-        sizes,
-        refuses,
-        budget.cap,
-        None,
-        URGENT,
-    )
-    budget.spend(left)
-    month.record(v, housed, URGENT_ROUTE)
-    table["urgency_active"][refused] = False  # refusing a suitable offer ends the urgency
-    month.refusals += len(refused)
+    refused = _place(month, URGENT_ROUTE, rows, URGENT_OPTIONS, np.zeros(len(rows), bool),
+                     UrgentSeeker.refuses(model, rows), model.policy["allocation.urgent_share_cap"],
+                     reserved_group=URGENT)  # fmt: skip
+    model.households["urgency_active"][refused] = False  # refusing a suitable offer ends it
 
 
 def quota(month: RouteMonth) -> None:
@@ -287,34 +328,22 @@ def quota(month: RouteMonth) -> None:
         & (_column(month, "linked_region") >= 0)
     )
     rows = _ranked(model, month.free(mask), "permit_day")
-    sizes = table["size"][rows]
-    single = sizes == 1
-    prefers_room = model.queue.population.prefers_room(
-        table["id"][rows], policy["status_holders.non_self_contained_share_of_singles"]
-    )
+    single = table["size"][rows] == 1
     if policy["policy.status_holder_priority"]:
-        options, room_ok = QUOTA_OPTIONS, single & prefers_room
+        options = QUOTA_OPTIONS
+        share = policy["status_holders.non_self_contained_share_of_singles"]
+        room_ok = single & model.queue.population.prefers_room(table["id"][rows], share)
     else:
         options = QUOTA_OPTIONS_BANNED
         room_ok = single & policy["policy.singles_exception"]
-    prefs = preference_lists(options, sizes, room_ok, model.fits)
     need = model.streams.round(
         model.quota.monthly_need(add_months(model.start_date, model.month)), model.month, salt=3
     )
-    budget = month.budget(policy["status_holders.quota_placement_max_share"], "quota")
-    v, housed, _, left = place_priority(
-        month.vac,
-        table["linked_region"][rows],
-        rows,
-        prefs,
-        sizes,
-        np.zeros(len(rows), bool),
-        budget.cap,
-        need,
-        STATUS_HOLDER,
-    )
-    budget.spend(left)
-    month.record(v, housed, QUOTA_ROUTE)
+    # Status holders placed for the quota accept (refusing ends the reception entitlement).
+    _place(month, QUOTA_ROUTE, rows, options, room_ok, np.zeros(len(rows), bool),
+           policy["status_holders.quota_placement_max_share"],
+           region=table["linked_region"][rows], persons_limit=need,
+           reserved_group=STATUS_HOLDER)  # fmt: skip
 
 
 def family(month: RouteMonth) -> None:
@@ -323,31 +352,15 @@ def family(month: RouteMonth) -> None:
     policy = model.policy
     if not policy["policy.family_priority"]:
         return
-    table = model.households
     situation = _column(month, "situation")
     homeless = (situation == RECEPTION) | (situation == DOUBLED_UP) | (situation == SHELTER)
     mask = _column(month, "children") & homeless
     if policy["policy.no_urgency_for_residence_permit"]:  # Mooiman: no priority on any ground
         mask &= ~_column(month, "residence_permit")
     rows = _ranked(model, month.free(mask), "entry_day")
-    sizes = table["size"][rows]
-    prefs = preference_lists(FAMILY_OPTIONS, sizes, np.zeros(len(rows), bool), model.fits)
-    refuses = UrgentSeeker.refuses(model, rows)
-    budget = month.budget(policy["policy.family_priority_share_cap"], "family")
-    v, housed, refused, left = place_priority(
-        month.vac,
-        table["region"][rows],
-        rows,
-        prefs,
-        sizes,
-        refuses,
-        budget.cap,
-        None,
-        NOBODY,
-    )
-    budget.spend(left)
-    month.record(v, housed, FAMILY_ROUTE)
-    month.refusals += len(refused)
+    share = policy["policy.family_priority_share_cap"]
+    _place(month, FAMILY_ROUTE, rows, FAMILY_OPTIONS, np.zeros(len(rows), bool),
+           UrgentSeeker.refuses(model, rows), share)  # fmt: skip
 
 
 def startup_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray:
@@ -509,6 +522,20 @@ class MonthLettings:
     refusals: int
 
 
+def _who(table, rows: np.ndarray, day: int) -> dict[str, np.ndarray]:
+    """What the letting log records of the households let a home (on ``day``)."""
+    return {
+        "group": table["group"][rows],
+        "household_id": table["id"][rows],
+        "persons": table["size"][rows],
+        "registration_days": day - table["registration_day"][rows],
+        "days_since_entry": day - table["entry_day"][rows],
+        "leaves_social_home": table["home_type"][rows] >= 0,
+        "situation": table["situation"][rows],
+        "residence_permit": table["residence_permit"][rows],
+    }
+
+
 class Allocation:
     """Lets the month's vacancies route by route, and settles the lettings.
 
@@ -565,17 +592,10 @@ class Allocation:
             dwelling_type=dtype,
             dwelling_id=ledger.dwelling_id[ledger_idx],
             origin=ledger.origin[ledger_idx],
-            group=group,
-            household_id=table["id"][rows],
-            persons=size,
             route=routes,
-            registration_days=day - table["registration_day"][rows],
-            days_since_entry=day - table["entry_day"][rows],
-            leaves_social_home=table["home_type"][rows] >= 0,
-            situation=table["situation"][rows],
-            residence_permit=table["residence_permit"][rows],
             passed_over_id=np.where(passed, table["id"][passed_row], -1),
             passed_over_group=np.where(passed, table["group"][passed_row], -1),
+            **_who(table, rows, day),
         )
         keep = np.ones(len(ledger), bool)
         keep[ledger_idx] = False

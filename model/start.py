@@ -44,28 +44,7 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
     day0 = model.clock.day0
     start = Month.of(model.start_date, INITIAL_MONTH)
 
-    # Status holders in reception (by where the reception centres are): those
-    # within the 14-week norm, and the backlog past it.
-    norm_days = p["status_holders.outflow_norm_weeks"] * 7
-    within = model.asylum.permits_per_year_at_start(p) * norm_days / DAYS_PER_YEAR
-    sh_rows = []
-    for part, persons in enumerate((within, p["status_holders.initial_backlog_persons"])):
-        target = persons * model.params.regions.reception_share / k
-        ids, region = _ids_for_persons(model, target, salt=part)
-        u = streams.uniform("initial_permit", ids, part)
-        if part == 0:
-            permit = day0 - u * norm_days
-        else:
-            overstay = -np.log1p(-u) * p["status_holders.backlog_mean_overstay_months"]
-            permit = day0 - norm_days - overstay * DAYS_PER_MONTH
-        cols = pop.status_holders(
-            ids,
-            region,
-            permit.astype(np.int32),
-            policy["policy.quota_in_force"],
-            policy["policy.coupling_without_quota"],
-        )
-        sh_rows.append(cols)
+    sh_rows = _status_holders_in_reception(model, p, policy)
     # The quota backlog: the persons past the norm, by the municipality they are linked to.
     backlog = np.zeros(model.n_regions)
     linked = sh_rows[1]["linked_region"]
@@ -109,6 +88,34 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
     chains = _expected_chain_vacancies(model, p)
     model.stock.add_vacancies(streams.round(chains, INITIAL_MONTH, salt=8), day0, CHAIN)
     return quota
+
+
+def _status_holders_in_reception(model: HousingMarket, p: Parameters, policy: dict) -> list[dict]:
+    """Status holders in reception at the start (by where the reception centres are): those
+    within the 14-week norm, and the backlog past it (columns of each)."""
+    streams, day0, k = model.streams, model.clock.day0, model.scale
+    norm_days = p["status_holders.outflow_norm_weeks"] * 7
+    within = model.asylum.permits_per_year_at_start(p) * norm_days / DAYS_PER_YEAR
+    out = []
+    for part, persons in enumerate((within, p["status_holders.initial_backlog_persons"])):
+        target = persons * model.params.regions.reception_share / k
+        ids, region = _ids_for_persons(model, target, salt=part)
+        u = streams.uniform("initial_permit", ids, part)
+        if part == 0:
+            permit = day0 - u * norm_days
+        else:
+            overstay = -np.log1p(-u) * p["status_holders.backlog_mean_overstay_months"]
+            permit = day0 - norm_days - overstay * DAYS_PER_MONTH
+        out.append(
+            model.queue.population.status_holders(
+                ids,
+                region,
+                permit.astype(np.int32),
+                policy["policy.quota_in_force"],
+                policy["policy.coupling_without_quota"],
+            )
+        )
+    return out
 
 
 def _ids_for_persons(

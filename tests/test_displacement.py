@@ -14,13 +14,13 @@ import pytest
 from scales import COARSE
 
 from experiments.compare import compare
+from experiments.outcomes import tidy
 from model.calendar import day_number
 from model.displacement import (
     equal_playing_field,
     kaplan_meier,
     passed_over,
     reception_stays,
-    run_summary,
 )
 from model.households import GROUPS
 from model.market import HousingMarket
@@ -103,7 +103,7 @@ def test_ban_lowers_status_holders_share_and_raises_their_time_in_reception(curr
         # Permits after the singles exception lapsed (normalisation, 2027-07-01): during
         # the exception year singles may still be placed in rooms, faster than before.
         assert _time_in_reception(b, since="2027-07-01") > _time_in_reception(a, since="2027-07-01")
-        sa, sb = run_summary(a), run_summary(b)
+        sa, sb = tidy(a), tidy(b)
         assert _value(sb, "in_reception_persons", "status_holder", "end") > 1.5 * _value(
             sa, "in_reception_persons", "status_holder", "end"
         )
@@ -124,7 +124,7 @@ def test_ban_shortens_regular_seekers_wait(current, ban):
     regular seekers, at the top of the registration-time queue, take most of them, so
     the queue moves faster and the registration time at letting falls."""
     for a, b in zip(current, ban, strict=True):
-        sa, sb = run_summary(a), run_summary(b)
+        sa, sb = tidy(a), tidy(b)
         year4 = "year 4"
         assert _value(sb, "registration_years_median", "regular", year4) < _value(
             sa, "registration_years_median", "regular", year4
