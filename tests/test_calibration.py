@@ -78,12 +78,13 @@ def test_queue_holds_the_letters_searching_households(year_runs):
 
 @pytest.mark.slow
 def test_figures_do_not_depend_on_the_scale():
-    """Real-household figures at 1:5 and 1:50 agree within a few percent."""
+    """Real-household figures at 1:5 and 1:20 (the coarsest validated scale) agree within
+    a few percent."""
     out = {}
-    for scale in (5, 50):
+    for scale in (5, 20):
         results = HousingMarket("current-policy", rng=1, households_per_agent=scale).run(12)
         out[scale] = _first_year(results, "lettings_self_contained_households")
-    assert out[5] == pytest.approx(out[50], rel=0.04)
+    assert out[5] == pytest.approx(out[20], rel=0.04)
 
 
 def test_the_start_does_not_depend_on_the_levers():
