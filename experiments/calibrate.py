@@ -8,10 +8,16 @@ year, the published figures in model/data/targets.toml marked
 * households moving into rooms (stadszaken)   <- stock.non_self_contained_turnover_per_year
 * status holders housed, persons (letter)     <- status_holders.quota_placement_max_share
 
+then, over the ten years from the start (targets.toml ``months``),
+
+* the queue growing as the ABF shortage did   <- regular.registration_growth_per_year
+
 and solves the integration rates in closed form from the cohort figures.
 
-Each rate is updated by a damped fixed-point step on the mean of a few seeds,
-a few times over. ``--write`` puts the result in defaults.toml.
+Each first-year rate is updated by a damped fixed-point step on the mean of a
+few seeds, a few times over; the registration growth by secant steps on the
+mean queue growth of the same seeds. ``--write`` puts the result in
+defaults.toml.
 """
 
 from __future__ import annotations
@@ -71,7 +77,42 @@ def calibrate(seeds=(1, 2, 3), scale: int = 10, rounds: int = 6, verbose: bool =
                 f"{t} {got[t]:,.0f} (target {targets[t]['value']:,})" for t in PARAMS.values()
             )
         )
-    return values
+    growth = calibrate_registration_growth(values, seeds, scale, verbose=verbose)
+    return values | {"regular.registration_growth_per_year": growth}
+
+
+def queue_growth(values: dict, seeds, scale: int, months: int) -> float:
+    """Mean growth per year of the households waiting (all groups) over ``months``."""
+    from experiments.validate import queue_growth as growth
+
+    out = []
+    for seed in seeds:
+        model = HousingMarket(
+            "current-policy", rng=seed, households_per_agent=scale, parameters=values
+        )
+        out.append(growth(model.run(months).monthly))
+    return float(np.mean(out))
+
+
+def calibrate_registration_growth(
+    values: dict, seeds=(1, 2, 3), scale: int = 10, rounds: int = 4, verbose: bool = True
+) -> float:
+    """The registration growth under which the current-policy queue grows as the shortage."""
+    target = published_targets()["queue_growth"]
+    name = "regular.registration_growth_per_year"
+    months = int(target["months"])
+    x0 = values.get(name, parameter_specs()[name].value)
+    y0 = queue_growth({**values, name: x0}, seeds, scale, months) - target["value"]
+    x1 = x0 + 0.005
+    for _ in range(rounds):
+        y1 = queue_growth({**values, name: x1}, seeds, scale, months) - target["value"]
+        if verbose:
+            print(f"registration growth {x1:.4f}: queue growth {y1 + target['value']:.4f} "
+                  f"(target {target['value']})")  # fmt: skip
+        if abs(y1) < 0.0005 or y1 == y0:
+            break
+        x0, y0, x1 = x1, y1, x1 - y1 * (x1 - x0) / (y1 - y0)
+    return float(x1)
 
 
 def integration_rates() -> dict:

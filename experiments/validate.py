@@ -46,15 +46,25 @@ def first_year_figures(results, params) -> dict[str, float]:
         ),
         "reception_backlog_at_start": results.monthly["reception_backlog_persons"].iloc[0],
         "registration_years_at_letting": (medians.min(), medians.max()),
+        "queue_growth": queue_growth(results.monthly),
     } | integration_figures(params)
+
+
+def queue_growth(monthly) -> float:
+    """Mean growth per year of the households waiting (all groups) over the run."""
+    waiting = monthly.filter(regex=r"^waiting_\w+_households$").sum(axis=1)
+    months = len(monthly) - 1
+    return float((waiting.iloc[-1] / waiting.iloc[0]) ** (12 / max(months, 1)) - 1)
 
 
 def validate(seeds=(1, 2, 3), scale: int = 10) -> pd.DataFrame:
     """Published figure, model value and verdict per target."""
     runs = []
+    # As long as the longest figure needs (the queue's growth: ten years).
+    months = max(int(t.get("months", 12)) for t in published_targets().values())
     for seed in seeds:
         model = HousingMarket("current-policy", rng=seed, households_per_agent=scale)
-        runs.append(first_year_figures(model.run(12), model.params))
+        runs.append(first_year_figures(model.run(months), model.params))
     rows = []
     for name, target in published_targets().items():
         values = [r[name] for r in runs]
@@ -77,7 +87,7 @@ def validate(seeds=(1, 2, 3), scale: int = 10) -> pd.DataFrame:
         else:
             mean = float(np.mean(values))
             if published < 1:
-                model = f"{mean:.3f}"
+                model = f"{mean:.3f} ({min(values):.3f}-{max(values):.3f})"
             else:
                 model = f"{mean:,.0f} ({min(values):,.0f}-{max(values):,.0f})"
             ok = abs(mean - published) <= tol * published

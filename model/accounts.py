@@ -31,7 +31,7 @@ from model.reception import PLACE_TYPES, ReceptionMonth
 from model.results import quantile_by_group
 from model.reunification import Reunified
 from model.routes import MonthLettings
-from model.stock import DWELLING_TYPES, ORIGINS, SELF_CONTAINED, VacancyFlows
+from model.stock import DWELLING_TYPES, ORIGINS, SELF_CONTAINED, STARTUP, VacancyFlows
 
 if TYPE_CHECKING:
     from model.market import HousingMarket
@@ -53,6 +53,7 @@ class MonthRecord:
     reunified: Reunified = field(default_factory=Reunified)
     lapsed: int = 0
     exits: Exits = field(default_factory=Exits)
+    startup_stays_ended: int = 0
     vacancies: VacancyFlows | None = None
     lettings: MonthLettings | None = None
     reception: ReceptionMonth | None = None
@@ -83,7 +84,14 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     for code, name in enumerate(ORIGINS):
         row[f"vacancies_{name}_dwellings"] = (int(vac.by_origin[code]) if vac else 0) * k
     row["flex_additions_reserved_dwellings"] = (vac.flex_reserved if vac else 0) * k
+    for t, name in enumerate(DWELLING_TYPES):
+        row[f"places_added_{name}_dwellings"] = (int(vac.added[t]) if vac else 0) * k
+    row["shared_homes_converted_dwellings"] = (vac.shared_converted if vac else 0) * k
     row["demolished_dwellings"] = (vac.demolished if vac else 0) * k
+    row["sold_dwellings"] = (vac.sold if vac else 0) * k
+    row["liberalised_dwellings"] = (vac.liberalised if vac else 0) * k
+    row["turnover_tightness_factor_ratio"] = vac.turnover_factor if vac else 1.0
+    row["startup_stays_ended_households"] = record.startup_stays_ended * k
     row["reception_places_converted_persons"] = round(vac.converted_places * k) if vac else 0
     asylum = record.asylum
     row["asylum_applications_persons"] = asylum.applications_persons if asylum else 0.0
@@ -100,11 +108,12 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     unlinked = ex.from_reception_unlinked_persons + (
         let.from_reception_unlinked_persons if let else 0
     )
-    row["integration_start_quota_link_persons"] = linked * k
+    row["integration_start_assigned_persons"] = linked * k
     row["integration_start_brp_persons"] = unlinked * k
     row.update(_permit_to_home(let, model.params["status_holders.outflow_norm_weeks"]))
     row["flex_end_of_life_dwellings"] = (vac.flex_end_of_life if vac else 0) * k
     row.update(_stocks(model, month))
+    row.update(_per_place(row))
     return row
 
 
@@ -123,6 +132,12 @@ def _lettings(let: MonthLettings | None, k: int) -> dict[str, Any]:
         row[f"lettings_self_contained_{name}_households"] = by_group[name]
     for t, name in enumerate(DWELLING_TYPES):
         row[f"lettings_{name}_households"] = int(np.sum(dtype == t)) * k
+    again = ~let.first_letting if let else np.zeros(0, bool)
+    for t, name in enumerate(DWELLING_TYPES):
+        row[f"relettings_{name}_households"] = int(np.sum((dtype == t) & again)) * k
+    final = dtype != STARTUP  # a start-up home is a step: the household searches on
+    for g, name in enumerate(GROUPS):
+        row[f"housed_for_good_{name}_households"] = int(np.sum((group == g) & final)) * k
     for r, name in enumerate(ROUTES):
         row[f"lettings_route_{name}_households"] = (int(np.sum(let.route == r)) if let else 0) * k
     row["lettings_doorstromer_households"] = (int(np.sum(let.leaves_social_home)) if let else 0) * k
@@ -179,7 +194,7 @@ def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
     quota = model.quota
     backlog = quota.backlog(month.first) if month.index >= 0 else quota.backlog_before()
     row["quota_backlog_persons"] = float(backlog.sum()) * k
-    unlinked = table["linked_region"][sh] < 0
+    unlinked = table["responsible_region"][sh] < 0
     row["integration_no_responsible_municipality_persons"] = int(sizes[unlinked].sum()) * k
     row["family_abroad_persons"] = (
         model.reunification.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
@@ -191,6 +206,18 @@ def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
         row[f"stock_{name}_dwellings"] = int(model.stock.total[:, t].sum()) * k
     row["vacant_unlet_dwellings"] = len(model.stock.ledger) * k
     return row
+
+
+def _per_place(row: dict[str, Any]) -> dict[str, float]:
+    """Lettings per place per year, by dwelling type: the month's lettings (all, and
+    re-lettings of places let before) times 12 over the stock at the month's end."""
+    out = {}
+    for name in DWELLING_TYPES:
+        stock = row[f"stock_{name}_dwellings"]
+        for kind in ("lettings", "relettings"):
+            n = row[f"{kind}_{name}_households"]
+            out[f"{kind}_per_place_{name}_per_year"] = 12.0 * n / stock if stock else NAN
+    return out
 
 
 def region_rows(model: HousingMarket, lettings: MonthLettings | None) -> list[dict]:

@@ -34,16 +34,43 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.households import is_large_family
-from model.stock import FLEX, LARGE, MEDIUM, N_TYPES, NOBODY, ROOM, SELF_CONTAINED, SMALL, STARTUP
-
-# Route codes recorded with every letting (append new ones at the end).
-ROUTES = ("urgent", "quota", "registration", "lottery", "family", "large_pool")
-(URGENT_ROUTE, QUOTA_ROUTE, REGISTRATION_ROUTE, LOTTERY_ROUTE, FAMILY_ROUTE, LARGE_POOL_ROUTE) = (
-    range(6)
+from model.stock import (
+    FLEX,
+    LARGE,
+    MEDIUM,
+    N_TYPES,
+    NOBODY,
+    ROOM,
+    SELF_CONTAINED,
+    SHARED,
+    SMALL,
+    STARTUP,
 )
 
+# Route codes recorded with every letting (append new ones at the end).
+# ``status_holder_priority``: municipalities placing status holders with priority
+# without the quota's obligation (after the quota is abolished, while priority is legal).
+ROUTES = (
+    "urgent",
+    "quota",
+    "registration",
+    "lottery",
+    "family",
+    "large_pool",
+    "status_holder_priority",
+)
+(
+    URGENT_ROUTE,
+    QUOTA_ROUTE,
+    REGISTRATION_ROUTE,
+    LOTTERY_ROUTE,
+    FAMILY_ROUTE,
+    LARGE_POOL_ROUTE,
+    SH_PRIORITY_ROUTE,
+) = range(7)
+
 # Order in which the advertised route lets dwelling types: most restrictive first.
-ADVERTISED_TYPE_ORDER = (LARGE, ROOM, SMALL, FLEX, STARTUP, MEDIUM)
+ADVERTISED_TYPE_ORDER = (LARGE, SHARED, ROOM, SMALL, FLEX, STARTUP, MEDIUM)
 
 
 @dataclass
@@ -115,6 +142,9 @@ QUOTA_OPTIONS = (
 # start-up homes, flex homes reserved for status holders (SFT) and, under the
 # singles exception, rooms.
 QUOTA_OPTIONS_BANNED = ((STARTUP, False), (FLEX, True), (ROOM, False))
+# Places in shared homes made for single status holders come first for them,
+# while that rule holds (policy.shared_homes_for_status_holders).
+SHARED_OPTION = ((SHARED, False),)
 
 
 @dataclass(frozen=True)
@@ -175,6 +205,7 @@ def place_priority(
     cap: np.ndarray,
     persons_limit: np.ndarray | None,
     reserved_group: int,
+    capped_types: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Place ranked candidates in fitting vacancies, one by one in rank order.
 
@@ -202,6 +233,8 @@ def place_priority(
         persons_limit: Per region, how many persons the route aims to house this
             month (None: no limit); the last household placed may overshoot it.
         reserved_group: The group whose reserved vacancies these candidates may take.
+        capped_types: Per dwelling type, whether an open (not reserved) vacancy of it
+            counts against the cap (default: the self-contained types).
 
     Returns:
         (vacancy indices let, candidate ids housed, candidate ids that refused,
@@ -213,7 +246,8 @@ def place_priority(
     options = sorted({o for lst in preferences.lists for o in lst})
     code = {o: i for i, o in enumerate(options)}
     lists = [[code[o] for o in lst] for lst in preferences.lists]
-    capped_opt = np.array([bool(SELF_CONTAINED[t]) and not res for t, res in options], bool)
+    counted = SELF_CONTAINED if capped_types is None else np.asarray(capped_types, bool)
+    capped_opt = np.array([bool(counted[t]) and not res for t, res in options], bool)
     stacks = _stacks(vacancies, options, reserved_group, n_regions)
     region = np.asarray(region_of_candidate, np.int64)
     order = np.argsort(region, kind="stable")  # rank order within each region

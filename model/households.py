@@ -105,6 +105,10 @@ class HouseholdTable(ColumnTable):
         ("subsidiary", bool, False),  # status holders: subsidiary protection (two-status system)
         ("permit_day", np.int32, NEVER),  # status holders: day of the asylum permit
         ("linked_region", np.int8, -1),  # status holders: quota municipality's region, -1 none
+        # status holders: region responsible for civic integration assigned before
+        # housing (the quota link or the alternative coupling); -1: none, the BRP
+        # registration where they are housed decides (the letting log records it)
+        ("responsible_region", np.int8, -1),
         ("reception_region", np.int8, -1),  # status holders: region of the reception centre
         ("sh_type", np.int8, NO_SH_TYPE),
         ("family_abroad", np.int16, 0),  # persons waiting abroad to join (nareizigers)

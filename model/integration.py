@@ -20,8 +20,12 @@ published cohort figures come out (13% in work 18 months after the permit;
 those cohorts. The data file holds the result; a test checks they agree.
 
 Which municipality is responsible for civic integration: the quota link
-while it exists, the BRP registration after housing once it is abolished
-(letter) — counted per status holder starting integration.
+while it exists; once it is abolished, the region the alternative coupling
+links each status holder to (``policy.coupling_without_quota`` =
+``population_share``), or else the BRP registration after housing (letter).
+The household column ``responsible_region`` holds the one assigned before
+housing (a status holder with one counts reception time at the linked value);
+the letting log records who is responsible for each status holder housed.
 """
 
 from __future__ import annotations
@@ -113,7 +117,7 @@ def cohort_indicators(
     left = left_reception_day(sh, end_day)
     persons = sh["size"].to_numpy().astype(float)
     value = np.where(
-        sh["linked_region"].to_numpy() >= 0,
+        sh["responsible_region"].to_numpy() >= 0,
         params["integration.reception_time_value_linked"],
         params["integration.reception_time_value_unlinked"],
     )

@@ -209,7 +209,8 @@ class HousingMarket(mesa.Model):
         record.entered = self.queue.entered - entered_before
         record.lapsed = self.queue.lapse_urgency(self, month)
         record.exits = self.queue.leave(self, month, self.quota)
-        record.vacancies = self.stock.step(month, policy)
+        record.startup_stays_ended = self.queue.end_startup_stays(month)
+        record.vacancies = self.stock.step(month, policy, self.queue.waiting_per_region())
         record.lettings = self.allocation.let(self, month)
         record.reception = self._fill_reception(record.vacancies.converted_places)
         self._close(record)

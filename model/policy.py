@@ -461,6 +461,13 @@ def inert_settings(timeline: Timeline, names, start: dt.date) -> list[str]:
             f"and here {now}{' throughout' if len(states) > 1 else ''}; allowed: leave it out, "
             "or change that setting too"
         )
+    # The SFT levers act before the scheme's end, flex building after it from it on.
+    from model.stock import sft_inert
+
+    dated = {
+        k: [d for d in dates if d != dt.date.min] for k, (dates, _) in timeline._resolved.items()
+    }
+    problems += sft_inert(timeline.params, dated, names, start)
     return problems
 
 

@@ -16,7 +16,8 @@ the published registration time at letting ``T``, the expected lettings to
 regular seekers, the exit hazard and a mean lag proportional to ``T``; the
 proportion is solved so that the national queue holds the letter's 400,000
 searching households. New registrants then keep arriving with the same lag
-distribution, their number growing with the shortage.
+distribution, their number growing (``regular.registration_growth_per_year``,
+calibrated) so that the queue grows as the ABF shortage did.
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ class Population:
 
     def regular_registrants(self, month: int) -> np.ndarray:
         """Regular seekers expected to start searching in each region this month (agent units)."""
-        growth = (1.0 + self.params["regular.queue_growth_per_year"]) ** (month / 12.0)
+        growth = (1.0 + self.params["regular.registration_growth_per_year"]) ** (month / 12.0)
         return np.array([s.registrations_per_month for s in self.steady]) * growth
 
     def regular(
@@ -440,6 +441,10 @@ class Population:
         linked = spread if quota_in_force else np.full(n, -1, np.int8)
         spread_by_population = quota_in_force or coupling == "population_share"
         region = spread if spread_by_population else reception_region
+        # Responsible for civic integration from the permit: the quota municipality, or
+        # the region the alternative coupling links them to; without either, the
+        # municipality of the BRP registration once housed (set at housing).
+        responsible = spread if spread_by_population else np.full(n, -1, np.int8)
         sh_type = np.full(n, SH_FAMILY, np.int8)
         single = size == 1
         waits = (
@@ -464,6 +469,7 @@ class Population:
             "refusal": np.zeros(n, np.float32),
             "permit_day": permit_day,
             "linked_region": linked,
+            "responsible_region": responsible,
             "reception_region": reception_region,
             "sh_type": sh_type,
             "family_abroad": abroad,
@@ -497,6 +503,7 @@ class Population:
             "refusal": np.full(n, self.params["regular.refusal_probability"], np.float32),
             "permit_day": sponsors["permit_day"],
             "linked_region": np.full(n, -1, np.int8),
+            "responsible_region": region,  # registered (BRP) where they live
             "reception_region": np.full(n, -1, np.int8),
             "sh_type": np.where(size >= 6, SH_LARGE_FAMILY, SH_FAMILY).astype(np.int8),
             "residence_permit": np.ones(n, bool),

@@ -35,6 +35,7 @@ ROUTE_LABELS = {
         "lottery": "loting",
         "family": "generieke voorrang gezinnen met kinderen",
         "large_pool": "landelijke pool grote gezinnen",
+        "status_holder_priority": "voorrang statushouders zonder taakstelling",
     },
     "en": {
         "urgent": "urgency (direct placement)",
@@ -43,6 +44,7 @@ ROUTE_LABELS = {
         "lottery": "lottery",
         "family": "generic priority for families with children",
         "large_pool": "national pool for large families",
+        "status_holder_priority": "status-holder priority without the quota",
     },
 }
 DWELLING_LABELS = {
@@ -51,9 +53,10 @@ DWELLING_LABELS = {
         "small": "small self-contained",
         "medium": "medium self-contained",
         "large": "large self-contained (6+)",
-        "room": "non-self-contained (room)",
+        "room": "student or campus room",
         "flex": "flex home",
         "startup": "start-up home",
+        "shared": "place in a shared home",
     },
 }
 

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.households import AGENT_CLASSES, UrgentSeeker
-from model.calendar import Month
+from model.calendar import Month, add_months, day_number
 from model.households import (
+    DOUBLED_UP,
     EXIT_REASONS,
     GROUPS,
     HOUSED,
@@ -220,15 +221,17 @@ class Queue:
         return exits
 
     def responsibility(self, rows: np.ndarray) -> tuple[int, int]:
-        """Persons of status holders leaving reception: (with a quota link, without one).
+        """Persons of status holders leaving reception: (with a responsible municipality
+        assigned before housing, without one).
 
         The municipality of the quota link is responsible for their civic
-        integration while there is one; otherwise the one of the BRP registration
-        after housing (letter).
+        integration while there is one, or, once it is abolished, the one the
+        alternative coupling links them to; otherwise the one of the BRP
+        registration after housing (letter).
         """
-        linked = self.table["linked_region"][rows] >= 0
+        assigned = self.table["responsible_region"][rows] >= 0
         persons = self.table["size"][rows].astype(np.int64)
-        return int(persons[linked].sum()), int(persons[~linked].sum())
+        return int(persons[assigned].sum()), int(persons[~assigned].sum())
 
     def move_out(self, rows: np.ndarray, state: int, month: Month) -> None:
         """Households housed for good or gone: free their old homes and log them."""
@@ -269,6 +272,34 @@ class Queue:
         sh_out = table["group"][out] == STATUS_HOLDER
         self.sh_persons["housed"] += int(table["size"][out][sh_out].sum())
         return out
+
+    def end_startup_stays(self, month: Month) -> int:
+        """Households whose stay in a start-up home reached its maximum
+        (``stock.startup_max_stay_months``) move out.
+
+        They keep searching, with their registration time, from elsewhere (doubled
+        up: with family or friends, or in temporary lodging: an assumption), and
+        may not get another start-up home; the home they leave is let again this
+        month.
+
+        Returns:
+            How many stays ended (agent units).
+        """
+        table = self.table
+        rows = np.flatnonzero((table["state"] == WAITING) & (table["situation"] == STARTUP_HOME))
+        limit = day_number(add_months(month.first, -self.params["stock.startup_max_stay_months"]))
+        due = rows[table["startup_day"][rows] <= limit]
+        if len(due):
+            self.stock.release(table["region"][due], table["home_type"][due], month.day0)
+            table["situation"][due] = DOUBLED_UP
+            table["home_type"][due] = -1
+        return len(due)
+
+    def waiting_per_region(self) -> np.ndarray:
+        """Households waiting per region (agent units): the market's tightness."""
+        table = self.table
+        waiting = table.waiting()
+        return np.bincount(table["region"][waiting], minlength=self.population.n_regions)
 
     def take_gone_ids(self) -> np.ndarray:
         """Ids of the households gone since the last call (for their agents)."""

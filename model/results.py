@@ -50,6 +50,7 @@ class LettingLog(ColumnTable):
         ("residence_permit", bool, False),
         ("passed_over_id", np.int64, -1),
         ("passed_over_group", np.int8, -1),
+        ("responsible_region", np.int8, -1),
     )
 
     def __init__(self, attribution: bool = True):
@@ -99,6 +100,9 @@ class LettingLog(ColumnTable):
                 "passed_over_group": pd.Categorical.from_codes(
                     np.where(passed >= 0, passed, -1), GROUPS
                 ),
+                "responsible_region": pd.Categorical.from_codes(
+                    cols["responsible_region"], region_names
+                ),
                 "households": np.full(self.count, scale, np.int64),
             }
         )
@@ -126,6 +130,7 @@ class OutcomeLog(ColumnTable):
         ("out_day", np.int32, 0),
         ("startup_day", np.int32, 0),
         ("linked_region", np.int8, -1),
+        ("responsible_region", np.int8, -1),
         ("state", np.int8, 0),
     )
 

@@ -10,13 +10,20 @@ the levers in force, then lets homes through the matching functions of
 * ``urgent``: direct placement of households with an urgency declaration, up
   to a share of the vacancies; under the Mooiman amendment not for foreign
   nationals holding a residence permit;
-* ``quota``: municipalities place status holders linked to them to meet the
-  half-year quota, while it is in force; in the regular stock only while
-  priority for status holders is allowed, otherwise in start-up homes, flex
-  homes reserved for them and, under the singles exception, rooms;
+* ``quota``: municipalities place status holders with priority: while the
+  quota is in force, those linked to them, to meet the half-year quota; once
+  it is abolished, a share of municipalities (policy.priority_without_quota_share)
+  keeps doing so without the obligation, while priority is legal (route
+  ``status_holder_priority``). In the regular stock only while priority for
+  status holders is allowed, otherwise in start-up homes, flex homes reserved
+  for them and, under the singles exception, rooms; single status holders
+  take a place in a shared home made for them first (while that rule holds);
 * ``family``: generic priority for families with minor children that have no
   home of their own (policy.family_priority), whatever their group;
-* ``advertised``: every remaining vacancy, by registration time or lottery.
+* ``advertised``: every remaining vacancy, by registration time or lottery,
+  each dwelling type to those it is for (``ELIGIBILITY``): start-up homes to
+  status holders leaving reception (or all who never had one), places in
+  shared homes to single status holders while the rule holds.
 
 After the routes, :func:`attribute` works out who would have got each home
 under pure registration-time order (displacement measure 2).
@@ -41,6 +48,8 @@ from model.allocation import (
     QUOTA_ROUTE,
     REGISTRATION_ROUTE,
     ROUTES,
+    SH_PRIORITY_ROUTE,
+    SHARED_OPTION,
     URGENT_OPTIONS,
     URGENT_ROUTE,
     Lettings,
@@ -50,16 +59,15 @@ from model.allocation import (
     place_priority,
     preference_lists,
 )
-from model.calendar import DAYS_PER_YEAR, Month, add_months
+from model.calendar import DAYS_PER_YEAR, NEVER, Month, add_months
 from model.households import (
     DOUBLED_UP,
     RECEPTION,
     SHELTER,
-    STARTUP_HOME,
     STATUS_HOLDER,
     URGENT,
 )
-from model.stock import LARGE, NOBODY, STARTUP
+from model.stock import FIRST_LETTING, LARGE, N_TYPES, NOBODY, SHARED, STARTUP
 
 if TYPE_CHECKING:
     from model.market import HousingMarket
@@ -258,6 +266,7 @@ def _place(
     region: np.ndarray | None = None,
     persons_limit: np.ndarray | None = None,
     reserved_group: int = NOBODY,
+    cap_every_type: bool = False,
 ) -> np.ndarray:
     """A priority route's placements: the skeleton every priority route shares.
 
@@ -277,6 +286,8 @@ def _place(
         region: Per candidate, the region it is placed in (default: where it searches).
         persons_limit: Per region, the persons to house this month (None: no limit).
         reserved_group: Whose reserved homes these candidates may take.
+        cap_every_type: Count every open home against the budget, not only the
+            self-contained ones (priority without the quota: no persons limit).
 
     Returns:
         The rows that refused a home offered.
@@ -295,6 +306,7 @@ def _place(
         budget.cap,
         persons_limit,
         reserved_group,
+        np.ones(N_TYPES, bool) if cap_every_type else None,
     )
     budget.spend(left)
     month.record(v, housed, route)
@@ -316,17 +328,26 @@ def urgent(month: RouteMonth) -> None:
 
 
 def quota(month: RouteMonth) -> None:
-    """Municipalities place status holders linked to them, to meet the half-year quota."""
+    """Status holders in reception placed with priority by municipalities.
+
+    While the quota is in force: those linked to a municipality, oldest permit
+    first, to meet its half-year quota (a persons limit), within a share of the
+    region's open self-contained vacancies. Once it is abolished and priority is
+    still legal: municipalities that keep priority without the obligation
+    (``policy.priority_without_quota_share`` of them) place those searching in
+    their region, within that share of the same budget, every home counted.
+    """
     model = month.model
     policy = model.policy
-    if not policy["policy.quota_in_force"]:
+    in_force = policy["policy.quota_in_force"]
+    allowed = policy["policy.status_holder_priority"] or policy["policy.singles_exception"]
+    keep_share = 1.0 if in_force else policy["policy.priority_without_quota_share"]
+    if not in_force and not (allowed and keep_share > 0):
         return
     table = model.households
-    mask = (
-        (_column(month, "group") == STATUS_HOLDER)
-        & (_column(month, "situation") == RECEPTION)
-        & (_column(month, "linked_region") >= 0)
-    )
+    mask = (_column(month, "group") == STATUS_HOLDER) & (_column(month, "situation") == RECEPTION)
+    if in_force:
+        mask &= _column(month, "linked_region") >= 0
     rows = _ranked(model, month.free(mask), "permit_day")
     single = table["size"][rows] == 1
     if policy["policy.status_holder_priority"]:
@@ -336,12 +357,20 @@ def quota(month: RouteMonth) -> None:
     else:
         options = QUOTA_OPTIONS_BANNED
         room_ok = single & policy["policy.singles_exception"]
+    if policy["policy.shared_homes_for_status_holders"]:
+        options = SHARED_OPTION + options
+    cap = keep_share * policy["status_holders.quota_placement_max_share"]
+    # Status holders placed with priority accept (refusing ends the reception entitlement).
+    no_refusals = np.zeros(len(rows), bool)
+    if not in_force:  # every home counts against the budget; reserved ones go by advert
+        options = tuple(o for o in options if not o[1])
+        _place(month, SH_PRIORITY_ROUTE, rows, options, room_ok, no_refusals, cap,
+               cap_every_type=True)  # fmt: skip
+        return
     need = model.streams.round(
         model.quota.monthly_need(add_months(model.start_date, model.month)), model.month, salt=3
     )
-    # Status holders placed for the quota accept (refusing ends the reception entitlement).
-    _place(month, QUOTA_ROUTE, rows, options, room_ok, np.zeros(len(rows), bool),
-           policy["status_holders.quota_placement_max_share"],
+    _place(month, QUOTA_ROUTE, rows, options, room_ok, no_refusals, cap,
            region=table["linked_region"][rows], persons_limit=need,
            reserved_group=STATUS_HOLDER)  # fmt: skip
 
@@ -364,11 +393,32 @@ def family(month: RouteMonth) -> None:
 
 
 def startup_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray:
-    """Who may get a start-up home: status holders leaving reception, or all (lever)."""
+    """Who may get a start-up home: status holders leaving reception; once open to other
+    groups (lever), anyone without a home of their own (in reception, doubled up, leaving
+    a shelter) who never had a start-up home."""
     table = model.households
+    situation = table["situation"][rows]
     if model.policy["policy.startup_open_to_all"]:
-        return table["situation"][rows] != STARTUP_HOME
-    return (table["group"][rows] == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
+        homeless = (situation == RECEPTION) | (situation == DOUBLED_UP) | (situation == SHELTER)
+        return homeless & (table["startup_day"][rows] == NEVER)
+    return (table["group"][rows] == STATUS_HOLDER) & (situation == RECEPTION)
+
+
+def shared_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray | None:
+    """Who may get a place in a shared home besides fitting it (a single): while the
+    rule holds, single status holders only; else any single (None: no restriction)."""
+    if not model.policy["policy.shared_homes_for_status_holders"]:
+        return None
+    return model.households["group"][rows] == STATUS_HOLDER
+
+
+def eligibility(model: HousingMarket, rows: np.ndarray) -> dict[int, np.ndarray]:
+    """Per dwelling type with an access rule beyond its size: who of ``rows`` may get it."""
+    out = {STARTUP: startup_eligible(model, rows)}
+    shared = shared_eligible(model, rows)
+    if shared is not None:
+        out[SHARED] = shared
+    return out
 
 
 def _advertise(
@@ -397,7 +447,7 @@ def _advertise(
         month.refuses[month.reacts],
         lottery,
         model.fits,
-        {STARTUP: startup_eligible(model, cand)},
+        eligibility(model, cand),
         excluded=excluded,
         rankings=month.rankings,
     )
@@ -500,6 +550,8 @@ class MonthLettings:
     Attributes:
         region, dwelling_type, group, route: Per letting.
         registration_years: Per letting, the household's registration time.
+        first_letting: Per letting, whether the place is let for the first time (a
+            place added: new construction, an addition or a conversion).
         leaves_social_home: Per letting, whether the household leaves a corporation
             home behind (a doorstromer; a start-up home it lived in counts).
         housed_from_reception_persons: Status holders leaving reception for a home.
@@ -514,6 +566,7 @@ class MonthLettings:
     group: np.ndarray
     route: np.ndarray
     registration_years: np.ndarray
+    first_letting: np.ndarray
     leaves_social_home: np.ndarray
     housed_from_reception_persons: int
     weeks_permit_to_home: np.ndarray
@@ -522,10 +575,38 @@ class MonthLettings:
     refusals: int
 
 
-def _who(table, rows: np.ndarray, day: int) -> dict[str, np.ndarray]:
-    """What the letting log records of the households let a home (on ``day``)."""
+def _follow_families(model: HousingMarket, out: np.ndarray, home_type: np.ndarray) -> None:
+    """Status holders housed for good (``out``, in homes of ``home_type``) whose family
+    still comes from abroad: followed at home (model.reunification)."""
+    table = model.households
+    waits = (table["group"][out] == STATUS_HOLDER) & (table["family_abroad"][out] > 0)
+    if waits.any():
+        r = out[waits]
+        model.reunification.add(
+            id=table["id"][r],
+            region=table["region"][r],
+            linked_region=table["linked_region"][r],
+            size=table["size"][r],
+            home_type=home_type[waits],
+            abroad=table["family_abroad"][r],
+            subsidiary=table["subsidiary"][r],
+            permit_day=table["permit_day"][r],
+        )
+
+
+def _who(table, rows: np.ndarray, day: int, region: np.ndarray) -> dict[str, np.ndarray]:
+    """What the letting log records of the households let a home (on ``day``, in ``region``).
+
+    Who is responsible for a status holder's civic integration: the municipality
+    assigned before housing (quota link, alternative coupling), else the one of the
+    BRP registration, where the household is housed.
+    """
+    group = table["group"][rows]
+    assigned = table["responsible_region"][rows]
+    responsible = np.where(group == STATUS_HOLDER, np.where(assigned >= 0, assigned, region), -1)
     return {
-        "group": table["group"][rows],
+        "responsible_region": responsible.astype(np.int8),
+        "group": group,
         "household_id": table["id"][rows],
         "persons": table["size"][rows],
         "registration_days": day - table["registration_day"][rows],
@@ -581,6 +662,7 @@ class Allocation:
         passed_row = np.maximum(passed_over, 0)
         dtype = ledger.type[ledger_idx].astype(np.int8)
         region = ledger.region[ledger_idx]
+        first_letting = FIRST_LETTING[ledger.origin[ledger_idx]]
         group = table["group"][rows]
         size = table["size"][rows]
         from_reception = (group == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
@@ -596,7 +678,7 @@ class Allocation:
             route=routes,
             passed_over_id=np.where(passed, table["id"][passed_row], -1),
             passed_over_group=np.where(passed, table["group"][passed_row], -1),
-            **_who(table, rows, day),
+            **_who(table, rows, day, region),
         )
         keep = np.ones(len(ledger), bool)
         keep[ledger_idx] = False
@@ -611,25 +693,14 @@ class Allocation:
         housed_persons = int(size[from_reception].sum())
 
         out = model.queue.house(rows, dtype, region, month)
-        waits = (table["group"][out] == STATUS_HOLDER) & (table["family_abroad"][out] > 0)
-        if waits.any():  # their family still comes: follow them at home
-            r = out[waits]
-            model.reunification.add(
-                id=table["id"][r],
-                region=table["region"][r],
-                linked_region=table["linked_region"][r],
-                size=table["size"][r],
-                home_type=dtype[dtype != STARTUP][waits],
-                abroad=table["family_abroad"][r],
-                subsidiary=table["subsidiary"][r],
-                permit_day=table["permit_day"][r],
-            )
+        _follow_families(model, out, dtype[dtype != STARTUP])
         return MonthLettings(
             region=region,
             dwelling_type=dtype,
             group=group,
             route=routes,
             registration_years=(day - table["registration_day"][rows]) / DAYS_PER_YEAR,
+            first_letting=first_letting,
             leaves_social_home=leaves_social_home,
             housed_from_reception_persons=housed_persons,
             weeks_permit_to_home=weeks,

@@ -21,7 +21,7 @@ from model.parameters import ParameterError, Parameters
 from model.population import INITIAL_MONTH, household_ids
 from model.queue import urgency_allowed
 from model.quota import Quota
-from model.stock import CHAIN, FLEX, LARGE, MEDIUM, ROOM, SMALL, STARTUP
+from model.stock import CHAIN, FLEX, LARGE, MEDIUM, ROOM, SHARED, SMALL, STARTUP
 
 if TYPE_CHECKING:
     from model.market import HousingMarket
@@ -66,9 +66,8 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
             f"parameter 'regular.initial_seekers' = {p['regular.initial_seekers']} is smaller "
             "than the urgent and status-holder households waiting at the start; allowed: more"
         )
-    pop.set_queue_steady_state(
-        _expected_regular_lettings(model, p), queue.regular_exit_hazard, waiting
-    )
+    _, regular_lettings, chains = _expected_lettings(model, p, waiting)
+    pop.set_queue_steady_state(regular_lettings, queue.regular_exit_hazard, waiting)
     n_regular = np.rint([s.queue for s in pop.steady]).astype(np.int64)
     rids, rregion = household_ids(INITIAL_MONTH, REGULAR, n_regular)
     age, searched = pop.initial_regular_ages(rids, rregion)
@@ -85,8 +84,10 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
     )
     # Homes vacated by last month's doorstromers are let this month (chains
     # run with a month's lag): seed one month of them.
-    chains = _expected_chain_vacancies(model, p)
-    model.stock.add_vacancies(streams.round(chains, INITIAL_MONTH, salt=8), day0, CHAIN)
+    chain_cells = _expected_chain_vacancies(model, chains)
+    model.stock.add_vacancies(streams.round(chain_cells, INITIAL_MONTH, salt=8), day0, CHAIN)
+    # The queue at the start: the market's tightness is measured against it.
+    model.stock.set_reference_queue(queue.waiting_per_region())
     return quota
 
 
@@ -137,39 +138,58 @@ def _ids_for_persons(
     return ids[keep], region[keep]
 
 
-def _expected_shares(p: Parameters) -> tuple[float, float]:
-    """Rough shares of lettings to regular seekers, and to doorstromers (vacancy chains).
+def _expected_lettings(
+    model: HousingMarket, p: Parameters, regular_waiting: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected monthly flows per region at the start (agent units): all lettings,
+    lettings to regular seekers, and vacancies freed by doorstromers (chains).
 
-    Used only to set up the start: the caps of the priority routes apply one
-    after the other and may add up to more than 1, so the regular share is
-    kept at 5% or more.
+    Used only to set up the start. Exogenous vacancies E (tenants leaving, less
+    the homes sold or liberalised at a vacancy; new construction and flex
+    additions) and chains: the doorstromers among regular seekers (a share d)
+    free a home when housed and when they leave the market (exit hazard h,
+    queue Q). The priority routes take a share c (their caps, added) of the
+    lettings other than rooms (E_room), so regular lettings are
+    R = (1 - c) L + c E_room, and L = E + d (R + h Q) gives
+    L = (E + d (c E_room + h Q)) / (1 - d (1 - c)).
     """
-    caps = p["allocation.urgent_share_cap"] + p["status_holders.quota_placement_max_share"]
-    regular_share = max(1.0 - caps, 0.05)
-    return regular_share, p["regular.situation_shares"][3] * regular_share
-
-
-def _expected_chain_vacancies(model: HousingMarket, p: Parameters) -> np.ndarray:
-    """Expected vacancies per (region, type) freed by doorstromers in a month."""
-    stock = model.stock
-    turnover = stock.background * stock.turnover_probability
-    _, chain_share = _expected_shares(p)
-    lettings = turnover.sum(axis=1, keepdims=True) / (1.0 - chain_share)
-    # Doorstromers leave homes in proportion to the occupied stock.
-    weights = np.maximum(stock.background, 0).astype(float)
-    weights[:, [FLEX, STARTUP]] = 0.0
-    weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
-    return lettings * chain_share * weights
-
-
-def _expected_regular_lettings(model: HousingMarket, p: Parameters) -> np.ndarray:
-    """Expected monthly lettings to regular seekers per region (for the initial queue)."""
     share = model.params.regions.population_share
     stock = model.stock
-    turnover = (stock.background * stock.turnover_probability)[
-        :, [SMALL, MEDIUM, LARGE, ROOM, FLEX]
-    ].sum(axis=1)
+    d = p["regular.situation_shares"][3]
+    h = model.queue.regular_exit_hazard
+    queue = regular_waiting * share
+    # The doorstromers' homes are tracked, not background: their tenants' moves are
+    # chains, not turnover (the queue is not in the table yet when this runs).
+    occupied = np.maximum(stock.background, 0).astype(float)
+    weights = occupied.copy()
+    weights[:, [FLEX, STARTUP, SHARED]] = 0.0
+    weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
+    untracked = np.maximum(d * queue - stock.tracked.sum(axis=1), 0.0)
+    occupied = np.maximum(occupied - untracked[:, None] * weights, 0.0)
+    turnover = occupied * stock.turnover_probability
+    at_vacancy = p["stock.sales_per_year"] * (1 - p["stock.sales_to_sitting_tenants_share"])
+    at_vacancy += p["stock.liberalisation_per_year"]
+    regular_stock = stock.total[:, [SMALL, MEDIUM, LARGE]].sum(axis=1)
     new = (p["stock.new_construction_per_year"] + p["stock.flex_additions_per_year"]) / 12
-    exogenous = turnover + new * share / model.scale
-    regular_share, chain_share = _expected_shares(p)
-    return exogenous / (1.0 - chain_share) * regular_share
+    rooms = turnover[:, ROOM]
+    exogenous = (
+        turnover[:, [SMALL, MEDIUM, LARGE, ROOM, FLEX]].sum(axis=1)
+        - regular_stock * at_vacancy / 12
+        + new * share / model.scale
+    )
+    caps = min(
+        p["allocation.urgent_share_cap"] + p["status_holders.quota_placement_max_share"], 0.95
+    )
+    lettings = (exogenous + d * (caps * rooms + h * queue)) / (1.0 - d * (1.0 - caps))
+    regular = (1.0 - caps) * lettings + caps * rooms
+    return lettings, regular, lettings - exogenous
+
+
+def _expected_chain_vacancies(model: HousingMarket, chains: np.ndarray) -> np.ndarray:
+    """Expected vacancies per (region, type) freed by doorstromers in a month: ``chains``
+    per region, in proportion to the occupied stock they leave."""
+    stock = model.stock
+    weights = np.maximum(stock.background, 0).astype(float)
+    weights[:, [FLEX, STARTUP, SHARED]] = 0.0
+    weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
+    return chains[:, None] * weights

@@ -1,29 +1,50 @@
 """The stock of corporation dwellings, by region and type, and its vacancies.
 
 The stock is held as counts per (region, dwelling type) in agent units (one
-unit stands for ``households_per_agent`` dwellings). A dwelling is occupied
-by a *background* tenant (a household outside the market), by a *tracked*
-household that is itself waiting for another home (a doorstromer, or a status
-holder in a start-up home), or it is *vacant* and waiting in the vacancy
-ledger to be let:
+unit stands for ``households_per_agent`` dwellings, or household places for
+rooms and shared homes). A dwelling is occupied by a *background* tenant (a
+household outside the market), by a *tracked* household that is itself
+waiting for another home (a doorstromer, or a household in a start-up home),
+or it is *vacant* and waiting in the vacancy ledger to be let:
 
     total = background + tracked + vacant        (per region and type)
+
+Dwelling types, each with its own stock, turnover, eligibility and route
+(docs/assumptions.md, C1-C9):
+
+* ``small``, ``medium``, ``large``: the permanent self-contained stock;
+* ``room``: student and campus rooms (non-self-contained, one single each),
+  on short contracts: a high turnover, calibrated to the 38,000 households a
+  year moving into non-self-contained corporation units;
+* ``flex``: temporary self-contained homes with an end of life; while the
+  SFT scheme runs (``stock.sft_end_date``) a share of new ones is reserved
+  for status holders, after it ``stock.flex_additions_after_sft_per_year``
+  says what is still built;
+* ``startup``: start-up homes (opstartwoningen), a step with a maximum stay
+  (``model.queue.Queue.end_startup_stays``);
+* ``shared``: places in corporation homes converted for two to four singles
+  (woningdelen), on multi-year contracts with their own turnover, let to the
+  singles they were made for (``model.routes.shared_eligible``).
 
 Vacancies arise from (model brief, "Stock and vacancies"):
 
 * exogenous turnover: a background tenant leaves the social stock (moves out
-  of it, dies, buys); calibrated so that the total lettings match CBS;
+  of it, dies, buys); calibrated so that the total lettings match CBS, and
+  lower where the queue has grown (``stock.turnover_tightness_elasticity``):
+  in a tighter market fewer tenants move out;
 * vacancy chains: a tracked household that is housed or leaves the market
   frees the home it had (``release``), one month later;
 * new construction and flex / start-up additions, let for the first time;
 
-and the stock shrinks by demolition and by flex homes reaching end of life.
-Every vacancy gets a unique dwelling id, so that no dwelling can be let twice.
+and the stock shrinks by demolition, by sales and liberalisation (most at a
+vacancy, which is then not let as a social home) and by flex homes reaching
+end of life. Every vacancy gets a unique dwelling id, so that no dwelling can
+be let twice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,20 +54,23 @@ from model.crn import Streams
 from model.households import STATUS_HOLDER
 from model.parameters import Parameters
 
-SMALL, MEDIUM, LARGE, ROOM, FLEX, STARTUP = range(6)
-DWELLING_TYPES = ("small", "medium", "large", "room", "flex", "startup")
+SMALL, MEDIUM, LARGE, ROOM, FLEX, STARTUP, SHARED = range(7)
+DWELLING_TYPES = ("small", "medium", "large", "room", "flex", "startup", "shared")
 DWELLING_LABELS_NL = (
     "klein zelfstandig",
     "middelgroot zelfstandig",
     "groot zelfstandig (6+)",
-    "onzelfstandig",
+    "studenten- en campuskamer",
     "flexwoning",
     "opstartwoning",
+    "plek in een deelwoning",
 )
 N_TYPES = len(DWELLING_TYPES)
 REGULAR_TYPES = (SMALL, MEDIUM, LARGE)  # the permanent self-contained stock
 # Self-contained: counted in CBS's "self-contained corporation homes let".
-SELF_CONTAINED = np.array([True, True, True, False, True, False])
+SELF_CONTAINED = np.array([True, True, True, False, True, False, False])
+# Temporary homes whose tenants are households still searching (tracked).
+STEP_TYPES = (STARTUP,)
 NOBODY = -1  # a vacancy reserved for no group
 
 
@@ -129,6 +153,8 @@ ORIGINS = (
     SHARED_CONVERSION,
     RECEPTION_CONVERSION,
 ) = range(len(ORIGINS))
+# Origins of a dwelling's first letting (a place added), against a re-letting.
+FIRST_LETTING = np.array([False, False, True, True, True, True, True])
 
 
 @dataclass(frozen=True)
@@ -141,6 +167,14 @@ class VacancyFlows:
         demolished: Occupied homes demolished.
         flex_end_of_life: Flex homes reaching the end of their life.
         converted_places: Reception places converted into homes this month.
+        added: Places added per dwelling type (new construction, flex and start-up
+            additions, shared places converted, reception places turned into homes).
+        sold: Homes sold (at a vacancy, or to the sitting tenant).
+        liberalised: Homes let at a rent above the social limit at a vacancy, leaving
+            the social stock.
+        shared_converted: Homes turned into shared homes (each gives several places).
+        turnover_factor: The national mean factor on tenants' moving out from the
+            market's tightness (1 at the start), weighted by the regular stock.
     """
 
     by_origin: np.ndarray
@@ -148,6 +182,11 @@ class VacancyFlows:
     demolished: int
     flex_end_of_life: int
     converted_places: float
+    added: np.ndarray = field(default_factory=lambda: np.zeros(N_TYPES, np.int64))
+    sold: int = 0
+    liberalised: int = 0
+    shared_converted: int = 0
+    turnover_factor: float = 1.0
 
 
 def only(per_cell: np.ndarray, types) -> np.ndarray:
@@ -171,6 +210,8 @@ class Stock:
         ledger: The vacancies not yet let.
         flex_cohorts: Flex units by (region, month built), month index may be
             negative for homes built before the start.
+        queue_at_start: Households waiting per region at the start (the reference
+            of the market's tightness), set by ``set_reference_queue``.
     """
 
     def __init__(self, params: Parameters, scale: int, streams: Streams):
@@ -189,12 +230,14 @@ class Stock:
         real[:, ROOM] = params["stock.non_self_contained_places"] * share
         real[:, FLEX] = params["stock.flex_homes"] * share
         real[:, STARTUP] = params["stock.startup_homes"] * share
+        # Shared homes: none at the start (the conversions of a scenario add them).
         # Stochastic rounding: at a coarse scale a small cell (large homes in
         # Zeeland) is neither always rounded up nor always down.
         self.total = streams.round(real / scale, month=-1, salt=50)
         self.tracked = np.zeros((n, N_TYPES), np.int64)
         self.ledger = VacancyLedger()
         self.removed_occupied = np.zeros((n, N_TYPES), np.int64)  # demolished / end of life
+        self.queue_at_start: np.ndarray | None = None
         # Flex homes by build month, spread evenly over the past years.
         years = params["stock.flex_initial_age_years_max"]
         past_months = max(round(years * 12), 1)
@@ -206,7 +249,7 @@ class Stock:
             for k, units in enumerate(per_month):
                 month = -past_months + k
                 self.flex_cohorts.setdefault(month, np.zeros(n, np.int64))[r] += units
-        # Monthly exogenous turnover probabilities per (region, type).
+        # Monthly exogenous turnover probabilities per (region, type), before tightness.
         factor = regions.turnover_factor
         weights = self.total[:, list(REGULAR_TYPES)].sum(axis=1)
         factor = factor / (np.sum(factor * weights) / max(weights.sum(), 1))
@@ -215,6 +258,7 @@ class Stock:
             yearly[:, t] = np.minimum(params["stock.exogenous_turnover_per_year"] * factor, 0.99)
         yearly[:, ROOM] = params["stock.non_self_contained_turnover_per_year"]
         yearly[:, FLEX] = params["stock.flex_turnover_per_year"]
+        yearly[:, SHARED] = params["stock.shared_turnover_per_year"]
         self.turnover_probability = monthly_probability(yearly)
 
     @property
@@ -270,7 +314,7 @@ class Stock:
             cohort += per_cell[:, FLEX]
 
     def convert_to_shared(self, per_region: np.ndarray, households: int, day: int) -> np.ndarray:
-        """Turn vacant medium homes into shared homes: each gives ``households`` room places.
+        """Turn vacant medium homes into shared homes: each gives ``households`` places.
 
         Only homes vacant this month and open to everybody are converted; a
         region with fewer converts what it has.
@@ -292,21 +336,55 @@ class Stock:
             done[r] = len(idx)
         ledger.keep(keep)
         self.total[:, MEDIUM] -= done
-        self.total[:, ROOM] += done * households
+        self.total[:, SHARED] += done * households
         places = np.zeros_like(self.total)
-        places[:, ROOM] = done * households
+        places[:, SHARED] = done * households
         self.add_vacancies(places, day, SHARED_CONVERSION)
         return done
 
-    def expected_turnover(self) -> np.ndarray:
-        """Background tenants expected to leave the social stock this month, per (region, type)."""
-        return np.maximum(self.background, 0) * self.turnover_probability
+    # -- tightness -----------------------------------------------------------------
 
-    def shrink(self, per_cell: np.ndarray) -> None:
-        """Remove occupied background units (demolition, end of life)."""
+    def set_reference_queue(self, waiting_per_region: np.ndarray) -> None:
+        """The households waiting per region at the start: tightness is measured against it."""
+        self.queue_at_start = np.maximum(np.asarray(waiting_per_region, float), 1.0)
+
+    def tightness_factor(self, waiting_per_region: np.ndarray | None) -> np.ndarray:
+        """Factor on tenants' moving out per region: (queue / queue at the start) ** elasticity.
+
+        The elasticity (negative) is derived from CBS lettings against the ABF
+        shortage (docs/assumptions.md C10): where more households wait, fewer
+        tenants leave their social home.
+        """
+        n = len(self.total)
+        if waiting_per_region is None or self.queue_at_start is None:
+            return np.ones(n)
+        ratio = np.maximum(np.asarray(waiting_per_region, float), 1.0) / self.queue_at_start
+        return ratio ** self.params["stock.turnover_tightness_elasticity"]
+
+    def expected_turnover(self, factor: np.ndarray | None = None) -> np.ndarray:
+        """Background tenants expected to leave this month, per (region, type).
+
+        ``factor`` (per region) scales the permanent stock's rate with the market's
+        tightness; temporary homes (rooms, flex, shared) turn over with their
+        contracts.
+        """
+        probability = self.turnover_probability
+        if factor is not None:
+            probability = probability.copy()
+            regular = list(REGULAR_TYPES)
+            probability[:, regular] = np.minimum(probability[:, regular] * factor[:, None], 0.99)
+        return np.maximum(self.background, 0) * probability
+
+    def shrink(self, per_cell: np.ndarray) -> np.ndarray:
+        """Remove occupied background units (demolition, end of life, sale to the tenant).
+
+        Returns:
+            The units removed per (region, type).
+        """
         take = np.minimum(per_cell, np.maximum(self.background, 0))
         self.total -= take
         self.removed_occupied += take
+        return take
 
     def end_of_life(self, month: int) -> np.ndarray:
         """Flex homes reaching the end of their life this month, per region.
@@ -335,70 +413,173 @@ class Stock:
 
     # -- the month ---------------------------------------------------------------
 
-    def step(self, month: Month, policy: dict) -> VacancyFlows:
-        """This month's new vacancies, additions, conversions and removals.
+    def _flex_building(self, month: Month, policy: dict) -> tuple[float, float]:
+        """Flex homes built per year this month, and the share reserved for status holders.
 
-        Vacancies arise from tenants leaving the social stock, new construction,
-        flex and start-up additions and reception places converted into homes
-        (reserved for status holders); homes are turned into shared homes, and
-        the stock shrinks by demolition and flex homes reaching end of life.
-        Chains (homes freed by last month's movers) are already in the ledger.
+        While the SFT scheme runs (until ``stock.sft_end_date``) the SFT levers
+        apply; after it, ``stock.flex_additions_after_sft_per_year`` and no
+        reservation (the reservation is an SFT condition).
         """
-        p, m, carry = policy, month.index, self.streams.carry
-        share = self.params.regions.population_share
-        turnover = carry("turnover", self.expected_turnover())
-        self.add_vacancies(turnover, month.day0, TURNOVER)
+        if month.first < self.params["stock.sft_end_date"]:
+            return policy["stock.flex_additions_per_year"], policy["stock.flex_reserved_share"]
+        return policy["stock.flex_additions_after_sft_per_year"], 0.0
+
+    def _leaving_the_social_stock(self, turnover: np.ndarray) -> tuple[np.ndarray, int, int]:
+        """Sales and liberalisation this month; ``turnover`` loses the vacancies they take.
+
+        A sale to the sitting tenant removes an occupied home; the other sales
+        and every liberalisation happen at a vacancy (the rent may only rise
+        above the social limit at a new letting), so that home is not let as a
+        social home.
+
+        Returns:
+            (turnover vacancies left to let, homes sold, homes liberalised).
+        """
+        p, carry = self.params, self.streams.carry
+        n = len(self.total)
+        sold_rate = monthly_probability(p["stock.sales_per_year"])
+        free_rate = monthly_probability(p["stock.liberalisation_per_year"])
+        sitting = p["stock.sales_to_sitting_tenants_share"]
+        at_vacancy = np.zeros((n, N_TYPES), np.int64)
+        to_tenants = np.zeros((n, N_TYPES), np.int64)
+        liberalised = np.zeros((n, N_TYPES), np.int64)
+        for t in REGULAR_TYPES:
+            stock = self.total[:, t].astype(float)
+            at_vacancy[:, t] = carry(f"sale_at_vacancy:{t}", stock * sold_rate * (1 - sitting))
+            to_tenants[:, t] = carry(f"sale_to_tenant:{t}", stock * sold_rate * sitting)
+            liberalised[:, t] = carry(f"liberalisation:{t}", stock * free_rate)
+        # At a vacancy: no more than the month's turnover vacancies of the cell.
+        at_vacancy = np.minimum(at_vacancy, turnover)
+        liberalised = np.minimum(liberalised, turnover - at_vacancy)
+        left = turnover - at_vacancy - liberalised
+        self.total -= at_vacancy + liberalised
+        sold = int(at_vacancy.sum()) + int(self.shrink(to_tenants).sum())
+        return left, sold, int(liberalised.sum())
+
+    def _additions(self, month: Month, p: dict) -> tuple[np.ndarray, int, float, int]:
+        """New construction, flex and start-up additions, reception places converted into
+        homes (reserved for status holders: omklapbare plekken) and homes turned into
+        shared homes for singles (woningdelen), with their first lettings as vacancies.
+
+        Returns:
+            (places added per type, new flex homes reserved for status holders,
+            reception places converted, homes turned into shared homes).
+        """
+        carry, share, n = self.streams.carry, self.params.regions.population_share, len(self.total)
 
         def per_region(per_year: float, weights: np.ndarray, flow: str) -> np.ndarray:
             return carry(flow, per_year / 12 * weights / self.scale)
 
-        n = len(self.total)
         new = np.zeros((n, N_TYPES), np.int64)
         small, large = self.params["stock.share_small"], self.params["stock.share_large"]
         for t, type_share in ((SMALL, small), (MEDIUM, 1 - small - large), (LARGE, large)):
             new[:, t] = per_region(
                 p["stock.new_construction_per_year"] * type_share, share, f"construction:{t}"
             )
-        new[:, FLEX] = per_region(p["stock.flex_additions_per_year"], share, "flex_addition")
+        flex_per_year, reserved_share = self._flex_building(month, p)
+        new[:, FLEX] = per_region(flex_per_year, share, "flex_addition")
         new[:, STARTUP] = per_region(p["stock.startup_additions_per_year"], share, "startup")
         reserved = np.zeros_like(new)
         reserved[:, FLEX] = np.minimum(
-            carry("flex_reserved", new[:, FLEX] * p["stock.flex_reserved_share"]), new[:, FLEX]
+            carry("flex_reserved", new[:, FLEX] * reserved_share), new[:, FLEX]
         )
-        # Reception places converted into homes, where the reception centres are,
-        # reserved for status holders (omklapbare plekken).
         converted = np.zeros_like(new)
         converted[:, FLEX] = per_region(
             p["policy.reception_places_converted_per_year"] / p["policy.places_per_converted_home"],
             self.params.regions.reception_share,
             "reception_conversion",
         )
-        self.grow(new + converted, m)
+        self.grow(new + converted, month.index)
         self.add_vacancies(only(new, REGULAR_TYPES), month.day0, NEW_CONSTRUCTION)
         self.add_vacancies(only(new, (FLEX,)), month.day0, FLEX_ADDITION, reserved)
         self.add_vacancies(only(new, (STARTUP,)), month.day0, STARTUP_ADDITION)
         self.add_vacancies(converted, month.day0, RECEPTION_CONVERSION, converted)
-        converted_places = int(converted.sum()) * p["policy.places_per_converted_home"]
-        # Homes turned into shared homes for singles (woningdelen).
-        self.convert_to_shared(
+        per_home = p["policy.shared_households_per_dwelling"]
+        shared = self.convert_to_shared(
             per_region(p["policy.shared_conversions_per_year"], share, "shared_conversion"),
-            p["policy.shared_households_per_dwelling"],
+            per_home,
             month.day0,
         )
-        demolish = np.zeros_like(new)
+        added = (new + converted).sum(axis=0)
+        added[SHARED] += int(shared.sum()) * per_home
+        converted_places = int(converted.sum()) * p["policy.places_per_converted_home"]
+        return added, int(reserved[:, FLEX].sum()), converted_places, int(shared.sum())
+
+    def step(
+        self, month: Month, policy: dict, waiting_per_region: np.ndarray | None = None
+    ) -> VacancyFlows:
+        """This month's new vacancies, additions, conversions and removals.
+
+        Vacancies arise from tenants leaving the social stock (fewer where the
+        queue has grown: ``waiting_per_region`` against the start), less the
+        homes sold or liberalised at a vacancy; then the additions and
+        conversions (``_additions``); the stock shrinks by demolition, sales to
+        sitting tenants and flex homes reaching end of life. Chains (homes freed
+        by last month's movers) are already in the ledger.
+        """
+        carry = self.streams.carry
+        factor = self.tightness_factor(waiting_per_region)
+        turnover = carry("turnover", self.expected_turnover(factor))
+        turnover, sold, liberalised = self._leaving_the_social_stock(turnover)
+        self.add_vacancies(turnover, month.day0, TURNOVER)
+        added, reserved, converted_places, shared = self._additions(month, policy)
+        demolish = np.zeros_like(self.total)
         rate = monthly_probability(self.params["stock.demolition_per_year"])
         for t in REGULAR_TYPES:
             demolish[:, t] = carry(f"demolition:{t}", self.total[:, t] * rate)
-        self.shrink(demolish)
-        end_of_life = int(self.end_of_life(m).sum())
+        demolished = self.shrink(demolish)
+        end_of_life = int(self.end_of_life(month.index).sum())
         new_here = self.ledger.since_day == month.day0
         by_origin = np.array(
             [np.sum(new_here & (self.ledger.origin == code)) for code in range(len(ORIGINS))]
         )
+        weights = np.maximum(self.total[:, list(REGULAR_TYPES)].sum(axis=1), 0)
         return VacancyFlows(
             by_origin=by_origin,
-            flex_reserved=int(reserved[:, FLEX].sum()),
-            demolished=int(demolish.sum()),
+            flex_reserved=reserved,
+            demolished=int(demolished.sum()),
             flex_end_of_life=end_of_life,
             converted_places=converted_places,
+            added=added,
+            sold=sold,
+            liberalised=liberalised,
+            shared_converted=shared,
+            turnover_factor=float(np.average(factor, weights=weights)) if weights.sum() else 1.0,
         )
+
+
+def sft_inert(params: Parameters, changes: dict, names, start) -> list[str]:
+    """Why SFT settings in ``names`` would have no effect (empty: all act).
+
+    The SFT levers (``stock.flex_additions_per_year``, ``stock.flex_reserved_share``)
+    act only before ``stock.sft_end_date``; ``stock.flex_additions_after_sft_per_year``
+    only from it, within the run.
+
+    Args:
+        params: The run's parameters.
+        changes: Per lever, its dated steps as dates (phases resolved).
+        names: The settings to check.
+        start: The run's start date.
+    """
+    from model.calendar import add_months
+
+    end_of_sft = params["stock.sft_end_date"]
+    end_of_run = add_months(start, params["calendar.months"])
+    out = []
+    for name in names:
+        if name in ("stock.flex_additions_per_year", "stock.flex_reserved_share"):
+            late = [d for d in changes.get(name, ()) if d >= end_of_sft]
+            if start >= end_of_sft or late:
+                when = late[0].isoformat() if late else start.isoformat()
+                out.append(
+                    f"parameter '{name}' has no effect from {when}: the SFT scheme ends on "
+                    f"{end_of_sft.isoformat()} ('stock.sft_end_date'); allowed: dates before "
+                    "it, or 'stock.flex_additions_after_sft_per_year' for flex building after it"
+                )
+        elif name == "stock.flex_additions_after_sft_per_year" and end_of_sft >= end_of_run:
+            out.append(
+                f"parameter '{name}' has no effect in this run: the SFT scheme ends on "
+                f"{end_of_sft.isoformat()} ('stock.sft_end_date'), after the run ends "
+                f"({end_of_run.isoformat()}); allowed: leave it out, or a longer run"
+            )
+    return out

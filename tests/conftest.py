@@ -73,6 +73,22 @@ def stepped():
                 "asylum": dict(model.asylum.ledger),
                 "pending": model.asylum.pending,
                 "rejected": model.asylum.rejected,
+                "longest_startup_stay_months": _longest_startup_stay(model),
             }
         )
     return model, snapshots
+
+
+def _longest_startup_stay(model) -> int:
+    """Months the longest-staying household in a start-up home has lived there by the
+    month's end (0 if nobody lives in one)."""
+    from model.calendar import date_of
+    from model.households import STARTUP_HOME
+
+    table = model.households
+    w = table.waiting()
+    days = table["startup_day"][w][table["situation"][w] == STARTUP_HOME]
+    if len(days) == 0:
+        return 0
+    first, end = date_of(int(days.min())), date_of(model.clock.day_end)
+    return (end.year - first.year) * 12 + end.month - first.month

@@ -67,6 +67,8 @@ def test_run_writes_its_files(run_dir):
         "_eur",
         "_weeks_median",
         "_weeks_p90",
+        "_per_year",  # lettings per place per year
+        "_ratio",  # a factor (turnover from the market's tightness)
     )
     for col in monthly.columns:
         if col not in ("date", "period"):

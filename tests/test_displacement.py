@@ -167,11 +167,12 @@ def test_more_shared_and_flex_homes_lower_the_reception_backlog(current):
 @pytest.mark.slow
 def test_abolishing_the_quota_changes_the_spread_over_regions(current):
     """Mechanism: with the quota, every municipality houses status holders in proportion
-    to its population, whatever its queue; without it they only get homes through the
+    to its population, whatever its queue; without it, and with no municipality keeping
+    priority (policy.priority_without_quota_share = 0), they only get homes through the
     advertised route of the region they search in, where short registration times
     count, so those housed concentrate in the looser regions (Groningen, Fryslân,
     Drenthe, Limburg) and fall behind in the tight ones (Utrecht, the Hollands)."""
-    abolished = _runs("abolish-quota")
+    abolished = _runs("abolish-quota", {"policy.priority_without_quota_share": 0.0})
     params = HousingMarket(households_per_agent=500, parameters=COARSE).params
     population, names = params.regions.population_share, params.regions.names
     loose = [names.index(n) for n in ("Groningen", "Fryslân", "Drenthe", "Limburg")]
@@ -221,6 +222,7 @@ def test_pure_registration_order_passes_nobody_over():
     pure = {
         "allocation.urgent_share_cap": 0.0,
         "policy.quota_in_force": False,
+        "policy.priority_without_quota_share": 0.0,
         "allocation.lottery_share": 0.0,
         "stock.flex_reserved_share": 0.0,
     }
@@ -249,6 +251,7 @@ def test_equal_playing_field_shows_priority():
     pure = {
         "allocation.urgent_share_cap": 0.0,
         "policy.quota_in_force": False,
+        "policy.priority_without_quota_share": 0.0,
         "allocation.lottery_share": 0.0,
         "stock.flex_reserved_share": 0.0,
     }

@@ -56,7 +56,10 @@ def test_published_targets_have_sources():
             ["allocation.route_order", "advertised", "last"],
         ),
         ({"allocation.route_order": ["urgent", "bribery"]}, ["allocation.route_order", "bribery"]),
-        ({"dwellings.min_persons": [3, 1, 4, 1, 1, 1]}, ["dwellings.min_persons", "min <= max"]),
+        (
+            {"dwellings.min_persons": [3, 1, 4, 1, 1, 1, 1]},
+            ["dwellings.min_persons", "min <= max"],
+        ),
     ],
 )
 def test_bad_parameter_is_named(overrides, fragments):

@@ -30,6 +30,7 @@ LEVER_CASES = {
     "stock.flex_additions_per_year": ({}, 40000),
     "stock.startup_additions_per_year": ({}, 20000),
     "stock.flex_reserved_share": ({"stock.flex_additions_per_year": 20000}, 1.0),
+    "stock.flex_additions_after_sft_per_year": ({}, 40000),
     "status_holders.permits_persons_per_year": ({}, 90000),
     "status_holders.exit_other_per_year": ({}, 0.8),
     "status_holders.quota_placement_max_share": ({}, 0.3),
@@ -42,11 +43,16 @@ LEVER_CASES = {
     "policy.no_urgency_for_residence_permit": ({"policy.status_holder_priority": False}, True),
     "policy.quota_in_force": ({}, False),
     "policy.coupling_without_quota": ({"policy.quota_in_force": False}, "population_share"),
+    "policy.priority_without_quota_share": ({"policy.quota_in_force": False}, 1.0),
     "policy.family_priority": ({}, True),
     "policy.family_priority_share_cap": ({"policy.family_priority": True}, 0.5),
     "policy.large_family_pool": ({}, True),
     "policy.shared_conversions_per_year": ({}, 30000),
     "policy.shared_households_per_dwelling": ({"policy.shared_conversions_per_year": 30000}, 4),
+    "policy.shared_homes_for_status_holders": (
+        {"policy.shared_conversions_per_year": 30000},
+        True,
+    ),
     "policy.reception_places_converted_per_year": ({}, 30000),
     "policy.places_per_converted_home": (
         {"policy.reception_places_converted_per_year": 30000},
@@ -61,7 +67,11 @@ LEVER_CASES = {
     "reunification.subsidiary_arrival_factor": ({"reunification.two_status_system": True}, 1.0),
 }
 # Parameters (not levers) a case needs for the lever to matter.
-CASE_PARAMETERS = {"status_holders.permits_persons_per_year": {"asylum.permit_source": "exogenous"}}
+CASE_PARAMETERS = {
+    "status_holders.permits_persons_per_year": {"asylum.permit_source": "exogenous"},
+    # Flex building after the SFT scheme acts once the scheme has ended.
+    "stock.flex_additions_after_sft_per_year": {"stock.sft_end_date": "2026-01-01"},
+}
 
 
 def test_every_lever_has_a_case():
@@ -166,7 +176,26 @@ def test_scenario_inheritance_overrides_lever_by_lever():
         == ban.levers["policy.status_holder_priority"]
     )
     assert mooiman.levers["policy.singles_exception"] == ((dt.date.min, False),)
-    assert "stock.flex_reserved_share" in mooiman.levers  # from current-policy, two levels up
+
+
+def test_inheritance_reaches_two_levels_up(tmp_path):
+    """A lever set two levels up (here by a scenario that mooiman-like files inherit from)."""
+    (tmp_path / "base.toml").write_text(
+        'title = { nl = "b", en = "b" }\ndescription = { nl = "b", en = "b" }\n'
+        '[levers]\n"allocation.lottery_share" = 0.2\n'
+    )
+    (tmp_path / "middle.toml").write_text(
+        'inherits = "base"\ntitle = { nl = "m", en = "m" }\n'
+        'description = { nl = "m", en = "m" }\n'
+        '[levers]\n"policy.status_holder_priority" = [{ from = "implementation", value = false }]\n'
+    )
+    (tmp_path / "top.toml").write_text(
+        'inherits = "middle"\ntitle = { nl = "t", en = "t" }\n'
+        'description = { nl = "t", en = "t" }\n'
+    )
+    top = load_scenario(tmp_path / "top.toml")
+    assert top.levers["allocation.lottery_share"] == ((dt.date.min, 0.2),)
+    assert "policy.status_holder_priority" in top.levers
 
 
 @pytest.mark.parametrize(

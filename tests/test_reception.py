@@ -183,15 +183,17 @@ def test_integration_indicators_respond_to_the_ban():
 
 def test_responsibility_follows_the_quota_link_then_the_brp():
     """While the quota exists the linked municipality is responsible for civic
-    integration; once it is abolished, the municipality of the BRP registration."""
-    results = HousingMarket("abolish-quota", rng=1, households_per_agent=20).run(30)
+    integration; once it is abolished, the municipality of the BRP registration (those
+    linked before still have theirs: some municipalities keep placing them with priority,
+    oldest permit first, so they go first)."""
+    results = HousingMarket("abolish-quota", rng=1, households_per_agent=20).run(36)
     m = results.monthly
     before = m["date"] <= "2026-07-01"
     assert m.loc[before, "integration_start_brp_persons"].sum() == 0
-    assert m.loc[before, "integration_start_quota_link_persons"].sum() > 0
-    late = m["date"] > "2027-07-01"
+    assert m.loc[before, "integration_start_assigned_persons"].sum() > 0
+    late = m["date"] > "2028-01-01"
     assert (
         m.loc[late, "integration_start_brp_persons"].sum()
-        > m.loc[late, "integration_start_quota_link_persons"].sum()
+        > m.loc[late, "integration_start_assigned_persons"].sum()
     )
     assert m.loc[late, "integration_no_responsible_municipality_persons"].iloc[-1] > 0

@@ -325,8 +325,9 @@ PERTURB = {
     "stock.flex_life_years": 6,
     "stock.flex_initial_age_years_max": 14,
     "stock.startup_homes": 20000,
-    "dwellings.min_persons": [1, 1, 5, 1, 1, 1],
-    "dwellings.max_persons": [2, 4, 12, 1, 2, 4],
+    "stock.sft_end_date": "2027-01-01",
+    "dwellings.min_persons": [1, 1, 5, 1, 1, 1, 1],
+    "dwellings.max_persons": [2, 4, 12, 1, 2, 4, 1],
     "urgent.ground_shares": [0.1, 0.1, 0.3, 0.4, 0.05, 0.05],
     "regular.large_household_persons": [6, 9, 10],
     "reception.minimum_regular_places": 70000,
@@ -379,9 +380,13 @@ def enabling(spec) -> dict:
     if not spec.needs:
         return {}
     out = {}
+    specs = parameter_specs()
     for name, condition in spec.needs[0].items():
         if isinstance(condition, str) and condition.startswith(">"):
-            out[name] = 5000
+            default = specs[name].value
+            # already holds by default (a share, say): keep it; else a clear flow
+            if default <= float(condition[1:]):
+                out[name] = 5000
         else:
             out[name] = condition
     return out
