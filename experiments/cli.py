@@ -456,7 +456,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_compare(args: argparse.Namespace) -> int:
     """Paired comparison of two scenarios."""
-    from experiments.compare import compare, headline, write
+    from experiments.compare import by_type_table, compare, headline, write
 
     check_flags_against_set(args)
     parameters = model_parameters(args)
@@ -491,8 +491,11 @@ def command_compare(args: argparse.Namespace) -> int:
     )
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-    print(f"\nwrote {args.out}/: compare.csv, compare_monthly.csv, passed_over.csv, "
-          "equal_playing_field.csv, compare.png")  # fmt: skip
+        print("\nWhere the change in lettings comes from: B - A, households (places) a "
+              "year, by dwelling type (compare_by_type.csv: by route too, with bands)")  # fmt: skip
+        print(by_type_table(result).to_string(float_format=lambda v: f"{v:,.0f}", na_rep=""))
+    print(f"\nwrote {args.out}/: compare.csv, compare_by_type.csv, compare_monthly.csv, "
+          "passed_over.csv, equal_playing_field.csv, compare.png")  # fmt: skip
     return 0
 
 

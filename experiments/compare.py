@@ -14,6 +14,11 @@ seeds. Writes, into ``--out``:
   queue, by route, group housed and group passed over (mean over seeds);
 * ``equal_playing_field.csv``: the chance of being housed within N years for
   comparable households, per group (mean over seeds);
+* ``compare_by_type.csv``: where a change in lettings comes from: per group,
+  dwelling type and route, lettings per year under A and B and the paired
+  difference with its band; with, per group, the households housed for good
+  (a start-up home is a step, not a home) and, per dwelling type, the places
+  added (``decomposition``, ``by_type_table``);
 
 both with a ``side`` column (A or B) beside the scenario's name, so that a
 scenario compared with itself keeps its two sides apart;
@@ -36,6 +41,7 @@ from model.displacement import equal_playing_field, paired_differences
 from model.households import GROUPS
 from model.market import HousingMarket
 from model.policy import load_scenario
+from model.stock import DWELLING_TYPES
 
 # Monthly outcomes of the registry whose differences compare_monthly.csv holds.
 MONTHLY_SERIES = [
@@ -44,6 +50,33 @@ MONTHLY_SERIES = [
     "reception_backlog_persons",
     "registration_years_at_letting_median_regular",
 ]
+
+
+def decomposition(results) -> pd.Series:
+    """A run's flows per year by where they come from (real households and dwellings).
+
+    Rows (a MultiIndex of measure, group, dwelling type, route): ``lettings`` per
+    group, dwelling type and route; ``housed_for_good`` per group (every letting
+    but a start-up home); ``places_added`` per dwelling type (new construction,
+    additions, conversions).
+    """
+    years = (len(results.monthly) - 1) / 12
+    let = results.lettings
+    lettings = let.groupby(["group", "dwelling_type", "route"], observed=True)["households"].sum()
+    lettings.index = pd.MultiIndex.from_tuples(
+        [("lettings", g, t, r) for g, t, r in lettings.index]
+    )
+    final = let[let["dwelling_type"] != "startup"]
+    housed = final.groupby("group", observed=True)["households"].sum()
+    housed.index = pd.MultiIndex.from_tuples([("housed_for_good", g, "", "") for g in housed.index])
+    flows = results.monthly.iloc[1:]
+    added = {
+        ("places_added", "", t, ""): float(flows[f"places_added_{t}_dwellings"].sum())
+        for t in DWELLING_TYPES
+    }
+    out = pd.concat([lettings.astype(float), housed.astype(float), pd.Series(added)]) / years
+    out.index.names = ["measure", "group", "dwelling_type", "route"]
+    return out
 
 
 def run_one(task: tuple) -> dict:
@@ -60,7 +93,49 @@ def run_one(task: tuple) -> dict:
         "monthly": monthly,
         "passed_over": view.passed_over,
         "equal_playing_field": epf,
+        "by_type": decomposition(view.results),
     }
+
+
+def paired_decomposition(runs_a: list[dict], runs_b: list[dict]) -> pd.DataFrame:
+    """Per row of ``decomposition``: means of A and B per year, and the paired difference
+    B - A with its 5-95% band over seeds (a row missing in a run is zero there)."""
+    a = pd.concat([r["by_type"] for r in runs_a], axis=1).fillna(0.0)
+    b = pd.concat([r["by_type"] for r in runs_b], axis=1).fillna(0.0)
+    index = a.index.union(b.index)
+    a, b = a.reindex(index, fill_value=0.0), b.reindex(index, fill_value=0.0)
+    diff = b.to_numpy() - a.to_numpy()
+    out = pd.DataFrame(
+        {
+            "a_mean": a.mean(axis=1),
+            "b_mean": b.mean(axis=1),
+            "difference_mean": diff.mean(axis=1),
+            "difference_p5": np.quantile(diff, 0.05, axis=1),
+            "difference_p95": np.quantile(diff, 0.95, axis=1),
+        },
+        index=index,
+    ).reset_index()
+    out["unit"] = np.where(
+        out["measure"] == "places_added", "dwellings (places) per year", "households per year"
+    )
+    return out
+
+
+def by_type_table(result: dict) -> pd.DataFrame:
+    """The change in lettings per year (B - A, mean over seeds), group by dwelling type,
+    with each group's total, its households housed for good, and the places added."""
+    d = result["by_type"]
+    let = d[d["measure"] == "lettings"]
+    table = let.pivot_table(
+        index="group", columns="dwelling_type", values="difference_mean", aggfunc="sum"
+    ).reindex(columns=[t for t in DWELLING_TYPES if t in set(let["dwelling_type"])])
+    table = table.fillna(0.0)
+    table["all lettings"] = table.sum(axis=1)
+    housed = d[d["measure"] == "housed_for_good"].set_index("group")["difference_mean"]
+    table["housed for good"] = housed.reindex(table.index).fillna(0.0)
+    added = d[d["measure"] == "places_added"].set_index("dwelling_type")["difference_mean"]
+    row = added.reindex(table.columns[:-2]).rename("places added")
+    return pd.concat([table, row.to_frame().T])
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -141,6 +216,7 @@ def compare(
         "b": b,
         "seeds": seeds,
         "differences": differences,
+        "by_type": paired_decomposition(runs_a, runs_b),
         "monthly": monthly,
         "passed_over": mean_over_seeds(
             "passed_over", ["route", "housed_group", "passed_over_group"]
@@ -193,6 +269,7 @@ def write(result: dict, out: Path) -> list[Path]:
     paths = []
     for key, name in (
         ("differences", "compare.csv"),
+        ("by_type", "compare_by_type.csv"),
         ("passed_over", "passed_over.csv"),
         ("equal_playing_field", "equal_playing_field.csv"),
     ):
