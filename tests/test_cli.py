@@ -410,6 +410,10 @@ def test_compare_a_scenario_with_itself_gives_zero_everywhere(tmp_path):
         assert (d[col].eq(0) | both_missing).all(), col
     monthly = pd.read_csv(out / "compare_monthly.csv", index_col=0)
     assert monthly.fillna(0).eq(0).all().all()
+    by_type = pd.read_csv(out / "compare_by_type.csv")
+    assert set(by_type["measure"]) == {"lettings", "housed_for_good", "places_added"}
+    assert (by_type["a_mean"] == by_type["b_mean"]).all()
+    assert (by_type[["difference_mean", "difference_p5", "difference_p95"]] == 0).all().all()
     for name in ("passed_over.csv", "equal_playing_field.csv"):
         table = pd.read_csv(out / name)
         a = table[table["side"] == "A"].drop(columns="side").reset_index(drop=True)

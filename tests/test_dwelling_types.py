@@ -313,3 +313,24 @@ def test_a_home_left_at_the_maximum_stay_is_let_again():
     long = {**short, "stock.startup_max_stay_months": 120}
     m = HousingMarket(households_per_agent=20, rng=6, parameters=long).run(12).monthly
     assert m["startup_stays_ended_households"].sum() == 0
+
+
+def test_compare_decomposes_lettings_by_dwelling_type_and_route(cabinet):
+    """The decomposition adds up: its lettings are the run's lettings per group, its
+    housed for good leaves start-up homes out, its places added are the monthly ones."""
+    from experiments.compare import decomposition
+
+    _, results = cabinet
+    d = decomposition(results)
+    years = (len(results.monthly) - 1) / 12
+    let = results.lettings
+    for group in ("regular", "urgent", "status_holder"):
+        total = let.loc[let["group"] == group, "households"].sum() / years
+        assert d.loc["lettings", group].sum() == pytest.approx(total)
+        final = let[(let["group"] == group) & (let["dwelling_type"] != "startup")]
+        assert d.loc[("housed_for_good", group, "", "")] == pytest.approx(
+            final["households"].sum() / years
+        )
+    added = results.monthly["places_added_shared_dwellings"].iloc[1:].sum() / years
+    assert d.loc[("places_added", "", "shared", "")] == pytest.approx(added)
+    assert d.loc[("lettings", "regular", "shared")].sum() > 0
