@@ -505,8 +505,8 @@ def command_validate(args: argparse.Namespace) -> int:
 
     table = validate(tuple(range(1, args.seeds + 1)), args.households_per_agent)
     shown = table.drop(columns=["source", "unit"])
-    print(f"current policy, first year from the start date, {args.seeds} seeds, "
-          f"1 agent = {args.households_per_agent} households")  # fmt: skip
+    print(f"current policy, first year from the start date (queue growth: ten years), "
+          f"{args.seeds} seeds, 1 agent = {args.households_per_agent} households")  # fmt: skip
     print(shown.to_string(index=False))
     return 0 if (table["within"] == "yes").all() else 1
 

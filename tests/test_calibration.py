@@ -7,6 +7,7 @@ stated tolerance, on the mean of three seeds at 1 agent per 10 households.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from model.market import HousingMarket
@@ -100,3 +101,25 @@ def test_the_start_does_not_depend_on_the_levers():
     for key in ("waiting_regular_households", "waiting_urgent_households",
                 "status_holders_in_reception_persons", "reception_backlog_persons"):  # fmt: skip
         assert other[key] == base[key], key
+
+
+@pytest.mark.slow
+def test_the_queue_and_registration_times_grow_with_the_shortage():
+    """Over ten years of current policy the queue grows as the ABF shortage did (2.7% a
+    year, within its tolerance) and so does the registration time at letting of regular
+    seekers: the shortage shows in both."""
+    from experiments.validate import queue_growth
+
+    growth, first, last = [], [], []
+    for seed in (11, 12, 13):
+        results = HousingMarket("current-policy", rng=seed, households_per_agent=10).run(120)
+        growth.append(queue_growth(results.monthly))
+        let = results.lettings
+        regular = let[let["group"] == "regular"]
+        start = results.monthly["date"].iloc[0]
+        first.append(regular.loc[regular["month"] < start + pd.DateOffset(years=1)])
+        last.append(regular.loc[regular["month"] >= start + pd.DateOffset(years=9)])
+    assert _within(float(np.mean(growth)), "queue_growth"), growth
+    years = [f["registration_time_years"].median() for f in first]
+    later = [f["registration_time_years"].median() for f in last]
+    assert all(b > a + 0.5 for a, b in zip(years, later, strict=True)), (years, later)
