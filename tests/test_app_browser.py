@@ -101,6 +101,7 @@ def test_a_ten_year_run_ends_exactly_at_the_horizon_and_a_language_switch_does_n
     began = time.monotonic()
     page.get_by_role("button", name="▶ Start").click()
     expect(page.get_by_text(re.compile(r"Afgelopen maand: .* \((\d+)/120\)"))).to_be_visible()
+    assert "scenario=current-policy" in page.url and "seed=1" in page.url  # reload brings it back
     page.get_by_role("button", name="EN", exact=True).click()
     month = page.locator(".ws-month")
     expect(month).to_contain_text("Last month")  # switched while running

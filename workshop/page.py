@@ -13,7 +13,10 @@ scrolling inside a box (the assumptions tab is a page to scroll through).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import gc
 import html
 import threading
 from collections.abc import Callable, Sequence
@@ -114,6 +117,9 @@ class Session:
         self.region_measure = solara.reactive(reg.MEASURES[0].key)
         self.dialog = solara.reactive(False)
         self.live: LiveRun | None = None
+        self.latest: Frame | None = None  # the newest frame; ``frame`` changes less often
+        self.painters: set[Callable[[Frame], None]] = set()
+        self.on_apply: Callable[[cfg.Config], None] | None = None  # puts it in the address
 
     # the live run
 
@@ -124,11 +130,34 @@ class Session:
             self.live.close()
         self.live = LiveRun(config, self.levers, publish=self._publish)
         self.live.want_regions = self.tab.value == TABS.index("tab_regions")
-        self.frame.value = self.live.frame()
+        self._show(self.live.frame())
         return self.live
 
-    def _publish(self, frame: Frame) -> None:
+    def _show(self, frame: Frame) -> None:
+        self.latest = frame
         self.frame.value = frame
+
+    def _publish(self, frame: Frame) -> None:
+        """A new frame from the run.
+
+        A change of state (started, paused, finished, a new run) redraws the page
+        through ``frame``. While running, the frames repaint only what shows
+        figures (the painters: charts, figures, month, maps) by setting their
+        widgets directly: redrawing the whole page through Solara cost about
+        35 ms a frame, repainting costs the charts' few milliseconds.
+        """
+        self.latest = frame
+        shown = self.frame.peek()
+        if (
+            shown is None
+            or frame.state != "running"
+            or shown.state != "running"
+            or shown.config is not frame.config
+        ):
+            self.frame.value = frame
+        else:
+            for paint in list(self.painters):
+                paint(frame)
 
     @property
     def dirty(self) -> bool:
@@ -137,11 +166,17 @@ class Session:
 
     def play(self, months: int | None = None) -> None:
         live = self.apply() if self.dirty or self._finished() else self.live
+        self._remember(live.config)
         live.play(months, SLOW_DELAY_S if self.speed.value == "slow" and months is None else 0.0)
 
     def step(self) -> None:
         live = self.apply() if self.dirty else self.live
+        self._remember(live.config)
         live.step()
+
+    def _remember(self, config: cfg.Config) -> None:
+        if self.on_apply is not None:
+            self.on_apply(config)
 
     def pause(self) -> None:
         if self.live is not None:
@@ -159,14 +194,14 @@ class Session:
         live = self.apply(config)
         if config.month:
             live.run_to(config.month)
-            self.frame.value = live.frame()
+            self._show(live.frame())
 
     def show_tab(self, index: int) -> None:
         self.tab.value = index
         if self.live is not None:
             self.live.want_regions = index == TABS.index("tab_regions")
             if self.live.want_regions and not self.live.running:
-                self.frame.value = self.live.frame()
+                self._show(self.live.frame())
 
     # the comparison
 
@@ -203,13 +238,36 @@ class Session:
             self.job.value = None
 
     def close(self) -> None:
-        """The tab closed: stop the run and the comparison."""
+        """The tab closed: stop the run and the comparison, and give the memory back."""
         if self.live is not None:
             self.live.close()
             self.live = None
+        self.latest = None
+        self.painters.clear()
         job = self.job.peek()
         if job is not None:
             job.cancel()
+        release_memory()
+
+
+def release_memory(delays_s: tuple[float, ...] = (3.0, 20.0)) -> None:
+    """Return freed memory to the operating system, a moment after a tab closed.
+
+    Python frees a closed tab's model, but the C allocator keeps the pages
+    (one arena per thread that allocated them) unless asked: after eight
+    sessions the server stayed about 200 MB above its start. ``malloc_trim``
+    (glibc) hands them back; elsewhere this only collects garbage.
+    """
+
+    def release() -> None:
+        gc.collect()
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+    for delay in delays_s:  # once the session's objects are gone, and again later
+        timer = threading.Timer(delay, release)
+        timer.daemon = True
+        timer.start()
 
 
 def scenario_title(name: str, language_code: str) -> str:
@@ -223,6 +281,32 @@ def side_title(config: cfg.Config, levers, language_code: str) -> str:
     title = scenario_title(config.scenario, language_code)
     moved = sum(1 for lever in levers if lever.key in config.overrides)
     return t("own_levers", language_code, title=title, n=moved) if moved else title
+
+
+@solara.component
+def Live(session: Session, render: Callable[[Frame], str], classes=(), style=None):
+    """HTML drawn from the newest frame, and repainted by the run while it steps."""
+    session.frame.value  # noqa: B018 (drawn again on every change of state)
+    latest = solara.use_ref(render)
+    latest.current = render
+    frame = session.latest
+    element = solara.HTML(
+        tag="div",
+        unsafe_innerHTML=render(frame) if frame is not None else "",
+        classes=list(classes),
+        style=style,
+    )
+
+    def attach():
+        widget = solara.get_widget(element)
+
+        def paint(frame: Frame) -> None:
+            widget.unsafe_innerHTML = latest.current(frame)
+
+        session.painters.add(paint)
+        return lambda: session.painters.discard(paint)
+
+    solara.use_effect(attach, [])
 
 
 # ------------------------------------------------------------------ the sidebar
@@ -279,9 +363,12 @@ def LeverControl(session: Session, lever: Lever):
 
 @solara.component
 def Controls(session: Session):
-    """The sidebar: scenario, levers, seed, speed, and the run's buttons."""
+    """The sidebar: scenario, levers, seed, speed, and the run's buttons.
+
+    Only :func:`RunControls` reads the run's frames, so that a new frame
+    redraws the buttons and the month, not every lever.
+    """
     config = session.draft.value
-    frame = session.frame.value
     titles = {scenario_title(n, lang()): n for n in scenario_names()}
     current = scenario_title(config.scenario, lang())
 
@@ -321,6 +408,14 @@ def Controls(session: Session):
             on_value=lambda s: session.speed.set(speeds[s]),
             dense=True,
         )
+    RunControls(session)
+
+
+@solara.component
+def RunControls(session: Session):
+    """Start, pause, a month, a year, restart; the month reached; "settings changed"."""
+    session.draft.value  # noqa: B018 (redrawn when the settings change: "changed" and the labels)
+    frame = session.frame.value
     dirty = session.dirty and frame is not None
     if dirty:
         solara.Warning(T("changed"), dense=True, icon=True)
@@ -347,13 +442,7 @@ def Controls(session: Session):
             "↺ " + T("restart"), on_click=lambda: session.apply(), disabled=running, outlined=True
         )
     if frame is not None and not frame.error:
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f"<b>{html.escape(frame.month_text(lang()))}</b>",
-            style={"margin-top": "6px"},
-            classes=["ws-month"],
-        )
-        solara.ProgressLinear(100 * frame.month / max(frame.horizon, 1))
+        Live(session, lambda f: month_html(f, lang()), style={"margin-top": "6px"})
         if frame.done:
             solara.HTML(
                 tag="div", unsafe_innerHTML=html.escape(T("finished")), classes=["ws-small"]
@@ -362,18 +451,57 @@ def Controls(session: Session):
         solara.Info(session.notice.value, dense=True)
 
 
+def month_html(frame: Frame, language_code: str) -> str:
+    """The month reached and a progress bar."""
+    share = 100 * frame.month / max(frame.horizon, 1)
+    return (
+        f"<div class='ws-month'><b>{html.escape(frame.month_text(language_code))}</b></div>"
+        "<div style='height:5px;background:#d6e4f5;margin-top:4px'>"
+        f"<div style='height:5px;width:{share:.1f}%;background:#1976d2'></div></div>"
+    )
+
+
 # ------------------------------------------------------------------ the model tab
 
 
-def kpi(title: str, value: str, note: str = "", color: str = "#444") -> None:
+def kpi(title: str, value: str, note: str = "", color: str = "#444") -> str:
     """A figure in a small card: what it is (in the group's colour), the number, a note."""
-    solara.HTML(
-        tag="div",
-        unsafe_innerHTML=f"<div class='ws-small' style='color:{color};font-weight:600'>"
+    return (
+        f"<div class='ws-kpi'><div class='ws-small' style='color:{color};font-weight:600'>"
         f"{html.escape(title)}</div><b>{html.escape(value)}</b>"
-        f"<div class='ws-small'>{html.escape(note)}</div>",
-        classes=["ws-kpi"],
+        f"<div class='ws-small'>{html.escape(note)}</div></div>"
     )
+
+
+def kpis_html(frame: Frame, language_code: str) -> str:
+    """Last month's figures per group, reception and its cost, as a row of cards."""
+    if frame.error:
+        return ""
+    s, lc = frame.stats, language_code
+    cards = []
+    for g in col.GROUPS:
+        housed = s.get(col.lettings(g)) if frame.month else None
+        cards.append(
+            kpi(
+                GROUP_LABELS[lc][g],
+                number(housed, lc),
+                f"{t('housed_last_month', lc)}; {number(s.get(col.waiting(g)), lc)} "
+                f"{t('waiting_now', lc)}",
+                GROUP_COLORS[g],
+            )
+        )
+    cards.append(
+        kpi(
+            t("in_reception", lc),
+            number(s.get(col.IN_RECEPTION), lc),
+            f"{t('persons', lc)}; {number(s.get(col.OVER_NORM), lc)} "
+            f"> {frame.norm_weeks} {t('weeks', lc)}",
+            GROUP_COLORS["status_holder"],
+        )
+    )
+    cost = s.get(col.RECEPTION_COST, float("nan")) * 12
+    cards.append(kpi(t("reception_cost", lc), money(cost, lc), t("per_year_now", lc)))
+    return "<div style='display:flex;gap:6px;margin:2px 0 4px 0'>" + "".join(cards) + "</div>"
 
 
 @solara.component
@@ -416,32 +544,12 @@ def ModelTab(session: Session):
             unsafe_innerHTML=html.escape(frame.description[lang()]),
             style={"font-size": "14px", "max-width": "960px"},
         )
-    if not frame.error:
-        s = frame.stats
-        with solara.Row(gap="6px", style={"margin": "2px 0 4px 0"}):
-            for g in col.GROUPS:
-                housed = s.get(col.lettings(g)) if frame.month else None
-                kpi(
-                    GROUP_LABELS[lang()][g],
-                    number(housed, lang()),
-                    f"{T('housed_last_month')}; {number(s.get(col.waiting(g)), lang())} "
-                    f"{T('waiting_now')}",
-                    GROUP_COLORS[g],
-                )
-            kpi(
-                T("in_reception"),
-                number(s.get(col.IN_RECEPTION), lang()),
-                f"{T('persons')}; {number(s.get(col.OVER_NORM), lang())} "
-                f"> {frame.norm_weeks} {T('weeks')}",
-                GROUP_COLORS["status_holder"],
-            )
-            cost = s.get(col.RECEPTION_COST, float("nan")) * 12
-            kpi(T("reception_cost"), money(cost, lang()), T("per_year_now"))
+    Live(session, lambda f: kpis_html(f, lang()))
     with solara.GridFixed(columns=2):
         for build in session.charts:
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=svg(build(frame, lang()), 480, 262),
+            Live(
+                session,
+                lambda f, build=build: svg(build(f, lang()), 480, 262),
                 classes=["ws-chart"],
             )
 
@@ -574,7 +682,8 @@ def ComparisonView(comparison: cmp.Comparison, chart_builders):
 
 @solara.component
 def RegionsTab(session: Session):
-    frame = session.frame.value
+    session.frame.value  # noqa: B018 (redrawn on a change of state)
+    frame = session.latest
     outcome = session.comparison.value
     comparison = outcome if isinstance(outcome, cmp.Comparison) else None
     frames = {"live": frame.regions if frame is not None else None}
@@ -587,46 +696,58 @@ def RegionsTab(session: Session):
         tag="div",
         unsafe_innerHTML=f"<b style='font-size:17px'>{html.escape(T('regions_title'))}</b>",
     )
-    with solara.Row(gap="16px", style={"align-items": "center"}):
-        solara.Select(
-            T("regions_measure"),
-            values=list(by_label),
-            value=measure.label[lang() == "en"],
-            on_value=lambda v: session.region_measure.set(by_label[v].key),
-            style={"min-width": "480px"},
-        )
-        values = reg.values_by_map(measure, frames)
-        scale = reg.shared_scale([v for v in values.values() if v is not None])
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f"<div class='ws-small'>{html.escape(measure.unit[lang() == 'en'])}"
-            f"</div>{reg.legend(measure, scale, lang())}",
-        )
-    maps, notes = [], []
+    solara.Select(
+        T("regions_measure"),
+        values=list(by_label),
+        value=measure.label[lang() == "en"],
+        on_value=lambda v: session.region_measure.set(by_label[v].key),
+        style={"max-width": "520px"},
+    )
+    Live(session, lambda f: regions_html(f, comparison, measure, lang()))
+
+
+def regions_html(
+    frame: Frame | None, comparison: cmp.Comparison | None, measure: reg.Measure, lc: str
+) -> str:
+    """The legend and the tile maps: the run on screen, and A and B of the last comparison."""
+    e = html.escape
+    frames = {"live": frame.regions if frame is not None else None}
+    if comparison is not None:
+        frames.update({"A": comparison.regions["A"], "B": comparison.regions["B"]})
+    values = reg.values_by_map(measure, frames)
+    scale = reg.shared_scale([v for v in values.values() if v is not None])
+    maps = []
     if values["live"] is not None and frame is not None and frame.month:
-        month = frame.month_text(lang())
-        maps.append(("live", T("regions_policy_live", title=frame.title.get(lang(), "")), None))
-        notes.append(month)
+        title = t("regions_policy_live", lc, title=frame.title.get(lc, ""))
+        maps.append(("live", title, None, frame.month_text(lc)))
     if comparison is not None:
         for side, request_side in (("A", comparison.request.a), ("B", comparison.request.b)):
             if values.get(side) is not None:
-                title = T("regions_policy_side", side=side, title=request_side.title[lang()])
-                maps.append((side, title, values["A"] if side == "B" else None))
-                notes.append(T("after_years", years=comparison.request.years))
-    if not maps:
-        solara.Info(T("regions_empty"))
-    with solara.Row(gap="14px", style={"align-items": "flex-start"}):
-        for (key, title, reference), note in zip(maps, notes, strict=True):
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=reg.tile_map(
-                    measure, values[key], title, lang(), scale, reference, key
+                title = t("regions_policy_side", lc, side=side, title=request_side.title[lc])
+                reference = values["A"] if side == "B" else None
+                maps.append(
+                    (side, title, reference, t("after_years", lc, years=comparison.request.years))
                 )
-                + f"<div class='ws-small'>{html.escape(note)}</div>",
-                style={"flex": "1 1 0", "max-width": "330px"},
-            )
-    note = T("regions_seed_note", seed=1) if comparison is not None else T("regions_compare_hint")
-    solara.HTML(tag="div", unsafe_innerHTML=html.escape(note), classes=["ws-small"])
+    out = [
+        f"<div class='ws-small'>{e(measure.unit[lc == 'en'])}</div>{reg.legend(measure, scale, lc)}"
+    ]
+    if not maps:
+        out.append(f"<p>{e(t('regions_empty', lc))}</p>")
+    out.append("<div style='display:flex;gap:14px;align-items:flex-start'>")
+    for key, title, reference, note in maps:
+        out.append(
+            "<div style='flex:1 1 0;max-width:330px'>"
+            + reg.tile_map(measure, values[key], title, lc, scale, reference, key)
+            + f"<div class='ws-small'>{e(note)}</div></div>"
+        )
+    out.append("</div>")
+    note = (
+        t("regions_seed_note", lc, seed=1)
+        if comparison is not None
+        else t("regions_compare_hint", lc)
+    )
+    out.append(f"<div class='ws-small'>{e(note)}</div>")
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ the assumptions tab
@@ -635,7 +756,7 @@ def RegionsTab(session: Session):
 @solara.component
 def AssumptionsTab(session: Session):
     show = solara.use_reactive("all")
-    frame = session.frame.value
+    session.frame.value  # noqa: B018 (a new run may have other values)
     values = {}
     if session.live is not None and session.live.model is not None:
         values = dict(session.live.model.params.values)
@@ -667,7 +788,6 @@ def AssumptionsTab(session: Session):
             on_value=lambda v: show.set(options[v]),
             dense=True,
         )
-    del frame
     groups = asm.items(values, lang(), show.value)
     with rv.ExpansionPanels(multiple=True, accordion=True):
         for section, section_items in groups.items():
@@ -688,9 +808,19 @@ def AssumptionsTab(session: Session):
 
 @solara.component
 def SaveDialog(session: Session):
-    """Save the settings (link, file), recall them (file), download charts, data, summary."""
+    """Save the settings (link, file), recall them (file), download charts, data, summary.
+
+    Its content is drawn only while it is open: it reads the run's frames.
+    """
+    if session.dialog.value:
+        SaveDialogContent(session)
+
+
+@solara.component
+def SaveDialogContent(session: Session):
     router = solara.use_router()
-    frame = session.frame.value
+    session.frame.value  # noqa: B018 (redrawn on a change of state)
+    frame = session.latest
     config = session.draft.value
     month = frame.month if frame is not None and not session.dirty else 0
     saved = cfg.Config(config.scenario, config.seed, config.levers, month)
@@ -708,7 +838,7 @@ def SaveDialog(session: Session):
         session.dialog.value = False
 
     def charts():
-        frame = session.frame.value
+        frame = session.latest
         out = [build(frame, lang()) for build in session.charts] if frame is not None else []
         outcome = session.comparison.value
         if isinstance(outcome, cmp.Comparison):
@@ -722,7 +852,7 @@ def SaveDialog(session: Session):
         return export.data_zip(live, comparison, saved, lang())
 
     def summary():
-        frame = session.frame.value
+        frame = session.latest
         outcome = session.comparison.value
         comparison = outcome if isinstance(outcome, cmp.Comparison) else None
         return export.summary_html(
@@ -785,7 +915,7 @@ def configure_server() -> None:
 
     * No "runs on Solara" banner over the charts.
     * A tab whose connection dropped (not closed: closing ends its session at
-      once) keeps its session for 20 minutes instead of Solara's 24 hours, so
+      once) keeps its session for 10 minutes instead of Solara's 24 hours, so
       that the server's memory comes back after a workshop
       (``SOLARA_KERNEL_CULL_TIMEOUT`` overrides).
     """
@@ -796,7 +926,7 @@ def configure_server() -> None:
     if "SOLARA_THEME_SHOW_BANNER" not in os.environ:
         server.theme.show_banner = False
     if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
-        server.kernel.cull_timeout = "20m"
+        server.kernel.cull_timeout = "10m"
 
 
 def make_page(levers: Sequence[Lever], charts, comparison_charts) -> Callable:
@@ -817,6 +947,13 @@ def make_page(levers: Sequence[Lever], charts, comparison_charts) -> Callable:
             session.recall(config, code)
             return session.close
 
+        def address(config: cfg.Config) -> None:
+            """The settings in the address bar: a reload or a bookmark brings them back."""
+            query = config.to_query(language.value)
+            if router.search != query:
+                router.push(f"{router.path or '/'}?{query}")
+
+        session.on_apply = address
         solara.use_effect(start, [])
         solara.Style(CSS)
         solara.Title(T("app_title"))
