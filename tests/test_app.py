@@ -237,6 +237,32 @@ def test_a_refused_setting_gives_an_error_frame_not_an_exception():
     assert chart.message == "Geen grafiek: zie de melding."
 
 
+def test_a_remote_run_steps_in_a_process_of_its_own_that_exits_when_the_tab_closes():
+    import psutil
+
+    from workshop.worker import RemoteRun
+
+    frames = []
+    run = RemoteRun(cfg.Config("mooiman", seed=4), app.LEVERS, publish=frames.append)
+    assert run.pid != psutil.Process().pid and psutil.pid_exists(run.pid)
+    assert run.frame().month == 0 and run.parameter_values["calendar.months"] == 120
+    run.run_to(3)
+    local = live.LiveRun(cfg.Config("mooiman", seed=4), app.LEVERS)
+    local.run_to(3)
+    assert run.frame().stats == local.frame().stats  # the same run, elsewhere
+    assert run.play(months=2)
+    deadline = time.monotonic() + 30
+    while not (frames and frames[-1].month == 5 and frames[-1].state == "paused"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert run.export_data()["monthly"].shape[0] == 6
+    run.close()
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(run.pid) and psutil.Process(run.pid).status() != "zombie":
+        assert time.monotonic() < deadline, "the worker did not exit"
+        time.sleep(0.1)
+
+
 # ---------------------------------------------------------------- charts
 
 

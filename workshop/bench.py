@@ -7,9 +7,11 @@ prints:
 * one user: seconds from pressing Start to "120/120" at the app's scale (1:20);
 * N participants (browser contexts, default 8) pressing Start at once: each
   one's seconds to "120/120";
-* the server's memory (resident set) at its start, at its peak, and after every
-  tab closed (a closed tab ends its session at once; the figure is polled until
-  it settles, at most a minute);
+* the server's memory at its start, at its peak, and after every tab closed (a
+  closed tab ends its session at once; the figure is polled until it settles,
+  at most a minute): the resident set of the web server and its child
+  processes (the fork server and the tabs' worker processes; pages they
+  share are counted in each, so the peak is an overestimate);
 * the machine's load average before and during, since the machine is shared.
 
 Targets (issue 13): one user under 15 s; each of 8 under 60 s; memory back

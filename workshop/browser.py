@@ -28,9 +28,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 900}  # the workshop's projector
-# As ``make app`` serves it: two malloc arenas, not one per thread (the run threads), so
-# that memory freed by closed tabs is not scattered over arenas that keep it.
-SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "GLIBC_TUNABLES": "glibc.pthread.stack_cache_size=0"}
+# As ``make app`` serves it: two malloc arenas in the web server, not one per thread.
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
 def free_port() -> int:

@@ -177,6 +177,17 @@ class LiveRun:
                 regions=regions,
             )
 
+    @property
+    def parameter_values(self) -> dict[str, Any]:
+        """Every parameter's value in this run (for the assumptions page)."""
+        return dict(self.model.params.values) if self.model is not None else {}
+
+    def show_regions(self, wanted: bool) -> None:
+        """Include the regional figures in the frames (the regions tab is open) or not."""
+        self.want_regions = wanted
+        if wanted and self.model is not None and not self.running:
+            self.publish(self.frame())
+
     def regions(self) -> pd.DataFrame:
         """The regional figures so far (``monthly_by_region``); computed once per month."""
         with self.lock:

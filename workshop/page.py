@@ -1,9 +1,10 @@
 """The workshop page (Solara): controls, four tabs, save and export.
 
 One :class:`Session` per browser tab holds what that tab chose and shows; the
-components below read it. The live model belongs to a
-:class:`workshop.live.LiveRun` and is never read while it steps: the page
-draws the frames the run hands over. Solara's reactive values are per browser
+components below read it. The live model runs in a worker process of its own
+(:class:`workshop.worker.RemoteRun` around a :class:`workshop.live.LiveRun`)
+and is never read while it steps: the page draws the frames the run hands
+over. Solara's reactive values are per browser
 tab, so participants never see each other's runs.
 
 Layout for a 1400 x 900 projector: settings in the sidebar, four tabs (Model,
@@ -40,6 +41,7 @@ from workshop.errors import explain
 from workshop.levers import DelayLever, Lever, value_text
 from workshop.live import SLOW_DELAY_S, Frame, LiveRun
 from workshop.text import money, number, t
+from workshop.worker import RemoteRun, start_fork_server
 
 language = solara.reactive("nl")  # per browser tab, like every solara.reactive
 
@@ -99,7 +101,8 @@ class Session:
         comparison_charts: The comparison's chart builders.
     """
 
-    def __init__(self, levers: Sequence[Lever], charts, comparison_charts):
+    def __init__(self, levers: Sequence[Lever], charts, comparison_charts, run_class=RemoteRun):
+        self.run_class = run_class
         self.levers = tuple(levers)
         self.charts = tuple(charts)
         self.comparison_charts = tuple(comparison_charts)
@@ -116,21 +119,22 @@ class Session:
         self.job = solara.reactive(None, equals=same)
         self.region_measure = solara.reactive(reg.MEASURES[0].key)
         self.dialog = solara.reactive(False)
-        self.live: LiveRun | None = None
+        self.live: LiveRun | RemoteRun | None = None
         self.latest: Frame | None = None  # the newest frame; ``frame`` changes less often
         self.painters: set[Callable[[Frame], None]] = set()
         self.on_apply: Callable[[cfg.Config], None] | None = None  # puts it in the address
 
     # the live run
 
-    def apply(self, config: cfg.Config | None = None) -> LiveRun:
+    def apply(self, config: cfg.Config | None = None) -> LiveRun | RemoteRun:
         """Build a new run from the settings (the sidebar's, or ``config``); drop the old one."""
         config = (config or self.draft.value).settings()
         if self.live is not None:
             self.live.close()
-        self.live = LiveRun(config, self.levers, publish=self._publish)
-        self.live.want_regions = self.tab.value == TABS.index("tab_regions")
+        self.live = self.run_class(config, self.levers, publish=self._publish)
         self._show(self.live.frame())
+        if self.tab.value == TABS.index("tab_regions"):
+            self.live.show_regions(True)
         return self.live
 
     def _show(self, frame: Frame) -> None:
@@ -152,7 +156,7 @@ class Session:
             shown is None
             or frame.state != "running"
             or shown.state != "running"
-            or shown.config is not frame.config
+            or shown.config != frame.config
         ):
             self.frame.value = frame
         else:
@@ -199,9 +203,7 @@ class Session:
     def show_tab(self, index: int) -> None:
         self.tab.value = index
         if self.live is not None:
-            self.live.want_regions = index == TABS.index("tab_regions")
-            if self.live.want_regions and not self.live.running:
-                self._show(self.live.frame())
+            self.live.show_regions(index == TABS.index("tab_regions"))
 
     # the comparison
 
@@ -758,8 +760,8 @@ def AssumptionsTab(session: Session):
     show = solara.use_reactive("all")
     session.frame.value  # noqa: B018 (a new run may have other values)
     values = {}
-    if session.live is not None and session.live.model is not None:
-        values = dict(session.live.model.params.values)
+    if session.live is not None:
+        values = session.live.parameter_values
     counts = asm.counts()
     points = "".join(f"<li>{html.escape(p[lang() == 'en'])}</li>" for p in asm.KEY_POINTS)
     legend = " ".join(
@@ -929,13 +931,26 @@ def configure_server() -> None:
         server.kernel.cull_timeout = "10m"
 
 
-def make_page(levers: Sequence[Lever], charts, comparison_charts) -> Callable:
-    """The page component for these levers and charts (``app.py`` calls this)."""
+def make_page(
+    levers: Sequence[Lever], charts, comparison_charts, processes: bool = True
+) -> Callable:
+    """The page component for these levers and charts (``app.py`` calls this).
+
+    Args:
+        levers: The levers in the sidebar.
+        charts: The live charts' builders.
+        comparison_charts: The comparison charts' builders.
+        processes: Each tab's model in a worker process (``workshop.worker``);
+            False: in a thread of the server.
+    """
     configure_server()
+    run_class = RemoteRun if processes else LiveRun
+    if processes:
+        start_fork_server()
 
     @solara.component
     def Page():
-        session = solara.use_memo(lambda: Session(levers, charts, comparison_charts), [])
+        session = solara.use_memo(lambda: Session(levers, charts, comparison_charts, run_class), [])
         router = solara.use_router()
 
         def start():
