@@ -31,7 +31,8 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 ## bench: wall time and peak memory of ten-year runs at 100, 20, 10 and 1 households per agent
-##        (BASELINE=rev also times that git revision, one after the other, and prints the speed-up)
+##        (BASELINE=rev also times that git revision, one after the other, and prints the speed-up);
+##        then sweep speed: time per run inside a sweep against a CLI run, and the 2-process speed-up
 bench: $(STAMP)
 	$(PY) -m experiments bench $(if $(BASELINE),--against $(BASELINE),)
 	$(PY) -m workshop.bench

@@ -76,7 +76,7 @@ class Household(mesa.Agent):
     @classmethod
     def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
         """Chance per month of leaving the market (private rent, buying, moving away)."""
-        return np.full(len(rows), model.regular_exit_hazard)
+        return np.full(len(rows), model.queue.regular_exit_hazard)
 
     @classmethod
     def leaves(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
@@ -230,7 +230,10 @@ class StatusHolder(Household):
         """In reception: leaving for a home found themselves (or departure), at its own rate;
         elsewhere (a start-up home, a home grown too small) like any seeker."""
         in_reception = model.households["situation"][rows] == RECEPTION
-        return np.where(in_reception, model.status_holder_exit_hazard, model.regular_exit_hazard)
+        queue = model.queue
+        return np.where(
+            in_reception, queue.status_holder_exit_hazard(model.policy), queue.regular_exit_hazard
+        )
 
     @property
     def permit_date(self) -> dt.date:
@@ -255,7 +258,7 @@ class StatusHolder(Household):
 
     def weeks_since_permit(self) -> float:
         """Weeks from the permit to the end of the current month."""
-        return (self.model.day_end - int(self._get("permit_day"))) / 7.0
+        return (self.model.clock.day_end - int(self._get("permit_day"))) / 7.0
 
     def describe(self) -> dict:
         return super().describe() | {

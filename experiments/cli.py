@@ -8,7 +8,10 @@ Commands:
     scale-check  headline figures per scale (households per agent), means over seeds
     docs       regenerate docs/parameters.md and the README's tables
     calibrate  re-derive the calibrated rates (``--write`` stores them)
-    bench      wall time and peak memory of ten-year runs at several scales
+    bench      wall time and peak memory of ten-year runs at several scales, sweep speed
+    sweep      many runs from a spec file into Parquet (``--resume`` continues one)
+    sensitivity  Sobol, Morris or rank-regression indices of a finished sweep
+    report     one self-contained HTML file comparing scenarios, for a workshop
 
 Bad input (an unknown scenario, a parameter out of range, an unknown option,
 an ``--out`` that cannot be written) prints one line naming the parameter and
@@ -133,6 +136,7 @@ def build_parser() -> Parser:
 
     Its ``commands`` attribute holds the parser of each command.
     """
+    # Long on purpose: the declarative list of every command and option, in one place.
     parser = Parser(
         prog="python -m experiments",
         description="Dutch social rental housing market: scenarios, sweeps and figures.",
@@ -198,6 +202,75 @@ def build_parser() -> Parser:
     bench.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
     bench.add_argument("--against", metavar="REV", default=None,
                        help="also time this git revision, then compare")  # fmt: skip
+    bench.add_argument("--no-sweep", action="store_true", help="skip the sweep timings")
+    bench.add_argument("--sweep-runs", type=_int_arg("sweep-runs", 2, 1000), default=8,
+                       help="runs per sweep timing (default 8)")  # fmt: skip
+
+    sw = sub.add_parser("sweep", help="many runs from a spec file (experiments/sweeps/*.toml)")
+    sw.add_argument("spec", type=Path, help="the sweep spec (TOML)")
+    sw.add_argument(
+        "--out", type=Path, default=None, help="results folder (default output/sweeps/SPEC-NAME)"
+    )
+    sw.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the sweep in --out: skip finished runs, retry failed ones",
+    )
+    sw.add_argument("--overwrite", action="store_true", help="replace an earlier sweep in --out")
+    sw.add_argument(
+        "--workers",
+        type=_int_arg("workers", 1, 256),
+        default=None,
+        help="worker processes (default: up to 2)",
+    )
+    sw.add_argument(
+        "--scheduler",
+        default="local",
+        help="local (process pool), dask (a local Dask cluster) or tcp://HOST:PORT",
+    )
+    sw.add_argument(
+        "--limit",
+        type=_int_arg("limit", 1),
+        default=None,
+        help="run at most N runs now (continue with --resume)",
+    )
+    sw.add_argument(
+        "--dry-run", action="store_true", help="check the spec and print the design; run nothing"
+    )
+
+    sens = sub.add_parser("sensitivity", help="sensitivity indices of a finished sweep")
+    sens.add_argument("sweep", type=Path, help="the sweep's results folder")
+    sens.add_argument(
+        "--outcome",
+        action="append",
+        default=None,
+        help="an outcome to analyse (repeatable; default: all of the sweep's)",
+    )
+    sens.add_argument(
+        "--method",
+        choices=("auto", "sobol", "morris", "regression"),
+        default="auto",
+        help="default: the design's own method",
+    )
+    sens.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for sensitivity.csv and sensitivity.png (default: SWEEP/sensitivity)",
+    )
+
+    rep = sub.add_parser("report", help="one HTML file comparing scenarios (for a workshop)")
+    rep.add_argument("scenarios", nargs="+", help="two or more scenarios; the first is A")
+    rep.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    rep.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=5)
+    _add_length_and_scale(rep)
+    rep.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
+    rep.add_argument(
+        "--lang",
+        choices=("nl", "en"),
+        default="nl",
+        help="language of the text (both appear for levers and scenarios)",
+    )
     parser.commands = sub.choices
     return parser
 
@@ -353,6 +426,7 @@ def command_run(args: argparse.Namespace) -> int:
             rng=args.seed,
             households_per_agent=args.households_per_agent,
             parameters=parameters,
+            attribution=True,  # lettings.csv says who was passed over
         )
         started = time.perf_counter()
         results = model.run()
@@ -484,7 +558,110 @@ def command_bench(args: argparse.Namespace) -> int:
     """Time and memory per scale."""
     from experiments.bench import bench
 
-    bench(args.scales, args.months, args.against)
+    bench(
+        args.scales,
+        args.months,
+        args.against,
+        sweep=not args.no_sweep,
+        sweep_runs=args.sweep_runs,
+    )
+    return 0
+
+
+def command_sweep(args: argparse.Namespace) -> int:
+    """Run (or continue) a sweep from a spec file."""
+    from experiments.sweep import load_spec, prepare, run_sweep
+
+    spec = load_spec(args.spec)
+    out = args.out or Path("output/sweeps") / args.spec.stem
+    args.out = out
+    if args.resume and args.overwrite:
+        raise ParameterError("--resume and --overwrite together; allowed: one of the two")
+    if args.dry_run:
+        _, applied, notes, run_tasks, warnings = prepare(spec)
+        print(
+            f"{spec.title}: {len(run_tasks)} runs = {len(applied)} points x "
+            f"{len(spec.scenarios)} scenarios x {len(spec.seeds)} seeds; "
+            f"{spec.months} months at 1:{spec.households_per_agent}"
+        )
+        for line in notes + [f"warning: {w}" for w in warnings]:
+            print(f"  {line}")
+        with pd.option_context(
+            "display.width", 200, "display.max_columns", 20, "display.max_rows", 20
+        ):
+            print(applied)
+        print("nothing was run (--dry-run)")
+        return 0
+    try:
+        result = run_sweep(
+            spec,
+            out,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            limit=args.limit,
+        )
+    except KeyboardInterrupt as err:
+        from experiments.sweep import finished_runs
+
+        signum = getattr(err, "signum", signal.SIGINT)
+        how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        done = len(finished_runs(Path(out))) if Path(out).is_dir() else 0
+        print(
+            f"\ninterrupted ({how}): {done} finished runs are in '{out}'; continue with "
+            f"python -m experiments sweep {args.spec} --out {out} --resume",
+            file=sys.stderr,
+        )
+        return 128 + signum
+    left = result.total - result.skipped - result.ran
+    print(
+        f"{result.ran} runs in {result.seconds:.0f} s ({result.failed} failed), "
+        f"{result.skipped} done before; {left} left"
+    )
+    if result.failed:
+        print(
+            f"failed runs: {out}/errors/ (python -m experiments sweep {args.spec} --out {out} "
+            "--resume tries them again)"
+        )
+    if left == 0 and not result.failed:
+        print(f"wrote {out}/: manifest.json, design.parquet, runs/, summary.csv, sweep.png")
+    return 1 if result.failed else 0
+
+
+def command_sensitivity(args: argparse.Namespace) -> int:
+    """Sensitivity indices of a finished sweep, printed and plotted."""
+    from experiments.sensitivity import analyse, format_indices, write
+
+    table, notes = analyse(args.sweep, args.outcome, args.method)
+    out = args.out or args.sweep / "sensitivity"
+    with replacing(out, "--out", marks=("sensitivity.csv",)) as tmp:
+        write(table, args.sweep, tmp)
+    for line in notes:
+        print(f"warning: {line}")
+    with pd.option_context("display.width", 200, "display.max_rows", 500):
+        print(format_indices(table))
+    print(f"\nwrote {out}/: sensitivity.csv, sensitivity.png")
+    return 0
+
+
+def command_report(args: argparse.Namespace) -> int:
+    """A self-contained HTML report comparing scenarios."""
+    from experiments.report import build_report
+
+    if len(args.scenarios) < 2:
+        raise ParameterError("report needs two or more scenarios; allowed: A B [C ...]")
+    started = time.perf_counter()
+    path = build_report(
+        args.scenarios,
+        args.out,
+        seeds=args.seeds,
+        months=args.months,
+        scale=args.households_per_agent,
+        workers=args.workers,
+        lang=args.lang,
+    )
+    print(f"wrote {path} ({time.perf_counter() - started:.0f} s)")
     return 0
 
 
@@ -520,6 +697,9 @@ def main(argv: list[str] | None = None) -> int:
         "scale-check": command_scale_check,
         "calibrate": command_calibrate,
         "bench": command_bench,
+        "sweep": command_sweep,
+        "sensitivity": command_sensitivity,
+        "report": command_report,
     }
     with interrupts_raise():
         try:

@@ -7,7 +7,8 @@ noise; the bands are the 5th and 95th percentiles of those differences over
 seeds. Writes, into ``--out``:
 
 * ``compare.csv``: per measure, group and period: means of A and B, the mean
-  difference and its 5-95% band (``model.displacement.run_summary``);
+  difference and its 5-95% band (the outcomes of ``experiments/outcomes.py``,
+  by the ``measure``, ``group`` and ``period`` each is registered under);
 * ``compare_monthly.csv``: monthly differences of the main series, with bands;
 * ``passed_over.csv``: lettings that passed over the head of the registration
   queue, by route, group housed and group passed over (mean over seeds);
@@ -30,11 +31,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.displacement import equal_playing_field, paired_differences, passed_over, run_summary
+from experiments.outcomes import OUTCOMES, RunView, headline_outcomes, tidy
+from model.displacement import equal_playing_field, paired_differences
 from model.households import GROUPS
 from model.market import HousingMarket
 from model.policy import load_scenario
 
+# Monthly outcomes of the registry whose differences compare_monthly.csv holds.
 MONTHLY_SERIES = [
     *[f"lettings_{g}_households" for g in GROUPS],
     "status_holders_in_reception_persons",
@@ -46,14 +49,16 @@ MONTHLY_SERIES = [
 def run_one(task: tuple) -> dict:
     """One scenario on one seed: its summary and the pieces the comparison needs."""
     scenario, seed, months, scale, dates, epf_years, parameters = task
-    model = HousingMarket(scenario, rng=seed, households_per_agent=scale, parameters=parameters)
-    results = model.run(months)
-    monthly = results.monthly.set_index("date")[MONTHLY_SERIES]
-    _, epf = equal_playing_field(results, model.params.regions.names, years=epf_years)
+    model = HousingMarket(
+        scenario, rng=seed, households_per_agent=scale, parameters=parameters, attribution=True
+    )
+    view = RunView(model.run(months))
+    monthly = pd.DataFrame({name: OUTCOMES[name](view) for name in MONTHLY_SERIES})
+    _, epf = equal_playing_field(view.results, model.params.regions.names, years=epf_years)
     return {
-        "summary": run_summary(results, dates),
+        "summary": tidy(view, dates),
         "monthly": monthly,
-        "passed_over": passed_over(results.lettings),
+        "passed_over": view.passed_over,
         "equal_playing_field": epf,
     }
 
@@ -147,8 +152,10 @@ def compare(
 def headline(result: dict) -> pd.DataFrame:
     """The table the command line prints: the main differences per group, with bands.
 
-    The means of the two scenarios are in columns ``A`` and ``B`` (A and B may
-    be the same scenario).
+    The rows are the registry's headline outcomes (``headline`` in
+    experiments/outcomes.py), then status holders in reception at each
+    reporting date. The means of the two scenarios are in columns ``A`` and
+    ``B`` (A and B may be the same scenario).
     """
     d = result["differences"]
     rows = []
@@ -169,23 +176,12 @@ def headline(result: dict) -> pd.DataFrame:
                 }
             )
 
-    for g in GROUPS:
-        pick("lettings_households", g, "run", f"lettings to {g.replace('_', ' ')}s")
-    pick("registration_years_median", "regular", "run",
-         "regular seekers' median registration time at letting")  # fmt: skip
-    pick("time_to_housing_years_median", "regular", "run",
-         "regular seekers' median search time to a home")  # fmt: skip
-    pick("time_in_reception_years_median", "status_holder", "run",
-         "status holders' median time in reception (all stays)")  # fmt: skip
-    pick("still_in_reception_after_1_year_share", "status_holder", "run",
-         "status holders still in reception a year after the permit")  # fmt: skip
-    pick("reception_occupancy_persons", "all", "run mean", "reception occupancy (run mean)")
-    pick("reception_emergency_persons", "all", "run mean", "of whom in emergency places (run mean)")
-    pick("reception_cost_eur_per_year", "all", "run", "reception cost (mean per year)")
-    periods = sorted(set(d.loc[d["measure"] == "in_reception_persons", "period"]))
-    for period in periods:
-        pick("in_reception_persons", "status_holder", period,
-             f"status holders in reception ({period})")  # fmt: skip
+    for o in headline_outcomes():
+        pick(o.measure, o.group, o.period, o.label["en"])
+    stock = OUTCOMES["status_holders_in_reception_persons"]
+    dated = d.loc[(d["measure"] == stock.measure) & d["period"].str.match(r"\d{4}-"), "period"]
+    for period in sorted(set(dated)):
+        pick(stock.measure, stock.group, period, f"{stock.label['en']} ({period})")
     return pd.DataFrame(rows)
 
 

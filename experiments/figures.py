@@ -35,6 +35,7 @@ def run_figure(monthly: pd.DataFrame, title: str, path: Path, lang: str = "en") 
     Returns:
         The path written.
     """
+    # Long on purpose: one figure drawn panel by panel, top to bottom.
     m = monthly.iloc[1:].set_index("date")
     fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
     ax = axes[0, 0]
@@ -102,6 +103,7 @@ def run_figure(monthly: pd.DataFrame, title: str, path: Path, lang: str = "en") 
 
 def compare_figure(result: dict, path: Path) -> Path:
     """Differences B - A per group with their 5-95% bands over seeds."""
+    # Long on purpose: one figure drawn panel by panel, top to bottom.
     d = result["differences"]
     a, b = result["a"], result["b"]
     fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
@@ -172,6 +174,7 @@ def compare_figure(result: dict, path: Path) -> Path:
 
 def reception_figure(results, title: str, path: Path) -> Path:
     """Reception by place type, its cost, time from permit to housing, integration."""
+    # Long on purpose: one figure drawn panel by panel, top to bottom.
     m = results.monthly.iloc[1:].set_index("date")
     sh = GROUP_COLORS["status_holder"]
     fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)

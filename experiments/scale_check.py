@@ -121,6 +121,14 @@ def scale_table(runs: pd.DataFrame) -> pd.DataFrame:
             2 * np.hypot(sems.loc[s, key], sems.loc[scales[0], key]) / abs(ref) if ref else 0
             for s in scales[1:]
         )
+        worst = max(abs(row[f"1:{s} vs 1:{scales[0]}"]) for s in scales[1:])
+        row["verdict"] = (
+            "within 3%"
+            if worst <= TOLERANCE
+            else "within noise"
+            if worst <= row["noise (2 s.e.)"]
+            else "DIFFERS"
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -129,6 +137,8 @@ def format_scale_table(table: pd.DataFrame) -> str:
     """The table with counts rounded and differences as signed percentages."""
     shown = table.copy()
     for c in shown.columns:
+        if c == "verdict":
+            continue
         if c.endswith(")") or " vs " in c:
             shown[c] = [f"{v:+.1%}" if " vs " in c else f"{v:.1%}" for v in shown[c]]
         elif c.startswith("1:"):

@@ -2,12 +2,27 @@
 
 Status holders, urgent seekers and regular seekers compete for the same
 scarce corporation vacancies; see ``model.market.HousingMarket``.
+
+The names below are loaded on first use, so that importing one module of the
+package (``model.calendar``, say) does not import the whole model: the
+household agents (``agents``) build on the model's leaf modules, and the
+model on the agents, without an import circle.
 """
 
-from model.market import HousingMarket
-from model.parameters import ParameterError, Parameters
-from model.policy import Scenario, load_scenario, scenario_names
-from model.results import Results
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "HousingMarket": "model.market",
+    "ParameterError": "model.parameters",
+    "Parameters": "model.parameters",
+    "Results": "model.results",
+    "Scenario": "model.policy",
+    "load_scenario": "model.policy",
+    "scenario_names": "model.policy",
+}
 
 __all__ = [
     "HousingMarket",
@@ -18,3 +33,15 @@ __all__ = [
     "load_scenario",
     "scenario_names",
 ]
+
+if TYPE_CHECKING:
+    from model.market import HousingMarket
+    from model.parameters import ParameterError, Parameters
+    from model.policy import Scenario, load_scenario, scenario_names
+    from model.results import Results
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'model' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.stock import FLEX, LARGE, MEDIUM, NOBODY, ROOM, SELF_CONTAINED, SMALL, STARTUP
+from model.households import is_large_family
+from model.stock import FLEX, LARGE, MEDIUM, N_TYPES, NOBODY, ROOM, SELF_CONTAINED, SMALL, STARTUP
 
 # Route codes recorded with every letting (append new ones at the end).
 ROUTES = ("urgent", "quota", "registration", "lottery", "family", "large_pool")
@@ -116,12 +117,36 @@ QUOTA_OPTIONS = (
 QUOTA_OPTIONS_BANNED = ((STARTUP, False), (FLEX, True), (ROOM, False))
 
 
+@dataclass(frozen=True)
+class Preferences:
+    """Each candidate's ordered options, as a few distinct lists and an index per candidate.
+
+    ``prefs[k]`` is candidate k's tuple of (dwelling type, reserved?) options.
+
+    Attributes:
+        lists: The distinct option lists.
+        of: Per candidate, the index of its list.
+    """
+
+    lists: tuple[tuple[tuple[int, bool], ...], ...]
+    of: np.ndarray
+
+    def __getitem__(self, k: int) -> tuple[tuple[int, bool], ...]:
+        return self.lists[int(self.of[k])]
+
+    def __len__(self) -> int:
+        return len(self.of)
+
+    def __iter__(self):
+        return (self.lists[i] for i in self.of.tolist())
+
+
 def preference_lists(
     options: Sequence[tuple[int, bool]],
     sizes: np.ndarray,
     room_ok: np.ndarray,
     fits: np.ndarray,
-) -> list[tuple[tuple[int, bool], ...]]:
+) -> Preferences:
     """Each candidate's ordered options: the route's options that fit its size.
 
     Args:
@@ -129,35 +154,41 @@ def preference_lists(
         sizes: Household sizes of the candidates.
         room_ok: Whether each candidate may be placed in a room.
         fits: ``fits[type, size]``.
-
-    Returns:
-        One tuple per candidate.
     """
-    cache: dict[tuple[int, bool], tuple] = {}
-    out = []
     top = fits.shape[1] - 1
-    for size, room in zip(sizes.tolist(), room_ok.tolist(), strict=True):
-        key = (size, room)
-        if key not in cache:
-            cache[key] = tuple(
-                (t, res) for t, res in options if fits[t, min(size, top)] and (t != ROOM or room)
-            )
-        out.append(cache[key])
-    return out
+    key = np.minimum(np.asarray(sizes, np.int64), top) * 2 + np.asarray(room_ok, bool)
+    keys, of = np.unique(key, return_inverse=True)
+    lists = tuple(
+        tuple((t, res) for t, res in options if fits[t, k // 2] and (t != ROOM or k % 2))
+        for k in keys.tolist()
+    )
+    return Preferences(lists, of.ravel().astype(np.int64))
 
 
 def place_priority(
     vacancies: Vacancies,
     region_of_candidate: np.ndarray,
     candidates: np.ndarray,
-    preferences: Sequence[tuple[tuple[int, bool], ...]],
+    preferences: Preferences,
     persons: np.ndarray,
     refuses: np.ndarray,
     cap: np.ndarray,
     persons_limit: np.ndarray | None,
     reserved_group: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Place ranked candidates in fitting vacancies, one by one.
+    """Place ranked candidates in fitting vacancies, one by one in rank order.
+
+    Each candidate, in rank order, takes the first option on its list that
+    has a free vacancy in its region and, for an open self-contained home,
+    while the region's cap lasts; a refusing candidate is offered that home
+    and refuses it. A region is done once its persons limit is reached (the
+    last household may overshoot it) or nothing it could still place is free.
+
+    The sequence is computed in phases per region: while no option runs out,
+    every candidate's choice is fixed, so a cumulative count finds the next
+    candidate at which a stock, the cap or the persons limit runs out; the
+    candidates up to there are placed at once. (tests/reference_allocation.py
+    holds the candidate-by-candidate version; tests check they agree.)
 
     Args:
         vacancies: This month's vacancies; ``let`` is updated in place.
@@ -177,69 +208,130 @@ def place_priority(
         cap left per region).
     """
     n_regions = len(cap)
-    cap = np.asarray(cap, np.int64).tolist()
-    room_left = None if persons_limit is None else np.asarray(persons_limit, np.int64).tolist()
-    # One stack of vacancy indices per (region, type, reserved?), oldest on top.
-    open_idx = np.flatnonzero(~vacancies.let)
-    res = vacancies.reserved_for[open_idx]
-    open_idx = open_idx[(res == NOBODY) | (res == reserved_group)]
-    is_reserved = vacancies.reserved_for[open_idx] != NOBODY
-    keys = np.stack([vacancies.region[open_idx], vacancies.type[open_idx], is_reserved], axis=1)
-    free: dict[tuple[int, int, bool], list[int]] = {}
-    uncapped = [0] * n_regions  # free vacancies per region the cap does not limit
-    if len(open_idx):
-        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-        for j, (r, t, reserved) in enumerate(uniq.tolist()):
-            stack = open_idx[inverse.ravel() == j][::-1].tolist()
-            free[(r, t, bool(reserved))] = stack
-            if bool(reserved) or not SELF_CONTAINED[t]:
-                uncapped[r] += len(stack)
-    open_regions = n_regions if room_left is None else sum(x > 0 for x in room_left)
-    done = [room_left is not None and room_left[r] <= 0 for r in range(n_regions)]
-    let_v: list[int] = []
-    let_c: list[int] = []
-    refused: list[int] = []
-    regions = region_of_candidate.tolist()
-    sizes = persons.tolist()
-    refusing = refuses.tolist()
-    for k, r in enumerate(regions):
-        if done[r]:
+    cap = np.array(cap, np.int64)
+    room = None if persons_limit is None else np.array(persons_limit, np.int64)
+    options = sorted({o for lst in preferences.lists for o in lst})
+    code = {o: i for i, o in enumerate(options)}
+    lists = [[code[o] for o in lst] for lst in preferences.lists]
+    capped_opt = np.array([bool(SELF_CONTAINED[t]) and not res for t, res in options], bool)
+    stacks = _stacks(vacancies, options, reserved_group, n_regions)
+    region = np.asarray(region_of_candidate, np.int64)
+    order = np.argsort(region, kind="stable")  # rank order within each region
+    bounds = np.searchsorted(region[order], np.arange(n_regions + 1))
+    persons = np.asarray(persons, np.int64)
+    refuses = np.asarray(refuses, bool)
+    placed_k, placed_v, refused_k = [], [], []
+    for r in range(n_regions):
+        ks = order[bounds[r] : bounds[r + 1]]
+        if len(ks) == 0 or (room is not None and room[r] <= 0):
             continue
-        for t, reserved in preferences[k]:
-            capped = SELF_CONTAINED[t] and not reserved
-            if capped and cap[r] <= 0:
-                continue
-            stack = free.get((r, t, reserved))
-            if not stack:
-                continue
-            if refusing[k]:
-                refused.append(int(candidates[k]))
-                break
-            v = stack.pop()
-            let_v.append(v)
-            let_c.append(int(candidates[k]))
-            if capped:
-                cap[r] -= 1
-            else:
-                uncapped[r] -= 1
-            if room_left is not None:
-                room_left[r] -= sizes[k]
-                done[r] = room_left[r] <= 0
+        k_r, v_r, ref_r, cap[r], left = _place_in_region(
+            ks,
+            preferences.of[ks],
+            persons[ks],
+            refuses[ks],
+            lists,
+            capped_opt,
+            stacks[r],
+            int(cap[r]),
+            None if room is None else int(room[r]),
+        )
+        if room is not None:
+            room[r] = left
+        placed_k.append(k_r)
+        placed_v.append(v_r)
+        refused_k.append(ref_r)
+    k_all = np.concatenate(placed_k) if placed_k else np.zeros(0, np.int64)
+    v_all = np.concatenate(placed_v) if placed_v else np.zeros(0, np.int64)
+    by_rank = np.argsort(k_all, kind="stable")
+    let_v = v_all[by_rank]
+    vacancies.let[let_v] = True
+    refused = np.sort(np.concatenate(refused_k)) if refused_k else np.zeros(0, np.int64)
+    cand = np.asarray(candidates, np.int64)
+    return let_v, cand[k_all[by_rank]], cand[refused], cap
+
+
+def _stacks(
+    vacancies: Vacancies, options: list, reserved_group: int, n_regions: int
+) -> list[list[np.ndarray]]:
+    """Per region and option: the free vacancies, oldest (lowest index) first."""
+    n_opt = len(options)
+    # Each vacancy's option: (type, reserved for the route's group?), or none.
+    table = np.full((N_TYPES, 2), n_opt, np.int64)
+    for o, (t, res) in enumerate(options):
+        table[t, int(res)] = o
+    reserved = vacancies.reserved_for
+    mine = ~vacancies.let & ((reserved == NOBODY) | (reserved == reserved_group))
+    idx = np.flatnonzero(mine)
+    code = table[vacancies.type[idx], (reserved[idx] != NOBODY).astype(np.int64)]
+    cell = vacancies.region[idx].astype(np.int64) * (n_opt + 1) + code
+    idx = idx[np.argsort(cell, kind="stable")]  # by cell, oldest first within
+    bounds = np.searchsorted(np.sort(cell), np.arange(n_regions * (n_opt + 1) + 1))
+    return [
+        [idx[bounds[r * (n_opt + 1) + o] : bounds[r * (n_opt + 1) + o + 1]] for o in range(n_opt)]
+        for r in range(n_regions)
+    ]
+
+
+def _place_in_region(  # a phase loop: the sequential rule in array steps (docstring above)
+    ks: np.ndarray,
+    list_of: np.ndarray,
+    persons: np.ndarray,
+    refuses: np.ndarray,
+    lists: list[list[int]],
+    capped_opt: np.ndarray,
+    stacks: list[np.ndarray],
+    cap: int,
+    room: int | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int | None]:
+    """One region's candidates (in rank order): who gets which vacancy, who refuses."""
+    n_opt = len(stacks)
+    free = np.array([len(s) for s in stacks], np.int64)
+    used = np.zeros(n_opt, np.int64)
+    got_k, got_v, refused = [], [], []
+    pos, n = 0, len(ks)
+    while pos < n:
+        avail = (used < free) & (~capped_opt | (cap > 0))
+        if not avail.any():
             break
-        # A region is done once its cap is spent and nothing uncapped is left.
-        if not done[r] and cap[r] <= 0 and uncapped[r] <= 0:
-            done[r] = True
-        if done[r]:
-            open_regions -= 1
-            if open_regions <= 0:
-                break
-    let_v_arr = np.asarray(let_v, np.int64)
-    vacancies.let[let_v_arr] = True
+        first = np.array([next((o for o in lst if avail[o]), -1) for lst in lists], np.int64)
+        choice = first[list_of[pos:]]
+        takes = (choice >= 0) & ~refuses[pos:]
+        # The phase ends just after the candidate who takes a stock's last home, the
+        # cap's last unit, or reaches the persons limit: from there on the choices change.
+        end, done = len(choice), False
+        wanted = np.bincount(choice[takes], minlength=n_opt)
+        for o in np.flatnonzero((wanted > 0) & (wanted >= free - used)).tolist():  # run out
+            cum = np.cumsum(takes & (choice == o))
+            end = min(end, int(np.searchsorted(cum, free[o] - used[o])) + 1)
+        capped = takes & capped_opt[np.maximum(choice, 0)]
+        if capped.any():
+            end = min(end, int(np.searchsorted(np.cumsum(capped), cap)) + 1)
+        if room is not None:
+            q = int(np.searchsorted(np.cumsum(np.where(takes, persons[pos:], 0)), room))
+            if q + 1 <= end:
+                end, done = q + 1, True
+        seg = slice(pos, pos + end)
+        t_seg, c_seg = takes[:end], choice[:end]
+        refused.append(ks[seg][(c_seg >= 0) & ~t_seg])
+        for o in np.flatnonzero(np.bincount(c_seg[t_seg], minlength=n_opt)).tolist():
+            who = np.flatnonzero(t_seg & (c_seg == o))
+            got_k.append(ks[seg][who])
+            got_v.append(stacks[o][used[o] : used[o] + len(who)])
+            used[o] += len(who)
+        cap -= int(capped[:end].sum())
+        if room is not None:
+            room -= int(persons[seg][t_seg].sum())
+        pos += end
+        if done:
+            break
+    cat = np.concatenate
     return (
-        let_v_arr,
-        np.asarray(let_c, np.int64),
-        np.asarray(refused, np.int64),
-        np.asarray(cap, np.int64),
+        cat(got_k) if got_k else np.zeros(0, np.int64),
+        cat(got_v) if got_v else np.zeros(0, np.int64),
+        cat(refused) if refused else np.zeros(0, np.int64),
+        cap,
+        room,
     )
 
 
@@ -255,8 +347,20 @@ def let_advertised(
     lottery_vacancy: np.ndarray,
     fits: np.ndarray,
     eligible: Mapping[int, np.ndarray] | None = None,
+    excluded: np.ndarray | None = None,
+    rankings: Mapping[int, Ranking] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Let every remaining vacancy to reacting candidates, by registration time or lottery.
+
+    In each region, the vacancies let by registration time go to the
+    best-ranked reacting candidates that fit, type by type from the most to
+    the least restrictive (large homes to households of six or more first;
+    a reserved vacancy to its group first); then the lottery vacancies, by
+    ticket. A refuser ranked ahead of the last winner of a type was offered
+    a home and refused it. Regions are independent, so each step runs for
+    all regions at once on a prefix of each region's ranking, grown until
+    it holds enough winners. (tests/reference_allocation.py holds the
+    region-by-region version; tests check they agree.)
 
     Args:
         vacancies: This month's vacancies; ``let`` is updated in place.
@@ -269,98 +373,234 @@ def let_advertised(
         fits: ``fits[type, size]``.
         eligible: Optional per dwelling type, which candidates may get it at all
             (start-up homes: status holders leaving reception).
+        excluded: Optional: candidates that take no part (housed already this
+            month), as if they were not in the arrays.
+        rankings: Optional rankings of these candidates to reuse, by route
+            (``Ranking.of`` on their region and the route's key).
 
     Returns:
         (vacancy indices let, candidate positions housed, route per letting,
         number of refusals per region). Candidate positions index the
-        candidate arrays.
+        candidate arrays. Lettings come region by region, in the order made.
     """
     sizes = np.minimum(cand_size, fits.shape[1] - 1)
-    taken = refuses.copy()  # refusers are out for this month
-    counted = np.zeros(len(refuses), bool)  # refusals already counted
-    out_v: list[np.ndarray] = []
-    out_c: list[np.ndarray] = []
-    out_r: list[np.ndarray] = []
-    refusals = np.zeros(n_regions, np.int64)
-    # One sort per ranking: by region, then by registration key or lottery ticket.
-    by_registration = np.lexsort((registration_key, cand_region))
-    by_ticket = np.lexsort((ticket, cand_region))
-    bounds = np.searchsorted(cand_region[by_registration], np.arange(n_regions + 1))
-
-    def take(
-        vac: np.ndarray,
-        order: np.ndarray,
-        t: int,
-        group: int,
-        route: int,
-        r: int,
-        only: np.ndarray | None = None,
-    ) -> None:
-        """Let ``vac`` (type t) to the best-ranked free households of ``order`` that fit
-        (and belong to ``group``, and are selected by ``only``, when given).
-
-        Only a prefix of the ranked list is scanned, grown until it holds
-        enough winners: the homes of a month go to the top of the queue.
-        """
-        n = len(vac)
-        if n == 0:
-            return
-        m = 4 * n + 64
-        while True:
-            seg = order[:m]
-            fitting = fits[t, sizes[seg]]
-            if eligible is not None and t in eligible:
-                fitting &= eligible[t][seg]
-            if group != NOBODY:
-                fitting &= cand_group[seg] == group
-            if only is not None:
-                fitting &= only[seg]
-            ok = fitting & ~taken[seg]
-            hits = np.flatnonzero(ok)
-            if len(hits) >= n or m >= len(order):
-                break
-            m *= 4
-        if len(hits) == 0:
-            return
-        hits = hits[:n]
-        winners = seg[hits]
-        # Refusers ranked ahead of the last winner were offered a home and refused.
-        ahead = seg[: hits[-1]]
-        offered = ahead[fitting[: hits[-1]] & refuses[ahead] & ~counted[ahead]]
-        counted[offered] = True
-        refusals[r] += len(offered)
-        taken[winners] = True
-        used = vac[: len(winners)]
-        vacancies.let[used] = True
-        out_v.append(used)
-        out_c.append(winners)
-        out_r.append(np.full(len(winners), route, np.int8))
-
-    large_household = sizes >= 6
-    open_all = ~vacancies.let
-    for r in range(n_regions):
-        open_here = np.flatnonzero(open_all & (vacancies.region == r))
-        if len(open_here) == 0 or bounds[r] == bounds[r + 1]:
+    if excluded is not None:
+        refuses = refuses & ~excluded
+    state = _Advert(
+        vacancies=vacancies,
+        n_regions=n_regions,
+        cand_region=np.asarray(cand_region, np.int64),
+        # refusers are out for this month (and the excluded take no part)
+        taken=refuses.copy() if excluded is None else refuses | excluded,
+        counted=np.zeros(len(refuses), bool),  # refusals already counted
+        refuses=refuses,
+    )
+    large_household = is_large_family(sizes)
+    for route, use_lottery, key in (
+        (REGISTRATION_ROUTE, False, registration_key),
+        (LOTTERY_ROUTE, True, ticket),
+    ):
+        pool = ~vacancies.let & (lottery_vacancy == use_lottery)
+        if not pool.any():
             continue
-        for route, use_lottery in ((REGISTRATION_ROUTE, False), (LOTTERY_ROUTE, True)):
-            ranked = (by_ticket if use_lottery else by_registration)[bounds[r] : bounds[r + 1]]
-            vac_here = open_here[lottery_vacancy[open_here] == use_lottery]
-            for t in ADVERTISED_TYPE_ORDER:
-                of_type = vac_here[vacancies.type[vac_here] == t]
-                if len(of_type) == 0:
-                    continue
-                if t == LARGE:  # households of six or more first, then rank order
-                    take(of_type, ranked, t, NOBODY, route, r, only=large_household)
-                    of_type = of_type[~vacancies.let[of_type]]
-                # Vacancies reserved for a group go to that group first; what
-                # the group leaves this month is open to everybody.
-                reserved = vacancies.reserved_for[of_type]
-                if (reserved != NOBODY).any():
-                    for group in np.unique(reserved[reserved != NOBODY]).tolist():
-                        take(of_type[reserved == group], ranked, t, group, route, r)
-                    of_type = of_type[~vacancies.let[of_type]]
-                take(of_type, ranked, t, NOBODY, route, r)
-    if not out_v:
-        empty = np.zeros(0, np.int64)
-        return empty, empty, np.zeros(0, np.int8), refusals
-    return np.concatenate(out_v), np.concatenate(out_c), np.concatenate(out_r), refusals
+        if rankings is not None and route in rankings:
+            state.ranking = rankings[route]
+        else:
+            homes = np.bincount(vacancies.region[pool], minlength=n_regions)
+            state.ranking = Ranking.of(state.cand_region, key, 2 * homes + 256, n_regions)
+        for t in ADVERTISED_TYPE_ORDER:
+            of_type = pool & (vacancies.type == t)
+            if not of_type.any():
+                continue
+            fits_t = fits[t]
+            only = None if eligible is None else eligible.get(t)
+
+            def fitting(pos, fits_t=fits_t, only=only):
+                """Who of the candidates at ``pos`` may get this type."""
+                ok = fits_t[sizes[pos]]
+                return ok if only is None else ok & only[pos]
+
+            def few(also: np.ndarray | None = None, fits_t=fits_t, only=only) -> np.ndarray:
+                """The candidates who may get this type (and meet ``also``): a small set."""
+                ok = fits_t[sizes]
+                if only is not None:
+                    ok &= only
+                return np.flatnonzero(ok if also is None else ok & also)
+
+            if t == LARGE:  # households of six or more first, then rank order
+                state.take_among(of_type & ~vacancies.let, route, few(large_household), key)
+            # Vacancies reserved for a group go to that group first; what the
+            # group leaves this month is open to everybody.
+            reserved = vacancies.reserved_for
+            groups = np.unique(reserved[of_type & ~vacancies.let & (reserved != NOBODY)])
+            for group in groups.tolist():
+                mine = of_type & ~vacancies.let & (reserved == group)
+                state.take_among(mine, route, few(cand_group == group), key)
+            if only is not None:  # a type few may get (start-up homes): rank just them
+                state.take_among(of_type & ~vacancies.let, route, few(), key)
+            else:
+                state.take(of_type & ~vacancies.let, route, fitting)
+    return state.result()
+
+
+class Ranking:
+    """Candidates ranked by a key within each region, computed only as deep as asked.
+
+    ``first(width)`` gives, per region, the ``width`` best-ranked candidates
+    (ties in index order, as a stable sort would): every candidate whose key is
+    at or below the width-th key is sorted, and deeper ranks only when a later
+    call asks for them. A month's homes go to the top of each region's queue,
+    so sorting the whole queue (400,000 households at one agent per household)
+    would be mostly wasted.
+
+    Args:
+        by_region: Candidate positions grouped by region (index order within).
+        bounds: Where each region's group starts and ends in ``by_region``.
+        key: Rank key per candidate (lower is better).
+        depth: Per region, how deep to rank at first (about the ranks the month's
+            homes will reach), so that most regions are ranked once.
+    """
+
+    def __init__(
+        self, by_region: np.ndarray, bounds: np.ndarray, key: np.ndarray, depth: np.ndarray
+    ):
+        self.key = key
+        self.depth = np.asarray(depth, np.int64)
+        self.groups = [by_region[bounds[r] : bounds[r + 1]] for r in range(len(bounds) - 1)]
+        self.sorted: list[np.ndarray] = [np.zeros(0, np.int64)] * len(self.groups)
+        self.complete = [len(g) == 0 for g in self.groups]
+        self.length = np.array([len(g) for g in self.groups], np.int64)
+        self.block = np.full((len(self.groups), 0), -1, np.int64)
+
+    @classmethod
+    def of(cls, region: np.ndarray, key: np.ndarray, depth: np.ndarray, n_regions: int) -> Ranking:
+        """Rank candidates (their region and key) within each region."""
+        by_region = np.argsort(region, kind="stable")  # (a radix sort: small ints)
+        bounds = np.searchsorted(region[by_region], np.arange(n_regions + 1))
+        return cls(by_region, bounds, np.asarray(key), depth)
+
+    @classmethod
+    def complete(
+        cls, positions: np.ndarray, region: np.ndarray, key: np.ndarray, n_regions: int
+    ) -> Ranking:
+        """All of a few candidates (``positions``, increasing), ranked fully."""
+        order = np.lexsort((key, region))  # ties in index order, as a stable sort
+        bounds = np.searchsorted(region[order], np.arange(n_regions + 1))
+        ranking = cls(order, bounds, key, np.zeros(n_regions, np.int64))
+        ranking.sorted = [positions[g] for g in ranking.groups]
+        ranking.groups = ranking.sorted
+        ranking.complete = [True] * n_regions
+        return ranking
+
+    def first(self, width: int) -> np.ndarray:
+        """Per region, the ``width`` best-ranked candidates (-1 where a region has fewer)."""
+        if width > self.block.shape[1]:
+            wide = max(width, 2 * self.block.shape[1])
+            block = np.full((len(self.groups), wide), -1, np.int64)
+            for r in range(len(self.groups)):
+                if len(self.sorted[r]) < wide and not self.complete[r]:
+                    self._deepen(r, max(wide, 4 * len(self.sorted[r]), int(self.depth[r])))
+                head = self.sorted[r][:wide]
+                block[r, : len(head)] = head
+            self.block = block
+        return self.block[:, :width]
+
+    def _deepen(self, r: int, depth: int) -> None:
+        group = self.groups[r]
+        keys = self.key[group]
+        if 2 * depth >= len(group):  # most of it: sort it all at once
+            chosen = np.arange(len(group))
+            self.complete[r] = True
+        else:
+            threshold = np.partition(keys, depth - 1)[depth - 1]
+            chosen = np.flatnonzero(keys <= threshold)  # ties at the edge all in, index order
+        self.sorted[r] = group[chosen[np.argsort(keys[chosen], kind="stable")]]
+
+
+@dataclass
+class _Advert:
+    """The advertised route's state while it lets a month's vacancies."""
+
+    vacancies: Vacancies
+    n_regions: int
+    cand_region: np.ndarray
+    taken: np.ndarray
+    counted: np.ndarray
+    refuses: np.ndarray
+    ranking: Ranking | None = None
+    pieces: list = field(default_factory=list)
+    steps: int = 0
+
+    def take_among(
+        self, vac_mask: np.ndarray, route: int, among: np.ndarray, key: np.ndarray
+    ) -> None:
+        """Like ``take``, for vacancies only a few candidates (``among``) may get: rank just
+        those, fully, rather than search the whole ranking for them."""
+        if not vac_mask.any() or len(among) == 0:
+            return
+        everyone = self.ranking
+        self.ranking = Ranking.complete(among, self.cand_region[among], key[among], self.n_regions)
+        try:
+            self.take(vac_mask, route, lambda pos: np.ones(pos.shape, bool))
+        finally:
+            self.ranking = everyone
+
+    def take(self, vac_mask: np.ndarray, route: int, fitting) -> None:
+        """Let the vacancies of ``vac_mask`` to the best-ranked free candidates that fit,
+        in every region at once.
+
+        Args:
+            vac_mask: The vacancies to let (one dwelling type).
+            route: The route code recorded with the lettings.
+            fitting: ``fitting(positions)``: who of those candidates may get them.
+        """
+        vac = np.flatnonzero(vac_mask)
+        ranking = self.ranking
+        if len(vac) == 0 or ranking.length.sum() == 0:
+            return
+        self.steps += 1
+        v_region = self.vacancies.region[vac].astype(np.int64)
+        vac = vac[np.argsort(v_region, kind="stable")]  # by region, oldest first
+        need = np.bincount(v_region, minlength=self.n_regions)
+        length = ranking.length
+        width = 4 * int(need.max()) + 64
+        while True:  # a prefix of each region's ranking, grown until it has the winners
+            width = min(width, max(int(length.max()), 1))
+            block = ranking.first(width)
+            valid = block >= 0
+            pos = np.maximum(block, 0)
+            fit = fitting(pos) & valid
+            ok = fit & ~self.taken[pos]
+            found = np.cumsum(ok, axis=1)
+            if ((found[:, -1] >= need) | (length <= width)).all():
+                break
+            width *= 4
+        cols = np.arange(width)
+        win = ok & (found <= need[:, None])
+        got = win.sum(axis=1)
+        last = np.where(got > 0, width - 1 - np.argmax(win[:, ::-1], axis=1), -1)
+        offered = fit & self.refuses[pos] & ~self.counted[pos] & (cols[None, :] < last[:, None])
+        self.counted[pos[offered]] = True
+        refusals = offered.sum(axis=1)
+        winners = pos[win]  # region by region, in rank order
+        self.taken[winners] = True
+        first = np.cumsum(need) - need
+        used = np.concatenate([vac[first[r] : first[r] + got[r]] for r in range(self.n_regions)])
+        self.vacancies.let[used] = True
+        region = np.repeat(np.arange(self.n_regions), got)
+        self.pieces.append((used, winners, route, region, self.steps, refusals))
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        refusals = np.zeros(self.n_regions, np.int64)
+        if not self.pieces:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0, np.int8), refusals
+        v = np.concatenate([p[0] for p in self.pieces])
+        c = np.concatenate([p[1] for p in self.pieces])
+        routes = np.concatenate([np.full(len(p[0]), p[2], np.int8) for p in self.pieces])
+        region = np.concatenate([p[3] for p in self.pieces])
+        step = np.concatenate([np.full(len(p[0]), p[4]) for p in self.pieces])
+        for p in self.pieces:
+            refusals += p[5]
+        order = np.lexsort((np.arange(len(v)), step, region))  # region by region, as made
+        return v[order], c[order], routes[order], refusals

@@ -9,6 +9,7 @@ the next month.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,3 +43,33 @@ def months_between(start: dt.date, end: dt.date) -> int:
 def half_year_of(date: dt.date) -> tuple[int, int]:
     """(year, 1 or 2): the half year a date falls in, as the quota counts it."""
     return date.year, 1 if date.month <= 6 else 2
+
+
+@dataclass(frozen=True)
+class Month:
+    """One simulated month: its index and its days.
+
+    Attributes:
+        index: 0 for the first simulated month (-1: the start state).
+        first: Its first day (a date).
+        day0: Its first day (a day number).
+        day_end: The first day of the next month (a day number).
+    """
+
+    index: int
+    first: dt.date
+    day0: int
+    day_end: int
+
+    @classmethod
+    def of(cls, start: dt.date, index: int) -> Month:
+        """The ``index``-th month from ``start``; index -1 is the start state (0 days)."""
+        first = add_months(start, max(index, 0))
+        day0 = day_number(first)
+        day_end = day_number(add_months(first, 1)) if index >= 0 else day0
+        return cls(index, first, day0, day_end)
+
+    @property
+    def last_day(self) -> int:
+        """The month's last day (lettings are stamped with it)."""
+        return self.day_end - 1

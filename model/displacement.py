@@ -1,6 +1,7 @@
 """Displacement between groups, measured three ways (model brief, "Displacement, defined").
 
-1. **Paired counterfactual** (:func:`run_summary`, :func:`paired_differences`):
+1. **Paired counterfactual** (:func:`paired_differences` of the outcomes of
+   ``experiments.outcomes.tidy``):
    two scenarios on the same seed share every household and its luck
    (common random numbers), so the per-group differences in lettings,
    waiting time and time in reception come from policy, not noise.
@@ -17,8 +18,6 @@ Every figure is in real households or persons.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -31,91 +30,6 @@ SIZE_CLASSES = (1, 2, 3, 6, 99)  # 1, 2, 3-5, 6+
 SIZE_LABELS = ("1", "2", "3-5", "6+")
 REGISTRATION_BINS = (-1e9, 1.0, 3.0, 6.0, 1e9)
 REGISTRATION_LABELS = ("<1", "1-3", "3-6", "6+")
-
-
-def run_summary(results: Results, dates: list[dt.date] | None = None) -> pd.DataFrame:
-    """One run's per-group measures, tidy: (measure, group, period, value, unit).
-
-    Measures per simulated year and over the whole run:
-
-    * ``lettings_households``: homes let for good (start-up homes excluded);
-    * ``registration_years_median``: median registration time at letting;
-    * ``time_to_housing_years_median``: median time from entry (start of the
-      search, urgency declaration, permit) to a home for good;
-    * ``time_in_reception_years_median`` (status holders): median time from the
-      permit to leaving reception, Kaplan-Meier over every stay (those still
-      waiting are censored at the end, so long waits are not left out), and
-      ``still_in_reception_after_1_year_share``;
-    * ``in_reception_persons`` and ``reception_backlog_persons`` (status
-      holders) at each of ``dates`` and at the end.
-    """
-    lettings = results.lettings
-    final = lettings[lettings["dwelling_type"] != "startup"]
-    start = results.monthly["date"].iloc[0]
-    months = (final["month"].dt.year - start.year) * 12 + final["month"].dt.month - start.month
-    years = months // 12 + 1  # simulated year 1 = the first twelve months
-    rows = []
-
-    def add(measure, group, period, value, unit):
-        rows.append(
-            {"measure": measure, "group": group, "period": period, "value": value, "unit": unit}
-        )
-
-    n_years = max(len(results.monthly) - 1, 1) / 12
-    for g in GROUPS:
-        mine = final["group"] == g
-        per_year = final.loc[mine, "households"].groupby(years[mine]).sum()
-        for year, value in per_year.items():
-            add("lettings_households", g, f"year {year}", float(value), "households per year")
-        add(
-            "lettings_households",
-            g,
-            "run",
-            float(final.loc[mine, "households"].sum()) / n_years,
-            "households per year",
-        )
-        for measure, col in (
-            ("registration_years_median", "registration_time_years"),
-            ("time_to_housing_years_median", "time_since_entry_years"),
-        ):
-            by_year = final.loc[mine, col].groupby(years[mine]).median()
-            for year, value in by_year.items():
-                add(measure, g, f"year {year}", float(value), "years")
-            value = float(final.loc[mine, col].median()) if mine.any() else float("nan")
-            add(measure, g, "run", value, "years")
-    stay = reception_stays(results)
-    median, still_after_year = kaplan_meier(stay["years"], stay["left"], (None, 1.0))
-    add("time_in_reception_years_median", "status_holder", "run", median, "years")
-    add("still_in_reception_after_1_year_share", "status_holder", "run", still_after_year, "share")
-    monthly = results.monthly.set_index("date")
-    points = [pd.Timestamp(d) for d in dates or []] + [monthly.index[-1]]
-    for when in points:
-        if when < monthly.index[0] or when > monthly.index[-1]:
-            continue
-        label = "end" if when == monthly.index[-1] else when.date().isoformat()
-        row = monthly.loc[monthly.index[monthly.index <= when][-1]]
-        add("in_reception_persons", "status_holder", label,
-            float(row["status_holders_in_reception_persons"]), "persons")  # fmt: skip
-        add("reception_backlog_persons", "status_holder", label,
-            float(row["reception_backlog_persons"]), "persons")  # fmt: skip
-    add(
-        "in_reception_persons",
-        "status_holder",
-        "run mean",
-        float(monthly["status_holders_in_reception_persons"].iloc[1:].mean()),
-        "persons",
-    )
-    months = monthly.iloc[1:]
-    emergency = (
-        months["reception_occupancy_ship_persons"] + months["reception_occupancy_hotel_persons"]
-    )
-    add("reception_occupancy_persons", "all", "run mean",
-        float(months["reception_occupancy_total_persons"].mean()), "persons")  # fmt: skip
-    add("reception_emergency_persons", "all", "run mean", float(emergency.mean()), "persons")
-    add("reception_emergency_persons", "all", "end", float(emergency.iloc[-1]), "persons")
-    add("reception_cost_eur_per_year", "all", "run",
-        float(months["reception_cost_total_eur"].mean() * 12), "euro per year")  # fmt: skip
-    return pd.DataFrame(rows)
 
 
 def reception_stays(results: Results) -> pd.DataFrame:
@@ -166,8 +80,8 @@ def paired_differences(a: list[pd.DataFrame], b: list[pd.DataFrame]) -> pd.DataF
     """B minus A per seed (summaries in seed order), with the mean and a 5-95% band.
 
     Args:
-        a: ``run_summary`` of scenario A, one per seed.
-        b: ``run_summary`` of scenario B, the same seeds in the same order.
+        a: ``experiments.outcomes.tidy`` of scenario A, one per seed.
+        b: The same of scenario B, the same seeds in the same order.
 
     Returns:
         One row per (measure, group, period): mean of A, mean of B, mean
@@ -206,6 +120,10 @@ def passed_over(lettings: pd.DataFrame) -> pd.DataFrame:
         Households per (route, group housed, group passed over), with the share
         of all lettings of that route and group.
     """
+    if "passed_over_household_id" not in lettings:
+        raise ValueError(
+            "these lettings carry no attribution: build the model with attribution=True"
+        )
     final = lettings[lettings["dwelling_type"] != "startup"]
     total = final.groupby(["route", "group"], observed=True)["households"].sum()
     hit = final[final["passed_over_household_id"] >= 0]

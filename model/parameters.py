@@ -50,6 +50,10 @@ class ParameterSpec:
         choices: The allowed values (for strings and lists of strings), or None.
         calibrated: True when tuned to reproduce a published figure.
         lever: True when a policy timeline may change it on a date.
+        low: Lower end of the plausible range of an uncertain parameter (for
+            sweeps and sensitivity analysis), or None when it has none.
+        high: Upper end of the plausible range, or None.
+        range_source: Where the plausible range comes from, or why it is assumed.
         needs: When the parameter has an effect at all: alternatives, each a
             mapping of other settings to a condition (a value, or "> 0") that
             must hold at some date of the run. Empty: always in effect. A
@@ -68,6 +72,9 @@ class ParameterSpec:
     calibrated: bool = False
     lever: bool = False
     needs: tuple[Mapping[str, Any], ...] = ()
+    low: float | None = None
+    high: float | None = None
+    range_source: str = ""
 
     def allowed(self) -> str:
         """Say in words what values are allowed."""
@@ -163,8 +170,36 @@ def parameter_specs() -> dict[str, ParameterSpec]:
                 calibrated=bool(entry.get("calibrated", False)),
                 lever=bool(entry.get("lever", False)),
                 needs=tuple(needs),
+                low=entry.get("low"),
+                high=entry.get("high"),
+                range_source=entry.get("range_source", ""),
             )
+            _check_plausible_range(specs[f"{section}.{name}"])
     return specs
+
+
+def _check_plausible_range(spec: ParameterSpec) -> None:
+    """A plausible range is complete, sourced, ordered and within the allowed range."""
+    given = [spec.low is not None, spec.high is not None, bool(spec.range_source)]
+    if not any(given):
+        return
+    if not all(given):
+        raise ParameterError(
+            f"{DEFAULTS_FILE}: parameter '{spec.name}' has part of a plausible range; "
+            "allowed: low, high and range_source together"
+        )
+    if isinstance(spec.value, bool) or not isinstance(spec.value, int | float):
+        raise ParameterError(
+            f"{DEFAULTS_FILE}: parameter '{spec.name}' has a plausible range but is not a "
+            "number; allowed: low and high on numeric parameters only"
+        )
+    lo = -math.inf if spec.minimum is None else spec.minimum
+    hi = math.inf if spec.maximum is None else spec.maximum
+    if not lo <= spec.low < spec.high <= hi:
+        raise ParameterError(
+            f"{DEFAULTS_FILE}: parameter '{spec.name}' has plausible range {spec.low} to "
+            f"{spec.high}; allowed: low < high, both within {spec.allowed()}"
+        )
 
 
 def default_regions() -> Regions:
@@ -203,62 +238,74 @@ def check_value(spec: ParameterSpec, value: Any, where: str = "") -> Any:
             f"{prefix}parameter '{spec.name}' = {value!r} {why}; allowed: {spec.allowed()}"
         )
 
-    default = spec.value
-    value = _plain(value)
+    default, plain = spec.value, _plain(value)
     if spec.unit == "date":
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        if not isinstance(value, str):
-            raise fail("is not a date")
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise fail("is not a valid date") from None
-    if isinstance(default, bool) or isinstance(value, bool):
-        if not isinstance(value, bool) or not isinstance(default, bool):
+        return _check_date(plain, fail)
+    if isinstance(default, bool) or isinstance(plain, bool):
+        if not isinstance(plain, bool) or not isinstance(default, bool):
             raise fail("is not true or false" if isinstance(default, bool) else "is true or false")
-        return value
+        return plain
     if isinstance(default, list):
-        if not isinstance(value, list | tuple):
-            raise fail("is not a list")
-        value = [_plain(v) for v in value]
-        if spec.choices is not None:
-            bad = [v for v in value if v not in spec.choices]
-            if bad or len(set(value)) != len(value):
-                raise fail("has unknown or repeated entries")
-            return value
-        if len(value) != len(default):
-            raise fail(f"has {len(value)} entries, not {len(default)}")
-        lo = 0 if spec.minimum is None else spec.minimum
-        for v in value:
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                raise fail("has an entry that is not a finite number")
-            if v < lo:
-                raise fail("has an entry below the minimum" if lo else "has a negative entry")
-            if spec.maximum is not None and v > spec.maximum:
-                raise fail("has an entry above the maximum")
-        return value
+        return _check_list(spec, plain, fail)
     if isinstance(default, str):
-        if not isinstance(value, str):
+        if not isinstance(plain, str):
             raise fail("is not text")
-        if spec.choices is not None and value not in spec.choices:
+        if spec.choices is not None and plain not in spec.choices:
             raise fail("is not a known value")
+        return plain
+    number = _check_number(isinstance(default, int), plain, fail)
+    if spec.minimum is not None and number < spec.minimum:
+        raise fail("is below the minimum")
+    if spec.maximum is not None and number > spec.maximum:
+        raise fail("is above the maximum")
+    return number
+
+
+def _check_date(value: Any, fail) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(default, int):
+    if not isinstance(value, str):
+        raise fail("is not a date")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise fail("is not a valid date") from None
+
+
+def _check_list(spec: ParameterSpec, value: Any, fail) -> list:
+    if not isinstance(value, list | tuple):
+        raise fail("is not a list")
+    value = [_plain(v) for v in value]
+    if spec.choices is not None:
+        bad = [v for v in value if v not in spec.choices]
+        if bad or len(set(value)) != len(value):
+            raise fail("has unknown or repeated entries")
+        return value
+    if len(value) != len(spec.value):
+        raise fail(f"has {len(value)} entries, not {len(spec.value)}")
+    lo = 0 if spec.minimum is None else spec.minimum
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise fail("has an entry that is not a finite number")
+        if v < lo:
+            raise fail("has an entry below the minimum" if lo else "has a negative entry")
+        if spec.maximum is not None and v > spec.maximum:
+            raise fail("has an entry above the maximum")
+    return value
+
+
+def _check_number(whole: bool, value: Any, fail) -> int | float:
+    if whole:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if not isinstance(value, int):
             raise fail("is not a whole number")
-    else:
-        if not isinstance(value, int | float):
-            raise fail("is not a number")
-        value = float(value)
-        if not math.isfinite(value):
-            raise fail("is not finite")
-    if spec.minimum is not None and value < spec.minimum:
-        raise fail("is below the minimum")
-    if spec.maximum is not None and value > spec.maximum:
-        raise fail("is above the maximum")
+        return value
+    if not isinstance(value, int | float):
+        raise fail("is not a number")
+    value = float(value)
+    if not math.isfinite(value):
+        raise fail("is not finite")
     return value
 
 
@@ -319,6 +366,8 @@ class Parameters:
         return self.values[name]
 
     def _check_consistency(self, where: str) -> None:
+        # Long on purpose: a flat list of independent checks across parameters, each with its own
+        # message; split, they would only be harder to scan.
         prefix = f"{where}: " if where else ""
         for name in (
             "regular.size_shares",

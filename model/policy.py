@@ -245,6 +245,29 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
     path = _scenario_path(name_or_path)
     where = str(path)
     raw = _read_scenario_file(path)
+    _check_sections(raw, where)
+    parameters, levers = _own_settings(raw, where)
+    inherits = raw.get("inherits")
+    merged_parameters, merged_levers = dict(parameters), dict(levers)
+    if inherits is not None:
+        parent = _parent(inherits, path, _seen)
+        merged_parameters = {**parent.parameters, **parameters}
+        merged_levers = {**parent.levers, **levers}
+    return Scenario(
+        name=path.stem,
+        title=raw["title"],
+        description=raw["description"],
+        parameters=merged_parameters,
+        levers=merged_levers,
+        inherits=inherits,
+        own_parameters=parameters,
+        own_levers=levers,
+        source=where,
+    )
+
+
+def _check_sections(raw: dict, where: str) -> None:
+    """Known sections only; a title and a description in Dutch and English; tables."""
     allowed_keys = {"title", "description", "inherits", "parameters", "levers"}
     unknown = set(raw) - allowed_keys
     if unknown:
@@ -259,13 +282,17 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
             raise ParameterError(
                 f"{where}: '{key}' must be a table with non-empty texts 'nl' and 'en'"
             )
-    specs = parameter_specs()
     for key in ("parameters", "levers"):
         if not isinstance(raw.get(key, {}), dict):
             raise ParameterError(
                 f"{where}: '{key}' = {raw[key]!r} is not a table; allowed: a [{key}] table of "
                 '"section.name" = value entries'
             )
+
+
+def _own_settings(raw: dict, where: str) -> tuple[dict, dict]:
+    """The scenario file's own parameters (not levers) and lever schedules, checked."""
+    specs = parameter_specs()
     parameters = dict(raw.get("parameters", {}))
     for name, value in parameters.items():
         if name not in specs:
@@ -285,34 +312,22 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scen
                 f"{where}: unknown lever '{name}'; allowed: {', '.join(lever_names())}"
             )
         levers[name] = parse_schedule(name, value, where)
-    inherits = raw.get("inherits")
-    merged_parameters, merged_levers = dict(parameters), dict(levers)
-    if inherits is not None:
-        if not isinstance(inherits, str):
-            raise ParameterError(f"{where}: 'inherits' must be a scenario name")
-        if inherits in (*_seen, path.stem):
-            raise ParameterError(
-                f"{where}: 'inherits' = '{inherits}' makes a cycle "
-                f"({' -> '.join((*_seen, path.stem, inherits))}); allowed: a scenario that "
-                "does not inherit back"
-            )
-        parent_path = path.parent / f"{inherits}.toml"
-        parent = load_scenario(
-            parent_path if parent_path.exists() else inherits, (*_seen, path.stem)
+    return parameters, levers
+
+
+def _parent(inherits: Any, path: Path, seen: tuple[str, ...]) -> Scenario:
+    """The scenario a file inherits from (next to it, or shipped), without cycles."""
+    where = str(path)
+    if not isinstance(inherits, str):
+        raise ParameterError(f"{where}: 'inherits' must be a scenario name")
+    if inherits in (*seen, path.stem):
+        raise ParameterError(
+            f"{where}: 'inherits' = '{inherits}' makes a cycle "
+            f"({' -> '.join((*seen, path.stem, inherits))}); allowed: a scenario that "
+            "does not inherit back"
         )
-        merged_parameters = {**parent.parameters, **parameters}
-        merged_levers = {**parent.levers, **levers}
-    return Scenario(
-        name=path.stem,
-        title=raw["title"],
-        description=raw["description"],
-        parameters=merged_parameters,
-        levers=merged_levers,
-        inherits=inherits,
-        own_parameters=parameters,
-        own_levers=levers,
-        source=where,
-    )
+    parent_path = path.parent / f"{inherits}.toml"
+    return load_scenario(parent_path if parent_path.exists() else inherits, (*seen, path.stem))
 
 
 def is_schedule(value: Any) -> bool:

@@ -25,7 +25,12 @@ from model.stock import DWELLING_TYPES, ORIGINS
 
 
 class LettingLog(ColumnTable):
-    """Every letting, in the order made."""
+    """Every letting, in the order made.
+
+    Args:
+        attribution: Whether the lettings carry who pure registration order would
+            have housed instead; without it the frame leaves those columns out.
+    """
 
     FIELDS = (
         ("month", np.int16, 0),
@@ -46,6 +51,10 @@ class LettingLog(ColumnTable):
         ("passed_over_id", np.int64, -1),
         ("passed_over_group", np.int8, -1),
     )
+
+    def __init__(self, attribution: bool = True):
+        super().__init__()
+        self.attribution = attribution
 
     def add(self, **columns: np.ndarray) -> None:
         """Append lettings (every field given is an array of the same length)."""
@@ -70,7 +79,7 @@ class LettingLog(ColumnTable):
             else []
         )
         passed = cols["passed_over_group"]
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "month": month_dates[cols["month"]] if self.count else pd.DatetimeIndex([]),
                 "region": pd.Categorical.from_codes(cols["region"], region_names),
@@ -93,6 +102,9 @@ class LettingLog(ColumnTable):
                 "households": np.full(self.count, scale, np.int64),
             }
         )
+        if not self.attribution:
+            frame = frame.drop(columns=["passed_over_household_id", "passed_over_group"])
+        return frame
 
 
 class OutcomeLog(ColumnTable):
@@ -164,6 +176,46 @@ class Results:
     integration: pd.DataFrame
     scale: int = 1
     end_day: int = 0
+
+    @classmethod
+    def of(cls, model) -> Results:
+        """A model's results so far."""
+        from model.integration import cohort_indicators
+
+        monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        monthly["date"] = pd.to_datetime(monthly["date"])
+        by_region = pd.DataFrame(model._region_rows)
+        if len(by_region):
+            by_region["date"] = pd.to_datetime(by_region["date"])
+        households = model.queue.outcomes.frame(model.households)
+        names, k = model.params.regions.names, model.scale
+        half_years = pd.DataFrame(
+            [
+                {
+                    "half_year": rec["half_year"],
+                    "region": region,
+                    "target_persons": rec["target"][r] * k,
+                    "housed_persons": rec["housed"][r] * k,
+                    "backlog_after_persons": rec["backlog_after"][r] * k,
+                    "lead_after_persons": rec["lead_after"][r] * k,
+                }
+                for rec in model.quota.realisation
+                for r, region in enumerate(names)
+            ]
+        )
+        day_end = model.clock.day_end
+        return cls(
+            monthly=monthly,
+            monthly_by_region=by_region,
+            lettings=model.lettings_log.frame(names, pd.Timestamp(model.start_date), k),
+            half_years=half_years,
+            households=households,
+            integration=cohort_indicators(
+                households, model.params, model.start_date, max(model.month + 1, 0), day_end, k
+            ),
+            scale=k,
+            end_day=day_end,
+        )
 
     def yearly(self) -> pd.DataFrame:
         """Flows summed per simulated year (12 months from the start), stocks at year end."""

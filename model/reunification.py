@@ -23,16 +23,41 @@ their own, or departure): the model no longer follows them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from model.calendar import Month
 from model.columns import ColumnTable
 from model.crn import Streams
+from model.households import SH_FAMILY, SH_LARGE_FAMILY, is_large_family
 from model.parameters import Parameters
-from model.population import Population, _pick, household_ids
+from model.population import REENTRY_ID_GROUP, Population, _pick, household_ids
 from model.stock import MEDIUM, ROOM, SMALL
+
+if TYPE_CHECKING:
+    from model.queue import Queue
+    from model.quota import Quota
 
 # Id namespace for sponsors present at the start (not a household group).
 SPONSOR_ID_GROUP = 3
+
+
+@dataclass
+class Reunified:
+    """Families arriving in a month (agent units).
+
+    Attributes:
+        arrivals_in_market_persons: Persons joining households still in the
+            market (in reception or a start-up home).
+        arrivals_at_home_persons: Persons joining housed households.
+        reentries: Housed households whose home grew too small, searching again.
+    """
+
+    arrivals_in_market_persons: int = 0
+    arrivals_at_home_persons: int = 0
+    reentries: int = 0
 
 
 class Sponsors(ColumnTable):
@@ -144,6 +169,47 @@ class Reunification:
         arrived = {"persons": persons, "linked_region": s["linked_region"][came].copy()}
         s.keep(s["abroad"] > 0)  # sponsors whose family is complete are no longer followed
         return {"arrived": arrived, "reenter": out}
+
+    def step(self, month: Month, policy: dict, queue: Queue, quota: Quota) -> Reunified:
+        """Families arrive from abroad: at households still waiting, and at housed ones.
+
+        A family joining a household in the market makes it larger there; one
+        joining a housed household counts for the linked municipality's quota,
+        and a home grown too small sends the household back to the queue.
+        """
+        table = queue.table
+        waiting = table.waiting()
+        rows = waiting[table["family_abroad"][waiting] > 0]
+        came = rows[self.arrives(table["id"][rows], table["subsidiary"][rows], month.index, policy)]
+        persons = table["family_abroad"][came].astype(np.int64)
+        table["size"][came] += table["family_abroad"][came]
+        table["family_abroad"][came] = 0
+        large = is_large_family(table["size"][came])
+        table["sh_type"][came] = np.where(large, SH_LARGE_FAMILY, SH_FAMILY)
+        table["children"][came] = True
+        self.ledger["arrived"] += float(persons.sum())
+        queue.sh_persons["arrived_in_market"] += int(persons.sum())
+        result = Reunified(arrivals_in_market_persons=int(persons.sum()))
+
+        step = self.step_sponsors(month.index, policy)
+        arrived = step["arrived"]
+        result.arrivals_at_home_persons = int(arrived["persons"].sum())
+        if policy["policy.quota_in_force"]:  # family joining at home counts for the quota
+            linked = arrived["linked_region"]
+            mine = linked >= 0
+            quota.record(linked[mine], arrived["persons"][mine].astype(float))
+        out = step["reenter"]
+        if len(out["id"]):
+            counts = np.bincount(out["region"], minlength=len(self.params.regions))
+            order = np.argsort(out["region"], kind="stable")
+            ids, region = household_ids(month.index, REENTRY_ID_GROUP, counts)
+            entry = self.population.days_in_month(ids, month.day0, month.day_end)
+            sponsors = {name: col[order] for name, col in out.items()}
+            cols = self.population.reentering_status_holders(ids, region, sponsors, entry)
+            queue.add(cols, month)
+            queue.sh_persons["reentered"] += int(cols["size"].sum())
+            result.reentries = len(ids)
+        return result
 
     @property
     def abroad_of_sponsors(self) -> int:

@@ -25,6 +25,7 @@ under pure registration-time order (displacement measure 2).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,18 +35,22 @@ from model.allocation import (
     FAMILY_OPTIONS,
     FAMILY_ROUTE,
     LARGE_POOL_ROUTE,
+    LOTTERY_ROUTE,
     QUOTA_OPTIONS,
     QUOTA_OPTIONS_BANNED,
     QUOTA_ROUTE,
+    REGISTRATION_ROUTE,
+    ROUTES,
     URGENT_OPTIONS,
     URGENT_ROUTE,
     Lettings,
+    Ranking,
     Vacancies,
     let_advertised,
     place_priority,
     preference_lists,
 )
-from model.calendar import add_months
+from model.calendar import DAYS_PER_YEAR, Month, add_months
 from model.households import (
     DOUBLED_UP,
     RECEPTION,
@@ -61,7 +66,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Month:
+class RouteMonth:
     """What the routes of one month share.
 
     Attributes:
@@ -90,10 +95,10 @@ class Month:
     refusals: int = 0
 
     @classmethod
-    def start(cls, model: HousingMarket) -> Month:
+    def start(cls, model: HousingMarket) -> RouteMonth:
         """The month's vacancies and candidates, before any route runs."""
         table, ledger = model.households, model.stock.ledger
-        available = np.flatnonzero(ledger.since_day <= model.day0)
+        available = np.flatnonzero(ledger.since_day <= model.clock.day0)
         vac = Vacancies(
             ledger.region[available], ledger.type[available], ledger.reserved_for[available].copy()
         )
@@ -116,6 +121,43 @@ class Month:
             refuses=refuses,
         )
 
+    @cached_property
+    def reacting(self) -> np.ndarray:
+        """Rows of the households reacting to adverts this month."""
+        return self.waiting[self.reacts]
+
+    @cached_property
+    def ticket(self) -> np.ndarray:
+        """Each reacting household's lottery ticket this month (lower wins)."""
+        table, model = self.model.households, self.model
+        return model.streams.uniform("ticket", table["id"][self.reacting], model.month)
+
+    @cached_property
+    def registration_key(self) -> np.ndarray:
+        """Rank by registration date, ties broken by ticket (lower is better)."""
+        return self.model.households["registration_day"][self.reacting] + self.ticket
+
+    @cached_property
+    def rankings(self) -> dict[int, Ranking]:
+        """The reacting households ranked per region, by registration and by ticket: one
+        ranking for the month, shared by the advertised route and its attribution."""
+        model = self.model
+        region = model.households["region"][self.reacting].astype(np.int64)
+        homes = np.bincount(self.vac.region, minlength=model.n_regions)
+        share = model.policy["allocation.lottery_share"]
+        # About as deep as each ranking's homes reach (refusers and misfits included).
+        return {
+            REGISTRATION_ROUTE: Ranking.of(
+                region, self.registration_key, 4 * homes + 512, model.n_regions
+            ),
+            LOTTERY_ROUTE: Ranking.of(
+                region,
+                self.ticket,
+                np.ceil(4 * share * homes).astype(np.int64) + 128,
+                model.n_regions,
+            ),
+        }
+
     def free(self, mask: np.ndarray) -> np.ndarray:
         """Waiting rows selected by ``mask`` (over ``waiting``) not housed yet this month."""
         rows = self.waiting[mask]
@@ -130,7 +172,7 @@ class Month:
         the route takes its share at every scale, and a month without need or
         without a fitting candidate does not lose it.
         """
-        budgets = self.model.route_budgets
+        budgets = self.model.allocation.budgets
         budget = budgets.setdefault(route, RouteBudget(np.zeros(len(self.capped))))
         budget.earn(share, self.capped)
         return budget
@@ -175,7 +217,7 @@ class RouteBudget:
         self.balance = np.minimum(self.balance - (self.cap - cap_left), bound)
 
 
-def _column(month: Month, name: str) -> np.ndarray:
+def _column(month: RouteMonth, name: str) -> np.ndarray:
     return month.model.households[name][month.waiting]
 
 
@@ -184,7 +226,7 @@ def _ranked(model: HousingMarket, rows: np.ndarray, key: str) -> np.ndarray:
     return rows[np.lexsort((table["id"][rows], table[key][rows]))]
 
 
-def large_pool(month: Month) -> None:
+def large_pool(month: RouteMonth) -> None:
     """Vacated large homes, nationwide, to households of six or more (registration order)."""
     model = month.model
     if not model.policy["policy.large_family_pool"]:
@@ -204,36 +246,76 @@ def large_pool(month: Month) -> None:
     table["region"][rows[:n]] = vac.region[homes[:n]]
 
 
-def urgent(month: Month) -> None:
-    """Direct placement of urgent households, oldest declaration first, up to the cap."""
+def _place(
+    month: RouteMonth,
+    route: int,
+    rows: np.ndarray,
+    options: tuple,
+    room_ok: np.ndarray,
+    refuses: np.ndarray,
+    share: float,
+    *,
+    region: np.ndarray | None = None,
+    persons_limit: np.ndarray | None = None,
+    reserved_group: int = NOBODY,
+) -> np.ndarray:
+    """A priority route's placements: the skeleton every priority route shares.
+
+    The ranked candidates ``rows`` take, one by one, the first fitting option
+    with a free home (``place_priority``), within the route's budget of
+    ``share`` of the region's open self-contained vacancies (a running
+    balance, ``RouteBudget``) and, for the quota, a persons limit.
+
+    Args:
+        month: The month's allocation state.
+        route: The route code recorded with the lettings.
+        rows: Candidates (household rows), in rank order.
+        options: The route's (dwelling type, reserved?) options, in order.
+        room_ok: Per candidate, whether a room is an option.
+        refuses: Per candidate, whether it refuses an offer this month.
+        share: The route's cap on the region's open self-contained vacancies.
+        region: Per candidate, the region it is placed in (default: where it searches).
+        persons_limit: Per region, the persons to house this month (None: no limit).
+        reserved_group: Whose reserved homes these candidates may take.
+
+    Returns:
+        The rows that refused a home offered.
+    """
     model = month.model
     table = model.households
+    sizes = table["size"][rows]
+    budget = month.budget(share, ROUTES[route])
+    v, housed, refused, left = place_priority(
+        month.vac,
+        table["region"][rows] if region is None else region,
+        rows,
+        preference_lists(options, sizes, room_ok, model.fits),
+        sizes,
+        refuses,
+        budget.cap,
+        persons_limit,
+        reserved_group,
+    )
+    budget.spend(left)
+    month.record(v, housed, route)
+    month.refusals += len(refused)
+    return refused
+
+
+def urgent(month: RouteMonth) -> None:
+    """Direct placement of urgent households, oldest declaration first, up to the cap."""
+    model = month.model
     mask = (_column(month, "group") == URGENT) & _column(month, "urgency_active")
     if model.policy["policy.no_urgency_for_residence_permit"]:
         mask &= ~_column(month, "residence_permit")
     rows = _ranked(model, month.free(mask), "urgency_day")
-    sizes = table["size"][rows]
-    prefs = preference_lists(URGENT_OPTIONS, sizes, np.zeros(len(rows), bool), model.fits)
-    refuses = UrgentSeeker.refuses(model, rows)
-    budget = month.budget(model.policy["allocation.urgent_share_cap"], "urgent")
-    v, housed, refused, left = place_priority(
-        month.vac,
-        table["region"][rows],
-        rows,
-        prefs,
-        sizes,
-        refuses,
-        budget.cap,
-        None,
-        URGENT,
-    )
-    budget.spend(left)
-    month.record(v, housed, URGENT_ROUTE)
-    table["urgency_active"][refused] = False  # refusing a suitable offer ends the urgency
-    month.refusals += len(refused)
+    refused = _place(month, URGENT_ROUTE, rows, URGENT_OPTIONS, np.zeros(len(rows), bool),
+                     UrgentSeeker.refuses(model, rows), model.policy["allocation.urgent_share_cap"],
+                     reserved_group=URGENT)  # fmt: skip
+    model.households["urgency_active"][refused] = False  # refusing a suitable offer ends it
 
 
-def quota(month: Month) -> None:
+def quota(month: RouteMonth) -> None:
     """Municipalities place status holders linked to them, to meet the half-year quota."""
     model = month.model
     policy = model.policy
@@ -246,67 +328,39 @@ def quota(month: Month) -> None:
         & (_column(month, "linked_region") >= 0)
     )
     rows = _ranked(model, month.free(mask), "permit_day")
-    sizes = table["size"][rows]
-    single = sizes == 1
-    prefers_room = model.population.prefers_room(
-        table["id"][rows], policy["status_holders.non_self_contained_share_of_singles"]
-    )
+    single = table["size"][rows] == 1
     if policy["policy.status_holder_priority"]:
-        options, room_ok = QUOTA_OPTIONS, single & prefers_room
+        options = QUOTA_OPTIONS
+        share = policy["status_holders.non_self_contained_share_of_singles"]
+        room_ok = single & model.queue.population.prefers_room(table["id"][rows], share)
     else:
         options = QUOTA_OPTIONS_BANNED
         room_ok = single & policy["policy.singles_exception"]
-    prefs = preference_lists(options, sizes, room_ok, model.fits)
     need = model.streams.round(
         model.quota.monthly_need(add_months(model.start_date, model.month)), model.month, salt=3
     )
-    budget = month.budget(policy["status_holders.quota_placement_max_share"], "quota")
-    v, housed, _, left = place_priority(
-        month.vac,
-        table["linked_region"][rows],
-        rows,
-        prefs,
-        sizes,
-        np.zeros(len(rows), bool),
-        budget.cap,
-        need,
-        STATUS_HOLDER,
-    )
-    budget.spend(left)
-    month.record(v, housed, QUOTA_ROUTE)
+    # Status holders placed for the quota accept (refusing ends the reception entitlement).
+    _place(month, QUOTA_ROUTE, rows, options, room_ok, np.zeros(len(rows), bool),
+           policy["status_holders.quota_placement_max_share"],
+           region=table["linked_region"][rows], persons_limit=need,
+           reserved_group=STATUS_HOLDER)  # fmt: skip
 
 
-def family(month: Month) -> None:
+def family(month: RouteMonth) -> None:
     """Generic priority for families with minor children without a home of their own."""
     model = month.model
     policy = model.policy
     if not policy["policy.family_priority"]:
         return
-    table = model.households
     situation = _column(month, "situation")
     homeless = (situation == RECEPTION) | (situation == DOUBLED_UP) | (situation == SHELTER)
     mask = _column(month, "children") & homeless
     if policy["policy.no_urgency_for_residence_permit"]:  # Mooiman: no priority on any ground
         mask &= ~_column(month, "residence_permit")
     rows = _ranked(model, month.free(mask), "entry_day")
-    sizes = table["size"][rows]
-    prefs = preference_lists(FAMILY_OPTIONS, sizes, np.zeros(len(rows), bool), model.fits)
-    refuses = UrgentSeeker.refuses(model, rows)
-    budget = month.budget(policy["policy.family_priority_share_cap"], "family")
-    v, housed, refused, left = place_priority(
-        month.vac,
-        table["region"][rows],
-        rows,
-        prefs,
-        sizes,
-        refuses,
-        budget.cap,
-        None,
-        NOBODY,
-    )
-    budget.spend(left)
-    month.record(v, housed, FAMILY_ROUTE)
-    month.refusals += len(refused)
+    share = policy["policy.family_priority_share_cap"]
+    _place(month, FAMILY_ROUTE, rows, FAMILY_OPTIONS, np.zeros(len(rows), bool),
+           UrgentSeeker.refuses(model, rows), share)  # fmt: skip
 
 
 def startup_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray:
@@ -318,18 +372,18 @@ def startup_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray:
 
 
 def _advertise(
-    model: HousingMarket,
+    month: RouteMonth,
     vac: Vacancies,
-    available: np.ndarray,
-    cand: np.ndarray,
-    refuses: np.ndarray,
     lottery_share: float,
+    excluded: np.ndarray | None,
 ):
+    """Let ``vac`` to the households reacting this month (all of them: those in ``excluded``
+    take no part), by registration time and, for a share, by lottery."""
+    model = month.model
     table, ledger = model.households, model.stock.ledger
-    ticket = model.streams.uniform("ticket", table["id"][cand], model.month)
-    key = table["registration_day"][cand] + ticket  # ties broken by ticket
+    cand = month.reacting
     lottery = (
-        model.streams.uniform("vacancy_lottery", ledger.dwelling_id[available], model.month)
+        model.streams.uniform("vacancy_lottery", ledger.dwelling_id[month.available], model.month)
         < lottery_share
     )
     return let_advertised(
@@ -338,27 +392,26 @@ def _advertise(
         table["region"][cand],
         table["size"][cand],
         table["group"][cand],
-        key,
-        ticket,
-        refuses,
+        month.registration_key,
+        month.ticket,
+        month.refuses[month.reacts],
         lottery,
         model.fits,
         {STARTUP: startup_eligible(model, cand)},
+        excluded=excluded,
+        rankings=month.rankings,
     )
 
 
-def advertised(month: Month) -> None:
+def advertised(month: RouteMonth) -> None:
     """Every remaining vacancy to the households reacting this month."""
     model = month.model
-    free = ~month.housed_now[month.waiting] & month.reacts
-    cand = month.waiting[free]
+    cand = month.reacting
     v, pos, routes, refusals = _advertise(
-        model,
+        month,
         month.vac,
-        month.available,
-        cand,
-        month.refuses[free],
         model.policy["allocation.lottery_share"],
+        excluded=month.housed_now[cand],
     )
     for route in np.unique(routes):
         mine = routes == route
@@ -375,7 +428,17 @@ ROUTE_FUNCTIONS = {
 }
 
 
-def attribute(month: Month, vacancies: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _nth_in_group(sorted_groups: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each run of equal values of a sorted array."""
+    n = len(sorted_groups)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    starts = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
+    first = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    return np.arange(n) - first
+
+
+def attribute(month: RouteMonth, vacancies: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Who was passed over for each letting, compared with pure registration-time order.
 
     The month's vacancies are let once more, on a copy, to the same reacting
@@ -398,23 +461,179 @@ def attribute(month: Month, vacancies: np.ndarray, rows: np.ndarray) -> np.ndarr
     vac = month.vac
     no_reservation = np.full(len(vac.region), NOBODY, np.int8)
     clean = Vacancies(vac.region, vac.type, no_reservation)
-    cand = month.waiting[month.reacts]
-    v_cf, pos, _, _ = _advertise(
-        model, clean, month.available, cand, month.refuses[month.reacts], lottery_share=0.0
-    )
+    cand = month.reacting
+    v_cf, pos, _, _ = _advertise(month, clean, lottery_share=0.0, excluded=None)
     heads_rows = cand[pos]
-    table = model.households
-    rank = table["registration_day"][heads_rows]
-    out = np.full(len(rows), -1, np.int64)
+    n_rows = len(model.households)
+    rank = model.households["registration_day"][heads_rows]
     cell_cf = vac.region[v_cf].astype(np.int64) * 16 + vac.type[v_cf]
     cell = vac.region[vacancies].astype(np.int64) * 16 + vac.type[vacancies]
-    for c in np.unique(cell):
-        mine = np.flatnonzero(cell == c)
-        heads = heads_rows[cell_cf == c]
-        heads = heads[np.argsort(rank[cell_cf == c], kind="stable")]
-        got = np.isin(rows[mine], heads)
-        passed = heads[~np.isin(heads, rows[mine])]
-        others = mine[~got]
-        n = min(len(others), len(passed))
-        out[others[:n]] = passed[:n]
+    # Heads of each cell in rank order (ties: the order pure registration let them).
+    by_rank = np.lexsort((np.arange(len(heads_rows)), rank, cell_cf))
+    heads, head_cell = heads_rows[by_rank], cell_cf[by_rank]
+    cell_of_head = np.full(n_rows, -1, np.int64)
+    cell_of_head[heads] = head_cell
+    cell_of_letting = np.full(n_rows, -1, np.int64)
+    cell_of_letting[rows] = cell
+    got = cell_of_head[rows] == cell  # housed in a cell where pure order housed it too
+    passed = heads[cell_of_letting[heads] != head_cell]  # heads of a cell that got none of it
+    passed_cell = head_cell[cell_of_letting[heads] != head_cell]
+    others = np.flatnonzero(~got)  # lettings, in the order made
+    others = others[np.argsort(cell[others], kind="stable")]
+    # Pair the i-th other letting of a cell with the i-th passed head of that cell.
+    nth_other = _nth_in_group(cell[others])
+    nth_passed = _nth_in_group(passed_cell)
+    key_passed = passed_cell * (len(heads) + 1) + nth_passed
+    key_other = cell[others] * (len(heads) + 1) + nth_other
+    out = np.full(len(rows), -1, np.int64)
+    if len(key_passed):
+        j = np.searchsorted(key_passed, key_other)
+        hit = (j < len(key_passed)) & (key_passed[np.minimum(j, len(key_passed) - 1)] == key_other)
+        out[others[hit]] = passed[j[hit]]
     return out
+
+
+@dataclass(frozen=True)
+class MonthLettings:
+    """The month's lettings, for the month's figures (agent units).
+
+    Attributes:
+        region, dwelling_type, group, route: Per letting.
+        registration_years: Per letting, the household's registration time.
+        leaves_social_home: Per letting, whether the household had a corporation
+            home (a start-up home included: the household moved into one).
+        housed_from_reception_persons: Status holders leaving reception for a home.
+        weeks_permit_to_home: Of those, the weeks from the permit.
+        from_reception_linked_persons, from_reception_unlinked_persons: The same
+            persons, by whether a quota municipality is responsible for them.
+        refusals: Offers refused.
+    """
+
+    region: np.ndarray
+    dwelling_type: np.ndarray
+    group: np.ndarray
+    route: np.ndarray
+    registration_years: np.ndarray
+    leaves_social_home: np.ndarray
+    housed_from_reception_persons: int
+    weeks_permit_to_home: np.ndarray
+    from_reception_linked_persons: int
+    from_reception_unlinked_persons: int
+    refusals: int
+
+
+def _who(table, rows: np.ndarray, day: int) -> dict[str, np.ndarray]:
+    """What the letting log records of the households let a home (on ``day``)."""
+    return {
+        "group": table["group"][rows],
+        "household_id": table["id"][rows],
+        "persons": table["size"][rows],
+        "registration_days": day - table["registration_day"][rows],
+        "days_since_entry": day - table["entry_day"][rows],
+        "leaves_social_home": table["home_type"][rows] >= 0,
+        "situation": table["situation"][rows],
+        "residence_permit": table["residence_permit"][rows],
+    }
+
+
+class Allocation:
+    """Lets the month's vacancies route by route, and settles the lettings.
+
+    Args:
+        attribution: Whether to work out, for each letting, who pure registration
+            order would have housed instead (``attribute``): a second letting
+            of the month's homes, so about a tenth of a run's time.
+
+    Attributes:
+        budgets: Each priority route's running budget (``RouteBudget``).
+    """
+
+    def __init__(self, attribution: bool = True) -> None:
+        self.budgets: dict[str, RouteBudget] = {}
+        self.attribution = attribution
+
+    def let(self, model: HousingMarket, month: Month) -> MonthLettings:
+        """Run the routes in the order in force, attribute, and apply the lettings."""
+        offer = RouteMonth.start(model)
+        for route in model.policy["allocation.route_order"]:
+            ROUTE_FUNCTIONS[route](offer)
+        v, rows, routes = offer.lettings.arrays()
+        passed_over = (
+            attribute(offer, v, rows) if self.attribution else np.full(len(rows), -1, np.int64)
+        )
+        return self._settle(model, month, offer.available[v], rows, routes, passed_over,
+                            offer.refusals)  # fmt: skip
+
+    def _settle(
+        self,
+        model: HousingMarket,
+        month: Month,
+        ledger_idx: np.ndarray,
+        rows: np.ndarray,
+        routes: np.ndarray,
+        passed_over: np.ndarray,
+        refusals: int,
+    ) -> MonthLettings:
+        """Log the lettings, take the homes off the ledger, count them for the quota,
+        and move the households: into a start-up home, or out of the market."""
+        table, ledger = model.households, model.stock.ledger
+        passed = passed_over >= 0
+        passed_row = np.maximum(passed_over, 0)
+        dtype = ledger.type[ledger_idx].astype(np.int8)
+        region = ledger.region[ledger_idx]
+        group = table["group"][rows]
+        size = table["size"][rows]
+        from_reception = (group == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
+        day = month.last_day  # lettings are stamped with the month's last day
+        model.lettings_log.add(
+            month=month.index,
+            day=day,
+            region=region,
+            dwelling_type=dtype,
+            dwelling_id=ledger.dwelling_id[ledger_idx],
+            origin=ledger.origin[ledger_idx],
+            route=routes,
+            passed_over_id=np.where(passed, table["id"][passed_row], -1),
+            passed_over_group=np.where(passed, table["group"][passed_row], -1),
+            **_who(table, rows, day),
+        )
+        keep = np.ones(len(ledger), bool)
+        keep[ledger_idx] = False
+        ledger.keep(keep)
+
+        # Status holders leaving reception count for their linked region's quota.
+        linked = table["linked_region"][rows]
+        counts = from_reception & (linked >= 0)
+        model.quota.record(linked[counts], size[counts].astype(float))
+        linked_persons, unlinked_persons = model.queue.responsibility(rows[from_reception])
+        weeks = (day - table["permit_day"][rows][from_reception]) / 7.0
+        housed_persons = int(size[from_reception].sum())
+
+        out = model.queue.house(rows, dtype, region, month)
+        waits = (table["group"][out] == STATUS_HOLDER) & (table["family_abroad"][out] > 0)
+        if waits.any():  # their family still comes: follow them at home
+            r = out[waits]
+            model.reunification.add(
+                id=table["id"][r],
+                region=table["region"][r],
+                linked_region=table["linked_region"][r],
+                size=table["size"][r],
+                home_type=dtype[dtype != STARTUP][waits],
+                abroad=table["family_abroad"][r],
+                subsidiary=table["subsidiary"][r],
+                permit_day=table["permit_day"][r],
+            )
+        return MonthLettings(
+            region=region,
+            dwelling_type=dtype,
+            group=group,
+            route=routes,
+            registration_years=(day - table["registration_day"][rows]) / DAYS_PER_YEAR,
+            # after the move: a household now in a start-up home counts (as before)
+            leaves_social_home=table["home_type"][rows] >= 0,
+            housed_from_reception_persons=housed_persons,
+            weeks_permit_to_home=weeks,
+            from_reception_linked_persons=linked_persons,
+            from_reception_unlinked_persons=unlinked_persons,
+            refusals=refusals,
+        )

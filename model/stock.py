@@ -23,8 +23,11 @@ Every vacancy gets a unique dwelling id, so that no dwelling can be let twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from model.calendar import Month
 from model.columns import ColumnTable
 from model.crn import Streams
 from model.households import STATUS_HOLDER
@@ -128,6 +131,25 @@ ORIGINS = (
 ) = range(len(ORIGINS))
 
 
+@dataclass(frozen=True)
+class VacancyFlows:
+    """How the stock changed in a month (agent units).
+
+    Attributes:
+        by_origin: New vacancies per origin (``ORIGINS``), chains freed last month included.
+        flex_reserved: New flex homes reserved for status holders (SFT).
+        demolished: Occupied homes demolished.
+        flex_end_of_life: Flex homes reaching the end of their life.
+        converted_places: Reception places converted into homes this month.
+    """
+
+    by_origin: np.ndarray
+    flex_reserved: int
+    demolished: int
+    flex_end_of_life: int
+    converted_places: float
+
+
 def only(per_cell: np.ndarray, types) -> np.ndarray:
     """A copy of a (region, type) table with every other type set to zero."""
     out = np.zeros_like(per_cell)
@@ -153,6 +175,7 @@ class Stock:
 
     def __init__(self, params: Parameters, scale: int, streams: Streams):
         self.params = params
+        self.streams = streams
         self.scale = scale
         regions = params.regions
         n = len(regions)
@@ -309,3 +332,73 @@ class Stock:
             self.shrink(cell)
         self.ledger.keep(keep)
         return units
+
+    # -- the month ---------------------------------------------------------------
+
+    def step(self, month: Month, policy: dict) -> VacancyFlows:
+        """This month's new vacancies, additions, conversions and removals.
+
+        Vacancies arise from tenants leaving the social stock, new construction,
+        flex and start-up additions and reception places converted into homes
+        (reserved for status holders); homes are turned into shared homes, and
+        the stock shrinks by demolition and flex homes reaching end of life.
+        Chains (homes freed by last month's movers) are already in the ledger.
+        """
+        p, m, carry = policy, month.index, self.streams.carry
+        share = self.params.regions.population_share
+        turnover = carry("turnover", self.expected_turnover())
+        self.add_vacancies(turnover, month.day0, TURNOVER)
+
+        def per_region(per_year: float, weights: np.ndarray, flow: str) -> np.ndarray:
+            return carry(flow, per_year / 12 * weights / self.scale)
+
+        n = len(self.total)
+        new = np.zeros((n, N_TYPES), np.int64)
+        small, large = self.params["stock.share_small"], self.params["stock.share_large"]
+        for t, type_share in ((SMALL, small), (MEDIUM, 1 - small - large), (LARGE, large)):
+            new[:, t] = per_region(
+                p["stock.new_construction_per_year"] * type_share, share, f"construction:{t}"
+            )
+        new[:, FLEX] = per_region(p["stock.flex_additions_per_year"], share, "flex_addition")
+        new[:, STARTUP] = per_region(p["stock.startup_additions_per_year"], share, "startup")
+        reserved = np.zeros_like(new)
+        reserved[:, FLEX] = np.minimum(
+            carry("flex_reserved", new[:, FLEX] * p["stock.flex_reserved_share"]), new[:, FLEX]
+        )
+        # Reception places converted into homes, where the reception centres are,
+        # reserved for status holders (omklapbare plekken).
+        converted = np.zeros_like(new)
+        converted[:, FLEX] = per_region(
+            p["policy.reception_places_converted_per_year"] / p["policy.places_per_converted_home"],
+            self.params.regions.reception_share,
+            "reception_conversion",
+        )
+        self.grow(new + converted, m)
+        self.add_vacancies(only(new, REGULAR_TYPES), month.day0, NEW_CONSTRUCTION)
+        self.add_vacancies(only(new, (FLEX,)), month.day0, FLEX_ADDITION, reserved)
+        self.add_vacancies(only(new, (STARTUP,)), month.day0, STARTUP_ADDITION)
+        self.add_vacancies(converted, month.day0, RECEPTION_CONVERSION, converted)
+        converted_places = int(converted.sum()) * p["policy.places_per_converted_home"]
+        # Homes turned into shared homes for singles (woningdelen).
+        self.convert_to_shared(
+            per_region(p["policy.shared_conversions_per_year"], share, "shared_conversion"),
+            p["policy.shared_households_per_dwelling"],
+            month.day0,
+        )
+        demolish = np.zeros_like(new)
+        rate = monthly_probability(self.params["stock.demolition_per_year"])
+        for t in REGULAR_TYPES:
+            demolish[:, t] = carry(f"demolition:{t}", self.total[:, t] * rate)
+        self.shrink(demolish)
+        end_of_life = int(self.end_of_life(m).sum())
+        new_here = self.ledger.since_day == month.day0
+        by_origin = np.array(
+            [np.sum(new_here & (self.ledger.origin == code)) for code in range(len(ORIGINS))]
+        )
+        return VacancyFlows(
+            by_origin=by_origin,
+            flex_reserved=int(reserved[:, FLEX].sum()),
+            demolished=int(demolish.sum()),
+            flex_end_of_life=end_of_life,
+            converted_places=converted_places,
+        )

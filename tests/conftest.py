@@ -10,7 +10,7 @@ from model.market import HousingMarket
 @pytest.fixture(scope="session")
 def small_run():
     """Current policy, 1 agent = 50 households, 24 months, seed 3, with its results."""
-    model = HousingMarket("current-policy", rng=3, households_per_agent=20)
+    model = HousingMarket("current-policy", rng=3, households_per_agent=20, attribution=True)
     return model, model.run(24)
 
 

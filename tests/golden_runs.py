@@ -31,6 +31,7 @@ def outputs(scenario: str, seed: int) -> dict[str, bytes]:
         rng=seed,
         households_per_agent=SCALE,
         parameters={"scale.allow_unvalidated": True},
+        attribution=True,
     )
     results = model.run(MONTHS)
     out = {}

@@ -1,16 +1,14 @@
-"""Agents are Mesa agents and thin views on the household table; the fast registry is exact."""
+"""Agents are Mesa agents, made on demand, and thin views on the household table."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import mesa
 import numpy as np
 import pytest
 from scales import COARSE
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-from agents.registry import create_agents, remove_agents
 from model.households import GROUPS, RECEPTION
 from model.market import HousingMarket
 
@@ -82,47 +80,49 @@ def test_status_holders_in_reception_are_agents(model):
     assert in_reception <= len(model.agents_by_type[StatusHolder])
 
 
-class _Probe(mesa.Agent):
-    def __init__(self, model, household_id):
-        super().__init__(model)
-        self.household_id = household_id
+def _waiting_ids(model, cls):
+    table = model.households
+    waiting = table.waiting()
+    return set(table["id"][waiting][table["group"][waiting] == cls.group].tolist())
 
 
-def _state(model):
-    return (
-        len(model.agents),
-        sorted(a.unique_id for a in model.agents),
-        {cls.__name__: len(s) for cls, s in model.agents_by_type.items()},
-        model.agent_id_counter,
-    )
+def test_agents_are_made_on_demand_and_follow_the_table():
+    """A run that never looks at agents makes none; asked for, every waiting household
+    has one; households gone lose theirs."""
+    m = HousingMarket("current-policy", rng=9, households_per_agent=200, parameters=COARSE)
+    m.run(2)
+    assert len(m._agent_of) == 0  # nobody asked
+    for cls in (RegularSeeker, UrgentSeeker, StatusHolder):
+        ids = {a.household_id for a in m.agents_by_type[cls]}
+        assert ids == _waiting_ids(m, cls)
+    m.run(3)  # some housed, some left, some new
+    for cls in (RegularSeeker, UrgentSeeker, StatusHolder):
+        ids = {a.household_id for a in m.agents_by_type[cls]}
+        assert ids == _waiting_ids(m, cls)
+    assert len(m.agents) == len(m.households.waiting())
 
 
-def test_fast_registry_equals_mesas_own_path():
-    fast, slow = mesa.Model(rng=1), mesa.Model(rng=1)
-    a = create_agents(fast, _Probe, range(10))
-    b = [_Probe(slow, hid) for hid in range(10)]
-    assert _state(fast) == _state(slow)
-    assert [x.household_id for x in a] == [x.household_id for x in b]
-    assert all(x.model is fast and x.pos is None for x in a)
-    remove_agents(fast, a[:4])
-    for x in b[:4]:
-        x.remove()
-    assert _state(fast) == _state(slow)
-    a[5].remove()  # a fast-created agent can still be removed the Mesa way
-    b[5].remove()
-    assert _state(fast) == _state(slow)
+def test_agents_are_made_through_mesas_own_constructor():
+    """Mesa's signals fire for every agent made and removed: no private path."""
+    heard = []
+
+    def hear(signal):
+        heard.append(signal)
+
+    m = HousingMarket("current-policy", rng=9, households_per_agent=500, parameters=COARSE)
+    m.observe("agents", "agent_added", hear)
+    n = len(m.agents_by_type[StatusHolder])
+    assert n > 0 and len(heard) == len(m.households.waiting())
+    agent = m.agent(int(m.households["id"][m.households.waiting()[0]]))
+    assert agent.model is m and agent.unique_id is not None
 
 
-def test_registry_uses_mesas_path_when_someone_listens():
-    class Listener:
-        def __init__(self):
-            self.heard = []
+def test_no_private_mesa_attribute_is_used():
+    from pathlib import Path
 
-        def hear(self, signal):
-            self.heard.append(signal)
-
-    model = mesa.Model(rng=1)
-    listener = Listener()
-    model.observe("agents", "agent_added", listener.hear)
-    create_agents(model, _Probe, range(3))
-    assert len(listener.heard) == 3
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("model", "agents", "experiments"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text()
+            for private in ("_all_agents", "_agents_by_type", "_HardKeyAgentSet"):
+                assert private not in text, (path, private)

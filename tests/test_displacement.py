@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from scales import COARSE
 
 from experiments.compare import compare
+from experiments.outcomes import tidy
 from model.calendar import day_number
 from model.displacement import (
     equal_playing_field,
     kaplan_meier,
     passed_over,
     reception_stays,
-    run_summary,
 )
 from model.households import GROUPS
 from model.market import HousingMarket
@@ -33,7 +34,11 @@ def _runs(scenario, parameters=None):
     out = []
     for seed in SEEDS:
         model = HousingMarket(
-            scenario, rng=seed, households_per_agent=SCALE, parameters=parameters or {}
+            scenario,
+            rng=seed,
+            households_per_agent=SCALE,
+            parameters=parameters or {},
+            attribution=True,
         )
         out.append(model.run(MONTHS))
     return out
@@ -98,7 +103,7 @@ def test_ban_lowers_status_holders_share_and_raises_their_time_in_reception(curr
         # Permits after the singles exception lapsed (normalisation, 2027-07-01): during
         # the exception year singles may still be placed in rooms, faster than before.
         assert _time_in_reception(b, since="2027-07-01") > _time_in_reception(a, since="2027-07-01")
-        sa, sb = run_summary(a), run_summary(b)
+        sa, sb = tidy(a), tidy(b)
         assert _value(sb, "in_reception_persons", "status_holder", "end") > 1.5 * _value(
             sa, "in_reception_persons", "status_holder", "end"
         )
@@ -119,7 +124,7 @@ def test_ban_shortens_regular_seekers_wait(current, ban):
     regular seekers, at the top of the registration-time queue, take most of them, so
     the queue moves faster and the registration time at letting falls."""
     for a, b in zip(current, ban, strict=True):
-        sa, sb = run_summary(a), run_summary(b)
+        sa, sb = tidy(a), tidy(b)
         year4 = "year 4"
         assert _value(sb, "registration_years_median", "regular", year4) < _value(
             sa, "registration_years_median", "regular", year4
@@ -213,7 +218,8 @@ def test_pure_registration_order_passes_nobody_over():
         "allocation.lottery_share": 0.0,
         "stock.flex_reserved_share": 0.0,
     }
-    lettings = HousingMarket(rng=3, households_per_agent=20, parameters=pure).run(12).lettings
+    model = HousingMarket(rng=3, households_per_agent=20, parameters=pure, attribution=True)
+    lettings = model.run(12).lettings
     assert len(lettings) > 1000
     assert (lettings["passed_over_household_id"] == -1).all()
 
@@ -259,3 +265,20 @@ def test_kaplan_meier_handles_censoring():
     assert median == 2 and at_1_5 == pytest.approx(0.75)
     (none_end,) = kaplan_meier([1, 2], [False, False], (None,))
     assert np.isnan(none_end)
+
+
+def test_attribution_is_computed_only_when_asked_for_and_changes_nothing_else():
+    """The attribution lets a copy of the month's homes: the run itself is the same."""
+    runs = {
+        on: HousingMarket(rng=5, households_per_agent=20, attribution=on).run(6)
+        for on in (True, False)
+    }
+    pd.testing.assert_frame_equal(runs[True].monthly, runs[False].monthly)
+    without = runs[False].lettings
+    assert "passed_over_household_id" not in without
+    pd.testing.assert_frame_equal(
+        runs[True].lettings.drop(columns=["passed_over_household_id", "passed_over_group"]),
+        without,
+    )
+    with pytest.raises(ValueError, match="attribution=True"):
+        passed_over(without)

@@ -36,9 +36,9 @@ def stepped():
         np.add.at(tracked, (table["region"][w][has_home], table["home_type"][w][has_home]), 1)
         snapshots.append(
             {
-                "entered": model.entered.copy(),
-                "housed": model.housed.copy(),
-                "left": model.left.copy(),
+                "entered": model.queue.entered.copy(),
+                "housed": model.queue.housed.copy(),
+                "left": model.queue.left.copy(),
                 "waiting": _waiting_by_group(model),
                 "tracked_table": tracked,
                 "tracked_stock": model.stock.tracked.copy(),
@@ -110,9 +110,9 @@ def test_housed_count_matches_letting_records(stepped):
     model, _ = stepped
     log = model.lettings_log
     final = log.column("dwelling_type") != STARTUP
-    assert final.sum() == model.housed.sum()
+    assert final.sum() == model.queue.housed.sum()
     groups = np.bincount(log.column("group")[final], minlength=3)
-    np.testing.assert_array_equal(groups, model.housed)
+    np.testing.assert_array_equal(groups, model.queue.housed)
 
 
 def test_every_letting_fits_the_household(stepped):

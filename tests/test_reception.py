@@ -27,7 +27,7 @@ def stepped():
         sh = table["group"][waiting] == 2
         checks.append(
             {
-                "sh": dict(model.sh_persons),
+                "sh": dict(model.queue.sh_persons),
                 "in_market": int(table["size"][waiting][sh].sum()),
                 "reunification": dict(model.reunification.ledger),
                 "abroad_now": model.reunification.abroad_of_sponsors

@@ -41,7 +41,7 @@ def test_households_keep_their_luck_under_another_policy():
     for col in cols:
         np.testing.assert_array_equal(a[col][rows_a], b[col][rows_b], err_msg=col)
     # The same households entered in both runs (inflows do not depend on the lottery share).
-    np.testing.assert_array_equal(base.entered, other.entered)
+    np.testing.assert_array_equal(base.queue.entered, other.queue.entered)
     # Monthly draws are counter-based: same household, same month, same number.
     ids = a["id"][rows_a][:500]
     np.testing.assert_array_equal(

@@ -1,0 +1,228 @@
+"""The month's figures: what the sub-models did, and the stocks at the month's end.
+
+Every sub-model returns a record of its month in agent units (``AsylumMonth``,
+``Exits``, ``Reunified``, ``VacancyFlows``, ``MonthLettings``,
+``ReceptionMonth``); :class:`MonthRecord` holds them, and :func:`figures`
+turns them, with the stocks at the month's end, into one row of
+``Results.monthly``. That is the one place where agent units become real
+households, persons, dwellings and euro (``households_per_agent`` times).
+The columns and their order are declared once, here; the README lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from model.allocation import ROUTES
+from model.asylum import AsylumMonth
+from model.calendar import Month
+from model.households import (
+    EXIT_REASONS,
+    GROUPS,
+    RECEPTION,
+    STARTUP_HOME,
+    STATUS_HOLDER,
+)
+from model.queue import Exits
+from model.reception import PLACE_TYPES, ReceptionMonth
+from model.results import quantile_by_group
+from model.reunification import Reunified
+from model.routes import MonthLettings
+from model.stock import DWELLING_TYPES, ORIGINS, SELF_CONTAINED, VacancyFlows
+
+if TYPE_CHECKING:
+    from model.market import HousingMarket
+
+NAN = float("nan")
+
+
+@dataclass
+class MonthRecord:
+    """What happened in one month, sub-model by sub-model (agent units).
+
+    The start state (month -1) has only its reception; the other parts are
+    empty.
+    """
+
+    month: Month
+    asylum: AsylumMonth | None = None
+    entered: np.ndarray = field(default_factory=lambda: np.zeros(len(GROUPS), np.int64))
+    reunified: Reunified = field(default_factory=Reunified)
+    lapsed: int = 0
+    exits: Exits = field(default_factory=Exits)
+    vacancies: VacancyFlows | None = None
+    lettings: MonthLettings | None = None
+    reception: ReceptionMonth | None = None
+
+
+def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
+    """One row of ``Results.monthly``: the month's flows and the stocks at its end (real units).
+
+    Flows are over the month (zero, or NaN for a median of nothing, in the
+    start row); stocks are at the month's end.
+    """
+    k = model.scale
+    month = record.month
+    row: dict[str, Any] = {
+        "date": model.date.isoformat(),
+        "period": month.first.strftime("%Y-%m") if month.index >= 0 else "",
+    }
+    row.update(_lettings(record.lettings, k))
+    for g, name in enumerate(GROUPS):
+        row[f"entered_{name}_households"] = int(record.entered[g]) * k
+    for reason, n in zip(EXIT_REASONS, record.exits.by_reason, strict=True):
+        row[f"exits_{reason}_households"] = int(n) * k
+    let = record.lettings
+    row["refusals_households"] = (let.refusals if let else 0) * k
+    row["urgent_lapsed_unserved_households"] = record.lapsed * k
+    row["status_holders_housed_persons"] = (let.housed_from_reception_persons if let else 0) * k
+    vac = record.vacancies
+    for code, name in enumerate(ORIGINS):
+        row[f"vacancies_{name}_dwellings"] = (int(vac.by_origin[code]) if vac else 0) * k
+    row["flex_additions_reserved_dwellings"] = (vac.flex_reserved if vac else 0) * k
+    row["demolished_dwellings"] = (vac.demolished if vac else 0) * k
+    row["reception_places_converted_persons"] = round(vac.converted_places * k) if vac else 0
+    asylum = record.asylum
+    row["asylum_applications_persons"] = asylum.applications_persons if asylum else 0.0
+    row["asylum_permits_persons"] = asylum.permits * k if asylum else 0.0
+    row["asylum_pending_persons"] = model.asylum.pending * k
+    row["asylum_rejected_in_reception_persons"] = model.asylum.rejected * k
+    row.update(_reception(record.reception, k))
+    re = record.reunified
+    row["reunification_arrivals_in_market_persons"] = 0.0 + re.arrivals_in_market_persons * k
+    row["reunification_arrivals_at_home_persons"] = 0.0 + re.arrivals_at_home_persons * k
+    row["reunification_reentries_households"] = 0.0 + re.reentries * k
+    ex = record.exits
+    linked = ex.from_reception_linked_persons + (let.from_reception_linked_persons if let else 0)
+    unlinked = ex.from_reception_unlinked_persons + (
+        let.from_reception_unlinked_persons if let else 0
+    )
+    row["integration_start_quota_link_persons"] = 0.0 + linked * k
+    row["integration_start_brp_persons"] = 0.0 + unlinked * k
+    row.update(_permit_to_home(let, model.params["status_holders.outflow_norm_weeks"]))
+    row["flex_end_of_life_dwellings"] = (vac.flex_end_of_life if vac else 0) * k
+    row.update(_stocks(model, month))
+    return row
+
+
+def _lettings(let: MonthLettings | None, k: int) -> dict[str, Any]:
+    """Lettings by group, dwelling type and route, and registration time at letting."""
+    row: dict[str, Any] = {}
+    group = let.group if let else np.zeros(0, np.int8)
+    dtype = let.dwelling_type if let else np.zeros(0, np.int8)
+    self_contained = SELF_CONTAINED[dtype]
+    for g, name in enumerate(GROUPS):
+        row[f"lettings_{name}_households"] = int(np.sum(group == g)) * k
+    row["lettings_total_households"] = sum(row[f"lettings_{n}_households"] for n in GROUPS)
+    by_group = {n: int(np.sum((group == g) & self_contained)) * k for g, n in enumerate(GROUPS)}
+    row["lettings_self_contained_households"] = sum(by_group.values())
+    for name in GROUPS:
+        row[f"lettings_self_contained_{name}_households"] = by_group[name]
+    for t, name in enumerate(DWELLING_TYPES):
+        row[f"lettings_{name}_households"] = int(np.sum(dtype == t)) * k
+    for r, name in enumerate(ROUTES):
+        row[f"lettings_route_{name}_households"] = (int(np.sum(let.route == r)) if let else 0) * k
+    row["lettings_doorstromer_households"] = (int(np.sum(let.leaves_social_home)) if let else 0) * k
+    for q, label in ((0.5, "median"), (0.9, "p90")):
+        values = quantile_by_group(let.registration_years, group, q) if let else [NAN] * len(GROUPS)
+        for g, name in enumerate(GROUPS):
+            row[f"registration_years_at_letting_{label}_{name}"] = values[g]
+    return row
+
+
+def _reception(rec: ReceptionMonth | None, k: int) -> dict[str, Any]:
+    """Reception occupancy and places (persons), and its cost (euro), in the month."""
+    row: dict[str, Any] = {"reception_occupancy_total_persons": rec.occupancy_total * k}
+    row["reception_regular_places_persons"] = rec.regular_places * k
+    for kind in PLACE_TYPES:
+        row[f"reception_occupancy_{kind}_persons"] = rec.occupancy[kind] * k
+    for kind in PLACE_TYPES:
+        row[f"reception_cost_{kind}_eur"] = rec.cost[kind] * k
+    row["reception_cost_total_eur"] = rec.cost_total * k
+    return row
+
+
+def _permit_to_home(let: MonthLettings | None, norm_weeks: float) -> dict[str, float]:
+    """Weeks from permit to a home of the status holders housed from reception in the month."""
+    weeks = let.weeks_permit_to_home if let is not None else np.zeros(0)
+    if len(weeks) == 0:
+        return {
+            "permit_to_housing_weeks_median": NAN,
+            "permit_to_housing_weeks_p90": NAN,
+            "housed_within_14_weeks_share": NAN,
+        }
+    return {
+        "permit_to_housing_weeks_median": float(np.median(weeks)),
+        "permit_to_housing_weeks_p90": float(np.quantile(weeks, 0.9)),
+        "housed_within_14_weeks_share": float(np.mean(weeks <= norm_weeks)),
+    }
+
+
+def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
+    """Who waits where at the month's end, the quota backlog, and the stock."""
+    table, k = model.households, model.scale
+    waiting = table.waiting()
+    group = table["group"][waiting]
+    row: dict[str, Any] = {}
+    for g, name in enumerate(GROUPS):
+        row[f"waiting_{name}_households"] = int(np.sum(group == g)) * k
+    sh = waiting[(group == STATUS_HOLDER) & (table["situation"][waiting] == RECEPTION)]
+    sizes = table["size"][sh]
+    norm_days = model.params["status_holders.outflow_norm_weeks"] * 7
+    overdue = table["permit_day"][sh] < month.day_end - norm_days
+    row["status_holders_in_reception_households"] = len(sh) * k
+    row["status_holders_in_reception_persons"] = int(sizes.sum()) * k
+    row["reception_backlog_persons"] = int(sizes[overdue].sum()) * k
+    quota = model.quota
+    backlog = quota.backlog(month.first) if month.index >= 0 else quota.backlog_before()
+    row["quota_backlog_persons"] = float(backlog.sum()) * k
+    unlinked = table["linked_region"][sh] < 0
+    row["integration_no_responsible_municipality_persons"] = int(sizes[unlinked].sum()) * k
+    row["family_abroad_persons"] = (
+        model.reunification.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
+    ) * k
+    in_startup = (group == STATUS_HOLDER) & (table["situation"][waiting] == STARTUP_HOME)
+    row["status_holders_in_startup_homes_households"] = int(in_startup.sum()) * k
+    row["urgent_with_active_urgency_households"] = int(np.sum(table["urgency_active"][waiting])) * k
+    for t, name in enumerate(DWELLING_TYPES):
+        row[f"stock_{name}_dwellings"] = int(model.stock.total[:, t].sum()) * k
+    row["vacant_unlet_dwellings"] = len(model.stock.ledger) * k
+    return row
+
+
+def region_rows(model: HousingMarket, lettings: MonthLettings | None) -> list[dict]:
+    """Per region and group: lettings in the month, the queue, registration time at letting."""
+    table, k = model.households, model.scale
+    waiting = table.waiting()
+    n_groups = len(GROUPS)
+    cells = model.n_regions * n_groups
+    cell = table["region"][waiting].astype(np.int64) * n_groups + table["group"][waiting]
+    queue = np.bincount(cell, minlength=cells)
+    if lettings is None:
+        l_region, l_group, years = np.zeros(0, np.int8), np.zeros(0, np.int8), np.zeros(0)
+    else:
+        l_region, l_group, years = lettings.region, lettings.group, lettings.registration_years
+    l_cell = l_region.astype(np.int64) * n_groups + l_group
+    let = np.bincount(l_cell, minlength=cells)
+    # Medians per cell from one sort: the middle of each cell's sorted run.
+    ranked = years[np.lexsort((years, l_cell))]
+    start = np.searchsorted(np.sort(l_cell), np.arange(cells))
+    low = ranked[np.minimum(start + (let - 1) // 2, max(len(ranked) - 1, 0))] if len(ranked) else 0
+    high = ranked[np.minimum(start + let // 2, max(len(ranked) - 1, 0))] if len(ranked) else 0
+    median = np.where(let > 0, (low + high) / 2, NAN)
+    date = model.date.isoformat()
+    return [
+        {
+            "date": date,
+            "region": region,
+            "group": name,
+            "lettings_households": int(let[r * n_groups + g]) * k,
+            "waiting_households": int(queue[r * n_groups + g]) * k,
+            "registration_years_at_letting_median": float(median[r * n_groups + g]),
+        }
+        for r, region in enumerate(model.params.regions.names)
+        for g, name in enumerate(GROUPS)
+    ]

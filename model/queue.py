@@ -1,0 +1,288 @@
+"""The households in the market: who enters, whose urgency lapses, who leaves.
+
+The queue owns the household table (``model.households``: one row per agent
+still waiting, numpy columns), the draws of new households
+(``model.population``), the log of those who left the market or were housed,
+and the ledger of status holders' persons. Each month it takes in regular
+registrants, urgency declarations and new permits, ends lapsed urgency, and
+lets households leave the market (private rent, buying, moving away, or a
+status holder's own home); the allocation houses the rest
+(``Queue.house``). Every figure here is in agent units.
+
+The Mesa agents of the households are made on demand
+(``HousingMarket.agents``): the table is the state, an agent a view on its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.households import AGENT_CLASSES, UrgentSeeker
+from model.calendar import Month
+from model.households import (
+    EXIT_REASONS,
+    GROUPS,
+    HOUSED,
+    LEFT,
+    RECEPTION,
+    REGULAR,
+    STARTUP_HOME,
+    STATUS_HOLDER,
+    URGENT,
+    WAITING,
+    HouseholdTable,
+)
+from model.population import Population, household_ids
+from model.results import OutcomeLog
+from model.stock import STARTUP, Stock, monthly_probability
+
+if TYPE_CHECKING:
+    from model.quota import Quota
+    from model.reunification import Reunification
+
+
+@dataclass
+class Exits:
+    """Households that left the market in a month (agent units).
+
+    Attributes:
+        by_reason: Households per exit reason (``EXIT_REASONS``).
+        from_reception_linked_persons: Status holders who left reception on
+            their own, persons, with a quota municipality (it is responsible
+            for their civic integration).
+        from_reception_unlinked_persons: The same without one (the BRP
+            registration decides).
+    """
+
+    by_reason: np.ndarray = field(default_factory=lambda: np.zeros(len(EXIT_REASONS), np.int64))
+    from_reception_linked_persons: int = 0
+    from_reception_unlinked_persons: int = 0
+
+
+class Queue:
+    """Households entering, waiting and leaving.
+
+    Args:
+        population: Draws new households (and holds the parameters, streams and scale).
+        stock: The dwellings (doorstromers occupy and free homes).
+        reunification: Families abroad (its ledger follows the persons abroad).
+
+    Attributes:
+        table: The household table (agents still waiting, and some just gone).
+        population: Draws new households' attributes.
+        outcomes: Every household that left the table: how and when.
+        entered, housed, left: Households per group since the start (agent units).
+        sh_persons: Status holders' persons in and out of the market (agent units):
+            entered, arrived_in_market, reentered, housed, left.
+    """
+
+    def __init__(self, population: Population, stock: Stock, reunification: Reunification):
+        self.population = population
+        self.params = population.params
+        self.streams = population.streams
+        self.scale = population.scale
+        self.stock = stock
+        self.reunification = reunification
+        self.table = HouseholdTable(capacity=1024)
+        self.outcomes = OutcomeLog()
+        self.entered = np.zeros(len(GROUPS), np.int64)
+        self.housed = np.zeros(len(GROUPS), np.int64)
+        self.left = np.zeros(len(GROUPS), np.int64)
+        self.sh_persons = dict.fromkeys(
+            ("entered", "arrived_in_market", "reentered", "housed", "left"), 0
+        )
+        # Households gone this month whose Mesa agent must be removed (HousingMarket).
+        self.gone_ids: list[np.ndarray] = []
+
+    # -- rates ---------------------------------------------------------------------
+
+    @property
+    def regular_exit_hazard(self) -> float:
+        """Monthly chance a regular or urgent seeker leaves the market."""
+        total = sum(
+            self.params[f"regular.exit_{k}_per_year"] for k in ("private_rent", "buy", "move_away")
+        )
+        return float(monthly_probability(total))
+
+    @staticmethod
+    def status_holder_exit_hazard(policy: dict) -> float:
+        """Monthly chance a status holder leaves reception for a home found themselves."""
+        return float(monthly_probability(policy["status_holders.exit_other_per_year"]))
+
+    # -- who is where --------------------------------------------------------------
+
+    def waiting(self) -> np.ndarray:
+        """Rows of the households waiting."""
+        return self.table.waiting()
+
+    def in_reception(self, waiting: np.ndarray | None = None) -> np.ndarray:
+        """Rows of the status holders waiting in reception."""
+        t = self.table
+        rows = t.waiting() if waiting is None else waiting
+        return rows[(t["group"][rows] == STATUS_HOLDER) & (t["situation"][rows] == RECEPTION)]
+
+    def abroad_in_market(self) -> int:
+        """Persons abroad waiting to join households still in the market (agent units)."""
+        return int(self.table["family_abroad"][self.table.waiting()].sum())
+
+    # -- entering --------------------------------------------------------------------
+
+    def add(self, cols: dict[str, np.ndarray], month: Month) -> None:
+        """Append households to the table and occupy the homes they leave behind."""
+        table = self.table
+        rows = table.append(len(cols["id"]), **cols)
+        sh = cols["group"] == STATUS_HOLDER
+        if sh.any() and cols["situation"][sh][0] == RECEPTION:  # permits (and the start)
+            self.sh_persons["entered"] += int(cols["size"][sh].sum())
+            if month.index >= 0:
+                self.reunification.ledger["abroad_added"] += float(cols["family_abroad"][sh].sum())
+        home = table["home_type"][rows]
+        has = home >= 0
+        if has.any():
+            self.stock.occupy_tracked(table["region"][rows][has], home[has])
+        np.add.at(self.entered, cols["group"], 1)
+
+    def enter(self, month: Month, policy: dict, permits: float) -> None:
+        """This month's regular registrants, urgency declarations and new status holders.
+
+        Args:
+            month: The month.
+            policy: The levers in force.
+            permits: Persons granted a permit this month (agent units).
+        """
+        m, pop = month.index, self.population
+        share = self.params.regions.population_share
+        days = (month.day0, month.day_end)
+
+        counts = self.streams.carry("regular_inflow", pop.regular_registrants(m))
+        ids, region = household_ids(m, REGULAR, counts)
+        entry = pop.days_in_month(ids, *days)
+        registration = entry - pop.regular_lag_days(ids, region)
+        self.add(pop.regular(ids, region, entry, registration, self.stock.background), month)
+
+        mean = self.params["urgent.declarations_per_year"] / 12 * share / self.scale
+        ids, region = household_ids(m, URGENT, self.streams.carry("urgent_inflow", mean))
+        allowed = urgency_allowed(policy)
+        self.add(pop.urgent(ids, region, pop.days_in_month(ids, *days), allowed), month)
+
+        reception = self.params.regions.reception_share
+        counts = pop.status_holder_composition(permits * self.scale, reception)
+        ids, region = household_ids(m, STATUS_HOLDER, counts.sum(axis=(1, 2)))
+        cols = pop.status_holders(
+            ids,
+            region,
+            pop.days_in_month(ids, *days),
+            policy["policy.quota_in_force"],
+            policy["policy.coupling_without_quota"],
+            pop.status_holder_cells(ids, counts),
+        )
+        self.add(cols, month)
+
+    # -- lapses and exits -------------------------------------------------------------
+
+    def lapse_urgency(self, model, month: Month) -> int:
+        """End the urgency declarations past their window; returns how many ran out unserved."""
+        table = self.table
+        rows = np.flatnonzero((table["state"] == WAITING) & (table["group"] == URGENT))
+        return len(UrgentSeeker.lapse_expired(model, rows, month.day0))
+
+    def leave(self, model, month: Month, quota: Quota) -> Exits:
+        """Households leaving the market this month, each class by its own rule.
+
+        A status holder who settles on their own counts for the linked
+        municipality's quota; their family abroad is no longer followed.
+        """
+        table = self.table
+        exits = Exits()
+        waiting = table.waiting()
+        group = table["group"][waiting]
+        for g, cls in AGENT_CLASSES.items():
+            rows = waiting[group == g]
+            out = rows[cls.leaves(model, rows)]
+            if len(out) == 0:
+                continue
+            if g == STATUS_HOLDER:
+                self.sh_persons["left"] += int(table["size"][out].sum())
+                self.reunification.ledger["dropped"] += float(table["family_abroad"][out].sum())
+                linked, unlinked = self.responsibility(out[table["situation"][out] == RECEPTION])
+                exits.from_reception_linked_persons += linked
+                exits.from_reception_unlinked_persons += unlinked
+                region = table["linked_region"][out]
+                mine = region >= 0
+                quota.record(region[mine], table["size"][out][mine].astype(float))
+            exits.by_reason += np.bincount(table["exit_reason"][out], minlength=len(EXIT_REASONS))
+            self.move_out(out, LEFT, month)
+            self.left[g] += len(out)
+        return exits
+
+    def responsibility(self, rows: np.ndarray) -> tuple[int, int]:
+        """Persons of status holders leaving reception: (with a quota link, without one).
+
+        The municipality of the quota link is responsible for their civic
+        integration while there is one; otherwise the one of the BRP registration
+        after housing (letter).
+        """
+        linked = self.table["linked_region"][rows] >= 0
+        persons = self.table["size"][rows].astype(np.int64)
+        return int(persons[linked].sum()), int(persons[~linked].sum())
+
+    def move_out(self, rows: np.ndarray, state: int, month: Month) -> None:
+        """Households housed for good or gone: free their old homes and log them."""
+        table = self.table
+        home = table["home_type"][rows]
+        has = home >= 0
+        if has.any():
+            self.stock.release(table["region"][rows][has], home[has], month.day_end)
+        table.mark_out(rows, state, month.day0)
+        self.outcomes.add(table, rows, state)
+        self.gone_ids.append(table["id"][rows].copy())
+
+    # -- housed ------------------------------------------------------------------------
+
+    def house(
+        self, rows: np.ndarray, dtype: np.ndarray, region: np.ndarray, month: Month
+    ) -> np.ndarray:
+        """Households let a home this month: a start-up home is a step, the rest is for good.
+
+        Returns:
+            The rows housed for good (not in a start-up home).
+        """
+        table = self.table
+        startup = dtype == STARTUP
+        movers = rows[startup]
+        if len(movers):  # a start-up home is a step: the household keeps searching
+            home = table["home_type"][movers]
+            has = home >= 0
+            if has.any():
+                self.stock.release(table["region"][movers][has], home[has], month.day_end)
+            table["situation"][movers] = STARTUP_HOME
+            table["home_type"][movers] = STARTUP
+            table["startup_day"][movers] = month.day0
+            self.stock.occupy_tracked(region[startup], dtype[startup])
+        out = rows[~startup]
+        self.move_out(out, HOUSED, month)
+        np.add.at(self.housed, table["group"][out], 1)
+        sh_out = table["group"][out] == STATUS_HOLDER
+        self.sh_persons["housed"] += int(table["size"][out][sh_out].sum())
+        return out
+
+    def take_gone_ids(self) -> np.ndarray:
+        """Ids of the households gone since the last call (for their agents)."""
+        gone = np.concatenate(self.gone_ids) if self.gone_ids else np.zeros(0, np.int64)
+        self.gone_ids = []
+        return gone
+
+
+def urgency_allowed(policy: dict) -> Callable[[np.ndarray], np.ndarray]:
+    """Whether urgency may be granted: not to permit holders under the Mooiman amendment."""
+
+    def allowed(residence_permit: np.ndarray) -> np.ndarray:
+        if policy["policy.no_urgency_for_residence_permit"]:
+            return ~residence_permit
+        return np.ones(len(residence_permit), bool)
+
+    return allowed

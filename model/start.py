@@ -1,0 +1,175 @@
+"""The state on the start date, before any lever acts.
+
+Who waits (regular seekers in each region's steady-state queue, urgent
+households within their declaration's window, status holders in reception
+within the 14-week norm and the backlog past it), the quota backlog, the
+housed status holders whose family is still abroad, and one month of chain
+vacancies. It is built with the start's parameters: every lever at its
+default, so that the start reproduces the situation on the start date and a
+scenario acts only from there on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, Month
+from model.households import REGULAR, STATUS_HOLDER, URGENT
+from model.parameters import ParameterError, Parameters
+from model.population import INITIAL_MONTH, household_ids
+from model.queue import urgency_allowed
+from model.quota import Quota
+from model.stock import CHAIN, FLEX, LARGE, MEDIUM, ROOM, SMALL, STARTUP
+
+if TYPE_CHECKING:
+    from model.market import HousingMarket
+
+
+def build_start(model: HousingMarket, start_params: Parameters, policy: dict) -> Quota:
+    """Put the start state into the model's queue, stock and reunification.
+
+    Args:
+        model: The market, its sub-models built and empty.
+        start_params: The parameters with every lever at its default.
+        policy: The levers in force at the start under those parameters.
+
+    Returns:
+        The quota, with the backlog of the status holders past the norm.
+    """
+    p, k = start_params, model.scale
+    queue, pop, streams = model.queue, model.queue.population, model.streams
+    share = model.params.regions.population_share
+    day0 = model.clock.day0
+    start = Month.of(model.start_date, INITIAL_MONTH)
+
+    sh_rows = _status_holders_in_reception(model, p, policy)
+    # The quota backlog: the persons past the norm, by the municipality they are linked to.
+    backlog = np.zeros(model.n_regions)
+    linked = sh_rows[1]["linked_region"]
+    np.add.at(backlog, linked[linked >= 0], sh_rows[1]["size"][linked >= 0])
+    quota = Quota(share, backlog)
+
+    # Urgent seekers waiting, granted within the validity window.
+    n_urgent = streams.round(p["urgent.initial_waiting"] * share / k, INITIAL_MONTH, salt=7)
+    ids, region = household_ids(INITIAL_MONTH, URGENT, n_urgent)
+    validity = p["urgent.validity_months"] * DAYS_PER_MONTH
+    granted = day0 - streams.uniform("initial_granted", ids, 0) * validity
+    urgent_cols = pop.urgent(ids, region, granted.astype(np.int32), urgency_allowed(policy))
+
+    # Regular seekers: the steady-state queue of each region.
+    sh_households = sum(len(c["id"]) for c in sh_rows)
+    waiting = p["regular.initial_seekers"] / k - sh_households - len(ids)
+    if waiting <= 0:
+        raise ParameterError(
+            f"parameter 'regular.initial_seekers' = {p['regular.initial_seekers']} is smaller "
+            "than the urgent and status-holder households waiting at the start; allowed: more"
+        )
+    pop.set_queue_steady_state(
+        _expected_regular_lettings(model, p), queue.regular_exit_hazard, waiting
+    )
+    n_regular = np.rint([s.queue for s in pop.steady]).astype(np.int64)
+    rids, rregion = household_ids(INITIAL_MONTH, REGULAR, n_regular)
+    age, searched = pop.initial_regular_ages(rids, rregion)
+    regular_cols = pop.regular(rids, rregion, day0 - searched, day0 - age, model.stock.background)
+    # Append in id order: regular, urgent, status holders (both cohorts merged).
+    sh_cols = {name: np.concatenate([c[name] for c in sh_rows]) for name in sh_rows[0]}
+    order = np.argsort(sh_cols["id"])
+    sh_cols = {name: col[order] for name, col in sh_cols.items()}
+    for cols in (regular_cols, urgent_cols, sh_cols):
+        queue.add(cols, start)
+    # Housed status holders whose family is still abroad (65,000 persons with those above).
+    model.reunification.seed_sponsors(
+        float(sh_cols["family_abroad"].sum()), day0 - round(2 * DAYS_PER_YEAR)
+    )
+    # Homes vacated by last month's doorstromers are let this month (chains
+    # run with a month's lag): seed one month of them.
+    chains = _expected_chain_vacancies(model, p)
+    model.stock.add_vacancies(streams.round(chains, INITIAL_MONTH, salt=8), day0, CHAIN)
+    return quota
+
+
+def _status_holders_in_reception(model: HousingMarket, p: Parameters, policy: dict) -> list[dict]:
+    """Status holders in reception at the start (by where the reception centres are): those
+    within the 14-week norm, and the backlog past it (columns of each)."""
+    streams, day0, k = model.streams, model.clock.day0, model.scale
+    norm_days = p["status_holders.outflow_norm_weeks"] * 7
+    within = model.asylum.permits_per_year_at_start(p) * norm_days / DAYS_PER_YEAR
+    out = []
+    for part, persons in enumerate((within, p["status_holders.initial_backlog_persons"])):
+        target = persons * model.params.regions.reception_share / k
+        ids, region = _ids_for_persons(model, target, salt=part)
+        u = streams.uniform("initial_permit", ids, part)
+        if part == 0:
+            permit = day0 - u * norm_days
+        else:
+            overstay = -np.log1p(-u) * p["status_holders.backlog_mean_overstay_months"]
+            permit = day0 - norm_days - overstay * DAYS_PER_MONTH
+        out.append(
+            model.queue.population.status_holders(
+                ids,
+                region,
+                permit.astype(np.int32),
+                policy["policy.quota_in_force"],
+                policy["policy.coupling_without_quota"],
+            )
+        )
+    return out
+
+
+def _ids_for_persons(
+    model: HousingMarket, persons: np.ndarray, salt: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ids of status-holder households whose persons add up to ``persons`` (agent units) per
+    region."""
+    shares = model.params["status_holders.size_shares"]
+    counts = np.ceil(persons + 10).astype(np.int64)  # enough: every household has a person
+    ids, region = household_ids(INITIAL_MONTH, STATUS_HOLDER, counts)
+    ids = ids + (salt << 29)  # keep the two initial cohorts apart
+    size = model.queue.population.sizes(ids, shares)
+    keep = np.zeros(len(ids), bool)
+    for r in range(model.n_regions):
+        here = np.flatnonzero(region == r)
+        cum = np.concatenate([[0], np.cumsum(size[here])])
+        take = int(np.argmin(np.abs(cum - persons[r])))  # the count closest to the target
+        keep[here[:take]] = True
+    return ids[keep], region[keep]
+
+
+def _expected_shares(p: Parameters) -> tuple[float, float]:
+    """Rough shares of lettings to regular seekers, and to doorstromers (vacancy chains).
+
+    Used only to set up the start: the caps of the priority routes apply one
+    after the other and may add up to more than 1, so the regular share is
+    kept at 5% or more.
+    """
+    caps = p["allocation.urgent_share_cap"] + p["status_holders.quota_placement_max_share"]
+    regular_share = max(1.0 - caps, 0.05)
+    return regular_share, p["regular.situation_shares"][3] * regular_share
+
+
+def _expected_chain_vacancies(model: HousingMarket, p: Parameters) -> np.ndarray:
+    """Expected vacancies per (region, type) freed by doorstromers in a month."""
+    stock = model.stock
+    turnover = stock.background * stock.turnover_probability
+    _, chain_share = _expected_shares(p)
+    lettings = turnover.sum(axis=1, keepdims=True) / (1.0 - chain_share)
+    # Doorstromers leave homes in proportion to the occupied stock.
+    weights = np.maximum(stock.background, 0).astype(float)
+    weights[:, [FLEX, STARTUP]] = 0.0
+    weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
+    return lettings * chain_share * weights
+
+
+def _expected_regular_lettings(model: HousingMarket, p: Parameters) -> np.ndarray:
+    """Expected monthly lettings to regular seekers per region (for the initial queue)."""
+    share = model.params.regions.population_share
+    stock = model.stock
+    turnover = (stock.background * stock.turnover_probability)[
+        :, [SMALL, MEDIUM, LARGE, ROOM, FLEX]
+    ].sum(axis=1)
+    new = (p["stock.new_construction_per_year"] + p["stock.flex_additions_per_year"]) / 12
+    exogenous = turnover + new * share / model.scale
+    regular_share, chain_share = _expected_shares(p)
+    return exogenous / (1.0 - chain_share) * regular_share
