@@ -125,6 +125,21 @@ def _path(xs: np.ndarray, ys: np.ndarray) -> str:
     return " ".join(parts)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Frame:
+    """Where a chart's plot area lies and how the x axis maps onto it."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    x_lo: float
+    x_hi: float
+
+    def sx(self, v) -> np.ndarray:
+        return self.left + (np.asarray(v, float) - self.x_lo) / (self.x_hi - self.x_lo) * self.width
+
+
 def svg(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> str:
     """The chart as an SVG element (scales to its box; text for screen readers in the title)."""
     left, right, top, bottom = 62, 14, 44, 46
@@ -146,108 +161,118 @@ def svg(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> str:
             f'font-size="14" fill="#777">{html.escape(chart.message)}</text></svg>'
         )
         return "".join(out)
-    x_lo, x_hi = float(finite.min()), float(finite.max())
     tick_x = [t for t, _ in chart.ticks]
-    if tick_x:
-        x_lo, x_hi = min(x_lo, min(tick_x)), max(x_hi, max(tick_x))
+    x_lo, x_hi = min([finite.min(), *tick_x]), max([finite.max(), *tick_x])
     if x_hi == x_lo:
         x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
-
-    def sx(v):
-        return left + (np.asarray(v, float) - x_lo) / (x_hi - x_lo) * plot_w
-
+    frame = _Frame(left, top, plot_w, plot_h, float(x_lo), float(x_hi))
     groups = [[line] for line in chart.lines] if chart.panels else [list(chart.lines)]
     gap = 10 if chart.panels else 0
     panel_h = (plot_h - gap * (len(groups) - 1)) / len(groups)
     for p, lines in enumerate(groups):
-        y0 = top + p * (panel_h + gap)
-        lo, hi = _range(chart, lines)
-        ticks = nice_ticks(lo, hi, 3 if chart.panels else 5)
-        lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
-        if hi == lo:
-            hi = lo + 1
+        out += _panel(chart, frame, lines, top + p * (panel_h + gap), panel_h)
+    out += _x_axis(chart, frame)
+    if not chart.panels:
+        out += _legend(chart.lines, left, height)
+    out.append("</svg>")
+    return "".join(out)
 
-        def sy(v, y0=y0, lo=lo, hi=hi):
-            return y0 + panel_h - (np.asarray(v, float) - lo) / (hi - lo) * panel_h
 
-        step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-        shown = [ticks[0], ticks[-1]] if chart.panels else ticks
-        for tick in shown:
-            y = float(sy(tick))
+def _panel(chart: Chart, frame: _Frame, lines, y0: float, panel_h: float) -> list[str]:
+    """One panel: its y axis, grid, zero line, bands and lines."""
+    out = []
+    left, right = frame.left, frame.left + frame.width
+    lo, hi = _range(chart, lines)
+    ticks = nice_ticks(lo, hi, 3 if chart.panels else 5)
+    lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
+    if hi == lo:
+        hi = lo + 1
+
+    def sy(v):
+        return y0 + panel_h - (np.asarray(v, float) - lo) / (hi - lo) * panel_h
+
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    for tick in [ticks[0], ticks[-1]] if chart.panels else ticks:
+        y = float(sy(tick))
+        out.append(
+            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11.5" text-anchor="end" '
+            f'fill="#444">{tick_text(tick, step, chart.lang)}</text>'
+        )
+    if chart.zero and lo < 0 < hi:
+        y = float(sy(0))
+        out.append(
+            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#333" stroke-width="1.2"/>'
+        )
+    x = np.asarray(chart.x, float)
+    xs = frame.sx(x)
+    for line in lines:
+        if line.band is not None:
+            out += _band(line, x, xs, sy)
+        ys = sy(np.asarray(line.y, float))
+        dash = ' stroke-dasharray="6 4"' if line.dash else ""
+        out.append(
+            f'<path d="{_path(xs, ys)}" fill="none" stroke="{line.color}" '
+            f'stroke-width="2.2"{dash}/>'
+        )
+        points = np.flatnonzero(np.isfinite(ys) & np.isfinite(xs))
+        if len(points) == 1:  # a line of one point: a dot
+            i = points[0]
+            out.append(f'<circle cx="{xs[i]:.1f}" cy="{ys[i]:.1f}" r="3.5" fill="{line.color}"/>')
+        if chart.panels:
+            values = np.asarray(line.y, float)
+            values = values[np.isfinite(values)]
+            value = number(values[-1], chart.lang) if len(values) else "–"
             out.append(
-                f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
-                'stroke="#e3e3e3"/>'
-                f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11.5" text-anchor="end" '
-                f'fill="#444">{tick_text(tick, step, chart.lang)}</text>'
+                f'<text x="{left + 6}" y="{y0 + 13:.1f}" font-size="12" fill="{line.color}" '
+                f'font-weight="600">{html.escape(line.label)}: {value}</text>'
             )
-        if chart.zero and lo < 0 < hi:
-            y = float(sy(0))
-            out.append(
-                f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
-                'stroke="#333" stroke-width="1.2"/>'
-            )
-        for line in lines:
-            xs = sx(x)
-            if line.band is not None:
-                low, high = (np.asarray(b, float) for b in line.band)
-                ok = np.isfinite(low) & np.isfinite(high) & np.isfinite(x)
-                if ok.any():
-                    upper = " ".join(
-                        f"{a:.1f},{b:.1f}" for a, b in zip(xs[ok], sy(high[ok]), strict=True)
-                    )
-                    lower = " ".join(
-                        f"{a:.1f},{b:.1f}"
-                        for a, b in zip(xs[ok][::-1], sy(low[ok])[::-1], strict=True)
-                    )
-                    out.append(
-                        f'<polygon class="band" points="{upper} {lower}" fill="{line.color}" '
-                        'fill-opacity="0.22" stroke="none"/>'
-                    )
-            ys = sy(np.asarray(line.y, float))
-            dash = ' stroke-dasharray="6 4"' if line.dash else ""
-            out.append(
-                f'<path d="{_path(xs, ys)}" fill="none" stroke="{line.color}" '
-                f'stroke-width="2.2"{dash}/>'
-            )
-            finite_points = np.flatnonzero(np.isfinite(ys) & np.isfinite(xs))
-            if len(finite_points) == 1:
-                i = finite_points[0]
-                out.append(
-                    f'<circle cx="{xs[i]:.1f}" cy="{ys[i]:.1f}" r="3.5" fill="{line.color}"/>'
-                )
-            if chart.panels:
-                last = np.asarray(line.y, float)
-                last = last[np.isfinite(last)]
-                value = number(last[-1], chart.lang) if len(last) else "–"
-                out.append(
-                    f'<text x="{left + 6}" y="{y0 + 13:.1f}" font-size="12" '
-                    f'fill="{line.color}" font-weight="600">{html.escape(line.label)}: '
-                    f"{value}</text>"
-                )
-    axis_y = top + plot_h
-    out.append(
-        f'<line x1="{left}" x2="{left + plot_w}" y1="{axis_y}" y2="{axis_y}" stroke="#999"/>'
+    return out
+
+
+def _band(line: Line, x: np.ndarray, xs: np.ndarray, sy) -> list[str]:
+    low, high = (np.asarray(b, float) for b in line.band)
+    ok = np.isfinite(low) & np.isfinite(high) & np.isfinite(x)
+    if not ok.any():
+        return []
+    upper = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs[ok], sy(high[ok]), strict=True))
+    lower = " ".join(
+        f"{a:.1f},{b:.1f}" for a, b in zip(xs[ok][::-1], sy(low[ok])[::-1], strict=True)
     )
+    return [
+        f'<polygon class="band" points="{upper} {lower}" fill="{line.color}" '
+        'fill-opacity="0.22" stroke="none"/>'
+    ]
+
+
+def _x_axis(chart: Chart, frame: _Frame) -> list[str]:
+    axis_y = frame.top + frame.height
+    out = [
+        f'<line x1="{frame.left}" x2="{frame.left + frame.width}" y1="{axis_y}" y2="{axis_y}" '
+        'stroke="#999"/>'
+    ]
     for tick, label in chart.ticks:
-        tx = float(sx(tick))
+        tx = float(frame.sx(tick))
         out.append(
             f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{axis_y}" y2="{axis_y + 4}" stroke="#999"/>'
             f'<text x="{tx:.1f}" y="{axis_y + 16}" font-size="11.5" text-anchor="middle" '
             f'fill="#444">{html.escape(label)}</text>'
         )
-    if not chart.panels:
-        lx = left
-        for line in chart.lines:
-            dash = ' stroke-dasharray="6 4"' if line.dash else ""
-            out.append(
-                f'<line x1="{lx}" x2="{lx + 18}" y1="{height - 9}" y2="{height - 9}" '
-                f'stroke="{line.color}" stroke-width="3"{dash}/>'
-                f'<text x="{lx + 22}" y="{height - 5}" font-size="12">'
-                f"{html.escape(line.label)}</text>"
-            )
-            lx += 30 + 6.6 * len(line.label)
-    out.append("</svg>")
-    return "".join(out)
+    return out
+
+
+def _legend(lines, left: float, height: float) -> list[str]:
+    out, lx = [], left
+    for line in lines:
+        dash = ' stroke-dasharray="6 4"' if line.dash else ""
+        out.append(
+            f'<line x1="{lx}" x2="{lx + 18}" y1="{height - 9}" y2="{height - 9}" '
+            f'stroke="{line.color}" stroke-width="3"{dash}/>'
+            f'<text x="{lx + 22}" y="{height - 5}" font-size="12">{html.escape(line.label)}</text>'
+        )
+        lx += 30 + 6.6 * len(line.label)
+    return out
 
 
 def png(chart: Chart, dpi: int = 110) -> bytes:

@@ -1,19 +1,18 @@
-"""The one place where the app names the model's output columns.
+"""The columns of the model's output that the app reads, named in one place.
 
-The model's monthly columns grow (per dwelling type, per reception tier) and
-some will be renamed (the emergency reception place types, now ``ship`` and
-``hotel``, become tiers with ``emergency`` in their names). Everything the app
-reads from ``month_stats``, the DataCollector or ``monthly_by_region`` is
-named here, so that a rename touches one line.
+The model's monthly columns grow and some will be renamed (the emergency
+reception place types become tiers). The project's outcome registry
+(``experiments/outcomes.py``) names the monthly columns by role, in one place;
+the app asks it, so a rename there reaches the app too. The regional columns
+(``monthly_by_region``), which the registry does not read, are named here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 import pandas as pd
 
+from experiments.outcomes import column
 from model.presentation import GROUP_COLORS, GROUP_LABELS
 
 GROUPS: tuple[str, ...] = tuple(GROUP_LABELS["en"])  # regular, urgent, status_holder
@@ -24,24 +23,22 @@ DATE = "date"
 
 def lettings(group: str) -> str:
     """Homes let to the group in the month (households)."""
-    return f"lettings_{group}_households"
+    return column("lettings_group", group)
 
 
 def waiting(group: str) -> str:
     """Households of the group in the queue at the month's end."""
-    return f"waiting_{group}_households"
+    return column("waiting_group", group)
 
 
 def registration_median(group: str) -> str:
     """Median registration time of the group's households housed in the month (years)."""
-    return f"registration_years_at_letting_median_{group}"
+    return column("registration_median_group", group)
 
 
-IN_RECEPTION = "status_holders_in_reception_persons"
-OVER_NORM = "reception_backlog_persons"
-RECEPTION_COST = "reception_cost_total_eur"
-RECEPTION_OCCUPANCY_PREFIX = "reception_occupancy_"
-EMERGENCY_PLACE_TYPES = ("ship", "hotel")  # today's names; tomorrow "...emergency..."
+IN_RECEPTION = column("in_reception_persons")
+OVER_NORM = column("backlog_persons")
+RECEPTION_COST = column("cost_total_eur")
 
 # The monthly series the live charts and the figures above them read.
 LIVE_SERIES: tuple[str, ...] = (
@@ -54,23 +51,6 @@ LIVE_SERIES: tuple[str, ...] = (
 )
 
 
-def emergency_columns(columns) -> list[str]:
-    """The occupancy columns of emergency reception places (persons), old names or new."""
-    out = []
-    for c in columns:
-        if not (c.startswith(RECEPTION_OCCUPANCY_PREFIX) and c.endswith("_persons")):
-            continue
-        kind = c.removeprefix(RECEPTION_OCCUPANCY_PREFIX).removesuffix("_persons")
-        if "emergency" in kind or kind in EMERGENCY_PLACE_TYPES:
-            out.append(c)
-    return out
-
-
-def emergency_persons(stats: Mapping[str, float]) -> float:
-    """Persons in emergency reception places (hotels, ships, ...) in a month's figures."""
-    return float(sum(stats[c] for c in emergency_columns(stats)))
-
-
 # Per region (``monthly_by_region``): one row per date, region and group.
 REGION = "region"
 GROUP = "group"
@@ -79,7 +59,7 @@ REGION_WAITING = "waiting_households"
 REGION_REGISTRATION_MEDIAN = "registration_years_at_letting_median"
 
 
-def series(rows: list[Mapping[str, float]], names) -> dict[str, np.ndarray]:
+def series(rows: list[dict[str, float]], names) -> dict[str, np.ndarray]:
     """Columns of a list of month figures as arrays (NaN where a month lacks one)."""
     return {n: np.array([r.get(n, np.nan) for r in rows], dtype=float) for n in names}
 

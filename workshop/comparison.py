@@ -275,120 +275,96 @@ class Job:
 
 @dataclasses.dataclass(frozen=True)
 class Measure:
-    """A row of the comparison table: a measure of ``compare`` for one group and period.
+    """A row of the comparison table: an outcome of the registry (experiments/outcomes.py).
 
     Attributes:
-        measure, group, period: The row of ``compare``'s differences.
-        label: (Dutch, English).
+        outcome: The outcome's name in the registry.
+        measure, group, period: Its row in ``compare``'s differences.
+        label: (Dutch, English), the registry's.
+        description: What it is (English), the registry's.
         kind: How values read: ``count``, ``years``, ``share``, ``euro``.
-        better: +1 when more is better for the group, -1 when less is.
-        verdict: (Dutch, English) phrase for the verdict: ``{n} {more_less}``,
-            e.g. "{n} {more_less} woningen per jaar"; empty: not in the verdict.
+        better: +1 when more is better for the group, -1 when less is, 0 when neither.
+        verdict: (Dutch, English) phrase for the verdict line, e.g. ``{n} {more_less}
+            woningen per jaar``; empty: not in the verdict.
     """
 
+    outcome: str
     measure: str
     group: str
     period: str
     label: tuple[str, str]
+    description: str
     kind: str
     better: int
     verdict: tuple[str, str] = ("", "")
 
 
-MEASURES: tuple[Measure, ...] = (
-    *(
-        Measure(
-            "lettings_households",
-            g,
-            "run",
-            ("Woningen per jaar", "Homes a year"),
-            "count",
-            +1,
-            ("{n} {more_less} woningen per jaar", "{n} {more_less} homes a year"),
-        )
-        for g in col.GROUPS
-    ),
-    Measure(
-        "registration_years_median",
-        "regular",
-        "run",
-        (
-            "Inschrijfduur bij toewijzing (jaren, mediaan)",
-            "Registration time at letting (years, median)",
-        ),
-        "years",
-        -1,
-        (
-            "{n} jaar {longer_shorter} ingeschreven bij toewijzing",
-            "{n} years {longer_shorter} registered at letting",
-        ),
-    ),
-    *(
-        Measure(
-            "time_to_housing_years_median",
-            g,
-            "run",
-            ("Zoektijd tot een woning (jaren, mediaan)", "Search time to a home (years, median)"),
-            "years",
-            -1,
-            ("{n} jaar {longer_shorter} zoeken", "{n} years {longer_shorter} search"),
-        )
-        for g in ("regular", "urgent")
-    ),
-    Measure(
-        "time_in_reception_years_median",
-        "status_holder",
-        "run",
-        (
-            "Tijd in de opvang na vergunning (jaren, mediaan)",
-            "Time in reception after the permit (years, median)",
-        ),
-        "years",
-        -1,
-        ("{n} jaar {longer_shorter} in de opvang", "{n} years {longer_shorter} in reception"),
-    ),
-    Measure(
-        "still_in_reception_after_1_year_share",
-        "status_holder",
-        "run",
-        ("Na een jaar nog in de opvang", "Still in reception after a year"),
-        "share",
-        -1,
-    ),
-    Measure(
-        "in_reception_persons",
-        "status_holder",
-        "end",
-        ("In de opvang aan het eind (personen)", "In reception at the end (persons)"),
-        "count",
-        -1,
-    ),
-    Measure(
-        "reception_backlog_persons",
-        "status_holder",
-        "end",
-        ("Daarvan langer dan de norm (personen)", "Of whom past the norm (persons)"),
-        "count",
-        -1,
-    ),
-    Measure(
-        "reception_emergency_persons",
-        "all",
-        "run mean",
-        ("In noodopvang, gemiddeld (personen)", "In emergency places, mean (persons)"),
-        "count",
-        -1,
-    ),
-    Measure(
-        "reception_cost_eur_per_year",
-        "all",
-        "run",
-        ("Opvangkosten per jaar", "Reception cost a year"),
-        "euro",
-        -1,
-        ("{n} per jaar {more_less}", "{n} a year {more_less}"),
-    ),
+# The table's rows, by outcome name; definitions, units and labels are the registry's.
+TABLE_OUTCOMES = (
+    "lettings_regular_households_per_year",
+    "lettings_urgent_households_per_year",
+    "lettings_status_holder_households_per_year",
+    "registration_years_median_regular",
+    "time_to_housing_years_median_regular",
+    "time_to_housing_years_median_urgent",
+    "time_in_reception_years_median",
+    "still_in_reception_after_1_year_share",
+    "status_holders_in_reception_end_persons",
+    "reception_backlog_end_persons",
+    "reception_emergency_mean_persons",
+    "reception_cost_eur_per_year",
 )
+# The verdict's phrases, by the outcome's measure (the app's own words).
+VERDICT_PHRASES = {
+    "lettings_households": ("{n} {more_less} woningen per jaar", "{n} {more_less} homes a year"),
+    "registration_years_median": (
+        "{n} jaar {longer_shorter} ingeschreven bij toewijzing",
+        "{n} years {longer_shorter} registered at letting",
+    ),
+    "time_to_housing_years_median": (
+        "{n} jaar {longer_shorter} zoeken",
+        "{n} years {longer_shorter} search",
+    ),
+    "time_in_reception_years_median": (
+        "{n} jaar {longer_shorter} in de opvang",
+        "{n} years {longer_shorter} in reception",
+    ),
+    "reception_cost_eur_per_year": ("{n} per jaar {more_less}", "{n} a year {more_less}"),
+}
+
+
+def _kind(unit: str) -> str:
+    if unit.startswith("euro"):
+        return "euro"
+    if unit == "years":
+        return "years"
+    if unit == "share":
+        return "share"
+    return "count"
+
+
+def measures() -> tuple[Measure, ...]:
+    """The table's rows from the registry (an outcome it no longer has is left out)."""
+    from experiments.outcomes import OUTCOMES
+
+    out = []
+    for name in TABLE_OUTCOMES:
+        o = OUTCOMES.get(name)
+        if o is None:
+            continue
+        # More homes for a group is better for that group (the registry calls it neutral:
+        # it is neither good nor bad for the country).
+        better = {"better": 1, "worse": -1}.get(o.higher_is, 0)
+        if o.measure == "lettings_households":
+            better = 1
+        out.append(
+            Measure(
+                name, o.measure, o.group, o.period, (o.label["nl"], o.label["en"]),
+                o.description, _kind(o.unit), better, VERDICT_PHRASES.get(o.measure, ("", "")),
+            )
+        )  # fmt: skip
+    return tuple(out)
+
 
 ALL_GROUP = {"nl": "opvang (alle bewoners)", "en": "reception (all residents)"}
 SHORT_GROUP = {
@@ -438,17 +414,19 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        """``better``, ``worse`` (for the group) or ``noise``."""
+        """``better``, ``worse`` (for the group), ``changed`` (neither) or ``noise``."""
         if not self.significant:
             return "noise"
+        if not self.measure.better:
+            return "changed"
         return "better" if self.difference * self.measure.better > 0 else "worse"
 
 
 def rows(comparison: Comparison) -> list[Row]:
-    """The table's rows, in the order of :data:`MEASURES` (missing measures left out)."""
+    """The table's rows, in the order of :data:`TABLE_OUTCOMES` (missing ones left out)."""
     d = comparison.differences.set_index(["measure", "group", "period"])
     out = []
-    for m in MEASURES:
+    for m in measures():
         key = (m.measure, m.group, m.period)
         if key not in d.index:
             continue
@@ -551,7 +529,7 @@ def _per_year_chart(comparison, key, measure, title, unit, lang, groups=col.GROU
             if 1 <= y <= n:
                 full[0][y - 1], full[1][y - 1], full[2][y - 1] = mean[i], low[i], high[i]
         xs = x0 + np.arange(n) + 0.5  # the middle of each simulated year
-        lines.append(Line(GROUP_LABELS[lang][g], GROUP_COLORS[g], full[0], band=full[1:]))
+        lines.append(Line(short_group(g, lang), GROUP_COLORS[g], full[0], band=full[1:]))
     return Chart(key, title, unit, xs, ticks, tuple(lines), zero=True, lang=lang)
 
 
@@ -585,7 +563,7 @@ def reception_difference_chart(comparison: Comparison, lang: str) -> Chart:
     x0, ticks = _years_axis(comparison, lang)
     x = x0 + np.arange(len(monthly)) / 12
     line = Line(
-        GROUP_LABELS[lang]["status_holder"],
+        short_group("status_holder", lang),
         GROUP_COLORS["status_holder"],
         monthly[("difference_mean", col.IN_RECEPTION)].to_numpy(float),
         band=(

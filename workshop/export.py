@@ -108,6 +108,7 @@ table{border-collapse:collapse;font-size:13px} td,th{padding:3px 8px;text-align:
 td:first-child,th:first-child{text-align:left} .small{font-size:12px;color:#555}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}
 .better{background:#d8f0d8} .worse{background:#f8d7d4} .noise{color:#888}
+.changed{background:#e8eaf6}
 @media print{body{margin:0} h2{break-after:avoid} .grid{break-inside:avoid}}
 """
 
@@ -247,9 +248,9 @@ def verdict_html(name: str, phrases: list[tuple[str, str]], lang: str) -> str:
 
 
 def table_html(comparison: cmp.Comparison, lang: str) -> str:
-    """The table of measures: A, B, the difference and its band, coloured by what it means."""
+    """The table of outcomes: A, B, the difference and its band, coloured by what it means."""
     e = html.escape
-    head = (t("group", lang), t("measure", lang), "A", "B", t("difference", lang), t("band", lang))
+    head = (t("measure", lang), "A", "B", t("difference", lang), t("band", lang))
     out = ["<table class='compare'><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"]
     for row in cmp.rows(comparison):
         m = row.measure
@@ -259,9 +260,8 @@ def table_html(comparison: cmp.Comparison, lang: str) -> str:
             f"{cmp.value_text(m.kind, row.high, lang, True)}"
         )
         out.append(
-            f"<tr class='{row.verdict}' data-verdict='{row.verdict}'>"
-            f"<td style='color:{color};font-weight:600'>{e(cmp.short_group(m.group, lang))}</td>"
-            f"<td style='text-align:left'>{e(m.label[lang == 'en'])}</td>"
+            f"<tr class='{row.verdict}' data-verdict='{row.verdict}' title='{e(m.description)}'>"
+            f"<td><span style='color:{color}'>■</span> {e(m.label[lang == 'en'])}</td>"
             f"<td>{e(cmp.value_text(m.kind, row.a, lang))}</td>"
             f"<td>{e(cmp.value_text(m.kind, row.b, lang))}</td>"
             f"<td><b>{e(cmp.value_text(m.kind, row.difference, lang, True))}</b></td>"

@@ -65,11 +65,13 @@ CSS = """
 .ws-small { font-size: 12px; color: #555; }
 .ws-chart { background: white; border: 1px solid #e6e6e6; border-radius: 6px; padding: 2px; }
 .ws-verdicts { padding-left: 18px; }
-.ws-verdicts li { margin: 3px 0; font-size: 15px; }
+.ws-verdicts li { margin: 2px 0; font-size: 14px; }
 table.compare { border-collapse: collapse; font-size: 12.5px; width: 100%; }
-table.compare td, table.compare th { padding: 1px 5px; text-align: right; white-space: nowrap; }
+table.compare td, table.compare th { padding: 1px 4px; text-align: right; white-space: nowrap; }
+table.compare td:first-child { white-space: normal; }
 table.compare td:first-child, table.compare th:first-child { text-align: left; }
 .better { background: #d8f0d8; } .worse { background: #f8d7d4; } .noise { color: #888; }
+.changed { background: #e8eaf6; }
 .v-tab { text-transform: none !important; font-size: 16px !important;
          letter-spacing: 0 !important; }
 .v-btn { text-transform: none !important; letter-spacing: 0 !important; }
@@ -651,7 +653,7 @@ def ComparisonView(comparison: cmp.Comparison, chart_builders):
     e = html.escape
     request = comparison.request
     with solara.Row(gap="16px", style={"align-items": "flex-start"}):
-        with solara.Column(style={"flex": "0 0 30%"}):
+        with solara.Column(style={"flex": "0 0 32%"}, gap="4px"):
             solara.HTML(
                 tag="div",
                 unsafe_innerHTML=f"A: <b>{e(request.a.title[lang()])}</b><br>"
@@ -667,14 +669,14 @@ def ComparisonView(comparison: cmp.Comparison, chart_builders):
                 unsafe_innerHTML=f"<b>{e(T('verdicts'))}</b><ul class='ws-verdicts'>{items}</ul>",
                 classes=["ws-verdict-box"],
             )
-            solara.HTML(tag="div", unsafe_innerHTML=e(T("band_note")), classes=["ws-small"])
-        with solara.Column(style={"flex": "1 1 68%", "min-width": "0"}):
+        with solara.Column(style={"flex": "1 1 66%", "min-width": "0"}, gap="2px"):
             solara.HTML(tag="div", unsafe_innerHTML=export.table_html(comparison, lang()))
+            solara.HTML(tag="div", unsafe_innerHTML=e(T("band_note")), classes=["ws-small"])
     with solara.GridFixed(columns=3):
         for build in chart_builders:
             solara.HTML(
                 tag="div",
-                unsafe_innerHTML=svg(build(comparison, lang()), 400, 215),
+                unsafe_innerHTML=svg(build(comparison, lang()), 400, 205),
                 classes=["ws-chart"],
             )
 

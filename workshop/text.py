@@ -144,10 +144,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "seed; 1 agent = {k} households; {years} years.",
     ),
     "horizon_cap": (
-        "Hooguit {years} jaar: verder reiken de gegevens niet (asielinstroom en aanbod zijn "
-        "na 2029 constant verondersteld; de brief kijkt tot 2028).",
-        "At most {years} years: the data reach no further (asylum inflow and supply are "
-        "assumed constant after 2029; the letter looks to 2028).",
+        "Hooguit {years} jaar: verder reiken de gegevens niet (instroom en aanbod na 2029 "
+        "constant verondersteld).",
+        "At most {years} years: the data reach no further (inflow and supply assumed "
+        "constant after 2029).",
     ),
     "compare_hint": ("Kies A en B en druk op Vergelijk.", "Pick A and B, then Compare."),
     "verdicts": ("Wat verandert er van A naar B?", "What changes from A to B?"),
