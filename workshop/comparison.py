@@ -329,6 +329,10 @@ VERDICT_PHRASES = {
         "{n} jaar {longer_shorter} in de opvang",
         "{n} years {longer_shorter} in reception",
     ),
+    "in_reception_persons": (
+        "{n} personen {more_less} in de opvang aan het eind",
+        "{n} {more_less} persons in reception at the end",
+    ),
     "reception_cost_eur_per_year": ("{n} per jaar {more_less}", "{n} a year {more_less}"),
 }
 
