@@ -19,6 +19,7 @@ import ctypes
 import datetime as dt
 import gc
 import html
+import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -923,8 +924,6 @@ def configure_server() -> None:
       that the server's memory comes back after a workshop
       (``SOLARA_KERNEL_CULL_TIMEOUT`` overrides).
     """
-    import os
-
     import solara.server.settings as server
 
     if "SOLARA_THEME_SHOW_BANNER" not in os.environ:
@@ -942,10 +941,11 @@ def make_page(
         levers: The levers in the sidebar.
         charts: The live charts' builders.
         comparison_charts: The comparison charts' builders.
-        processes: Each tab's model in a worker process (``workshop.worker``);
-            False: in a thread of the server.
+        processes: Each tab's model in a worker process (``workshop.worker``; needs
+            ``os.fork``, so not on Windows); False: in a thread of the server.
     """
     configure_server()
+    processes = processes and hasattr(os, "fork")
     run_class = RemoteRun if processes else LiveRun
     if processes:
         start_fork_server()

@@ -90,6 +90,7 @@ def serve_forks(address: str) -> None:
     listener.listen(16)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nobody reads it any more
     while True:
         readable, _, _ = select.select([listener, sys.stdin], [], [])
         if sys.stdin in readable and not os.read(sys.stdin.fileno(), 1024):
