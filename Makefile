@@ -21,11 +21,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -W error::FutureWarning
+	$(PY) -m pytest -W error::FutureWarning -n 2 --dist loadfile
 
 ## test-fast: the tests without the slow (national-scale) and browser ones
 test-fast: $(STAMP)
-	$(PY) -m pytest -W error::FutureWarning -m "not slow and not browser"
+	$(PY) -m pytest -W error::FutureWarning -m "not slow and not browser" -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

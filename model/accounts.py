@@ -92,16 +92,16 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     row["asylum_rejected_in_reception_persons"] = model.asylum.rejected * k
     row.update(_reception(record.reception, k))
     re = record.reunified
-    row["reunification_arrivals_in_market_persons"] = 0.0 + re.arrivals_in_market_persons * k
-    row["reunification_arrivals_at_home_persons"] = 0.0 + re.arrivals_at_home_persons * k
-    row["reunification_reentries_households"] = 0.0 + re.reentries * k
+    row["reunification_arrivals_in_market_persons"] = re.arrivals_in_market_persons * k
+    row["reunification_arrivals_at_home_persons"] = re.arrivals_at_home_persons * k
+    row["reunification_reentries_households"] = re.reentries * k
     ex = record.exits
     linked = ex.from_reception_linked_persons + (let.from_reception_linked_persons if let else 0)
     unlinked = ex.from_reception_unlinked_persons + (
         let.from_reception_unlinked_persons if let else 0
     )
-    row["integration_start_quota_link_persons"] = 0.0 + linked * k
-    row["integration_start_brp_persons"] = 0.0 + unlinked * k
+    row["integration_start_quota_link_persons"] = linked * k
+    row["integration_start_brp_persons"] = unlinked * k
     row.update(_permit_to_home(let, model.params["status_holders.outflow_norm_weeks"]))
     row["flex_end_of_life_dwellings"] = (vac.flex_end_of_life if vac else 0) * k
     row.update(_stocks(model, month))

@@ -123,7 +123,7 @@ class HousingMarket(mesa.Model):
         self.policy = Timeline(start_params).at(self.start_date)
         self.quota = build_start(self, start_params, self.policy)
         self.policy = self.timeline.at(self.start_date)
-        start = MonthRecord(self.clock, entered=self.queue.entered.copy())
+        start = MonthRecord(self.clock)  # the start row: stocks, no flows
         start.reception = self._fill_reception(0.0)
         self._close(start)
         self.datacollector = mesa.DataCollector(

@@ -500,8 +500,8 @@ class MonthLettings:
     Attributes:
         region, dwelling_type, group, route: Per letting.
         registration_years: Per letting, the household's registration time.
-        leaves_social_home: Per letting, whether the household had a corporation
-            home (a start-up home included: the household moved into one).
+        leaves_social_home: Per letting, whether the household leaves a corporation
+            home behind (a doorstromer; a start-up home it lived in counts).
         housed_from_reception_persons: Status holders leaving reception for a home.
         weeks_permit_to_home: Of those, the weeks from the permit.
         from_reception_linked_persons, from_reception_unlinked_persons: The same
@@ -584,6 +584,7 @@ class Allocation:
         group = table["group"][rows]
         size = table["size"][rows]
         from_reception = (group == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
+        leaves_social_home = table["home_type"][rows] >= 0  # (before any moves in)
         day = month.last_day  # lettings are stamped with the month's last day
         model.lettings_log.add(
             month=month.index,
@@ -629,8 +630,7 @@ class Allocation:
             group=group,
             route=routes,
             registration_years=(day - table["registration_day"][rows]) / DAYS_PER_YEAR,
-            # after the move: a household now in a start-up home counts (as before)
-            leaves_social_home=table["home_type"][rows] >= 0,
+            leaves_social_home=leaves_social_home,
             housed_from_reception_persons=housed_persons,
             weeks_permit_to_home=weeks,
             from_reception_linked_persons=linked_persons,

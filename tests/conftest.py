@@ -22,3 +22,57 @@ def year_runs():
         model = HousingMarket("current-policy", rng=seed, households_per_agent=10)
         out.append(model.run(12))
     return out
+
+
+@pytest.fixture(scope="session")
+def stepped():
+    """Current policy (with start-up homes) stepped month by month for 30 months, with a
+    snapshot each month of what the invariant and ledger tests check.
+
+    Returns:
+        (the model, one dict per month).
+    """
+    import numpy as np
+
+    from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
+    from model.households import GROUPS
+
+    model = HousingMarket(
+        "current-policy",
+        rng=5,
+        households_per_agent=20,
+        parameters={"stock.startup_additions_per_year": 6000},
+    )
+    snapshots = []
+    for _ in range(30):
+        model.step()
+        table = model.households
+        w = table.waiting()
+        tracked = np.zeros_like(model.stock.tracked)
+        has_home = table["home_type"][w] >= 0
+        np.add.at(tracked, (table["region"][w][has_home], table["home_type"][w][has_home]), 1)
+        sh = table["group"][w] == 2
+        snapshots.append(
+            {
+                "entered": model.queue.entered.copy(),
+                "housed": model.queue.housed.copy(),
+                "left": model.queue.left.copy(),
+                "waiting": np.bincount(table["group"][w], minlength=len(GROUPS)),
+                "tracked_table": tracked,
+                "tracked_stock": model.stock.tracked.copy(),
+                "background": model.stock.background.copy(),
+                "agents": {
+                    cls: len(model.agents_by_type.get(cls, []))
+                    for cls in (RegularSeeker, UrgentSeeker, StatusHolder)
+                },
+                "sh": dict(model.queue.sh_persons),
+                "in_market": int(table["size"][w][sh].sum()),
+                "reunification": dict(model.reunification.ledger),
+                "abroad_now": model.reunification.abroad_of_sponsors
+                + int(table["family_abroad"][w].sum()),
+                "asylum": dict(model.asylum.ledger),
+                "pending": model.asylum.pending,
+                "rejected": model.asylum.rejected,
+            }
+        )
+    return model, snapshots

@@ -26,6 +26,7 @@ from model.stock import (
     NOBODY,
     ROOM,
     SELF_CONTAINED,
+    SMALL,
     STARTUP,
     fit_table,
 )
@@ -190,9 +191,20 @@ def test_advertised_route_lets_by_registration_time_and_lottery(market):
     _check_advertised(vac, c, lottery, v, pos, routes, refusals)
 
 
-def test_type_order_is_most_restrictive_first():
-    assert ADVERTISED_TYPE_ORDER[0] == LARGE
-    assert sorted(ADVERTISED_TYPE_ORDER) == list(range(N_TYPES))
+def test_the_most_restrictive_type_is_let_first():
+    """A room (singles only) and a small home (1-2 persons), a single ranked first and a
+    couple second: both are housed only if the room is let before the small home."""
+    vac = Vacancies(
+        np.zeros(2, np.int8), np.array([SMALL, ROOM], np.int8), np.full(2, NOBODY, np.int8)
+    )
+    one = np.zeros(2, np.int8)
+    v, pos, _, _ = let_advertised(
+        vac, 1, one, np.array([1, 2], np.int16), np.array([REGULAR, REGULAR], np.int8),
+        np.array([0.0, 1.0]), np.array([0.5, 0.5]), np.zeros(2, bool), np.zeros(2, bool), FITS,
+    )  # fmt: skip
+    assert sorted(pos.tolist()) == [0, 1]
+    assert dict(zip(pos.tolist(), vac.type[v].tolist(), strict=True)) == {0: ROOM, 1: SMALL}
+    assert set(ADVERTISED_TYPE_ORDER) == set(range(N_TYPES))  # every type is let
 
 
 def test_route_order_in_force_decides_who_goes_first():

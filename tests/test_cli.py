@@ -214,6 +214,7 @@ def test_set_alone_gives_the_run_its_length_and_scale(tmp_path):
     assert len(pd.read_csv(out / "monthly.csv")) == 4
 
 
+@pytest.mark.slow
 def test_without_flag_or_set_the_parameter_defaults_apply(tmp_path):
     from model.parameters import parameter_specs
 
@@ -318,6 +319,7 @@ def start_slow_run(out: Path) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_the_earlier_result_and_blocks_no_one(earlier, capsys):
     out, before = earlier
     proc = start_slow_run(out)
@@ -342,6 +344,7 @@ def test_a_killed_run_leaves_the_earlier_result_and_blocks_no_one(earlier, capsy
     assert json.loads((out / "run.json").read_text())["seed"] == 6
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_run_like_ctrl_c_and_writes_nothing(earlier):
     out, before = earlier
     proc = start_slow_run(out)

@@ -88,6 +88,7 @@ def _after_ban(results, column):
     return m.loc[m["date"] > "2026-07-01", column].sum()
 
 
+@pytest.mark.slow
 def test_ban_lowers_status_holders_share_and_raises_their_time_in_reception(current, ban):
     """Mechanism: the ban ends quota placements in the regular stock; status holders
     then compete in the advertised route with a registration time that starts at the
@@ -119,6 +120,7 @@ def _time_in_reception(results, since: str) -> float:
     return np.inf if np.isnan(median) else median  # not reached: longer than followed
 
 
+@pytest.mark.slow
 def test_ban_shortens_regular_seekers_wait(current, ban):
     """Mechanism: the homes status holders no longer get by priority are advertised;
     regular seekers, at the top of the registration-time queue, take most of them, so
@@ -134,6 +136,7 @@ def test_ban_shortens_regular_seekers_wait(current, ban):
         )
 
 
+@pytest.mark.slow
 def test_mooiman_is_at_least_as_restrictive_for_permit_holders_as_the_ban(ban):
     """Mechanism: Mooiman keeps the ban and adds: no urgency on any ground for anyone
     with a residence permit (so permit holders among urgency applicants lose their
@@ -147,6 +150,7 @@ def test_mooiman_is_at_least_as_restrictive_for_permit_holders_as_the_ban(ban):
         assert b.monthly[column].mean() >= a.monthly[column].mean()
 
 
+@pytest.mark.slow
 def test_more_shared_and_flex_homes_lower_the_reception_backlog(current):
     """Mechanism: flex homes are partly reserved for status holders and shared homes
     add rooms for singles; both are placements the quota cap on the regular stock
@@ -160,6 +164,7 @@ def test_more_shared_and_flex_homes_lower_the_reception_backlog(current):
         assert b.monthly[column].iloc[13:].mean() < 0.9 * a.monthly[column].iloc[13:].mean()
 
 
+@pytest.mark.slow
 def test_abolishing_the_quota_changes_the_spread_over_regions(current):
     """Mechanism: with the quota, every municipality houses status holders in proportion
     to its population, whatever its queue; without it they only get homes through the
@@ -202,6 +207,7 @@ def test_a_scenario_compared_with_itself_differs_by_exactly_zero():
     assert (np.nan_to_num(result["monthly"].to_numpy()) == 0).all()
 
 
+@pytest.mark.slow
 def test_compare_bands_contain_the_mean():
     result = compare("current-policy", "ban-without-extra-supply", seeds=3, months=30, scale=20)
     d = result["differences"].dropna(subset=["difference_mean"])
@@ -236,6 +242,7 @@ def test_priority_lettings_pass_over_regular_seekers(current):
     assert (hit["passed_over_household_id"] != hit["household_id"]).all()
 
 
+@pytest.mark.slow
 def test_equal_playing_field_shows_priority():
     """Under current policy comparable urgent households are housed within two years far
     more often than regular ones; under pure registration order the gap closes."""

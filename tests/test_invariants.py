@@ -1,55 +1,16 @@
-"""Invariants of every run: households conserved, no dwelling let or household housed twice."""
+"""Invariants of every run: households conserved, no dwelling let or household housed twice.
+
+The month-by-month run is the session fixture ``stepped`` (tests/conftest.py),
+shared with the ledger tests of tests/test_reception.py.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-from model.households import GROUPS, HOUSED, STARTUP_HOME, WAITING
-from model.market import HousingMarket
+from model.households import HOUSED, STARTUP_HOME, WAITING
 from model.stock import N_TYPES, STARTUP
-
-
-def _waiting_by_group(model):
-    table = model.households
-    w = table.waiting()
-    return np.bincount(table["group"][w], minlength=len(GROUPS))
-
-
-@pytest.fixture(scope="module")
-def stepped():
-    """A model stepped month by month, with a snapshot of the invariants each month."""
-    model = HousingMarket(
-        "current-policy",
-        rng=5,
-        households_per_agent=20,
-        parameters={"stock.startup_additions_per_year": 6000},
-    )
-    snapshots = []
-    for _ in range(18):
-        model.step()
-        table = model.households
-        w = table.waiting()
-        tracked = np.zeros_like(model.stock.tracked)
-        has_home = table["home_type"][w] >= 0
-        np.add.at(tracked, (table["region"][w][has_home], table["home_type"][w][has_home]), 1)
-        snapshots.append(
-            {
-                "entered": model.queue.entered.copy(),
-                "housed": model.queue.housed.copy(),
-                "left": model.queue.left.copy(),
-                "waiting": _waiting_by_group(model),
-                "tracked_table": tracked,
-                "tracked_stock": model.stock.tracked.copy(),
-                "background": model.stock.background.copy(),
-                "agents": {
-                    cls: len(model.agents_by_type.get(cls, []))
-                    for cls in (RegularSeeker, UrgentSeeker, StatusHolder)
-                },
-            }
-        )
-    return model, snapshots
 
 
 def test_households_are_conserved_every_month(stepped):

@@ -15,31 +15,6 @@ from model.parameters import Parameters, parameter_specs, published_targets
 TARGETS = published_targets()
 
 
-@pytest.fixture(scope="module")
-def stepped():
-    """A run stepped month by month, with the person ledgers checked every month."""
-    model = HousingMarket("current-policy", rng=6, households_per_agent=20)
-    checks = []
-    for _ in range(30):
-        model.step()
-        table = model.households
-        waiting = table.waiting()
-        sh = table["group"][waiting] == 2
-        checks.append(
-            {
-                "sh": dict(model.queue.sh_persons),
-                "in_market": int(table["size"][waiting][sh].sum()),
-                "reunification": dict(model.reunification.ledger),
-                "abroad_now": model.reunification.abroad_of_sponsors
-                + int(table["family_abroad"][waiting].sum()),
-                "asylum": dict(model.asylum.ledger),
-                "pending": model.asylum.pending,
-                "rejected": model.asylum.rejected,
-            }
-        )
-    return model, checks
-
-
 def test_status_holder_persons_are_conserved_every_month(stepped):
     """Permits + family joining in the market + re-entries = in the market + housed + left."""
     _, checks = stepped
@@ -115,6 +90,7 @@ def _paired(a, b, months=36, scale=20, seeds=(1, 2), params_a=None, params_b=Non
     return out
 
 
+@pytest.mark.slow
 def test_lower_asylum_inflow_lowers_occupancy_and_cost():
     """Mechanism: fewer applications mean fewer asylum seekers awaiting a decision and,
     a decision lag later, fewer permits; reception holds fewer people, contracted places
@@ -127,6 +103,7 @@ def test_lower_asylum_inflow_lowers_occupancy_and_cost():
         assert b.monthly[cost].iloc[tail].sum() < a.monthly[cost].iloc[tail].sum()
 
 
+@pytest.mark.slow
 def test_ban_raises_emergency_reception_and_cost():
     """Mechanism: after the ban status holders leave reception more slowly (they queue
     with a registration time that starts at the permit), so reception fills up past the
@@ -141,6 +118,7 @@ def test_ban_raises_emergency_reception_and_cost():
         assert b.monthly.loc[after, cost].sum() > 1.1 * a.monthly.loc[after, cost].sum()
 
 
+@pytest.mark.slow
 def test_restricting_reunification_lowers_the_need_for_large_homes():
     """Mechanism: under the two-status system families of subsidiary holders mostly stay
     abroad, so fewer households grow: fewer homes become too small (re-entries) and fewer
@@ -192,6 +170,7 @@ def test_a_longer_stay_in_reception_delays_integration():
     assert np.all(np.diff(benefits) >= 0)
 
 
+@pytest.mark.slow
 def test_integration_indicators_respond_to_the_ban():
     """Mechanism: status holders wait longer in reception after the ban; reception time
     counts only partly towards integration, so fewer work 18 months after the permit."""

@@ -56,6 +56,7 @@ def main_index(table, index):
     return sel
 
 
+@pytest.mark.slow
 def test_sobol_ranks_the_known_effects_and_warns_on_a_small_budget(tmp_path):
     table, warnings = analyse(sweep(tmp_path, "sobol", 64))
     st = main_index(table, "ST")

@@ -317,6 +317,7 @@ def test_resume_skips_finished_runs(tmp_path):
     assert len(load_manifest(out)["sessions"]) == 2
 
 
+@pytest.mark.slow
 def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path):
     """Ctrl-C in the middle: the finished runs stay; --resume runs only the rest."""
     spec_path = write_spec(tmp_path, TINY.replace("points = 2", "points = 6"))
@@ -345,6 +346,7 @@ def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path):
 # ---------------------------------------------------------------- executors
 
 
+@pytest.mark.slow
 def test_local_and_dask_executors_give_identical_results(tiny_sweep, tmp_path):
     pytest.importorskip("distributed")
     spec, out, _ = tiny_sweep
