@@ -482,6 +482,26 @@ def test_the_assumptions_list_every_parameter_with_plain_names_and_units():
 # ---------------------------------------------------------------- the page
 
 
+def test_a_recalled_settings_file_sets_the_sidebar_and_runs_to_its_month():
+    from workshop.page import Session
+
+    session = Session(app.LEVERS, live.LIVE_CHARTS, cmp.COMPARISON_CHARTS, run_class=live.LiveRun)
+    saved = cfg.Config("cabinet-package", 3, (("nieuwbouw", 30000),), month=4)
+    config, lang = cfg.from_json(saved.to_json("nl"), list(LEVERS))
+    session.recall(config, lang)
+    try:
+        assert session.draft.value == saved.settings() and not session.dirty
+        assert session.frame.value.month == 4 and session.frame.value.state == "paused"
+        session.draft.value = session.draft.value.with_lever("loting", 0.3)
+        assert session.dirty  # "settings changed: press Start"
+        session.play(months=1)
+        session.live._thread.join()
+        assert session.live.config == session.draft.value.settings()
+        assert session.latest.month == 1  # a new run with the new settings
+    finally:
+        session.close()
+
+
 def texts_of(rc) -> str:
     """Every text on the rendered page: HTML, labels, button captions, tab names."""
     out = []
