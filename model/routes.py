@@ -47,6 +47,7 @@ from model.allocation import (
     Ranking,
     Vacancies,
     let_advertised,
+    match_vacancies,
     place_priority,
     preference_lists,
 )
@@ -316,7 +317,16 @@ def urgent(month: RouteMonth) -> None:
 
 
 def quota(month: RouteMonth) -> None:
-    """Municipalities place status holders linked to them, to meet the half-year quota."""
+    """Municipalities place status holders linked to them, to meet the half-year quota.
+
+    Vacancy first (``match_vacancies``): each home a municipality takes, as it
+    comes free, goes to the linked household that fits it best; so families are
+    matched to family homes quickly while single status holders wait for a
+    small home, a room or a flex home. Among those who fit, households linked to
+    a municipality that keeps up with its quota come first (it houses whoever
+    is linked to it within weeks, while the others work through their own
+    backlog), then the longest since the permit.
+    """
     model = month.model
     policy = model.policy
     if not policy["policy.quota_in_force"]:
@@ -327,7 +337,12 @@ def quota(month: RouteMonth) -> None:
         & (_column(month, "situation") == RECEPTION)
         & (_column(month, "linked_region") >= 0)
     )
-    rows = _ranked(model, month.free(mask), "permit_day")
+    rows = month.free(mask)
+    behind = (
+        model.streams.uniform("municipality", table["id"][rows], 0)
+        >= policy["status_holders.on_track_municipality_share"]
+    )
+    rows = rows[np.lexsort((table["id"][rows], table["permit_day"][rows], behind))]
     single = table["size"][rows] == 1
     if policy["policy.status_holder_priority"]:
         options = QUOTA_OPTIONS
@@ -339,11 +354,26 @@ def quota(month: RouteMonth) -> None:
     need = model.streams.round(
         model.quota.monthly_need(add_months(model.start_date, model.month)), model.month, salt=3
     )
+    budget = month.budget(policy["status_holders.quota_placement_max_share"], ROUTES[QUOTA_ROUTE])
+    ledger = model.stock.ledger
+    # The order homes come free in this month (a draw per dwelling, the same at every scale).
+    came = model.streams.uniform("quota_order", ledger.dwelling_id[month.available], model.month)
     # Status holders placed for the quota accept (refusing ends the reception entitlement).
-    _place(month, QUOTA_ROUTE, rows, options, room_ok, np.zeros(len(rows), bool),
-           policy["status_holders.quota_placement_max_share"],
-           region=table["linked_region"][rows], persons_limit=need,
-           reserved_group=STATUS_HOLDER)  # fmt: skip
+    v, housed, left = match_vacancies(
+        month.vac,
+        np.argsort(came, kind="stable"),
+        table["linked_region"][rows],
+        rows,
+        table["size"][rows],
+        room_ok,
+        model.fits,
+        options,
+        budget.cap,
+        need,
+        STATUS_HOLDER,
+    )
+    budget.spend(left)
+    month.record(v, housed, QUOTA_ROUTE)
 
 
 def family(month: RouteMonth) -> None:

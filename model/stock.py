@@ -335,7 +335,7 @@ class Stock:
 
     # -- the month ---------------------------------------------------------------
 
-    def step(self, month: Month, policy: dict) -> VacancyFlows:
+    def step(self, month: Month, policy: dict, convert_reception: bool = True) -> VacancyFlows:
         """This month's new vacancies, additions, conversions and removals.
 
         Vacancies arise from tenants leaving the social stock, new construction,
@@ -343,6 +343,8 @@ class Stock:
         (reserved for status holders); homes are turned into shared homes, and
         the stock shrinks by demolition and flex homes reaching end of life.
         Chains (homes freed by last month's movers) are already in the ledger.
+        Reception places are converted only when ``convert_reception`` (reception
+        decides: only while occupancy allows).
         """
         p, m, carry = policy, month.index, self.streams.carry
         share = self.params.regions.population_share
@@ -368,8 +370,9 @@ class Stock:
         # Reception places converted into homes, where the reception centres are,
         # reserved for status holders (omklapbare plekken).
         converted = np.zeros_like(new)
+        places_per_year = p["policy.reception_places_converted_per_year"] * convert_reception
         converted[:, FLEX] = per_region(
-            p["policy.reception_places_converted_per_year"] / p["policy.places_per_converted_home"],
+            places_per_year / p["policy.places_per_converted_home"],
             self.params.regions.reception_share,
             "reception_conversion",
         )

@@ -410,9 +410,9 @@ def test_region_measures_sum_to_the_national_figures(finished):
 def test_measures_appear_when_the_model_reports_their_column(finished):
     frame = finished[1][-1].regions
     shown = {m.key for m in regions.available([frame])}
-    assert "status_holders_housed" in shown and "in_reception" not in shown
-    with_reception = frame.assign(status_holders_in_reception_persons=5.0)
-    assert "in_reception" in {m.key for m in regions.available([with_reception])}
+    assert {"status_holders_housed", "in_reception", "reception_places"} <= shown
+    without = frame.drop(columns=["status_holders_in_reception_persons"])
+    assert "in_reception" not in {m.key for m in regions.available([without])}
 
 
 def test_a_tile_map_has_every_province_on_a_shared_scale(finished):
@@ -469,9 +469,9 @@ def test_the_assumptions_list_every_parameter_with_plain_names_and_units():
     [item] = [i for g in changed.values() for i in g]
     assert (item.value, item.default) == ("30%", "10%")
     spec = parameter_specs()
-    assert asm.value_text(spec["reception.cost_hotel_eur_per_place_year"], 91000, "nl") == (
-        "91.000 euro"
-    )
+    assert asm.value_text(
+        spec["reception.cost_emergency_hotels_eur_per_place_year"], 91000, "nl"
+    ) == ("91.000 euro")
     assert asm.value_text(spec["phases.implementation_start"], dt.date(2026, 7, 1), "nl") == (
         "1 juli 2026"
     )

@@ -139,9 +139,21 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Gezinsleden in het buitenland per alleengaande",
         "Family abroad per single",
     ),
-    "status_holders.exit_other_per_year": (
-        "Statushouders die zelf een woning vinden",
-        "Status holders finding a home themselves",
+    "status_holders.in_reception_at_start_persons": (
+        "Statushouders in de opvang bij de start",
+        "Status holders in reception at the start",
+    ),
+    "status_holders.exit_self_found_per_year": (
+        "Statushouders die zelf een woning vinden (met voorrang)",
+        "Status holders finding a home themselves (with priority)",
+    ),
+    "status_holders.exit_self_found_per_year_without_priority": (
+        "Statushouders die zelf een woning vinden (zonder voorrang)",
+        "Status holders finding a home themselves (without priority)",
+    ),
+    "status_holders.on_track_municipality_share": (
+        "Statushouders gekoppeld aan een gemeente die bijblijft",
+        "Status holders linked to a municipality on track",
     ),
     "status_holders.quota_placement_max_share": (
         "Taakstelling: maximaal deel van de vrijkomende woningen",
@@ -164,7 +176,15 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
     ),
     "asylum.applications_high": ("Asielaanvragen, hoog pad", "Asylum applications, high path"),
     "asylum.pending_at_start": ("Aanvragen in behandeling bij de start", "Pending at the start"),
-    "asylum.decision_months_mean": ("Beslistermijn", "Time to a decision"),
+    "asylum.decisions_per_year": (
+        "Eerste beslissingen van de IND per jaar",
+        "IND first decisions a year",
+    ),
+    "asylum.capacity_follows_inflow_years": (
+        "Tempo waarin de IND de instroom volgt",
+        "Pace at which the IND follows the inflow",
+    ),
+    "asylum.decision_months_min": ("Kortste beslistermijn", "Shortest time to a decision"),
     "asylum.recognition_rate": ("Inwilligingspercentage", "Recognition rate"),
     "asylum.rejected_at_start": ("Afgewezenen in de opvang bij de start", "Rejected at the start"),
     "asylum.rejected_departure_months": (
@@ -188,13 +208,43 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Ongebruikte plekken opzeggen",
         "Cancel unused places",
     ),
-    "reception.ship_places": ("Noodopvang op cruiseschepen", "Emergency places on ships"),
+    "reception.opening_lead_months": (
+        "Voorbereidingstijd nieuwe opvanglocatie",
+        "Lead time of a new location",
+    ),
+    "reception.occupancy_norm": ("Bezettingsnorm opvang", "Reception occupancy norm"),
+    "reception.notice_months": ("Opzegtermijn opvangplekken", "Notice on reception places"),
+    "reception.ship_places_start": (
+        "Plekken op schepen bij de start",
+        "Places on ships at the start",
+    ),
+    "reception.hotel_places_start": (
+        "Plekken in hotels bij de start",
+        "Places in hotels at the start",
+    ),
+    "reception.ship_term_months": ("Resterend contract schepen", "Remaining ship contract"),
+    "reception.emergency_location_term_months": (
+        "Resterend contract noodopvanglocatie",
+        "Remaining emergency location contract",
+    ),
+    "reception.spreidingswet_in_force": ("Spreidingswet van kracht", "Dispersal law in force"),
+    "reception.withdrawal_transition_years": (
+        "Overgangstijd na intrekking Spreidingswet",
+        "Transition after withdrawing the dispersal law",
+    ),
     "reception.cost_regular_eur_per_place_year": (
         "Kosten reguliere opvangplek",
         "Cost of a regular place",
     ),
-    "reception.cost_ship_eur_per_place_year": ("Kosten plek op een schip", "Cost of a ship place"),
-    "reception.cost_hotel_eur_per_place_year": (
+    "reception.cost_emergency_locations_eur_per_place_year": (
+        "Kosten plek in een noodopvanglocatie",
+        "Cost of an emergency location place",
+    ),
+    "reception.cost_emergency_ships_eur_per_place_year": (
+        "Kosten plek op een schip",
+        "Cost of a ship place",
+    ),
+    "reception.cost_emergency_hotels_eur_per_place_year": (
         "Kosten plek in een hotel",
         "Cost of a hotel place",
     ),
