@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 OUT     ?= output/current-policy
 
-.PHONY: run test test-fast lint bench app calibrate docs clean
+.PHONY: run test test-fast lint bench bench-app app calibrate docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(.ci/find-python) -m venv $(VENV)
@@ -35,10 +35,16 @@ lint: $(STAMP)
 ##        then sweep speed: time per run inside a sweep against a CLI run, and the 2-process speed-up
 bench: $(STAMP)
 	$(PY) -m experiments bench $(if $(BASELINE),--against $(BASELINE),)
+	$(PY) -m workshop.bench
 
-## app: the workshop app on http://localhost:8765 (production mode: no reloading, no calls home)
+## bench-app: load test of the workshop app: one user, 8 participants at once, server memory
+bench-app: $(STAMP)
+	$(PY) -m workshop.bench
+
+## app: the workshop app on http://localhost:8765 (production mode: no reloading, no calls home;
+##      two malloc arenas so that closed tabs give their memory back)
 app: $(STAMP)
-	$(VENV)/bin/solara run --production app.py
+	MALLOC_ARENA_MAX=2 $(VENV)/bin/solara run --production app.py
 
 ## calibrate: re-derive the calibrated rates (prints them; add WRITE=1 to store them)
 calibrate: $(STAMP)

@@ -37,7 +37,7 @@ SEPARATOR = "__"
 RESERVED = {"policy", "scenario", "model"}  # the workbench's own column names
 DEFAULT_UNCERTAINTIES = (
     "asylum.applications_factor",
-    "status_holders.exit_other_per_year",
+    "asylum.recognition_rate",
     "stock.new_construction_per_year",
     "allocation.lottery_share",
 )

@@ -180,15 +180,16 @@ def reception_figure(results, title: str, path: Path) -> Path:
     fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
     ax = axes[0, 0]
     parts = [
-        ("reception_occupancy_regular_persons", "in regular places", "#8c8c8c"),
-        ("reception_occupancy_ship_persons", "on cruise ships", "#d62728"),
-        ("reception_occupancy_hotel_persons", "in hotels", "#9467bd"),
+        ("regular", "in regular places (azc)", "#8c8c8c"),
+        ("emergency_locations", "emergency locations (noodopvang, tgo)", "#ff7f0e"),
+        ("emergency_ships", "emergency: ships", "#d62728"),
+        ("emergency_hotels", "emergency: hotels", "#9467bd"),
     ]
-    ax.stackplot(m.index, *[m[c] for c, _, _ in parts], labels=[lab for _, lab, _ in parts],
-                 colors=[col for _, _, col in parts], alpha=0.8)  # fmt: skip
-    ax.plot(
-        m.index, m["reception_regular_places_persons"], color="black", lw=1, label="regular places"
-    )
+    ax.stackplot(m.index, *[m[f"reception_occupancy_{t}_persons"] for t, _, _ in parts],
+                 labels=[lab for _, lab, _ in parts], colors=[col for _, _, col in parts],
+                 alpha=0.8)  # fmt: skip
+    ax.plot(m.index, m["reception_places_regular_persons"], color="black", lw=1,
+            label="regular places")  # fmt: skip
     ax.plot(m.index, m["status_holders_in_reception_persons"], color=sh, lw=2,
             label="of whom status holders")  # fmt: skip
     ax.set_title("Reception occupancy by place type")
@@ -196,11 +197,10 @@ def reception_figure(results, title: str, path: Path) -> Path:
     ax.legend(loc="upper right", fontsize=8)
 
     ax = axes[0, 1]
-    cost = m[["reception_cost_regular_eur", "reception_cost_ship_eur", "reception_cost_hotel_eur"]]
     ax.stackplot(
         m.index,
-        *(cost[c] * 12 / 1e9 for c in cost.columns),
-        labels=["regular", "ships", "hotels"],
+        *(m[f"reception_cost_{t}_eur"] * 12 / 1e9 for t, _, _ in parts),
+        labels=[t.replace("_", " ") for t, _, _ in parts],
         colors=[c for _, _, c in parts],
     )
     ax.set_title("Reception cost (annual rate)")

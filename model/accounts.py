@@ -27,7 +27,7 @@ from model.households import (
     STATUS_HOLDER,
 )
 from model.queue import Exits
-from model.reception import PLACE_TYPES, ReceptionMonth
+from model.reception import TIERS, ReceptionMonth
 from model.results import quantile_by_group
 from model.reunification import Reunified
 from model.routes import MonthLettings
@@ -95,9 +95,11 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     row["reception_places_converted_persons"] = round(vac.converted_places * k) if vac else 0
     asylum = record.asylum
     row["asylum_applications_persons"] = asylum.applications_persons if asylum else 0.0
+    row["asylum_decisions_persons"] = asylum.decisions * k if asylum else 0.0
     row["asylum_permits_persons"] = asylum.permits * k if asylum else 0.0
     row["asylum_pending_persons"] = model.asylum.pending * k
     row["asylum_rejected_in_reception_persons"] = model.asylum.rejected * k
+    row["asylum_rejected_left_reception_persons"] = asylum.departed * k if asylum else 0.0
     row.update(_reception(record.reception, k))
     re = record.reunified
     row["reunification_arrivals_in_market_persons"] = re.arrivals_in_market_persons * k
@@ -108,6 +110,11 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     unlinked = ex.from_reception_unlinked_persons + (
         let.from_reception_unlinked_persons if let else 0
     )
+    # Status holders leaving reception by destination: a social home let to them is
+    # status_holders_housed_persons; the rest found a home themselves or departed.
+    row["status_holders_left_reception_self_found_persons"] = (
+        ex.from_reception_linked_persons + ex.from_reception_unlinked_persons
+    ) * k
     row["integration_start_assigned_persons"] = linked * k
     row["integration_start_brp_persons"] = unlinked * k
     row.update(_permit_to_home(let, model.params["status_holders.outflow_norm_weeks"]))
@@ -149,13 +156,20 @@ def _lettings(let: MonthLettings | None, k: int) -> dict[str, Any]:
 
 
 def _reception(rec: ReceptionMonth | None, k: int) -> dict[str, Any]:
-    """Reception occupancy and places (persons), and its cost (euro), in the month."""
+    """Reception occupancy and places by tier (persons), places opened, closed and
+    converted (persons), and the month's cost by tier (euro)."""
     row: dict[str, Any] = {"reception_occupancy_total_persons": rec.occupancy_total * k}
-    row["reception_regular_places_persons"] = rec.regular_places * k
-    for kind in PLACE_TYPES:
-        row[f"reception_occupancy_{kind}_persons"] = rec.occupancy[kind] * k
-    for kind in PLACE_TYPES:
-        row[f"reception_cost_{kind}_eur"] = rec.cost[kind] * k
+    for tier in TIERS:
+        row[f"reception_occupancy_{tier}_persons"] = rec.occupancy[tier] * k
+    row["reception_places_total_persons"] = sum(rec.places.values()) * k
+    for tier in TIERS:
+        row[f"reception_places_{tier}_persons"] = rec.places[tier] * k
+    row["reception_conversion_allowed_share"] = int(rec.conversion_allowed)
+    row["reception_places_opened_persons"] = rec.opened * k
+    row["reception_places_closed_persons"] = rec.closed * k
+    row["reception_places_under_notice_persons"] = rec.under_notice * k
+    for tier in TIERS:
+        row[f"reception_cost_{tier}_eur"] = rec.cost[tier] * k
     row["reception_cost_total_eur"] = rec.cost_total * k
     return row
 
@@ -220,10 +234,22 @@ def _per_place(row: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def region_rows(model: HousingMarket, lettings: MonthLettings | None) -> list[dict]:
-    """Per region and group: lettings in the month, the queue, registration time at letting."""
+def region_rows(model: HousingMarket, record: MonthRecord) -> list[dict]:
+    """Per region and group: lettings in the month, the queue, registration time at letting;
+    and per region (the same in each group's row): the stock of self-contained corporation
+    dwellings,
+    status holders in reception (persons) and reception places (persons, all tiers)."""
     table, k = model.households, model.scale
+    lettings = record.lettings
     waiting = table.waiting()
+    in_reception = model.queue.in_reception(waiting)
+    sh_here = np.bincount(
+        table["region"][in_reception],
+        weights=table["size"][in_reception],
+        minlength=model.n_regions,
+    )
+    stock = model.stock.total[:, SELF_CONTAINED].sum(axis=1)  # dwellings, not room places
+    places = record.reception.by_region if record.reception is not None else np.zeros(len(stock))
     n_groups = len(GROUPS)
     cells = model.n_regions * n_groups
     cell = table["region"][waiting].astype(np.int64) * n_groups + table["group"][waiting]
@@ -249,6 +275,9 @@ def region_rows(model: HousingMarket, lettings: MonthLettings | None) -> list[di
             "lettings_households": int(let[r * n_groups + g]) * k,
             "waiting_households": int(queue[r * n_groups + g]) * k,
             "registration_years_at_letting_median": float(median[r * n_groups + g]),
+            "stock_dwellings": int(stock[r]) * k,
+            "status_holders_in_reception_persons": int(sh_here[r]) * k,
+            "reception_places_persons": float(places[r]) * k,
         }
         for r, region in enumerate(model.params.regions.names)
         for g, name in enumerate(GROUPS)

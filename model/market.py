@@ -104,7 +104,7 @@ class HousingMarket(mesa.Model):
         self.streams = Streams(self.seed)
 
         self.stock = Stock(self.params, self.scale, self.streams)
-        self.asylum = AsylumPipeline(self.params, self.scale)
+        self.asylum = AsylumPipeline(self.params, self.scale, self.start_date)
         self.reception = Reception(self.params, self.scale, self.start_date)
         population = Population(self.params, self.streams, self.scale)
         self.reunification = Reunification(
@@ -124,7 +124,7 @@ class HousingMarket(mesa.Model):
         self.quota = build_start(self, start_params, self.policy)
         self.policy = self.timeline.at(self.start_date)
         start = MonthRecord(self.clock)  # the start row: stocks, no flows
-        start.reception = self._fill_reception(0.0)
+        start.reception = self._fill_reception(0.0)  # also settles the emergency places
         self._close(start)
         self.datacollector = mesa.DataCollector(
             model_reporters={k: partial(month_figure, name=k) for k in self.month_stats}
@@ -204,13 +204,15 @@ class HousingMarket(mesa.Model):
         if policy["policy.quota_in_force"]:
             self.quota.start_month(month.first, self._expected_to_house_per_year())
         entered_before = self.queue.entered.copy()
-        self.queue.enter(month, policy, record.asylum.permits)
+        waits_where = self.reception.region_share(month.index, policy)
+        self.queue.enter(month, policy, record.asylum.permits, waits_where)
         record.reunified = self.reunification.step(month, policy, self.queue, self.quota)
         record.entered = self.queue.entered - entered_before
         record.lapsed = self.queue.lapse_urgency(self, month)
         record.exits = self.queue.leave(self, month, self.quota)
         record.startup_stays_ended = self.queue.end_startup_stays(month)
-        record.vacancies = self.stock.step(month, policy, self.queue.waiting_per_region())
+        convert = self.reception.conversion_allowed(policy)
+        record.vacancies = self.stock.step(month, policy, convert, self.queue.waiting_per_region())
         record.lettings = self.allocation.let(self, month)
         record.reception = self._fill_reception(record.vacancies.converted_places)
         self._close(record)
@@ -232,18 +234,12 @@ class HousingMarket(mesa.Model):
         """Reception at the month's end: asylum seekers and status holders on the places."""
         in_reception = self.queue.in_reception()
         occupancy = self.asylum.in_reception + float(self.households["size"][in_reception].sum())
-        return self.reception.step(
-            self.clock.first,
-            occupancy,
-            self.policy["reception.regular_places_target"],
-            self.policy["reception.cancel_unused_places"],
-            converted_places,
-        )
+        return self.reception.step(self.month, occupancy, self.policy, converted_places)
 
     def _close(self, record: MonthRecord) -> None:
         """The month's figures (real units), its regional rows, and the agents of those gone."""
         self.month_stats = figures(self, record)
-        self._region_rows.extend(region_rows(self, record.lettings))
+        self._region_rows.extend(region_rows(self, record))
         gone = self.queue.take_gone_ids()
         if self._agent_of:  # only agents someone asked for exist
             for hid in gone.tolist():

@@ -112,8 +112,11 @@ class Regions:
         registration_years_at_letting: Published (or interpolated) registration
             time of the household that gets a home, in years.
         turnover_factor: Re-letting rate relative to the national rate.
-        reception_places: Reception places per region (persons); where status
-            holders wait, and where they search once the quota is gone.
+        reception_places: Reception places per region under the Spreidingswet key
+            (persons); where status holders wait, and where they search once the
+            quota is gone.
+        reception_places_pre_law: COA's distribution of places before the law
+            (persons), where places go back to if the law is withdrawn.
         source: Where the figures come from.
         year: The year the figures refer to.
     """
@@ -123,6 +126,7 @@ class Regions:
     registration_years_at_letting: np.ndarray
     turnover_factor: np.ndarray
     reception_places: np.ndarray
+    reception_places_pre_law: np.ndarray
     source: str = ""
     year: int = 0
 
@@ -138,6 +142,11 @@ class Regions:
     def reception_share(self) -> np.ndarray:
         """Each region's share of the national reception places."""
         return self.reception_places / self.reception_places.sum()
+
+    @property
+    def reception_pre_law_share(self) -> np.ndarray:
+        """Each region's share of the reception places before the Spreidingswet."""
+        return self.reception_places_pre_law / self.reception_places_pre_law.sum()
 
 
 @cache
@@ -211,6 +220,7 @@ def default_regions() -> Regions:
         registration_years_at_letting=np.asarray(raw["registration_years_at_letting"], float),
         turnover_factor=np.asarray(raw["turnover_factor"], dtype=float),
         reception_places=np.asarray(raw["reception_places"], dtype=float),
+        reception_places_pre_law=np.asarray(raw["reception_places_pre_law"], dtype=float),
         source=raw["source"],
         year=int(raw["year"]),
     )

@@ -111,8 +111,14 @@ class Queue:
 
     @staticmethod
     def status_holder_exit_hazard(policy: dict) -> float:
-        """Monthly chance a status holder leaves reception for a home found themselves."""
-        return float(monthly_probability(policy["status_holders.exit_other_per_year"]))
+        """Monthly chance a status holder leaves reception for a home found themselves:
+        rare while municipalities house them with priority, more often once priority is
+        banned and they are responsible for finding a home (letter)."""
+        if policy["policy.status_holder_priority"]:
+            rate = policy["status_holders.exit_self_found_per_year"]
+        else:
+            rate = policy["status_holders.exit_self_found_per_year_without_priority"]
+        return float(monthly_probability(rate))
 
     # -- who is where --------------------------------------------------------------
 
@@ -147,13 +153,17 @@ class Queue:
             self.stock.occupy_tracked(table["region"][rows][has], home[has])
         np.add.at(self.entered, cols["group"], 1)
 
-    def enter(self, month: Month, policy: dict, permits: float) -> None:
+    def enter(
+        self, month: Month, policy: dict, permits: float, reception_share: np.ndarray
+    ) -> None:
         """This month's regular registrants, urgency declarations and new status holders.
 
         Args:
             month: The month.
             policy: The levers in force.
             permits: Persons granted a permit this month (agent units).
+            reception_share: Each region's share of the reception places, where the
+                new status holders wait.
         """
         m, pop = month.index, self.population
         share = self.params.regions.population_share
@@ -170,8 +180,7 @@ class Queue:
         allowed = urgency_allowed(policy)
         self.add(pop.urgent(ids, region, pop.days_in_month(ids, *days), allowed), month)
 
-        reception = self.params.regions.reception_share
-        counts = pop.status_holder_composition(permits * self.scale, reception)
+        counts = pop.status_holder_composition(permits * self.scale, reception_share)
         ids, region = household_ids(m, STATUS_HOLDER, counts.sum(axis=(1, 2)))
         cols = pop.status_holders(
             ids,

@@ -244,9 +244,8 @@ class Results:
             "reception_occupancy_total_persons",
         ):
             out[f"{c}_at_year_end"] = ends[c]
-        out["reception_emergency_persons_at_year_end"] = (
-            ends["reception_occupancy_ship_persons"] + ends["reception_occupancy_hotel_persons"]
-        )
+        emergency = [c for c in ends.columns if c.startswith("reception_occupancy_emergency_")]
+        out["reception_emergency_persons_at_year_end"] = ends[emergency].sum(axis=1)
         return out
 
 

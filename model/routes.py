@@ -56,6 +56,7 @@ from model.allocation import (
     Ranking,
     Vacancies,
     let_advertised,
+    match_vacancies,
     place_priority,
     preference_lists,
 )
@@ -266,7 +267,6 @@ def _place(
     region: np.ndarray | None = None,
     persons_limit: np.ndarray | None = None,
     reserved_group: int = NOBODY,
-    cap_every_type: bool = False,
 ) -> np.ndarray:
     """A priority route's placements: the skeleton every priority route shares.
 
@@ -286,8 +286,6 @@ def _place(
         region: Per candidate, the region it is placed in (default: where it searches).
         persons_limit: Per region, the persons to house this month (None: no limit).
         reserved_group: Whose reserved homes these candidates may take.
-        cap_every_type: Count every open home against the budget, not only the
-            self-contained ones (priority without the quota: no persons limit).
 
     Returns:
         The rows that refused a home offered.
@@ -306,7 +304,6 @@ def _place(
         budget.cap,
         persons_limit,
         reserved_group,
-        np.ones(N_TYPES, bool) if cap_every_type else None,
     )
     budget.spend(left)
     month.record(v, housed, route)
@@ -330,12 +327,21 @@ def urgent(month: RouteMonth) -> None:
 def quota(month: RouteMonth) -> None:
     """Status holders in reception placed with priority by municipalities.
 
-    While the quota is in force: those linked to a municipality, oldest permit
-    first, to meet its half-year quota (a persons limit), within a share of the
-    region's open self-contained vacancies. Once it is abolished and priority is
-    still legal: municipalities that keep priority without the obligation
-    (``policy.priority_without_quota_share`` of them) place those searching in
-    their region, within that share of the same budget, every home counted.
+    While the quota is in force, municipalities place the status holders linked
+    to them, to meet the half-year quota. Vacancy first (``match_vacancies``):
+    each home a municipality takes, as it comes free, goes to the linked
+    household that fits it best; so families are matched to family homes
+    quickly while single status holders wait for a place in a shared home made
+    for them, a small home, a room or a flex home. Among those who fit,
+    households linked to a municipality that keeps up with its quota come first
+    (it houses whoever is linked to it within weeks, while the others work
+    through their own backlog), then the longest since the permit.
+
+    Once the quota is abolished and priority is still legal, the municipalities
+    that keep priority without the obligation (``policy.priority_without_quota_share``
+    of them) do the same for the status holders searching in their region, the
+    longest since the permit first, within that share of the quota's budget,
+    every home counted and no persons target (route ``status_holder_priority``).
     """
     model = month.model
     policy = model.policy
@@ -348,7 +354,12 @@ def quota(month: RouteMonth) -> None:
     mask = (_column(month, "group") == STATUS_HOLDER) & (_column(month, "situation") == RECEPTION)
     if in_force:
         mask &= _column(month, "linked_region") >= 0
-    rows = _ranked(model, month.free(mask), "permit_day")
+    rows = month.free(mask)
+    behind = (
+        model.streams.uniform("municipality", table["id"][rows], 0)
+        >= policy["status_holders.on_track_municipality_share"]
+    ) & in_force
+    rows = rows[np.lexsort((table["id"][rows], table["permit_day"][rows], behind))]
     single = table["size"][rows] == 1
     if policy["policy.status_holder_priority"]:
         options = QUOTA_OPTIONS
@@ -359,20 +370,37 @@ def quota(month: RouteMonth) -> None:
         room_ok = single & policy["policy.singles_exception"]
     if policy["policy.shared_homes_for_status_holders"]:
         options = SHARED_OPTION + options
-    cap = keep_share * policy["status_holders.quota_placement_max_share"]
-    # Status holders placed with priority accept (refusing ends the reception entitlement).
-    no_refusals = np.zeros(len(rows), bool)
-    if not in_force:  # every home counts against the budget; reserved ones go by advert
+    route = QUOTA_ROUTE if in_force else SH_PRIORITY_ROUTE
+    share = keep_share * policy["status_holders.quota_placement_max_share"]
+    budget = month.budget(share, ROUTES[route])
+    if in_force:
+        need = model.streams.round(
+            model.quota.monthly_need(add_months(model.start_date, model.month)), model.month, salt=3
+        )
+        region, capped_types = table["linked_region"][rows], None
+    else:  # every home counts against the budget; reserved ones go by advert
         options = tuple(o for o in options if not o[1])
-        _place(month, SH_PRIORITY_ROUTE, rows, options, room_ok, no_refusals, cap,
-               cap_every_type=True)  # fmt: skip
-        return
-    need = model.streams.round(
-        model.quota.monthly_need(add_months(model.start_date, model.month)), model.month, salt=3
+        need, region, capped_types = None, table["region"][rows], np.ones(N_TYPES, bool)
+    ledger = model.stock.ledger
+    # The order homes come free in this month (a draw per dwelling, the same at every scale).
+    came = model.streams.uniform("quota_order", ledger.dwelling_id[month.available], model.month)
+    # Status holders placed with priority accept (refusing ends the reception entitlement).
+    v, housed, left = match_vacancies(
+        month.vac,
+        np.argsort(came, kind="stable"),
+        region,
+        rows,
+        table["size"][rows],
+        room_ok,
+        model.fits,
+        options,
+        budget.cap,
+        need,
+        STATUS_HOLDER,
+        capped_types,
     )
-    _place(month, QUOTA_ROUTE, rows, options, room_ok, no_refusals, cap,
-           region=table["linked_region"][rows], persons_limit=need,
-           reserved_group=STATUS_HOLDER)  # fmt: skip
+    budget.spend(left)
+    month.record(v, housed, route)
 
 
 def family(month: RouteMonth) -> None:

@@ -92,13 +92,20 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
 
 
 def _status_holders_in_reception(model: HousingMarket, p: Parameters, policy: dict) -> list[dict]:
-    """Status holders in reception at the start (by where the reception centres are): those
-    within the 14-week norm, and the backlog past it (columns of each)."""
+    """Status holders in reception at the start (by where the reception centres are): the
+    backlog past the 14-week norm, and the rest within it (columns of each)."""
     streams, day0, k = model.streams, model.clock.day0, model.scale
     norm_days = p["status_holders.outflow_norm_weeks"] * 7
-    within = model.asylum.permits_per_year_at_start(p) * norm_days / DAYS_PER_YEAR
+    backlog = p["status_holders.initial_backlog_persons"]
+    within = p["status_holders.in_reception_at_start_persons"] - backlog
+    if within < 0:
+        raise ParameterError(
+            f"parameter 'status_holders.in_reception_at_start_persons' = "
+            f"{p['status_holders.in_reception_at_start_persons']} is below the backlog past the "
+            f"norm ('status_holders.initial_backlog_persons' = {backlog}); allowed: at least it"
+        )
     out = []
-    for part, persons in enumerate((within, p["status_holders.initial_backlog_persons"])):
+    for part, persons in enumerate((within, backlog)):
         target = persons * model.params.regions.reception_share / k
         ids, region = _ids_for_persons(model, target, salt=part)
         u = streams.uniform("initial_permit", ids, part)

@@ -456,10 +456,13 @@ class Stock:
         sold = int(at_vacancy.sum()) + int(self.shrink(to_tenants).sum())
         return left, sold, int(liberalised.sum())
 
-    def _additions(self, month: Month, p: dict) -> tuple[np.ndarray, int, float, int]:
+    def _additions(
+        self, month: Month, p: dict, convert_reception: bool
+    ) -> tuple[np.ndarray, int, float, int]:
         """New construction, flex and start-up additions, reception places converted into
-        homes (reserved for status holders: omklapbare plekken) and homes turned into
-        shared homes for singles (woningdelen), with their first lettings as vacancies.
+        homes (reserved for status holders: omklapbare plekken; only when
+        ``convert_reception``) and homes turned into shared homes for singles
+        (woningdelen), with their first lettings as vacancies.
 
         Returns:
             (places added per type, new flex homes reserved for status holders,
@@ -484,8 +487,9 @@ class Stock:
             carry("flex_reserved", new[:, FLEX] * reserved_share), new[:, FLEX]
         )
         converted = np.zeros_like(new)
+        places_per_year = p["policy.reception_places_converted_per_year"] * convert_reception
         converted[:, FLEX] = per_region(
-            p["policy.reception_places_converted_per_year"] / p["policy.places_per_converted_home"],
+            places_per_year / p["policy.places_per_converted_home"],
             self.params.regions.reception_share,
             "reception_conversion",
         )
@@ -506,7 +510,11 @@ class Stock:
         return added, int(reserved[:, FLEX].sum()), converted_places, int(shared.sum())
 
     def step(
-        self, month: Month, policy: dict, waiting_per_region: np.ndarray | None = None
+        self,
+        month: Month,
+        policy: dict,
+        convert_reception: bool = True,
+        waiting_per_region: np.ndarray | None = None,
     ) -> VacancyFlows:
         """This month's new vacancies, additions, conversions and removals.
 
@@ -515,14 +523,18 @@ class Stock:
         homes sold or liberalised at a vacancy; then the additions and
         conversions (``_additions``); the stock shrinks by demolition, sales to
         sitting tenants and flex homes reaching end of life. Chains (homes freed
-        by last month's movers) are already in the ledger.
+        by last month's movers) are already in the ledger. Reception places are
+        converted only when ``convert_reception`` (reception decides: only while
+        occupancy allows).
         """
         carry = self.streams.carry
         factor = self.tightness_factor(waiting_per_region)
         turnover = carry("turnover", self.expected_turnover(factor))
         turnover, sold, liberalised = self._leaving_the_social_stock(turnover)
         self.add_vacancies(turnover, month.day0, TURNOVER)
-        added, reserved, converted_places, shared = self._additions(month, policy)
+        added, reserved, converted_places, shared = self._additions(
+            month, policy, convert_reception
+        )
         demolish = np.zeros_like(self.total)
         rate = monthly_probability(self.params["stock.demolition_per_year"])
         for t in REGULAR_TYPES:

@@ -25,6 +25,21 @@ def year_runs():
 
 
 @pytest.fixture(scope="session")
+def recent_year_runs():
+    """The same under the inflow of 2022-2024 (the conditions of the status-holder targets
+    in targets.toml): the quota's placements are capped, as they were then."""
+    from model.parameters import published_targets
+
+    conditions = published_targets()["status_holders_housed"]["conditions"]
+    return [
+        HousingMarket(
+            "current-policy", rng=seed, households_per_agent=10, parameters=conditions
+        ).run(12)
+        for seed in (11, 12, 13)
+    ]
+
+
+@pytest.fixture(scope="session")
 def stepped():
     """Current policy (with start-up homes) stepped month by month for 30 months, with a
     snapshot each month of what the invariant and ledger tests check.
@@ -74,6 +89,8 @@ def stepped():
                 "pending": model.asylum.pending,
                 "rejected": model.asylum.rejected,
                 "longest_startup_stay_months": _longest_startup_stay(model),
+                "reception": model.reception.last,
+                "sh_in_reception_persons": int(table["size"][model.queue.in_reception(w)].sum()),
             }
         )
     return model, snapshots

@@ -67,17 +67,16 @@ def test_emergency_places_are_every_place_type_but_regular(view):
     assert np.allclose(parts, view.monthly["reception_occupancy_total_persons"])
 
 
-def test_emergency_columns_follow_a_rename(view):
-    renamed = view.monthly.rename(
-        columns={
-            "reception_occupancy_ship_persons": "reception_occupancy_emergency_ship_persons",
-            "reception_occupancy_hotel_persons": "reception_occupancy_emergency_hotel_persons",
-        }
-    )
-    assert sorted(emergency_columns(renamed)) == [
-        "reception_occupancy_emergency_hotel_persons",
-        "reception_occupancy_emergency_ship_persons",
+def test_emergency_columns_are_the_emergency_tiers(view):
+    assert sorted(emergency_columns(view.monthly)) == [
+        "reception_occupancy_emergency_hotels_persons",
+        "reception_occupancy_emergency_locations_persons",
+        "reception_occupancy_emergency_ships_persons",
     ]
+    renamed = view.monthly.rename(
+        columns={"reception_occupancy_emergency_ships_persons": "reception_occupancy_boats_persons"}
+    )
+    assert "reception_occupancy_boats_persons" in emergency_columns(renamed)
 
 
 # The rows compare.csv had before the registry (measure, group, period), kept.

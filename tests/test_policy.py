@@ -32,7 +32,12 @@ LEVER_CASES = {
     "stock.flex_reserved_share": ({"stock.flex_additions_per_year": 20000}, 1.0),
     "stock.flex_additions_after_sft_per_year": ({}, 40000),
     "status_holders.permits_persons_per_year": ({}, 90000),
-    "status_holders.exit_other_per_year": ({}, 0.8),
+    "status_holders.exit_self_found_per_year": ({}, 0.8),
+    "status_holders.exit_self_found_per_year_without_priority": (
+        {"policy.status_holder_priority": False},
+        0.8,
+    ),
+    "status_holders.on_track_municipality_share": ({}, 1.0),
     "status_holders.quota_placement_max_share": ({}, 0.3),
     "status_holders.non_self_contained_share_of_singles": ({}, 1.0),
     "allocation.urgent_share_cap": ({}, 0.6),
@@ -60,6 +65,8 @@ LEVER_CASES = {
     ),
     "policy.startup_open_to_all": ({"stock.startup_additions_per_year": 20000}, True),
     "asylum.recognition_rate": ({}, 0.2),
+    "asylum.decisions_per_year": ({}, 60000),
+    "reception.spreidingswet_in_force": ({}, False),
     "reception.regular_places_target": ({"reception.cancel_unused_places": False}, 120000),
     "reception.cancel_unused_places": ({}, False),
     "reunification.arrival_per_year": ({}, 0.9),
@@ -67,8 +74,13 @@ LEVER_CASES = {
     "reunification.subsidiary_arrival_factor": ({"reunification.two_status_system": True}, 1.0),
 }
 # Parameters (not levers) a case needs for the lever to matter.
+# Reception places are converted only while occupancy allows: with a low inflow, from 2026.
+LOW_OCCUPANCY = {"asylum.inflow_path": "low", "asylum.applications_factor": 0.3}
 CASE_PARAMETERS = {
     "status_holders.permits_persons_per_year": {"asylum.permit_source": "exogenous"},
+    "policy.reception_places_converted_per_year": LOW_OCCUPANCY,
+    "policy.places_per_converted_home": LOW_OCCUPANCY,
+    "reception.cancel_unused_places": LOW_OCCUPANCY,  # places to spare, so some are cancelled
     # Flex building after the SFT scheme acts once the scheme has ended.
     "stock.flex_additions_after_sft_per_year": {"stock.sft_end_date": "2026-01-01"},
 }
@@ -85,9 +97,13 @@ def _run(scenario: Scenario, months: int):
         months
     )
     monthly = results.monthly.drop(columns=["date", "period"]).to_numpy(float)
-    # Where households wait, per region (a lever may move them without housing them).
+    # Where households wait and where the reception places are, per region (a lever may
+    # move them without housing anyone).
     by_region = results.monthly_by_region.pivot_table(
-        index="date", columns=["region", "group"], values="waiting_households", observed=True
+        index="date",
+        columns=["region", "group"],
+        values=["waiting_households", "reception_places_persons"],
+        observed=True,
     ).to_numpy(float)
     monthly = np.hstack([monthly, by_region])
     lettings = results.lettings

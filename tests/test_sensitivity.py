@@ -29,7 +29,7 @@ seed = 5
 [parameters]
 "asylum.applications_factor" = {{ low = 0.5, high = 1.5 }}
 "allocation.lottery_share" = {{ low = 0.0, high = 0.2 }}
-"status_holders.exit_other_per_year" = {{ low = 0.05, high = 0.25 }}
+"asylum.recognition_rate" = {{ low = 0.25, high = 0.62 }}
 """
 
 
@@ -62,7 +62,7 @@ def test_sobol_ranks_the_known_effects_and_warns_on_a_small_budget(tmp_path):
     st = main_index(table, "ST")
     assert st["asylum.applications_factor"] > 0.8
     assert 0.01 < st["allocation.lottery_share"] < 0.2
-    assert abs(st["status_holders.exit_other_per_year"]) < 0.02
+    assert abs(st["asylum.recognition_rate"]) < 0.02
     assert {"conf_low", "conf_high"} <= set(table.columns)
     assert any("budget is too small" in w for w in warnings)
 
@@ -72,7 +72,7 @@ def test_morris_ranks_the_known_effects_and_warns_on_few_trajectories(tmp_path):
     mu = main_index(table, "mu_star")
     assert mu["asylum.applications_factor"] == pytest.approx(10, rel=0.05)
     assert mu["allocation.lottery_share"] == pytest.approx(2, rel=0.05)
-    assert mu["status_holders.exit_other_per_year"] == pytest.approx(0, abs=0.01)
+    assert mu["asylum.recognition_rate"] == pytest.approx(0, abs=0.01)
     assert any("trajectories" in w for w in warnings)
 
 
@@ -82,7 +82,7 @@ def test_rank_regression_on_a_latin_hypercube(tmp_path):
     coef = main_index(table, "SRRC")
     assert coef["asylum.applications_factor"] > 0.9
     assert coef["allocation.lottery_share"] < -0.1
-    assert abs(coef["status_holders.exit_other_per_year"]) < 0.1
+    assert abs(coef["asylum.recognition_rate"]) < 0.1
     assert main_index(table, "R2")["(all)"] > 0.95
     row = table[table["parameter"] == "asylum.applications_factor"].iloc[0]
     assert row["conf_low"] <= row["value"] <= row["conf_high"]

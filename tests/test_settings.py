@@ -134,7 +134,7 @@ def test_a_dated_value_for_a_parameter_that_is_not_a_lever_is_refused():
             {"status_holders.permits_persons_per_year": 25000},
             ["status_holders.permits_persons_per_year", "asylum.permit_source", "'pipeline'"],
         ),
-        ({"asylum.applications_high": [1, 2, 3, 4]}, ["asylum.inflow_path", "'central'"]),
+        ({"asylum.applications_high": [1, 2, 3]}, ["asylum.inflow_path", "'central'"]),
         (
             {"reunification.subsidiary_arrival_factor": 0.5},
             ["reunification.two_status_system", "false"],
@@ -341,11 +341,17 @@ PERTURB = {
     "policy.shared_conversions_per_year": 3000,
     "policy.reception_places_converted_per_year": 4000,
     "policy.shared_households_per_dwelling": 2,
+    "reception.occupancy_norm": 0.96,
+    "asylum.decision_months_min": 40,  # slower than the IND's capacity allows: it binds
 }
 # Parameters tried on another scenario (name: scenario, settings, value).
 SPECIAL = {
     "policy.singles_exception": ("ban-without-extra-supply", {}, False),
     "policy.no_urgency_for_residence_permit": ("mooiman", {}, False),
+    # New regular places are sought only once the plans are used up: with a high inflow.
+    "reception.opening_lead_months": ("higher-inflow", {}, 2),
+    # Places are cancelled only when some are to spare: with a low inflow.
+    "reception.notice_months": ("lower-inflow", {}, 3),
 }
 NOT_A_MODEL_SETTING = {
     "scale.households_per_agent",

@@ -1,0 +1,123 @@
+"""Serving the app and driving it in Debian's Chromium (browser tests, load test, screenshots).
+
+``Server`` starts ``solara run app.py`` on a free port in a process group of
+its own and stops that group (and nothing else) when done. Chromium is the
+system's (``/usr/bin/chromium``; Playwright's own download does not work
+offline) with the arguments a root user without network needs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 900}  # the workshop's projector
+# As ``make app`` serves it: two malloc arenas in the web server, not one per thread.
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``solara run app.py`` on a free port; a context manager.
+
+    Args:
+        log: File for the server's output.
+        production: ``--production`` (as ``make app`` serves it).
+        env: Extra environment variables.
+    """
+
+    def __init__(self, log: Path, production: bool = True, env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = Path(log)
+        solara = Path(sys.executable).with_name("solara")
+        command = [
+            str(solara),
+            "run",
+            "app.py",
+            "--no-open",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
+        if production:
+            command.insert(2, "--production")
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, **(env or {})},
+            )
+
+    def wait(self, timeout: float = 60) -> None:
+        """Until the server answers.
+
+        Raises:
+            RuntimeError: It stopped or did not answer in time (with its log).
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"solara run stopped:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"solara run did not answer in {timeout} s:\n{self.log.read_text()}"
+                )
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        """Stop the server and its children: the process group it leads, which we started."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def __enter__(self) -> Server:
+        try:
+            self.wait()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def launch(playwright):
+    """Debian's Chromium through Playwright."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
