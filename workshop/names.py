@@ -128,8 +128,12 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Permits a year (fixed number)",
     ),
     "status_holders.initial_backlog_persons": (
-        "Achterstand taakstelling bij de start",
-        "Quota backlog at the start",
+        "Statushouders langer dan de uitstroomnorm in de opvang bij de start",
+        "Status holders past the outflow norm at the start",
+    ),
+    "status_holders.initial_quota_backlog_persons": (
+        "Achterstand op de taakstelling bij de start",
+        "Behind the quota target at the start",
     ),
     "status_holders.backlog_mean_overstay_months": (
         "Gemiddelde overschrijding van de uitstroomnorm",
