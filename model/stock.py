@@ -220,7 +220,7 @@ class Stock:
         self.scale = scale
         regions = params.regions
         n = len(regions)
-        share = regions.population_share
+        share = regions.stock_share  # CBS: corporation stock per region
         small, large = params["stock.share_small"], params["stock.share_large"]
         real = np.zeros((n, N_TYPES))
         sc = params["stock.self_contained_dwellings"] * share
@@ -468,7 +468,8 @@ class Stock:
             (places added per type, new flex homes reserved for status holders,
             reception places converted, homes turned into shared homes).
         """
-        carry, share, n = self.streams.carry, self.params.regions.population_share, len(self.total)
+        carry, n = self.streams.carry, len(self.total)
+        share = self.params.regions.stock_share  # corporations build and convert where they own
 
         def per_region(per_year: float, weights: np.ndarray, flow: str) -> np.ndarray:
             return carry(flow, per_year / 12 * weights / self.scale)

@@ -73,9 +73,12 @@ def test_reception_backlog_starts_at_the_published_figure(year_runs):
 
 def test_registration_time_at_letting_by_region(year_runs):
     """Each region's median registration time at letting matches its input within 15%,
-    and the regions span the published national range (under 4 to about 9 years)."""
+    and the regions span the published national range (under 4 to about 9 years).
+
+    The lettings of the three seeds are pooled: Zeeland, the smallest region, has about
+    270 registration lettings a seed at 1:10, and one seed's median moves by 10%."""
     regions = default_regions()
-    lettings = year_runs[0].lettings
+    lettings = pd.concat([r.lettings for r in year_runs])
     regular = lettings[(lettings["group"] == "regular") & (lettings["route"] == "registration")]
     medians = regular.groupby("region", observed=True)["registration_time_years"].median()
     for name, expected in zip(regions.names, regions.registration_years_at_letting, strict=True):
