@@ -95,16 +95,18 @@ def parameters_markdown() -> str:
         "|---|---|---|---|---|---|",
     ]
     for name, t in published_targets().items():
-        tolerance = (
-            f"{t['tolerance']:,g} (absolute)"
-            if t.get("tolerance_kind") == "absolute"
-            else f"{t['tolerance']:.0%}"
-        )
         lines.append(
-            f"| {name} | {_value(t['value'])} | {_cell(t['unit'])} | {tolerance} "
+            f"| {name} | {_value(t['value'])} | {_cell(t['unit'])} | {_tolerance(t)} "
             f"| {t['use']} | {_cell(t['source'])} ({t['date']}) |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _tolerance(target: dict) -> str:
+    """A target's tolerance: a share of its value, or absolute in its unit."""
+    if target.get("tolerance_kind") == "absolute":
+        return f"{target['tolerance']:,g} (absolute)"
+    return f"{target['tolerance']:.0%}"
 
 
 def levers_table() -> str:

@@ -232,109 +232,164 @@ def _net_backlog_markers(runs):
     return draw
 
 
+def _column_points(targets: dict, column: str) -> list[str]:
+    """The figures compared with one monthly column at a date."""
+    return [n for n, t in targets.items() if t.get("compare", {}).get("columns") == [column]]
+
+
+# name: (column, title, caption, sources); points: the figures compared with that column
+PATHS = {
+    "status_holders_in_reception": (
+        "status_holders_in_reception_persons",
+        "Status holders in reception (persons)",
+        "Status holders waiting in reception, persons: the model (monthly snapshots, mean and "
+        "5-95% band over seeds) and the published counts (targets.toml).",
+        "COA via NRC (Oct 2022), ANP (Apr 2023), EenVandaag (Dec 2024); start: history.toml",
+    ),
+    "reception_residents": (
+        "reception_occupancy_total_persons",
+        "Everyone in asylum reception (persons)",
+        "Residents of asylum reception (asylum seekers pending, rejected, and status "
+        "holders), persons: the model and COA's counts.",
+        "COA financial report 2022 (36,000 at the start of 2022, 52,000 at its end)",
+    ),
+    "quota_backlog": (
+        "quota_backlog_persons",
+        "Quota backlog (persons)",
+        "Persons behind the quota, national: the model's monthly series (pro rata within each "
+        "half year; never negative), its official end-of-half-year net backlog (squares; "
+        "negative is a lead), and the published backlog.",
+        "Aanhangsel Handelingen 2023-2024 nr. 2564 (half-year ends 2021-2024), NOS (Nov "
+        "2024), Faber letter (end 2024), cabinet letter (May 2025)",
+    ),
+}
+
+# name: (measure of a year, published figures, title, caption, sources, axis scale)
+YEARLY = {
+    "lettings": (
+        lambda y: {"kind": "year_sum", "period": y,
+                   "columns": ["lettings_self_contained_households"]},
+        {2021: (169000, "calibration"), "lettings_2022": None, "lettings_2023": None},
+        "Self-contained corporation homes let per year (households)",
+        "Self-contained corporation lettings per calendar year, households: the model (sum of "
+        "the monthly lettings; whiskers 5-95% over seeds) and CBS. 2021 (hollow) is before "
+        "the run; 161,000 (2023) was also the level the turnover rate was fitted to.",
+        "CBS via Schulinck (2021), BlikOpNieuws (2022), ANP (2023)",
+        1.0,
+    ),
+    "status_holder_share": (
+        lambda y: {"kind": "share", "period": y,
+                   "numerator": ["lettings_self_contained_status_holder_households"],
+                   "denominator": ["lettings_self_contained_households"]},
+        {2021: (0.06, "calibration"), "status_holder_share_2022": None,
+         "status_holder_share_2023": None},
+        "Status-holder share of self-contained lettings (%)",
+        "Share of self-contained corporation lettings going to status-holder households, per "
+        "cent: the model (ratio of the year's sums) and CBS.",
+        "CBS via Schulinck (6%, 2021), BlikOpNieuws (7%, 2022), ANP (7.9%, 2023)",
+        100.0,
+    ),
+}  # fmt: skip
+
+
 def figures(runs, targets: dict) -> tuple[dict, dict[str, str]]:
     """The report's figures (matplotlib figures) and their captions."""
     figs, captions = {}, {}
-    sh_points = [
-        n
-        for n, t in targets.items()
-        if t.get("compare", {}).get("columns") == ["status_holders_in_reception_persons"]
-    ]
-    figs["status_holders_in_reception"] = path_figure(
-        runs,
-        ["status_holders_in_reception_persons"],
-        "Status holders in reception (persons)",
-        "persons",
-        _points(targets, sh_points),
-        "COA via NRC (Oct 2022), ANP (Apr 2023), EenVandaag (Dec 2024); start: history.toml",
-    )
-    captions["status_holders_in_reception"] = (
-        "Status holders waiting in reception, persons: the model (monthly snapshots, mean and "
-        "5-95% band over seeds) and the published counts (targets.toml)."
-    )
-    res_points = [
-        n
-        for n, t in targets.items()
-        if t.get("compare", {}).get("columns") == ["reception_occupancy_total_persons"]
-    ]
-    figs["reception_residents"] = path_figure(
-        runs,
-        ["reception_occupancy_total_persons"],
-        "Everyone in asylum reception (persons)",
-        "persons",
-        _points(targets, res_points),
-        "COA financial report 2022 (36,000 at the start of 2022, 52,000 at its end)",
-    )
-    captions["reception_residents"] = (
-        "Residents of asylum reception (asylum seekers pending, rejected, and status holders), "
-        "persons: the model and COA's counts."
-    )
-    backlog = [
-        n for n, t in targets.items() if n.startswith(("quota_backlog", "history_start_quota"))
-    ]
-    figs["quota_backlog"] = path_figure(
-        runs,
-        ["quota_backlog_persons"],
-        "Quota backlog (persons)",
-        "persons",
-        _points(targets, backlog),
-        "Aanhangsel Handelingen 2023-2024 nr. 2564 (half-year ends 2021-2024), NOS (Nov 2024), "
-        "Faber letter (end 2024), cabinet letter (May 2025)",
-        extra=_net_backlog_markers(runs),
-    )
-    captions["quota_backlog"] = (
-        "Persons behind the quota, national: the model's monthly series (pro rata within each "
-        "half year; never negative), its official end-of-half-year net backlog (squares; "
-        "negative is a lead), and the published backlog."
-    )
-    lettings = yearly(
-        runs,
-        lambda y: {
-            "kind": "year_sum",
-            "period": y,
-            "columns": ["lettings_self_contained_households"],
-        },
-    )
-    published = {2021: (169000, "calibration")}
-    for name in ("lettings_2022", "lettings_2023"):
-        published[int(targets[name]["date"])] = (targets[name]["value"], "validation")
-    figs["lettings"] = bar_figure(
-        lettings,
-        "Self-contained corporation homes let per year (households)",
-        "households",
-        published,
-        "CBS via Schulinck (2021), BlikOpNieuws (2022), ANP (2023)",
-    )
-    captions["lettings"] = (
-        "Self-contained corporation lettings per calendar year, households: the model (sum of "
-        "the monthly lettings; whiskers 5-95% over seeds) and CBS. 2021 (hollow) is before "
-        "the run; 161,000 (2023) was also the level the turnover rate was fitted to."
-    )
-    shares = yearly(
-        runs,
-        lambda y: {
-            "kind": "share",
-            "period": y,
-            "numerator": ["lettings_self_contained_status_holder_households"],
-            "denominator": ["lettings_self_contained_households"],
-        },
-    )
-    published = {2021: (0.06, "calibration")}
-    for name in ("status_holder_share_2022", "status_holder_share_2023"):
-        published[int(targets[name]["date"])] = (targets[name]["value"], "validation")
-    figs["status_holder_share"] = bar_figure(
-        shares,
-        "Status-holder share of self-contained lettings (%)",
-        "per cent",
-        published,
-        "CBS via Schulinck (6%, 2021), BlikOpNieuws (7%, 2022), ANP (7.9%, 2023)",
-        scale=100,
-    )
-    captions["status_holder_share"] = (
-        "Share of self-contained corporation lettings going to status-holder households, per "
-        "cent: the model (ratio of the year's sums) and CBS."
-    )
+    for name, (column, title, caption, sources) in PATHS.items():
+        names = _column_points(targets, column)
+        if name == "quota_backlog":
+            names += [n for n, t in targets.items()
+                      if t.get("compare", {}).get("kind") == "half_year_net_backlog"]  # fmt: skip
+        extra = _net_backlog_markers(runs) if name == "quota_backlog" else None
+        figs[name] = path_figure(runs, [column], title, "persons", _points(targets, names),
+                                 sources, extra=extra)  # fmt: skip
+        captions[name] = caption
+    for name, (of_year, published, title, caption, sources, scale) in YEARLY.items():
+        points = {}
+        for key, value in published.items():
+            if value is None:  # a validation figure of targets.toml
+                points[int(targets[key]["date"])] = (targets[key]["value"], "validation")
+            else:
+                points[key] = value
+        unit = "per cent" if scale == 100 else "households"
+        figs[name] = bar_figure(yearly(runs, of_year), title, unit, points, sources, scale)
+        captions[name] = caption
     return figs, captions
+
+
+def _check(seeds: Sequence[int], start: str, until: str) -> None:
+    if not seeds:
+        raise ParameterError("parameter 'seeds' is empty; allowed: one or more whole numbers")
+    try:
+        first, last = dt.date.fromisoformat(str(start)), dt.date.fromisoformat(str(until))
+    except ValueError as err:
+        raise ParameterError(
+            f"parameter 'start' = {start!r} / 'until' = {until!r}; allowed: dates YYYY-MM-01"
+        ) from err
+    if last <= first:
+        raise ParameterError(
+            f"parameter 'until' = '{until}' is not after 'start' = '{start}'; allowed: a later "
+            "first of a month"
+        )
+
+
+def _rows(targets, calibration, runs, regional, causes) -> tuple[list[dict], list[dict]]:
+    """The calibration rows and the validation rows, in the order of targets.toml."""
+    cal_rows, val_rows = [], []
+    for name, target in targets.items():
+        if target["use"] == "calibration":
+            cal_rows.append(row(name, target, judge(target, calibration[name]), causes.get(name)))
+        elif target["compare"]["kind"] == "regional_registration":
+            val_rows.append(_regional_row(name, target, regional, runs, causes))
+        else:
+            values = [measure(r, target["compare"]) for r in runs]
+            val_rows.append(row(name, target, judge(target, values), causes.get(name)))
+    return cal_rows, val_rows
+
+
+def _notes(runs, seeds, scale, until, cal_rows) -> list[str]:
+    start_date = runs[0].monthly["date"].iloc[0].date()
+    notes = [
+        f"Current policy from {start_date} to {until}, {len(seeds)} seeds "
+        f"({', '.join(map(str, seeds))}), 1 agent = {scale} households; calibration runs: "
+        f"current policy from calendar.start_date for 12 months on the same seeds.",
+        "Every figure is in real persons or households and names its source. A failure is "
+        "shown as a failure, with what is thought to cause it where a mechanism can be named.",
+    ]
+    history_rows = [r for r in cal_rows if r["figure"].startswith("history_start_")]
+    if any(r["verdict"] == FAIL for r in history_rows):
+        notes.append(
+            "WARNING: the history run's start does not match the state in history.toml "
+            "(history_start_* rows fail): this model version may not build the state of "
+            f"{start_date}; the validation rows then compare a different start with the past."
+        )
+    return notes
+
+
+def _regional_tables(regional: Regional, target: dict) -> tuple[pd.DataFrame, str]:
+    table = regional.table
+    rows = pd.DataFrame(
+        {
+            "rank": table["rank"],
+            "province": table["region"],
+            "model median, years (mean over seeds)": table["mean_years"].map("{:.1f}".format),
+            "range over seeds": [f"{a:.1f} to {b:.1f}" for a, b in
+                                 zip(table["low_years"], table["high_years"], strict=True)],
+            "input of the start, years": table["input_years"].map("{:.1f}".format),
+            "Randstad": ["yes" if r in regional.expected_longest else "" for r in table["region"]],
+        }
+    )  # fmt: skip
+    lo, hi = target["value"]
+    order = "as published" if regional.order_holds else "NOT the Randstad three"
+    text = (
+        f"Median registration time at letting of regular seekers housed on registration, "
+        f"{target['compare']['from']} to {target['compare']['to']}, per province (years). "
+        f"RIGO's published range: {lo:g} to {hi:g} years, the Randstad "
+        f"({', '.join(regional.expected_longest)}) longest. The model's provinces run from "
+        f"{regional.lowest:.1f} to {regional.highest:.1f} years; the longest three are "
+        f"{', '.join(regional.longest)} ({order}). {target['caveat']}"
+    )
+    return rows, text
 
 
 def validate(
@@ -358,85 +413,19 @@ def validate(
     Raises:
         ParameterError: A bad seed list, start or end.
     """
-    if not seeds:
-        raise ParameterError("parameter 'seeds' is empty; allowed: one or more whole numbers")
-    try:
-        first, last = dt.date.fromisoformat(str(start)), dt.date.fromisoformat(str(until))
-    except ValueError as err:
-        raise ParameterError(
-            f"parameter 'start' = {start!r} / 'until' = {until!r}; allowed: dates YYYY-MM-01"
-        ) from err
-    if last <= first:
-        raise ParameterError(
-            f"parameter 'until' = '{until}' is not after 'start' = '{start}'; allowed: a later "
-            "first of a month"
-        )
+    _check(seeds, start, until)
     targets = published_targets()
-    causes = likely_causes()
     runs = history_runs(seeds, scale, start, until, parameters)
     calibration = calibration_values(seeds, scale, runs, parameters)
-
     regions = default_regions()
     inputs = dict(zip(regions.names, regions.registration_years_at_letting, strict=True))
     reg_target = targets["registration_years_by_province"]
     regional = regional_registration(runs, reg_target["compare"], inputs)
-
-    cal_rows, val_rows = [], []
-    for name, target in targets.items():
-        if target["use"] == "calibration":
-            cal_rows.append(row(name, target, judge(target, calibration[name]), causes.get(name)))
-        elif target["compare"]["kind"] == "regional_registration":
-            val_rows.append(_regional_row(name, target, regional, runs, causes))
-        else:
-            values = [measure(r, target["compare"]) for r in runs]
-            val_rows.append(row(name, target, judge(target, values), causes.get(name)))
-
-    start_date = runs[0].monthly["date"].iloc[0].date()
-    notes = [
-        f"Current policy from {start_date} to {until}, {len(seeds)} seeds "
-        f"({', '.join(map(str, seeds))}), 1 agent = {scale} households; calibration runs: "
-        f"current policy from calendar.start_date for 12 months on the same seeds.",
-        "Every figure is in real persons or households and names its source. A failure is "
-        "shown as a failure, with what is thought to cause it where a mechanism can be named.",
-    ]
-    history_rows = [r for r in cal_rows if r["figure"].startswith("history_start_")]
-    if any(r["verdict"] == FAIL for r in history_rows):
-        notes.append(
-            "WARNING: the history run's start does not match the state in history.toml "
-            "(history_start_* rows fail): this model version may not build the state of "
-            f"{start_date}; the validation rows then compare a different start with the past."
-        )
-    table = regional.table.copy()
-    regional_rows = pd.DataFrame(
-        {
-            "rank": table["rank"],
-            "province": table["region"],
-            "model median, years (mean over seeds)": table["mean_years"].map("{:.1f}".format),
-            "range over seeds": [
-                f"{a:.1f} to {b:.1f}"
-                for a, b in zip(table["low_years"], table["high_years"], strict=True)
-            ],
-            "input of the start, years": table["input_years"].map("{:.1f}".format),
-            "Randstad": table["region"]
-            .isin(regional.expected_longest)
-            .map({True: "yes", False: ""}),
-        }
-    )
-    lo, hi = reg_target["value"]
-    regional_text = (
-        f"Median registration time at letting of regular seekers housed on registration, "
-        f"{reg_target['compare']['from']} to {reg_target['compare']['to']}, per province "
-        f"(years). RIGO's published range: {lo:g} to {hi:g} years, the Randstad "
-        f"({', '.join(regional.expected_longest)}) longest. The model's provinces run from "
-        f"{regional.lowest:.1f} to {regional.highest:.1f} years; the longest three are "
-        f"{', '.join(regional.longest)} ("
-        + ("as published" if regional.order_holds else "NOT the Randstad three")
-        + "). "
-        + reg_target["caveat"]
-    )
+    cal_rows, val_rows = _rows(targets, calibration, runs, regional, likely_causes())
+    regional_rows, regional_text = _regional_tables(regional, reg_target)
     report = Validation(
         title="Woonruimteverdeling: the model beside published figures (issue 11)",
-        notes=notes,
+        notes=_notes(runs, seeds, scale, until, cal_rows),
         calibration=pd.DataFrame(cal_rows),
         validation=pd.DataFrame(val_rows),
         regional=regional,

@@ -574,6 +574,56 @@ def summary_line(frame: pd.DataFrame) -> str:
     )
 
 
+def _tables(report) -> list[tuple[str, pd.DataFrame, str]]:
+    return [
+        ("Validation: figures never used in fitting", report.validation, report.validation_intro),
+        ("Calibration: fitted figures and inputs shown back", report.calibration,
+         report.calibration_intro),
+    ]  # fmt: skip
+
+
+def report_markdown(report) -> str:
+    """The report as Markdown (figures as files in figures/)."""
+    md = [f"# {report.title}", ""]
+    for note in report.notes:
+        md += [note, ""]
+    md += ["## The model's path beside the published points", ""]
+    for name, caption in report.captions.items():
+        md += [f"![{caption}](figures/{name}.png)", "", f"*{caption}*", ""]
+    for title, frame, intro in _tables(report):
+        md += [f"## {title}", "", intro, "", summary_line(frame), ""]
+        md += [markdown_table(frame, TABLE_COLUMNS), ""]
+    md += ["## Registration time at letting by province", "", report.regional_text, ""]
+    md += [markdown_table(report.regional_rows, list(report.regional_rows.columns)), ""]
+    md += ["## How this was made", ""]
+    for line in report.method:
+        md += [line, ""]
+    return "\n".join(md) + "\n"
+
+
+def report_html(report, images: dict[str, bytes]) -> str:
+    """The report as one self-contained HTML page (figures embedded as base64 PNG)."""
+    esc = html.escape
+    parts = [f"<h1>{esc(report.title)}</h1>", *(f"<p>{esc(n)}</p>" for n in report.notes)]
+    parts.append("<h2>The model's path beside the published points</h2>")
+    for name, caption in report.captions.items():
+        b64 = base64.b64encode(images[name]).decode()
+        parts.append(
+            f'<figure><img alt="{esc(caption)}" src="data:image/png;base64,{b64}">'
+            f"<figcaption><small>{esc(caption)}</small></figcaption></figure>"
+        )
+    for title, frame, intro in _tables(report):
+        parts += [f"<h2>{esc(title)}</h2>", f"<p>{esc(intro)}</p>"]
+        parts += [f"<p><b>{esc(summary_line(frame))}</b></p>", html_table(frame, TABLE_COLUMNS)]
+    parts += ["<h2>Registration time at letting by province</h2>"]
+    parts += [f"<p>{esc(report.regional_text)}</p>", html_table_plain(report.regional_rows)]
+    parts += ["<h2>How this was made</h2>", *(f"<p>{esc(m)}</p>" for m in report.method)]
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{esc(report.title)}'
+        f"</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>\n"
+    )
+
+
 def write_report(folder: Path, report) -> list[str]:
     """Write report.md, report.html, the figures and the tables into ``folder``.
 
@@ -587,75 +637,10 @@ def write_report(folder: Path, report) -> list[str]:
     report.calibration.to_csv(folder / "calibration.csv", index=False)
     report.validation.to_csv(folder / "validation.csv", index=False)
     report.regional.table.to_csv(folder / "regional.csv", index=False)
-
-    md = [f"# {report.title}", "", *report.notes, ""]
-    parts = [f"<h1>{html.escape(report.title)}</h1>"]
-    parts += [f"<p>{html.escape(n)}</p>" for n in report.notes]
-    md += ["## The model's path beside the published points", ""]
-    parts.append("<h2>The model's path beside the published points</h2>")
-    for name, caption in report.captions.items():
-        md += [f"![{caption}](figures/{name}.png)", "", f"*{caption}*", ""]
-        b64 = base64.b64encode(images[name]).decode()
-        parts.append(
-            f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,'
-            f'{b64}"><figcaption><small>{html.escape(caption)}</small></figcaption>'
-            "</figure>"
-        )
-    for title, frame, intro in (
-        ("Validation: figures never used in fitting", report.validation, report.validation_intro),
-        (
-            "Calibration: fitted figures and inputs shown back",
-            report.calibration,
-            report.calibration_intro,
-        ),
-    ):
-        md += [
-            f"## {title}",
-            "",
-            intro,
-            "",
-            summary_line(frame),
-            "",
-            markdown_table(frame, TABLE_COLUMNS),
-            "",
-        ]
-        parts += [
-            f"<h2>{html.escape(title)}</h2>",
-            f"<p>{html.escape(intro)}</p>",
-            f"<p><b>{html.escape(summary_line(frame))}</b></p>",
-            html_table(frame, TABLE_COLUMNS),
-        ]
-    md += [
-        "## Registration time at letting by province",
-        "",
-        report.regional_text,
-        "",
-        markdown_table(report.regional_rows, list(report.regional_rows.columns)),
-        "",
-    ]
-    parts += [
-        "<h2>Registration time at letting by province</h2>",
-        f"<p>{html.escape(report.regional_text)}</p>",
-        html_table_plain(report.regional_rows),
-    ]
-    md += ["## How this was made", "", *report.method, ""]
-    parts += ["<h2>How this was made</h2>", *(f"<p>{html.escape(m)}</p>" for m in report.method)]
-    (folder / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
-    (folder / "report.html").write_text(
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
-        f"{html.escape(report.title)}</title><style>{CSS}</style></head><body>"
-        + "".join(parts)
-        + "</body></html>\n",
-        encoding="utf-8",
-    )
-    return [
-        "report.md",
-        "report.html",
-        "calibration.csv",
-        "validation.csv",
-        "regional.csv",
-        *(f"figures/{n}.png" for n in images),
-    ]
+    (folder / "report.md").write_text(report_markdown(report), encoding="utf-8")
+    (folder / "report.html").write_text(report_html(report, images), encoding="utf-8")
+    tables = ["calibration.csv", "validation.csv", "regional.csv"]
+    return ["report.md", "report.html", *tables, *(f"figures/{n}.png" for n in images)]
 
 
 def html_table_plain(frame: pd.DataFrame) -> str:
