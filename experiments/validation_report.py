@@ -111,14 +111,18 @@ def permit_cohort_missed_norm(
     out of reception (a corporation home or a start-up home) ``weeks`` after the permit.
 
     Households that left the market otherwise before the norm ran out are left out
-    (they neither met nor missed it). NaN when the run ends before the norm ran out
-    for the whole cohort, or when the cohort is empty.
+    (they neither met nor missed it), and so are housed status holders searching again
+    because their family joined (they are not in reception). NaN when the run ends before
+    the norm ran out for the whole cohort, or when the cohort is empty.
     """
     first, last, norm = day_number(_date(start)), day_number(_date(stop)), int(weeks * 7)
     if end_day < last - 1 + norm:
         return math.nan
     h = households[(households["group"] == STATUS_HOLDER)]
+    # New status holders enter on their permit day (registration = entry); housed ones whose
+    # family made the home too small re-enter later, from that home, not from reception.
     h = h[(h["entry_day"] >= first) & (h["entry_day"] < last)]
+    h = h[h["registration_day"] == h["entry_day"]]
     out = np.where(h["state"] == HOUSED, h["out_day"], NEVER).astype(np.int64)
     out = np.minimum(out, h["startup_day"].to_numpy(np.int64))
     deadline = h["entry_day"].to_numpy(np.int64) + norm

@@ -129,10 +129,15 @@ def test_the_14_week_norm_of_a_permit_cohort():
         (2, permit, permit + 120, NEVER, 6, 2),  # left after the norm ran out: missed
         (0, permit, NEVER, NEVER, 100, 0),  # a regular seeker: not in the cohort
         (2, permit - 400, NEVER, NEVER, 100, 0),  # permit before the cohort
+        # (and below: a housed status holder searching again, not from reception)
     ]
     households = pd.DataFrame(
         rows, columns=["group", "entry_day", "out_day", "startup_day", "size", "state"]
     )
+    households["registration_day"] = households["entry_day"]
+    reentry = {"group": 2, "entry_day": permit, "out_day": NEVER, "startup_day": NEVER,
+               "size": 100, "state": 0, "registration_day": permit - 300}  # fmt: skip
+    households = pd.concat([households, pd.DataFrame([reentry])], ignore_index=True)
     end = day_number(dt.date(2026, 1, 1))
     missed = vr.permit_cohort_missed_norm(households, end, "2025-01-01", "2025-07-01", 14)
     assert missed == pytest.approx((3 + 4 + 6) / (1 + 2 + 3 + 4 + 6))
