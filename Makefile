@@ -50,7 +50,7 @@ app: $(STAMP)
 calibrate: $(STAMP)
 	$(PY) -m experiments calibrate $(if $(WRITE),--write,)
 
-## validate: current policy from 2022-01-01 over 5 seeds at 1:10 beside the published figures;
+## validate: current policy from 2022-01-01 over 10 seeds at 1:10 beside the published figures;
 ##           writes the report (report.html, report.md, tables, figures) to $(VALIDATE_OUT)
 VALIDATE_OUT ?= output/validation
 validate: $(STAMP)

@@ -195,7 +195,7 @@ def build_parser() -> Parser:
     val = sub.add_parser(
         "validate", help="a run from 2022 beside the published figures: the validation report"
     )
-    val.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=5)
+    val.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=10)
     val.add_argument(
         "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
     )

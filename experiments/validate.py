@@ -393,7 +393,7 @@ def _regional_tables(regional: Regional, target: dict) -> tuple[pd.DataFrame, st
 
 
 def validate(
-    seeds: Sequence[int] = (1, 2, 3, 4, 5),
+    seeds: Sequence[int] = tuple(range(1, 11)),
     scale: int = 10,
     start: str = HISTORY_START,
     until: str = HISTORY_UNTIL,
