@@ -41,7 +41,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.displacement import equal_playing_field, kaplan_meier, passed_over, reception_stays
+from model.displacement import (
+    equal_playing_field,
+    kaplan_meier,
+    passed_over,
+    reception_stays,
+    spread,
+)
 from model.households import GROUPS
 from model.parameters import default_regions
 from model.presentation import GROUP_LABELS
@@ -142,6 +148,11 @@ class RunView:
         stays = self.reception_stays
         median, after_year = kaplan_meier(stays["years"], stays["left"], (None, 1.0))
         return median, after_year
+
+    @cached_property
+    def spread(self) -> pd.DataFrame:
+        """Per simulated year: where status holders were housed against population and stock."""
+        return spread(self.results, self.results.regions or default_regions())[1]
 
     @cached_property
     def passed_over(self) -> pd.DataFrame:
@@ -847,6 +858,63 @@ def needs_attribution(outcome_names) -> bool:
     """Whether any of these outcomes counts households passed over: the run must then work
     out the per-letting attribution (``HousingMarket(attribution=True)``)."""
     return any(name.startswith("passed_over_") for name in outcome_names)
+
+
+# ---- where status holders are housed (spread over the regions)
+
+for _base, _nl, _en in (
+    ("population", "bevolking", "population"),
+    ("stock", "corporatievoorraad", "corporation stock"),
+):
+    register(
+        Outcome(
+            f"status_holders_spread_vs_{_base}_share",
+            "share",
+            "Dissimilarity index of where status holders were housed for good (persons; a "
+            f"start-up home not counted) against each region's share of the {_en}, per "
+            "simulated year: half the sum over regions of the absolute difference in shares, "
+            "the share that would have to be housed elsewhere for the two to match (0: they "
+            "match).",
+            {
+                "nl": f"Spreiding statushouders t.o.v. {_nl} (ongelijkheidsindex)",
+                "en": f"Spread of status holders against {_en} (dissimilarity)",
+            },
+            "yearly",
+            lambda v, b=_base: v.spread[f"dissimilarity_{b}_share"],
+            group="status_holder",
+            measure=f"spread_vs_{_base}_share",
+        )
+    )
+    register(
+        Outcome(
+            f"status_holders_spread_vs_{_base}_share_mean",
+            "share",
+            f"The same against the {_en}, for all status holders housed from the second "
+            "simulated year to the end together (the first year mostly reflects the start).",
+            {
+                "nl": f"Spreiding statushouders t.o.v. {_nl}, vanaf jaar 2",
+                "en": f"Spread of status holders against {_en}, from year 2",
+            },
+            "scalar",
+            lambda v, b=_base: _spread_from_year_2(v, b),
+            group="status_holder",
+            measure=f"spread_vs_{_base}_share",
+            period="run",
+        )
+    )
+
+
+def _spread_from_year_2(view: RunView, base: str) -> float:
+    """The dissimilarity index over all status holders housed from year 2 on."""
+    results = view.results
+    regions = results.regions or default_regions()
+    long, _ = spread(results, regions)
+    later = long[long["year"] >= 2].groupby("region")["status_holders_housed_persons"].sum()
+    if later.sum() <= 0:
+        return float("nan")
+    share = later / later.sum()
+    ref = pd.Series(getattr(regions, f"{base}_share"), index=list(regions.names))
+    return float(0.5 * (share.reindex(ref.index, fill_value=0.0) - ref).abs().sum())
 
 
 COMPARE_SCALARS = [

@@ -97,9 +97,17 @@ class AsylumPipeline:
         step = 1.0 if lag <= 1 else 1.0 / lag
         return capacity + (self.applications_per_year(month) - capacity) * step
 
-    def step(self, month: int, policy: dict) -> AsylumMonth:
-        """One month: applications arrive, decisions are taken, rejected applicants leave."""
-        applications = self.applications_per_year(month) / 12 / self.scale
+    def step(self, month: int, policy: dict, observed: float | None = None) -> AsylumMonth:
+        """One month: applications arrive, decisions are taken, rejected applicants leave.
+
+        Args:
+            month: Months from the start.
+            policy: The levers in force.
+            observed: First applications a year observed for this month (history mode),
+                instead of the path's.
+        """
+        per_year = self.applications_per_year(month) if observed is None else observed
+        applications = per_year / 12 / self.scale
         if policy["asylum.decisions_per_year"] != self._set_to:  # the start, or a new value
             self._set_to = self.capacity = policy["asylum.decisions_per_year"]
         decided = self.decisions(self.pending, self.capacity)
@@ -132,9 +140,10 @@ class AsylumPipeline:
         """Asylum seekers and rejected applicants in reception (agent-unit persons)."""
         return self.pending + self.rejected
 
-    def month(self, month: int, policy: dict) -> AsylumMonth:
-        """One month of the pipeline, and the permits in force (pipeline or fixed number)."""
-        done = self.step(month, policy)
+    def month(self, month: int, policy: dict, observed: float | None = None) -> AsylumMonth:
+        """One month of the pipeline, and the permits in force (pipeline or fixed number);
+        ``observed``: first applications a year observed for the month (history mode)."""
+        done = self.step(month, policy, observed)
         if self.params["asylum.permit_source"] == "exogenous":
             permits = policy["status_holders.permits_persons_per_year"] / 12 / self.scale
             done = AsylumMonth(done.applications_persons, done.decisions, permits, done.departed)

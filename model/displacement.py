@@ -14,6 +14,12 @@
    size and registration time at entry) across groups.
 
 Every figure is in real households or persons.
+
+Where status holders are housed (:func:`spread`) is measured against each
+region's share of the population and of the corporation stock: the
+dissimilarity index (half the sum of absolute share differences) is the share
+of status holders who would have to be housed elsewhere for the two
+distributions to match; 0 is a perfect match.
 """
 
 from __future__ import annotations
@@ -208,3 +214,54 @@ def equal_playing_field(
             }
         )
     return per, pd.DataFrame(summary)
+
+
+def spread(results: Results, regions) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Status holders housed per region and year against population and corporation stock.
+
+    Status holders housed for good (a start-up home is a step, not counted) in persons,
+    per simulated year (year 1 = the first twelve months) and region.
+
+    Args:
+        results: A run's results.
+        regions: The run's region set (``params.regions``).
+
+    Returns:
+        (per year and region: persons housed, their share, the region's population and
+        stock shares; per year: the dissimilarity index against population and against
+        stock, and the persons housed).
+    """
+    let = results.lettings
+    sh = let[(let["group"] == "status_holder") & (let["dwelling_type"] != "startup")]
+    start = results.monthly["date"].iloc[0]
+    months = (sh["month"].dt.year - start.year) * 12 + sh["month"].dt.month - start.month
+    persons = (sh["household_size_persons"] * sh["households"]).to_numpy(float)
+    table = pd.DataFrame(
+        {"year": (months // 12 + 1).to_numpy(), "region": sh["region"].astype(str), "p": persons}
+    )
+    names = list(regions.names)
+    grid = (
+        table.groupby(["year", "region"])["p"]
+        .sum()
+        .unstack(fill_value=0.0)
+        .reindex(columns=names, fill_value=0.0)
+    )
+    share = grid.div(grid.sum(axis=1).where(lambda x: x > 0), axis=0)
+    pop = pd.Series(regions.population_share, index=names)
+    stock = pd.Series(regions.stock_share, index=names)
+    long = pd.DataFrame(
+        {
+            "status_holders_housed_persons": grid.stack(),
+            "housed_share": share.stack(),
+        }
+    ).reset_index()
+    long["population_share"] = long["region"].map(pop)
+    long["stock_share"] = long["region"].map(stock)
+    index = pd.DataFrame(
+        {
+            "dissimilarity_population_share": 0.5 * share.sub(pop, axis=1).abs().sum(axis=1),
+            "dissimilarity_stock_share": 0.5 * share.sub(stock, axis=1).abs().sum(axis=1),
+            "status_holders_housed_persons": grid.sum(axis=1),
+        }
+    )
+    return long, index

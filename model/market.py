@@ -40,6 +40,7 @@ from model.accounts import MonthRecord, figures, region_rows
 from model.asylum import AsylumPipeline
 from model.calendar import Month, add_months
 from model.crn import Streams
+from model.history import History
 from model.households import GROUPS, HouseholdTable
 from model.parameters import ParameterError
 from model.policy import Scenario, Timeline
@@ -105,6 +106,7 @@ class HousingMarket(mesa.Model):
 
         self.stock = Stock(self.params, self.scale, self.streams)
         self.asylum = AsylumPipeline(self.params, self.scale, self.start_date)
+        self.history = History(self.start_date)  # observed inputs of a start in the past
         self.reception = Reception(self.params, self.scale, self.start_date)
         population = Population(self.params, self.streams, self.scale)
         self.reunification = Reunification(
@@ -136,8 +138,9 @@ class HousingMarket(mesa.Model):
     check_settings = staticmethod(check_settings)
 
     def settings_record(self) -> dict[str, Any]:
-        """The settings this run applies (``Settings.record``): for run.json."""
-        return self.settings.record()
+        """The settings this run applies (``Settings.record``) and, for a start in the past,
+        the observed periods it used (``History.record``): for run.json."""
+        return self.settings.record() | self.history.record()
 
     @property
     def user_settings(self) -> frozenset[str]:
@@ -198,11 +201,13 @@ class HousingMarket(mesa.Model):
     def step(self) -> None:
         """One month of the market, in the order of the model brief."""
         self.clock = month = Month.of(self.start_date, round(self.time) - 1)
-        self.policy = policy = self.timeline.at(month.first)
+        # The levers in force, with what was observed put in when the run starts in the past.
+        self.policy, observed = self.history.apply(self, month.first)
+        policy = self.policy
         record = MonthRecord(month)
-        record.asylum = self.asylum.month(month.index, policy)
+        record.asylum = self.asylum.month(month.index, policy, observed.applications_per_year)
         if policy["policy.quota_in_force"]:
-            self.quota.start_month(month.first, self._expected_to_house_per_year())
+            self.quota.start_month(month.first, self._expected_to_house_per_year(observed))
         entered_before = self.queue.entered.copy()
         waits_where = self.reception.region_share(month.index, policy)
         self.queue.enter(month, policy, record.asylum.permits, waits_where)
@@ -217,12 +222,13 @@ class HousingMarket(mesa.Model):
         self.datacollector.collect(self)
         self.households.compact()  # agents find their rows by id, so nothing else moves
 
-    def _expected_to_house_per_year(self) -> float:
-        """The quota target's yearly rate (agent-unit persons), as the government forecasts it.
-
-        Expected permits over the coming half year plus the families expected to
-        join from abroad.
+    def _expected_to_house_per_year(self, observed) -> float:
+        """The quota target's yearly rate (agent-unit persons): the observed target in a
+        history run, else as the government forecasts it: expected permits over the
+        coming half year plus the families expected to join from abroad.
         """
+        if observed.quota_target_per_year is not None:
+            return observed.quota_target_per_year / self.scale
         permits = self.asylum.permits_expected_per_year(self.month, self.policy)
         abroad = self.reunification.abroad_of_sponsors + self.queue.abroad_in_market()
         arrivals = abroad * (1.0 - np.exp(-self.policy["reunification.arrival_per_year"]))

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 DEFAULTS_FILE = "data/defaults.toml"
+COROP_FILE = "data/corop.toml"
 
 # The coarsest scale (households per agent) at which the headline figures agree
 # with 1:10 within 3% (means over 8 seeds; ``python -m experiments scale-check``
@@ -109,6 +110,8 @@ class Regions:
     Attributes:
         names: Region names.
         population: Residents per region (persons).
+        corporation_stock: Dwellings owned by housing corporations per region (CBS);
+            the model's stock is spread over the regions in these shares.
         registration_years_at_letting: Published (or interpolated) registration
             time of the household that gets a home, in years.
         turnover_factor: Re-letting rate relative to the national rate.
@@ -123,12 +126,15 @@ class Regions:
 
     names: tuple[str, ...]
     population: np.ndarray
+    corporation_stock: np.ndarray
     registration_years_at_letting: np.ndarray
     turnover_factor: np.ndarray
     reception_places: np.ndarray
     reception_places_pre_law: np.ndarray
     source: str = ""
     year: int = 0
+    level: str = "province"
+    province: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.names)
@@ -137,6 +143,11 @@ class Regions:
     def population_share(self) -> np.ndarray:
         """Each region's share of the national population."""
         return self.population / self.population.sum()
+
+    @property
+    def stock_share(self) -> np.ndarray:
+        """Each region's share of the corporation stock."""
+        return self.corporation_stock / self.corporation_stock.sum()
 
     @property
     def reception_share(self) -> np.ndarray:
@@ -211,18 +222,56 @@ def _check_plausible_range(spec: ParameterSpec) -> None:
         )
 
 
-def default_regions() -> Regions:
-    """The default region set: the 12 provinces."""
+def default_regions(level: str = "province") -> Regions:
+    """The region set: the 12 provinces, or (``level = "corop"``) the 40 COROP areas."""
     raw = _read_defaults()["regions"]
-    return Regions(
+    provinces = Regions(
         names=tuple(raw["names"]),
         population=np.asarray(raw["population"], dtype=float),
+        corporation_stock=np.asarray(raw["corporation_stock"], dtype=float),
         registration_years_at_letting=np.asarray(raw["registration_years_at_letting"], float),
         turnover_factor=np.asarray(raw["turnover_factor"], dtype=float),
         reception_places=np.asarray(raw["reception_places"], dtype=float),
         reception_places_pre_law=np.asarray(raw["reception_places_pre_law"], dtype=float),
         source=raw["source"],
         year=int(raw["year"]),
+        province=tuple(raw["names"]),
+    )
+    if level == "province":
+        return provinces
+    if level == "corop":
+        return corop_regions(provinces)
+    raise ParameterError(f"region level {level!r}; allowed: 'province' or 'corop'")
+
+
+def corop_regions(provinces: Regions) -> Regions:
+    """The 40 COROP areas (model/data/corop.toml), each input from its province by the file's
+    rule: the province's corporation stock where CBS gives none split equally, population and
+    reception places in proportion to the stock within the province, the rest as the province."""
+    text = resources.files("model").joinpath(COROP_FILE).read_text(encoding="utf-8")
+    areas = tomllib.loads(text)["area"]
+    index = {name: k for k, name in enumerate(provinces.names)}
+    prov = np.array([index[a["province"]] for a in areas])
+    stock = np.array([float(a.get("corporation_stock", np.nan)) for a in areas])
+    for p in range(len(provinces)):
+        mine = prov == p
+        unknown = mine & np.isnan(stock)
+        if unknown.any():
+            rest = provinces.corporation_stock[p] - np.nansum(stock[mine])
+            stock[unknown] = max(rest, 0.0) / unknown.sum()
+    within = stock / np.bincount(prov, weights=stock)[prov]
+    return Regions(
+        names=tuple(a["name"] for a in areas),
+        population=provinces.population[prov] * within,
+        corporation_stock=stock,
+        registration_years_at_letting=provinces.registration_years_at_letting[prov],
+        turnover_factor=provinces.turnover_factor[prov],
+        reception_places=provinces.reception_places[prov] * within,
+        reception_places_pre_law=provinces.reception_places_pre_law[prov] * within,
+        source=f"{COROP_FILE}; the rest from the provinces: {provinces.source}",
+        year=provinces.year,
+        level="corop",
+        province=tuple(provinces.names[p] for p in prov),
     )
 
 
@@ -368,7 +417,8 @@ class Parameters:
                     f"allowed: {', '.join(sorted(specs))}"
                 )
             values[name] = check_value(specs[name], value, where)
-        params = cls(values=values, regions=default_regions(), overridden=frozenset(overrides))
+        regions = default_regions(values["geography.level"])
+        params = cls(values=values, regions=regions, overridden=frozenset(overrides))
         params._check_consistency(where)
         return params
 

@@ -180,6 +180,25 @@ class Population:
     def _u(self, purpose: str, ids: np.ndarray) -> np.ndarray:
         return self.streams.uniform(purpose, ids, 0)
 
+    def search_region(self, ids: np.ndarray, region: np.ndarray, share: float) -> np.ndarray:
+        """Where households search: their own region, or (``share`` of them) another region
+        drawn in proportion to population x exp(-sensitivity x published registration years),
+        so that those who move look where waits are shorter (geography.*)."""
+        out = np.asarray(region).copy()
+        moves = self._u("elsewhere", ids) < share
+        if not moves.any():
+            return out
+        regions = self.params.regions
+        sensitivity = self.params["geography.wait_sensitivity_per_year"]
+        weight = regions.population * np.exp(-sensitivity * regions.registration_years_at_letting)
+        u = self._u("elsewhere_to", ids)
+        for r in np.unique(out[moves]).tolist():
+            mine = moves & (out == r)
+            w = weight.copy()
+            w[r] = 0.0
+            out[mine] = _pick(u[mine], w / w.sum()).astype(out.dtype)
+        return out
+
     def sizes(self, ids: np.ndarray, shares) -> np.ndarray:
         """Household sizes (persons) drawn from ``shares`` of 1..5 and 6+ persons."""
         size = _pick(self._u("size", ids), shares) + 1
@@ -240,14 +259,22 @@ class Population:
         entry_day: np.ndarray,
         registration_day: np.ndarray,
         background: np.ndarray,
+        mobile: bool = False,
     ) -> dict[str, np.ndarray]:
-        """Columns for new regular seekers."""
+        """Columns for new regular seekers.
+
+        With ``mobile``, a share of those without a corporation home to leave search in
+        another region (``search_region``); tenants search where their home is.
+        """
         p = self.params
         size = self.sizes(ids, p["regular.size_shares"])
         situation_codes = np.array([WITH_PARENTS, PRIVATE_RENT, DOUBLED_UP, SOCIAL_TENANT])
         situation = situation_codes[_pick(self._u("situation", ids), p["regular.situation_shares"])]
         home = np.full(len(ids), -1, np.int8)
         tenant = situation == SOCIAL_TENANT
+        if mobile:
+            elsewhere = self.search_region(ids, region, p["geography.search_elsewhere_share"])
+            region = np.where(tenant, region, elsewhere).astype(np.asarray(region).dtype)
         home[tenant] = self._home_types(ids[tenant], region[tenant], background)
         exit_rates = [p[f"regular.exit_{k}_per_year"] for k in ("private_rent", "buy", "move_away")]
         reasons = np.array([EXIT_PRIVATE_RENT, EXIT_BUY, EXIT_MOVE_AWAY])
@@ -414,8 +441,16 @@ class Population:
         quota_in_force: bool,
         coupling: str,
         cells: tuple[np.ndarray, np.ndarray] | None = None,
+        priority: bool = True,
+        elsewhere_share: float | None = None,
     ) -> dict[str, np.ndarray]:
         """Columns for new status holders in reception.
+
+        Where they search: while the quota holds and municipalities may give them
+        priority, where they are linked; with an alternative coupling by population, where
+        it puts them; otherwise (priority banned, or the quota gone) they search
+        themselves, near their reception centre or (a share) elsewhere, drawn to shorter
+        waits (``search_region``).
 
         Args:
             ids: From ``household_ids`` (counted by reception region).
@@ -428,6 +463,9 @@ class Population:
                 (in proportion to population); they then search there.
             coupling: Where they search without the quota: ``reception_region``,
                 or ``population_share`` (spread like the quota did).
+            priority: Whether municipalities may place status holders with priority.
+            elsewhere_share: The share searching outside their reception region when they
+                search themselves (the lever in force; default: the parameter).
         """
         p = self.params
         n = len(ids)
@@ -438,8 +476,12 @@ class Population:
         else:
             size, spread = cells
         linked = spread if quota_in_force else np.full(n, -1, np.int8)
-        spread_by_population = quota_in_force or coupling == "population_share"
-        region = spread if spread_by_population else reception_region
+        if (quota_in_force and priority) or (not quota_in_force and coupling == "population_share"):
+            region = spread
+        else:  # they search themselves
+            share = p["status_holders.search_elsewhere_share"]
+            share = share if elsewhere_share is None else elsewhere_share
+            region = self.search_region(ids, reception_region, share).astype(np.int8)
         sh_type = np.full(n, SH_FAMILY, np.int8)
         single = size == 1
         waits = (

@@ -172,7 +172,8 @@ class Queue:
         ids, region = household_ids(m, REGULAR, counts)
         entry = pop.days_in_month(ids, *days)
         registration = entry - pop.regular_lag_days(ids, region)
-        self.add(pop.regular(ids, region, entry, registration, self.stock.background), month)
+        cols = pop.regular(ids, region, entry, registration, self.stock.background, mobile=True)
+        self.add(cols, month)
 
         mean = self.params["urgent.declarations_per_year"] / 12 * share / self.scale
         ids, region = household_ids(m, URGENT, self.streams.carry("urgent_inflow", mean))
@@ -188,6 +189,8 @@ class Queue:
             policy["policy.quota_in_force"],
             policy["policy.coupling_without_quota"],
             pop.status_holder_cells(ids, counts),
+            priority=policy["policy.status_holder_priority"],
+            elsewhere_share=policy["status_holders.search_elsewhere_share"],
         )
         self.add(cols, month)
 

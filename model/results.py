@@ -13,6 +13,7 @@ Column names end in their unit: ``_households``, ``_persons``, ``_dwellings``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -166,6 +167,7 @@ class Results:
             cohorts 18, 24, 36 and 60 months after their permit (model/integration.py).
         scale: Households per agent.
         end_day: Day number of the end of the last simulated month.
+        regions: The run's region set (population and stock shares, names).
     """
 
     monthly: pd.DataFrame
@@ -176,6 +178,7 @@ class Results:
     integration: pd.DataFrame
     scale: int = 1
     end_day: int = 0
+    regions: Any = None
 
     @classmethod
     def of(cls, model) -> Results:
@@ -215,6 +218,7 @@ class Results:
             ),
             scale=k,
             end_day=day_end,
+            regions=model.params.regions,
         )
 
     def yearly(self) -> pd.DataFrame:

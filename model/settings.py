@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from model.history import start_state
 from model.parameters import ParameterError, Parameters, parameter_specs
 from model.policy import (
     Scenario,
@@ -177,6 +178,11 @@ def check_settings(
             parse_schedule(name, value)  # raises: not a lever, holds for the whole run
         else:
             values[name] = value
+    # A start in the past: the documented state of that date (model/history.py) under
+    # the scenario's and the user's own values.
+    start = Parameters.from_overrides(values).start_date
+    defaults = Parameters.from_overrides().values
+    values = {**start_state(start, defaults), **values}
     params = Parameters.from_overrides(values)
     timeline = Timeline(params, levers)
     timeline.check(scenario_def.source)

@@ -45,10 +45,15 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
     start = Month.of(model.start_date, INITIAL_MONTH)
 
     sh_rows = _status_holders_in_reception(model, p, policy)
-    # The quota backlog: the persons past the norm, by the municipality they are linked to.
+    # The quota backlog: spread like the persons past the norm over the municipalities they
+    # are linked to, scaled to the published backlog (the two differ: 7,000 past three
+    # months against a quota backlog of 3,728 on 1 January 2022).
     backlog = np.zeros(model.n_regions)
     linked = sh_rows[1]["linked_region"]
     np.add.at(backlog, linked[linked >= 0], sh_rows[1]["size"][linked >= 0])
+    past_norm = backlog.sum()
+    if past_norm > 0:
+        backlog *= p["status_holders.initial_quota_backlog_persons"] / k / past_norm
     quota = Quota(share, backlog)
 
     # Urgent seekers waiting, granted within the validity window.

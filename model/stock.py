@@ -179,7 +179,7 @@ class Stock:
         self.scale = scale
         regions = params.regions
         n = len(regions)
-        share = regions.population_share
+        share = regions.stock_share  # CBS: corporation stock per region
         small, large = params["stock.share_small"], params["stock.share_large"]
         real = np.zeros((n, N_TYPES))
         sc = params["stock.self_contained_dwellings"] * share
@@ -347,7 +347,7 @@ class Stock:
         decides: only while occupancy allows).
         """
         p, m, carry = policy, month.index, self.streams.carry
-        share = self.params.regions.population_share
+        share = self.params.regions.stock_share  # corporations build and convert where they own
         turnover = carry("turnover", self.expected_turnover())
         self.add_vacancies(turnover, month.day0, TURNOVER)
 

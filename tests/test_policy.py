@@ -37,6 +37,10 @@ LEVER_CASES = {
         0.8,
     ),
     "status_holders.on_track_municipality_share": ({}, 1.0),
+    "status_holders.search_elsewhere_share": (
+        {"policy.status_holder_priority": False, "status_holders.permits_persons_per_year": 90000},
+        0.9,
+    ),
     "status_holders.quota_placement_max_share": ({}, 0.3),
     "status_holders.non_self_contained_share_of_singles": ({}, 1.0),
     "allocation.urgent_share_cap": ({}, 0.6),
@@ -75,6 +79,7 @@ CASE_PARAMETERS = {
     "policy.reception_places_converted_per_year": LOW_OCCUPANCY,
     "policy.places_per_converted_home": LOW_OCCUPANCY,
     "reception.cancel_unused_places": LOW_OCCUPANCY,  # places to spare, so some are cancelled
+    "status_holders.search_elsewhere_share": {"asylum.permit_source": "exogenous"},  # enough
 }
 
 

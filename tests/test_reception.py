@@ -173,14 +173,24 @@ def test_spreidingswet_withdrawal_moves_waiting_and_search_to_the_pre_law_region
     north = np.flatnonzero(regions.reception_pre_law_share > 1.3 * regions.reception_share)
     names = [regions.names[r] for r in north]
     assert set(names) == {"Groningen", "Fryslân", "Drenthe", "Flevoland"}
-    # No transition (five years by default) shows the mechanism within the test's five years.
+    # No transition (five years by default) shows the mechanism within the test's five years;
+    # and all search near their reception centre (25% elsewhere by default), to isolate it.
+    near = {"status_holders.search_elsewhere_share": 0.0}
     withdraw = {
+        **near,
         "reception.spreidingswet_in_force": False,
         "reception.withdrawal_transition_years": 0,
     }
     withdrawn_day = day_number(dt.date(2026, 7, 1))
     housed = {"a": [], "b": []}
-    runs = _paired("abolish-quota", "abolish-quota", months=60, seeds=(1, 2, 3), params_b=withdraw)
+    runs = _paired(
+        "abolish-quota",
+        "abolish-quota",
+        months=60,
+        seeds=(1, 2, 3),
+        params_a=near,
+        params_b=withdraw,
+    )
     for a, b in runs:
 
         def waiting_there(results):

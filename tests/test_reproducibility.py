@@ -31,8 +31,8 @@ def test_different_seeds_differ():
 
 def test_households_keep_their_luck_under_another_policy():
     """Common random numbers: a policy change does not change who enters or their draws."""
-    base, _ = _run(7)
-    other, _ = _run(7, parameters={"allocation.lottery_share": 0.5})
+    base, base_results = _run(7)
+    other, other_results = _run(7, parameters={"allocation.lottery_share": 0.5})
     cols = ["size", "registration_day", "entry_day", "activity", "exit_budget", "situation"]
     a, b = base.households, other.households
     # Every household that is still waiting in both runs has the same attributes.
@@ -41,8 +41,17 @@ def test_households_keep_their_luck_under_another_policy():
     rows_a, rows_b = a.waiting()[ia], b.waiting()[ib]
     for col in cols:
         np.testing.assert_array_equal(a[col][rows_a], b[col][rows_b], err_msg=col)
-    # The same households entered in both runs (inflows do not depend on the lottery share).
-    np.testing.assert_array_equal(base.queue.entered, other.queue.entered)
+
+    # The same households entered in both runs (inflows do not depend on the lottery share),
+    # apart from housed status holders whose home grew too small when their family came:
+    # who was housed, and in what home, is policy.
+    def new_entries(model, results):
+        reentered = results.monthly["reunification_reentries_households"].sum() // model.scale
+        return model.queue.entered - np.array([0, 0, reentered])
+
+    np.testing.assert_array_equal(
+        new_entries(base, base_results), new_entries(other, other_results)
+    )
     # Who reacts to adverts this month is the household's own luck, whatever the policy.
     reacts_a = RegularSeeker.reacts(base, rows_a)
     reacts_b = RegularSeeker.reacts(other, rows_b)

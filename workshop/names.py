@@ -97,6 +97,15 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Share with minor children",
     ),
     "regular.situation_shares": ("Huidige woonsituatie", "Current living situation"),
+    "geography.level": ("Regionaal niveau", "Regional level"),
+    "geography.search_elsewhere_share": (
+        "Woningzoekenden die buiten hun regio zoeken",
+        "Seekers searching outside their region",
+    ),
+    "geography.wait_sensitivity_per_year": (
+        "Aantrekkingskracht van kortere wachttijden",
+        "Pull of shorter waits",
+    ),
     "urgent.declarations_per_year": (
         "Urgentieverklaringen per jaar",
         "Urgency declarations a year",
@@ -119,8 +128,12 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Permits a year (fixed number)",
     ),
     "status_holders.initial_backlog_persons": (
-        "Achterstand taakstelling bij de start",
-        "Quota backlog at the start",
+        "Statushouders langer dan de uitstroomnorm in de opvang bij de start",
+        "Status holders past the outflow norm at the start",
+    ),
+    "status_holders.initial_quota_backlog_persons": (
+        "Achterstand op de taakstelling bij de start",
+        "Behind the quota target at the start",
     ),
     "status_holders.backlog_mean_overstay_months": (
         "Gemiddelde overschrijding van de uitstroomnorm",
@@ -150,6 +163,10 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
     "status_holders.exit_self_found_per_year_without_priority": (
         "Statushouders die zelf een woning vinden (zonder voorrang)",
         "Status holders finding a home themselves (without priority)",
+    ),
+    "status_holders.search_elsewhere_share": (
+        "Statushouders die buiten de regio van hun azc zoeken",
+        "Status holders searching outside their reception region",
     ),
     "status_holders.on_track_municipality_share": (
         "Statushouders gekoppeld aan een gemeente die bijblijft",
