@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 OUT     ?= output/current-policy
 
-.PHONY: run test test-fast lint bench bench-app app calibrate docs clean
+.PHONY: run test test-fast lint bench bench-app app calibrate validate docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(.ci/find-python) -m venv $(VENV)
@@ -49,6 +49,12 @@ app: $(STAMP)
 ## calibrate: re-derive the calibrated rates (prints them; add WRITE=1 to store them)
 calibrate: $(STAMP)
 	$(PY) -m experiments calibrate $(if $(WRITE),--write,)
+
+## validate: current policy from 2022-01-01 over 10 seeds at 1:10 beside the published figures;
+##           writes the report (report.html, report.md, tables, figures) to $(VALIDATE_OUT)
+VALIDATE_OUT ?= output/validation
+validate: $(STAMP)
+	$(PY) -m experiments validate --out $(VALIDATE_OUT)
 
 ## docs: regenerate docs/parameters.md and the README's lever and scenario tables
 docs: $(STAMP)

@@ -4,7 +4,7 @@ Commands:
     run        one scenario, one seed: monthly.csv, lettings.csv, figures, a summary
     compare    two scenarios on the same seeds: per-group differences with bands
     scenarios  list the named scenarios
-    validate   the model beside the published figures
+    validate   a run from 2022 beside the published figures: the validation report
     scale-check  headline figures per scale (households per agent), means over seeds
     docs       regenerate docs/parameters.md and the README's tables
     calibrate  re-derive the calibrated rates (``--write`` stores them)
@@ -113,6 +113,23 @@ def _parameter_arg(text: str) -> tuple[str, object]:
     return name.strip(), value if when is None else Dated(when, value)
 
 
+def _first_of_month_arg(name: str):
+    def parse(text: str) -> str:
+        import datetime as dt
+
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            day = None
+        if day is None or day.day != 1:
+            raise argparse.ArgumentTypeError(
+                f"parameter '{name}' = {text!r}; allowed: the first day of a month, YYYY-MM-01"
+            )
+        return text
+
+    return parse
+
+
 def _scales_arg(text: str) -> list[int]:
     parse = _int_arg("scales", 1, 100000)
     return [parse(part) for part in text.split(",")]
@@ -175,11 +192,23 @@ def build_parser() -> Parser:
                      metavar="NAME=VALUE", help="a parameter for both scenarios")  # fmt: skip
 
     sub.add_parser("scenarios", help="list the named scenarios")
-    val = sub.add_parser("validate", help="the model beside the published figures")
-    val.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=3)
+    val = sub.add_parser(
+        "validate", help="a run from 2022 beside the published figures: the validation report"
+    )
+    val.add_argument("--seeds", type=_int_arg("seeds", 1, 50), default=10)
     val.add_argument(
         "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000), default=10
     )
+    val.add_argument("--start", type=_first_of_month_arg("start"), default="2022-01-01",
+                     help="the history run's start date (YYYY-MM-01)")  # fmt: skip
+    val.add_argument("--until", type=_first_of_month_arg("until"), default="2026-01-01",
+                     help="the date the history run runs up to (YYYY-MM-01)")  # fmt: skip
+    val.add_argument("--out", type=Path, default=Path("output/validation"),
+                     help="report folder (replaced whole; default output/validation)")  # fmt: skip
+    val.add_argument("--set", type=_parameter_arg, action="append", default=[],
+                     metavar="NAME=VALUE", help="a parameter for every run")  # fmt: skip
+    val.add_argument("--strict", action="store_true",
+                     help="exit with status 1 when a figure fails")  # fmt: skip
     sc = sub.add_parser("scale-check", help="headline figures per scale, means over seeds")
     sc.add_argument(
         "--scales",
@@ -456,7 +485,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_compare(args: argparse.Namespace) -> int:
     """Paired comparison of two scenarios."""
-    from experiments.compare import by_type_table, compare, headline, write
+    from experiments.compare import compare, headline, write
 
     check_flags_against_set(args)
     parameters = model_parameters(args)
@@ -491,24 +520,40 @@ def command_compare(args: argparse.Namespace) -> int:
     )
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-        print("\nWhere the change in lettings comes from: B - A, households (places) a "
-              "year, by dwelling type (compare_by_type.csv: by route too, with bands)")  # fmt: skip
-        print(by_type_table(result).to_string(float_format=lambda v: f"{v:,.0f}", na_rep=""))
-    print(f"\nwrote {args.out}/: compare.csv, compare_by_type.csv, compare_monthly.csv, "
-          "passed_over.csv, equal_playing_field.csv, compare.png")  # fmt: skip
+    print(f"\nwrote {args.out}/: compare.csv, compare_monthly.csv, passed_over.csv, "
+          "equal_playing_field.csv, compare.png")  # fmt: skip
     return 0
 
 
 def command_validate(args: argparse.Namespace) -> int:
-    """Print the model beside the published figures."""
+    """Run the history and write the validation report into ``args.out``."""
     from experiments.validate import validate
+    from experiments.validation_report import FAIL, summary_line, write_report
 
-    table = validate(tuple(range(1, args.seeds + 1)), args.households_per_agent)
-    shown = table.drop(columns=["source", "unit"])
-    print(f"current policy, first year from the start date (queue growth: ten years), "
-          f"{args.seeds} seeds, 1 agent = {args.households_per_agent} households")  # fmt: skip
-    print(shown.to_string(index=False))
-    return 0 if (table["within"] == "yes").all() else 1
+    parameters = model_parameters(argparse.Namespace(set=args.set, months=None))
+    HousingMarket.check_settings("current-policy", args.households_per_agent, args.start,
+                                 parameters)  # fmt: skip
+    started = time.perf_counter()
+    with replacing(args.out, "--out", marks=("report.md",)) as tmp:
+        report = validate(tuple(range(1, args.seeds + 1)), args.households_per_agent,
+                          args.start, args.until, parameters)  # fmt: skip
+        files = write_report(tmp, report)
+    args.written = args.out
+    for line in report.notes[:1] + report.notes[2:]:
+        print(line)
+    shown = ["figure", "date", "published", "model (mean, range over seeds)", "deviation",
+             "tolerance", "verdict"]  # fmt: skip
+    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+        for title, table in (("validation", report.validation),
+                             ("calibration", report.calibration)):  # fmt: skip
+            print(f"\n{title}: {summary_line(table)}")
+            print(table[shown].to_string(index=False))
+    print(f"\n{report.regional_text}")
+    print(f"\nwrote {args.out}/: {', '.join(files)} ({time.perf_counter() - started:.0f} s)")
+    failed = (report.validation["verdict"] == FAIL).any() or (
+        report.calibration["verdict"] == FAIL
+    ).any()
+    return 1 if args.strict and failed else 0
 
 
 def command_scale_check(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -137,14 +138,31 @@ def test_every_group_route_and_dwelling_type_has_labels_and_a_colour():
         assert set(DWELLING_LABELS[lang]) == set(LABEL_SETS["dwelling types"])
 
 
-def test_validate_prints_every_published_figure(capsys):
+def test_validate_prints_every_published_figure(capsys, tmp_path):
+    """Every figure is printed with its verdict, in the table of its use; the report is
+    written; a failing figure does not fail the command unless --strict."""
     from model.parameters import published_targets
 
-    status = main(["validate", "--seeds", "1", "--households-per-agent", "20"])
+    argv = ["validate", "--seeds", "1", "--households-per-agent", "50", *COARSE_ARGS,
+            "--until", "2022-07-01", "--out", str(tmp_path / "v")]  # fmt: skip
+    status = main(argv)
     out = capsys.readouterr().out
-    for name in published_targets():
-        assert name in out
+    validation, calibration = out.split("\ncalibration: ")
+    for name, target in published_targets().items():
+        table = validation if target["use"] == "validation" else calibration
+        assert re.search(rf"^\s*{name}\s.*\s(pass|FAIL|not covered)$", table, re.M), name
     assert status == 0, out
+    assert (tmp_path / "v" / "report.html").exists()
+    assert "not covered" in validation  # figures after mid-2022 are not in this run
+    strict = main([*argv, "--strict"])
+    assert strict == (1 if " FAIL" in out else 0)
+
+
+def test_validate_refuses_a_start_that_is_not_the_first_of_a_month(capsys):
+    assert main(["validate", "--start", "2022-01-15", "--out", "x"]) == 2
+    assert "parameter 'start' = '2022-01-15'; allowed: the first day of a month" in (
+        capsys.readouterr().err
+    )
 
 
 # ------------------------------------------------------------ one-line errors

@@ -31,7 +31,11 @@ def test_defaults_are_valid():
 
 def test_published_targets_have_sources():
     for name, target in published_targets().items():
-        assert target["source"] and target["unit"] and 0 < target["tolerance"] < 1, name
+        assert target["source"] and target["unit"] and target["date"], name
+        assert target["use"] in ("calibration", "validation"), name
+        assert target["tolerance"] > 0 and target["tolerance_reason"], name
+        if target.get("tolerance_kind", "relative") == "relative":
+            assert target["tolerance"] < 1, name
 
 
 @pytest.mark.parametrize(
