@@ -485,7 +485,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_compare(args: argparse.Namespace) -> int:
     """Paired comparison of two scenarios."""
-    from experiments.compare import compare, headline, write
+    from experiments.compare import by_type_table, compare, headline, write
 
     check_flags_against_set(args)
     parameters = model_parameters(args)
@@ -511,7 +511,7 @@ def command_compare(args: argparse.Namespace) -> int:
             workers=args.workers,
             parameters=parameters,
         )
-        write(result, tmp)
+        written = [p.name for p in write(result, tmp)]
     args.written = args.out
     table = headline(result)
     print(
@@ -520,8 +520,14 @@ def command_compare(args: argparse.Namespace) -> int:
     )
     with pd.option_context("display.width", 160, "display.max_colwidth", 60):
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-    print(f"\nwrote {args.out}/: compare.csv, compare_monthly.csv, passed_over.csv, "
-          "equal_playing_field.csv, compare.png")  # fmt: skip
+    print(
+        "\nWhere the change comes from: lettings B - A by group and dwelling type, households "
+        "a year (a start-up home is a letting, not a home for good); places added in "
+        "dwellings (places) a year (compare_by_type.csv has the routes and the bands)"
+    )
+    with pd.option_context("display.width", 160):
+        print(by_type_table(result).to_string(float_format=lambda v: f"{v:,.0f}", na_rep=""))
+    print(f"\nwrote {args.out}/: {', '.join(written)}")
     return 0
 
 

@@ -614,7 +614,10 @@ for _group in GROUPS:
             "households per year",
             f"Homes let for good to {_en} (every dwelling type; a start-up home is not a home "
             "for good), per year over the run.",
-            {"nl": f"Toewijzingen aan {_nl} per jaar", "en": f"Lettings to {_en} a year"},
+            {
+                "nl": f"Definitief gehuisvest: {_nl} per jaar",
+                "en": f"Housed for good: {_en} a year",
+            },
             "scalar",
             _lettings_per_year(_group),
             group=_group,
@@ -628,7 +631,10 @@ for _group in GROUPS:
             f"lettings_{_group}_households_by_year",
             "households per year",
             f"Homes let for good to {_en}, per simulated year (year 1 = the first 12 months).",
-            {"nl": f"Toewijzingen aan {_nl} per jaar", "en": f"Lettings to {_en} per year"},
+            {
+                "nl": f"Definitief gehuisvest: {_nl} per jaar",
+                "en": f"Housed for good: {_en} per year",
+            },
             "yearly",
             _lettings_by_year(_group),
             group=_group,
