@@ -67,6 +67,7 @@ CAUSES: dict[str, str] = {
         "2026) while municipalities still have quota to fill, so the 2025-H1 permit cohort "
         "(about 3,500 persons) is housed quickly; in reality about 20,000 waited in reception "
         "and the backlog grew. The vacancy-first matching (issue 9) is not the cause: under "
-        "the 2025 defaults the model misses the norm for 78% of a cohort (" + _PIPELINE + ")"
+        "the 2025 defaults (a run from 2025-07-01) the model misses the norm for 81% of "
+        "the first year's permit cohort, in persons (" + _PIPELINE + ")"
     ),
 }
