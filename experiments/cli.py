@@ -115,12 +115,9 @@ def _parameter_arg(text: str) -> tuple[str, object]:
 
 def _first_of_month_arg(name: str):
     def parse(text: str) -> str:
-        import datetime as dt
+        from model.calendar import as_date
 
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            day = None
+        day = as_date(text)
         if day is None or day.day != 1:
             raise argparse.ArgumentTypeError(
                 f"parameter '{name}' = {text!r}; allowed: the first day of a month, YYYY-MM-01"

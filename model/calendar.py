@@ -19,6 +19,18 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 NEVER = np.iinfo(np.int32).max  # a day number that is never reached
 
 
+def as_date(value) -> dt.date | None:
+    """A calendar date from a date or ISO text (YYYY-MM-DD); None for anything else."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def add_months(date: dt.date, months: int) -> dt.date:
     """The same day of the month ``months`` later (the day must exist)."""
     index = date.year * 12 + (date.month - 1) + months

@@ -38,7 +38,7 @@ import numpy as np
 from agents.households import AGENT_CLASSES, Household
 from model.accounts import MonthRecord, figures, region_rows
 from model.asylum import AsylumPipeline
-from model.calendar import Month, add_months
+from model.calendar import Month, add_months, as_date
 from model.crn import Streams
 from model.history import History
 from model.households import GROUPS, HouseholdTable
@@ -330,14 +330,7 @@ def _whole_months(months: Any) -> int:
 
 def _first_of_month(value: Any, name: str) -> dt.date:
     """A date that is the first of a month, from a date or ISO text."""
-    date = None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        date = value
-    elif isinstance(value, str):
-        try:
-            date = dt.date.fromisoformat(value)
-        except ValueError:
-            date = None
+    date = as_date(value)
     if date is None or date.day != 1:
         raise ParameterError(
             f"parameter '{name}' = {value!r}; allowed: a date written YYYY-MM-01 "

@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from model.calendar import as_date
 from model.parameters import ParameterError, Parameters, check_value, parameter_specs
 
 
@@ -346,14 +347,7 @@ def _when(name: str, start: Any, where: str) -> When:
         return start
     if isinstance(start, str) and start == "start":
         return dt.date.min
-    when = None
-    if isinstance(start, str):
-        try:
-            when = dt.date.fromisoformat(start)
-        except ValueError:
-            when = None
-    elif isinstance(start, dt.date) and not isinstance(start, dt.datetime):
-        when = start
+    when = as_date(start)
     if when is None:
         raise ParameterError(
             f"{prefix}lever '{name}' has 'from' = {start!r}; allowed: a date written "
