@@ -28,7 +28,7 @@ from model.households import (
 )
 from model.queue import Exits
 from model.reception import TIERS, ReceptionMonth
-from model.results import quantile_by_group
+from model.results import quantiles_by_group, sorted_median, sorted_quantile
 from model.reunification import Reunified
 from model.routes import MonthLettings
 from model.stock import DWELLING_TYPES, ORIGINS, SELF_CONTAINED, STARTUP, VacancyFlows
@@ -59,11 +59,12 @@ class MonthRecord:
     reception: ReceptionMonth | None = None
 
 
-def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
+def figures(model: HousingMarket, record: MonthRecord, waiting: np.ndarray) -> dict[str, Any]:
     """One row of ``Results.monthly``: the month's flows and the stocks at its end (real units).
 
     Flows are over the month (zero, or NaN for a median of nothing, in the
-    start row); stocks are at the month's end.
+    start row); stocks are at the month's end, when ``waiting`` are the rows
+    still waiting.
     """
     k = model.scale
     month = record.month
@@ -119,7 +120,7 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     row["integration_start_brp_persons"] = unlinked * k
     row.update(_permit_to_home(let, model.params["status_holders.outflow_norm_weeks"]))
     row["flex_end_of_life_dwellings"] = (vac.flex_end_of_life if vac else 0) * k
-    row.update(_stocks(model, month))
+    row.update(_stocks(model, month, waiting))
     row.update(_per_place(row))
     return row
 
@@ -127,29 +128,37 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
 def _lettings(let: MonthLettings | None, k: int) -> dict[str, Any]:
     """Lettings by group, dwelling type and route, and registration time at letting."""
     row: dict[str, Any] = {}
+    n_groups, n_types = len(GROUPS), len(DWELLING_TYPES)
     group = let.group if let else np.zeros(0, np.int8)
     dtype = let.dwelling_type if let else np.zeros(0, np.int8)
-    self_contained = SELF_CONTAINED[dtype]
+    # One count per (group, type) and per (type, let before) cell, read many ways.
+    by_cell = np.bincount(group.astype(np.int64) * n_types + dtype, minlength=n_groups * n_types)
+    by_cell = by_cell.reshape(n_groups, n_types) * k
+    self_contained = by_cell[:, SELF_CONTAINED].sum(axis=1)
     for g, name in enumerate(GROUPS):
-        row[f"lettings_{name}_households"] = int(np.sum(group == g)) * k
+        row[f"lettings_{name}_households"] = int(by_cell[g].sum())
     row["lettings_total_households"] = sum(row[f"lettings_{n}_households"] for n in GROUPS)
-    by_group = {n: int(np.sum((group == g) & self_contained)) * k for g, n in enumerate(GROUPS)}
-    row["lettings_self_contained_households"] = sum(by_group.values())
-    for name in GROUPS:
-        row[f"lettings_self_contained_{name}_households"] = by_group[name]
-    for t, name in enumerate(DWELLING_TYPES):
-        row[f"lettings_{name}_households"] = int(np.sum(dtype == t)) * k
-    again = ~let.first_letting if let else np.zeros(0, bool)
-    for t, name in enumerate(DWELLING_TYPES):
-        row[f"relettings_{name}_households"] = int(np.sum((dtype == t) & again)) * k
-    final = dtype != STARTUP  # a start-up home is a step: the household searches on
+    row["lettings_self_contained_households"] = int(self_contained.sum())
     for g, name in enumerate(GROUPS):
-        row[f"housed_for_good_{name}_households"] = int(np.sum((group == g) & final)) * k
+        row[f"lettings_self_contained_{name}_households"] = int(self_contained[g])
+    for t, name in enumerate(DWELLING_TYPES):
+        row[f"lettings_{name}_households"] = int(by_cell[:, t].sum())
+    again = ~let.first_letting if let else np.zeros(0, bool)
+    relet = np.bincount(dtype[again], minlength=n_types) * k
+    for t, name in enumerate(DWELLING_TYPES):
+        row[f"relettings_{name}_households"] = int(relet[t])
+    # a start-up home is a step: the household searches on
+    for g, name in enumerate(GROUPS):
+        row[f"housed_for_good_{name}_households"] = int(by_cell[g].sum() - by_cell[g, STARTUP])
+    by_route = np.bincount(let.route, minlength=len(ROUTES)) * k if let else [0] * len(ROUTES)
     for r, name in enumerate(ROUTES):
-        row[f"lettings_route_{name}_households"] = (int(np.sum(let.route == r)) if let else 0) * k
+        row[f"lettings_route_{name}_households"] = int(by_route[r])
     row["lettings_doorstromer_households"] = (int(np.sum(let.leaves_social_home)) if let else 0) * k
-    for q, label in ((0.5, "median"), (0.9, "p90")):
-        values = quantile_by_group(let.registration_years, group, q) if let else [NAN] * len(GROUPS)
+    if let:
+        median, p90 = quantiles_by_group(let.registration_years, group, (0.5, 0.9))
+    else:
+        median = p90 = [NAN] * n_groups
+    for label, values in (("median", median), ("p90", p90)):
         for g, name in enumerate(GROUPS):
             row[f"registration_years_at_letting_{label}_{name}"] = values[g]
     return row
@@ -183,22 +192,26 @@ def _permit_to_home(let: MonthLettings | None, norm_weeks: float) -> dict[str, f
             "permit_to_housing_weeks_p90": NAN,
             "housed_within_14_weeks_share": NAN,
         }
+    ranked = np.sort(weeks)
     return {
-        "permit_to_housing_weeks_median": float(np.median(weeks)),
-        "permit_to_housing_weeks_p90": float(np.quantile(weeks, 0.9)),
+        "permit_to_housing_weeks_median": sorted_median(ranked),
+        "permit_to_housing_weeks_p90": sorted_quantile(ranked, 0.9),
         "housed_within_14_weeks_share": float(np.mean(weeks <= norm_weeks)),
     }
 
 
-def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
-    """Who waits where at the month's end, the quota backlog, and the stock."""
+def _stocks(model: HousingMarket, month: Month, waiting: np.ndarray) -> dict[str, Any]:
+    """Who waits where at the month's end (``waiting``: rows), the quota backlog, and the
+    stock."""
     table, k = model.households, model.scale
-    waiting = table.waiting()
     group = table["group"][waiting]
+    situation = table["situation"][waiting]
     row: dict[str, Any] = {}
+    per_group = np.bincount(group, minlength=len(GROUPS)) * k
     for g, name in enumerate(GROUPS):
-        row[f"waiting_{name}_households"] = int(np.sum(group == g)) * k
-    sh = waiting[(group == STATUS_HOLDER) & (table["situation"][waiting] == RECEPTION)]
+        row[f"waiting_{name}_households"] = int(per_group[g])
+    status_holder = group == STATUS_HOLDER
+    sh = waiting[status_holder & (situation == RECEPTION)]
     sizes = table["size"][sh]
     norm_days = model.params["status_holders.outflow_norm_weeks"] * 7
     overdue = table["permit_day"][sh] < month.day_end - norm_days
@@ -213,7 +226,7 @@ def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
     row["family_abroad_persons"] = (
         model.reunification.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
     ) * k
-    in_startup = (group == STATUS_HOLDER) & (table["situation"][waiting] == STARTUP_HOME)
+    in_startup = status_holder & (situation == STARTUP_HOME)
     row["status_holders_in_startup_homes_households"] = int(in_startup.sum()) * k
     row["urgent_with_active_urgency_households"] = int(np.sum(table["urgency_active"][waiting])) * k
     for t, name in enumerate(DWELLING_TYPES):
@@ -234,14 +247,13 @@ def _per_place(row: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def region_rows(model: HousingMarket, record: MonthRecord) -> list[dict]:
+def region_rows(model: HousingMarket, record: MonthRecord, waiting: np.ndarray) -> list[dict]:
     """Per region and group: lettings in the month, the queue, registration time at letting;
     and per region (the same in each group's row): the stock of self-contained corporation
     dwellings,
     status holders in reception (persons) and reception places (persons, all tiers)."""
     table, k = model.households, model.scale
     lettings = record.lettings
-    waiting = table.waiting()
     in_reception = model.queue.in_reception(waiting)
     sh_here = np.bincount(
         table["region"][in_reception],

@@ -483,31 +483,75 @@ class Ranking:
     so sorting the whole queue (400,000 households at one agent per household)
     would be mostly wasted.
 
+    With a coarse key (``by_registration``: the registration day under a key of
+    day plus ticket), each region's group is held in coarse order, so the best
+    ``depth`` candidates are a prefix of it (to the end of the last day they
+    reach) and ranking them is a sort of nearly sorted keys.
+
     Args:
-        by_region: Candidate positions grouped by region (index order within).
+        by_region: Candidate positions grouped by region (index order within, or
+            coarse order within if ``coarse`` is given).
         bounds: Where each region's group starts and ends in ``by_region``.
         key: Rank key per candidate (lower is better).
         depth: Per region, how deep to rank at first (about the ranks the month's
             homes will reach), so that most regions are ranked once.
+        coarse: Optional coarse key per candidate, non-decreasing within each group,
+            such that a lower coarse key always means a lower key.
     """
 
     def __init__(
-        self, by_region: np.ndarray, bounds: np.ndarray, key: np.ndarray, depth: np.ndarray
+        self,
+        by_region: np.ndarray,
+        bounds: np.ndarray,
+        key: np.ndarray,
+        depth: np.ndarray,
+        coarse: np.ndarray | None = None,
     ):
         self.key = key
         self.depth = np.asarray(depth, np.int64)
         self.groups = [by_region[bounds[r] : bounds[r + 1]] for r in range(len(bounds) - 1)]
+        self.coarse = None if coarse is None else [coarse[g] for g in self.groups]
         self.sorted: list[np.ndarray] = [np.zeros(0, np.int64)] * len(self.groups)
         self.complete = [len(g) == 0 for g in self.groups]
         self.length = np.array([len(g) for g in self.groups], np.int64)
         self.block = np.full((len(self.groups), 0), -1, np.int64)
 
+    @staticmethod
+    def _grouped(region: np.ndarray, n_regions: int, within: np.ndarray | None = None):
+        """Positions grouped by region, stably (``within``: an order to keep inside each
+        group, else index order), and where each group starts and ends."""
+        small = region.astype(np.uint8) if n_regions <= 256 else region  # a radix sort
+        if within is None:
+            by_region = np.argsort(small, kind="stable")
+        else:
+            by_region = within[np.argsort(small[within], kind="stable")]
+        bounds = np.searchsorted(region[by_region], np.arange(n_regions + 1))
+        return by_region, bounds
+
     @classmethod
     def of(cls, region: np.ndarray, key: np.ndarray, depth: np.ndarray, n_regions: int) -> Ranking:
         """Rank candidates (their region and key) within each region."""
-        by_region = np.argsort(region, kind="stable")  # (a radix sort: small ints)
-        bounds = np.searchsorted(region[by_region], np.arange(n_regions + 1))
+        by_region, bounds = cls._grouped(region, n_regions)
         return cls(by_region, bounds, np.asarray(key), depth)
+
+    @classmethod
+    def by_registration(
+        cls,
+        region: np.ndarray,
+        day: np.ndarray,
+        key: np.ndarray,
+        depth: np.ndarray,
+        n_regions: int,
+    ) -> Ranking:
+        """Rank candidates within each region by ``key``: their registration ``day`` plus
+        a tie-breaking ticket in [0, 1) (so a lower day always ranks first)."""
+        day = np.asarray(day)
+        low = int(day.min()) if len(day) else 0
+        span = int(day.max()) - low if len(day) else 0
+        # by day, ties in index order (a radix sort when the days span under 65,536)
+        by_day = np.argsort((day - low).astype(np.uint16) if span < 1 << 16 else day, kind="stable")
+        by_region, bounds = cls._grouped(region, n_regions, within=by_day)
+        return cls(by_region, bounds, np.asarray(key), depth, coarse=day)
 
     @classmethod
     def complete(
@@ -537,6 +581,17 @@ class Ranking:
 
     def _deepen(self, r: int, depth: int) -> None:
         group = self.groups[r]
+        if self.coarse is not None:
+            # The best ``depth`` are within the prefix to the end of the day of the
+            # depth-th in day order: rank that prefix (all of it is in order).
+            days = self.coarse[r]
+            end = len(group)
+            if depth < end:
+                end = int(np.searchsorted(days, days[depth - 1], side="right"))
+            self.complete[r] = end == len(group)
+            prefix = group[:end]
+            self.sorted[r] = prefix[np.argsort(self.key[prefix], kind="stable")]
+            return
         keys = self.key[group]
         if 2 * depth >= len(group):  # most of it: sort it all at once
             chosen = np.arange(len(group))

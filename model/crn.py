@@ -55,17 +55,24 @@ def purpose_key(purpose: str) -> np.uint64:
     return np.uint64(int.from_bytes(digest, "little"))
 
 
+_MASK = (1 << 64) - 1
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MONTH = np.uint64(0xD1B54A32D192ED03)
-_S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
+_MONTH = 0xD1B54A32D192ED03
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
-def _mix(z: np.ndarray) -> np.ndarray:
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
+def _mix(z: np.ndarray) -> None:
+    """splitmix64's finaliser, in place (array arithmetic wraps modulo 2**64 silently)."""
+    t = z >> 30
+    z ^= t
+    z *= _M1
+    np.right_shift(z, 27, out=t)
+    z ^= t
+    z *= _M2
+    np.right_shift(z, 31, out=t)
+    z ^= t
 
 
 class Streams:
@@ -104,12 +111,22 @@ class Streams:
         Returns:
             A float64 array shaped like ``ids``.
         """
-        ids = np.asarray(ids).astype(np.uint64, copy=False)
-        with np.errstate(over="ignore"):
-            salt = self.key ^ purpose_key(purpose) ^ (np.uint64(month + 1) * _MONTH)
-            z = _mix(ids * _GOLDEN + salt)
-            z = _mix(z + _GOLDEN)
-        return (z >> _S11).astype(np.float64) * (1.0 / 9007199254740992.0)
+        ids = np.asarray(ids)
+        # The salt in Python integers (modulo 2**64): numpy's scalar arithmetic is slow
+        # and warns on the intended wrap-around.
+        salt = np.uint64(
+            (int(self.key) ^ int(purpose_key(purpose)) ^ ((month + 1) * _MONTH)) & _MASK
+        )
+        z = ids.astype(np.uint64).reshape(-1)  # a copy, mixed in place
+        z *= _GOLDEN
+        z += salt
+        _mix(z)
+        z += _GOLDEN
+        _mix(z)
+        z >>= 11
+        out = z.astype(np.float64)
+        out *= _TO_UNIT
+        return out.reshape(ids.shape)
 
     def carry(self, flow: str, amounts: np.ndarray) -> np.ndarray:
         """Whole agents for a real-valued flow, carrying the remainder to the next call.

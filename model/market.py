@@ -244,8 +244,9 @@ class HousingMarket(mesa.Model):
 
     def _close(self, record: MonthRecord) -> None:
         """The month's figures (real units), its regional rows, and the agents of those gone."""
-        self.month_stats = figures(self, record)
-        self._region_rows.extend(region_rows(self, record))
+        waiting = self.households.waiting()
+        self.month_stats = figures(self, record, waiting)
+        self._region_rows.extend(region_rows(self, record, waiting))
         gone = self.queue.take_gone_ids()
         if self._agent_of:  # only agents someone asked for exist
             for hid in gone.tolist():

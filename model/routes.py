@@ -87,7 +87,7 @@ class RouteMonth:
         waiting: Household rows waiting at the month's start.
         housed_now: Per household row, housed (or placed) this month.
         reacts: Per waiting row, reacts to adverts this month.
-        refuses: Per waiting row, would refuse an offer this month.
+        refuses: Per reacting household (``reacting``), would refuse an offer this month.
         lettings: The lettings made so far.
         refusals: Offers refused this month (agent units).
     """
@@ -114,11 +114,16 @@ class RouteMonth:
         waiting = table.waiting()
         group = table["group"][waiting]
         reacts = np.zeros(len(waiting), bool)
-        refuses = np.zeros(len(waiting), bool)
         for g, agent_class in AGENT_CLASSES.items():
             mine = group == g
             reacts[mine] = agent_class.reacts(model, waiting[mine])
-            refuses[mine] = agent_class.refuses(model, waiting[mine])
+        # Only those who react can be offered a home (the draw is per household, so
+        # drawing it for them alone changes nobody's luck).
+        reacting_group = group[reacts]
+        refuses = np.zeros(len(reacting_group), bool)
+        for g, agent_class in AGENT_CLASSES.items():
+            mine = reacting_group == g
+            refuses[mine] = agent_class.refuses(model, waiting[reacts][mine])
         return cls(
             model=model,
             available=available,
@@ -156,8 +161,12 @@ class RouteMonth:
         share = model.policy["allocation.lottery_share"]
         # About as deep as each ranking's homes reach (refusers and misfits included).
         return {
-            REGISTRATION_ROUTE: Ranking.of(
-                region, self.registration_key, 4 * homes + 512, model.n_regions
+            REGISTRATION_ROUTE: Ranking.by_registration(
+                region,
+                model.households["registration_day"][self.reacting],
+                self.registration_key,
+                4 * homes + 512,
+                model.n_regions,
             ),
             LOTTERY_ROUTE: Ranking.of(
                 region,
@@ -472,7 +481,7 @@ def _advertise(
         table["group"][cand],
         month.registration_key,
         month.ticket,
-        month.refuses[month.reacts],
+        month.refuses,
         lottery,
         model.fits,
         eligibility(model, cand),

@@ -13,6 +13,7 @@ from model.allocation import (
     QUOTA_OPTIONS_BANNED,
     REGISTRATION_ROUTE,
     URGENT_OPTIONS,
+    Ranking,
     Vacancies,
     let_advertised,
     place_priority,
@@ -288,3 +289,42 @@ def test_advertised_letting_equals_the_region_by_region_reference(market):
                     strict=True):  # fmt: skip
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(fast.let, slow.let)
+
+
+@SETTINGS
+@given(markets(), st.sampled_from([3, 40, 70_000]), st.integers(1, 50))
+def test_ranking_by_registration_day_equals_the_full_sort(market, days, depth):
+    """Held in registration-day order, a region's best candidates are ranked as a stable
+    sort of day + ticket ranks them, at every width asked (and the whole way down)."""
+    _, c, _, _, _ = market
+    n = len(c["region"])
+    day = (np.arange(n) * 7919 % days - days // 2).astype(np.int32)  # many ties when few days
+    key = day + c["ticket"]
+    depths = np.full(N_REGIONS, depth)
+    fast = Ranking.by_registration(c["region"], day, key, depths, N_REGIONS)
+    plain = Ranking.of(c["region"], key, depths, N_REGIONS)
+    for width in (1, depth, 2 * depth + 3, n + 1):
+        np.testing.assert_array_equal(fast.first(width), plain.first(width))
+    for r in range(N_REGIONS):
+        mine = np.flatnonzero(c["region"] == r)
+        np.testing.assert_array_equal(fast.first(n + 1)[r, : len(mine)],
+                                      mine[np.argsort(key[mine], kind="stable")])  # fmt: skip
+
+
+@SETTINGS
+@given(markets())
+def test_advertised_letting_with_the_registration_day_ranking_equals_the_reference(market):
+    """The route run on the month's ranking by registration day lets as the reference."""
+    vac, c, lottery, _, _ = market
+    n = len(c["region"])
+    day = (np.arange(n) * 13 % 5).astype(np.int32)
+    key = day + c["ticket"]
+    homes = np.bincount(vac.region, minlength=N_REGIONS)
+    rankings = {REGISTRATION_ROUTE: Ranking.by_registration(c["region"], day, key, homes + 1,
+                                                            N_REGIONS)}  # fmt: skip
+    args = (N_REGIONS, c["region"], c["size"], c["group"], key, c["ticket"], c["refuses"],
+            lottery, FITS, None)  # fmt: skip
+    fast, slow = _copy(vac), _copy(vac)
+    for a, b in zip(let_advertised(fast, *args, rankings=rankings),
+                    let_advertised_reference(slow, *args), strict=True):  # fmt: skip
+        np.testing.assert_array_equal(a, b)
