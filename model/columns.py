@@ -93,10 +93,10 @@ class ColumnTable:
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the rows where ``mask`` is True (in their order)."""
-        m = int(np.count_nonzero(mask))
+        rows = np.flatnonzero(mask)  # once: indexing by rows is several times faster
         for col in self._cols.values():
-            col[:m] = col[: self._n][mask]
-        self._n = m
+            col[: len(rows)] = col[rows]
+        self._n = len(rows)
 
     def select(self, rows: np.ndarray | slice, names: tuple[str, ...] | None = None) -> dict:
         """Copies of some rows, column by column."""

@@ -119,11 +119,11 @@ class RouteMonth:
             reacts[mine] = agent_class.reacts(model, waiting[mine])
         # Only those who react can be offered a home (the draw is per household, so
         # drawing it for them alone changes nobody's luck).
-        reacting_group = group[reacts]
-        refuses = np.zeros(len(reacting_group), bool)
+        reacting, reacting_group = waiting[reacts], group[reacts]
+        refuses = np.zeros(len(reacting), bool)
         for g, agent_class in AGENT_CLASSES.items():
             mine = reacting_group == g
-            refuses[mine] = agent_class.refuses(model, waiting[reacts][mine])
+            refuses[mine] = agent_class.refuses(model, reacting[mine])
         return cls(
             model=model,
             available=available,
