@@ -173,6 +173,7 @@ class RouteMonth:
                 self.ticket,
                 np.ceil(4 * share * homes).astype(np.int64) + 128,
                 model.n_regions,
+                uniform=True,  # tickets
             ),
         }
 

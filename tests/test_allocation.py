@@ -328,3 +328,18 @@ def test_advertised_letting_with_the_registration_day_ranking_equals_the_referen
     for a, b in zip(let_advertised(fast, *args, rankings=rankings),
                     let_advertised_reference(slow, *args), strict=True):  # fmt: skip
         np.testing.assert_array_equal(a, b)
+
+
+@SETTINGS
+@given(st.integers(0, 2**32 - 1), st.integers(0, 3000), st.integers(1, 400))
+def test_ranking_of_uniform_tickets_equals_the_full_sort(seed, n, depth):
+    """With uniform keys (lottery tickets) the cut that saves a selection ranks as the
+    full stable sort does, at every width, however deep the first ranking went."""
+    rng = np.random.default_rng(seed)
+    region = rng.integers(0, N_REGIONS, n).astype(np.int8)
+    ticket = rng.random(n)
+    depths = np.full(N_REGIONS, depth)
+    fast = Ranking.of(region, ticket, depths, N_REGIONS, uniform=True)
+    plain = Ranking.of(region, ticket, depths, N_REGIONS)
+    for width in (1, depth, 3 * depth + 1, n + 1):
+        np.testing.assert_array_equal(fast.first(width), plain.first(width))
