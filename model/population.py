@@ -192,12 +192,16 @@ class Population:
         regions = self.params.regions
         sensitivity = self.params["geography.wait_sensitivity_per_year"]
         weight = regions.population * np.exp(-sensitivity * regions.registration_years_at_letting)
-        u = self._u("elsewhere_to", ids)
-        for r in np.unique(out[moves]).tolist():
-            mine = moves & (out == r)
+        u = self._u("elsewhere_to", ids)[moves]
+        # Per home region, the inverse CDF of the other regions (as ``_pick`` builds it)
+        cdf = np.empty((len(weight), len(weight)))
+        for r in range(len(weight)):
             w = weight.copy()
             w[r] = 0.0
-            out[mine] = _pick(u[mine], w / w.sum()).astype(out.dtype)
+            c = np.cumsum(w / w.sum())
+            cdf[r] = c / c[-1]
+        pick = np.sum(u[:, None] >= cdf[out[moves]], axis=1)  # searchsorted, side right
+        out[moves] = np.minimum(pick, len(weight) - 1).astype(out.dtype)
         return out
 
     def sizes(self, ids: np.ndarray, shares) -> np.ndarray:

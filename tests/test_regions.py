@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 
 from model.calendar import day_number
+from model.crn import Streams
 from model.displacement import spread
 from model.households import STATUS_HOLDER
 from model.market import HousingMarket
 from model.parameters import Parameters, default_regions
+from model.population import Population
 from model.stock import SELF_CONTAINED
 
 RANDSTAD = ("Utrecht", "Noord-Holland", "Zuid-Holland")
@@ -152,3 +154,26 @@ def test_seekers_who_search_elsewhere_are_drawn_to_shorter_waits():
         return np.mean(out)
 
     assert gap(0.3) > gap(0.0) + 0.1
+
+
+def test_everyone_who_searches_elsewhere_searches_outside_their_region_as_weighted():
+    """A seeker who searches elsewhere gets one draw among the other regions, weighted by
+    population x exp(-sensitivity x waiting years): never their own region, and the
+    destinations follow those weights (an earlier loop over home regions drew again
+    for seekers just sent to a region later in the loop)."""
+    params = Parameters.from_overrides()
+    population = Population(params, Streams(7), scale=1)
+    n_regions = len(params.regions)
+    ids = np.arange(200_000, dtype=np.int64)
+    home = (ids % n_regions).astype(np.int8)
+    dest = population.search_region(ids, home, share=1.0)
+    assert not np.any(dest == home)
+    regions = params.regions
+    weight = regions.population * np.exp(
+        -params["geography.wait_sensitivity_per_year"] * regions.registration_years_at_letting
+    )
+    for r in range(n_regions):
+        w = weight.copy()
+        w[r] = 0.0
+        seen = np.bincount(dest[home == r], minlength=n_regions) / np.sum(home == r)
+        np.testing.assert_allclose(seen, w / w.sum(), atol=0.01)
