@@ -59,12 +59,11 @@ class MonthRecord:
     reception: ReceptionMonth | None = None
 
 
-def figures(model: HousingMarket, record: MonthRecord, waiting: np.ndarray) -> dict[str, Any]:
+def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     """One row of ``Results.monthly``: the month's flows and the stocks at its end (real units).
 
     Flows are over the month (zero, or NaN for a median of nothing, in the
-    start row); stocks are at the month's end, when ``waiting`` are the rows
-    still waiting.
+    start row); stocks are at the month's end.
     """
     k = model.scale
     month = record.month
@@ -120,7 +119,7 @@ def figures(model: HousingMarket, record: MonthRecord, waiting: np.ndarray) -> d
     row["integration_start_brp_persons"] = unlinked * k
     row.update(_permit_to_home(let, model.params["status_holders.outflow_norm_weeks"]))
     row["flex_end_of_life_dwellings"] = (vac.flex_end_of_life if vac else 0) * k
-    row.update(_stocks(model, month, waiting))
+    row.update(_stocks(model, month))
     row.update(_per_place(row))
     return row
 
@@ -200,10 +199,10 @@ def _permit_to_home(let: MonthLettings | None, norm_weeks: float) -> dict[str, f
     }
 
 
-def _stocks(model: HousingMarket, month: Month, waiting: np.ndarray) -> dict[str, Any]:
-    """Who waits where at the month's end (``waiting``: rows), the quota backlog, and the
-    stock."""
+def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
+    """Who waits where at the month's end, the quota backlog, and the stock."""
     table, k = model.households, model.scale
+    waiting = table.waiting()
     group = table["group"][waiting]
     situation = table["situation"][waiting]
     row: dict[str, Any] = {}
@@ -247,13 +246,17 @@ def _per_place(row: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def region_rows(model: HousingMarket, record: MonthRecord, waiting: np.ndarray) -> list[dict]:
-    """Per region and group: lettings in the month, the queue, registration time at letting;
-    and per region (the same in each group's row): the stock of self-contained corporation
-    dwellings,
-    status holders in reception (persons) and reception places (persons, all tiers)."""
+def region_rows(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
+    """The month's rows of ``Results.monthly_by_region``, as columns (real units).
+
+    Per region and group: lettings in the month, the queue, registration time at
+    letting; and per region (the same in each group's row): the stock of
+    self-contained corporation dwellings, status holders in reception (persons)
+    and reception places (persons, all tiers).
+    """
     table, k = model.households, model.scale
     lettings = record.lettings
+    waiting = table.waiting()
     in_reception = model.queue.in_reception(waiting)
     sh_here = np.bincount(
         table["region"][in_reception],
@@ -278,19 +281,17 @@ def region_rows(model: HousingMarket, record: MonthRecord, waiting: np.ndarray) 
     low = ranked[np.minimum(start + (let - 1) // 2, max(len(ranked) - 1, 0))] if len(ranked) else 0
     high = ranked[np.minimum(start + let // 2, max(len(ranked) - 1, 0))] if len(ranked) else 0
     median = np.where(let > 0, (low + high) / 2, NAN)
-    date = model.date.isoformat()
-    return [
-        {
-            "date": date,
-            "region": region,
-            "group": name,
-            "lettings_households": int(let[r * n_groups + g]) * k,
-            "waiting_households": int(queue[r * n_groups + g]) * k,
-            "registration_years_at_letting_median": float(median[r * n_groups + g]),
-            "stock_dwellings": int(stock[r]) * k,
-            "status_holders_in_reception_persons": int(sh_here[r]) * k,
-            "reception_places_persons": float(places[r]) * k,
-        }
-        for r, region in enumerate(model.params.regions.names)
-        for g, name in enumerate(GROUPS)
-    ]
+    regions = model.params.regions.names
+    n = len(regions) * n_groups  # one row per region and group, region by region
+    region_of = np.repeat(np.arange(len(regions)), n_groups)
+    return {
+        "date": [model.date.isoformat()] * n,
+        "region": [name for name in regions for _ in GROUPS],
+        "group": list(GROUPS) * len(regions),
+        "lettings_households": let.astype(np.int64) * k,
+        "waiting_households": queue.astype(np.int64) * k,
+        "registration_years_at_letting_median": median.astype(np.float64),
+        "stock_dwellings": stock[region_of].astype(np.int64) * k,
+        "status_holders_in_reception_persons": sh_here[region_of].astype(np.int64) * k,
+        "reception_places_persons": places[region_of].astype(np.float64) * k,
+    }

@@ -119,12 +119,14 @@ class HouseholdTable(ColumnTable):
     def __init__(self, capacity: int = 1024):
         super().__init__(capacity)
         self._dead = 0
+        self._waiting: np.ndarray | None = None  # rows still waiting, until a state changes
 
     def append(self, n: int, **values) -> slice:
         """Add ``n`` waiting households (ids increasing); columns not given take their defaults."""
         ids = np.asarray(values["id"], np.int64)
         if n and (np.any(np.diff(ids) <= 0) or (self._n and ids[0] <= self["id"][-1])):
             raise ValueError("household ids must be appended in increasing order")
+        self._waiting = None
         return super().append(n, **values)
 
     def row_of(self, ids: np.ndarray | int) -> np.ndarray | int:
@@ -141,11 +143,16 @@ class HouseholdTable(ColumnTable):
         return rows
 
     def waiting(self) -> np.ndarray:
-        """Row indices of households still waiting."""
-        return np.flatnonzero(self["state"] == WAITING)
+        """Row indices of households still waiting (read-only: kept until a row is
+        appended, marked out or dropped; ``mark_out`` is the one way to change a state)."""
+        if self._waiting is None:
+            self._waiting = np.flatnonzero(self["state"] == WAITING)
+            self._waiting.flags.writeable = False
+        return self._waiting
 
     def mark_out(self, rows: np.ndarray, state: int, day: int) -> None:
         """Mark rows housed or left; compaction drops them later."""
+        self._waiting = None
         self["state"][rows] = state
         self["out_day"][rows] = day
         self._dead += len(rows)
@@ -161,3 +168,8 @@ class HouseholdTable(ColumnTable):
         self.keep(self["state"] == WAITING)
         self._dead = 0
         return True
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep only the rows where ``mask`` is True (in their order)."""
+        self._waiting = None
+        super().keep(mask)

@@ -118,7 +118,7 @@ class HousingMarket(mesa.Model):
         self.allocation = Allocation(bool(attribution))
         self.lettings_log = LettingLog(bool(attribution))
         self._agent_of: dict[int, Household] = {}  # the agents made so far, by household id
-        self._region_rows: list[dict] = []
+        self._region_rows: list[dict] = []  # per month, its rows by region as columns
 
         # The situation on the start date, under the rules that led to it (the defaults).
         start_params = self.settings.start_params
@@ -244,9 +244,8 @@ class HousingMarket(mesa.Model):
 
     def _close(self, record: MonthRecord) -> None:
         """The month's figures (real units), its regional rows, and the agents of those gone."""
-        waiting = self.households.waiting()
-        self.month_stats = figures(self, record, waiting)
-        self._region_rows.extend(region_rows(self, record, waiting))
+        self.month_stats = figures(self, record)
+        self._region_rows.append(region_rows(self, record))
         gone = self.queue.take_gone_ids()
         if self._agent_of:  # only agents someone asked for exist
             for hid in gone.tolist():

@@ -192,7 +192,17 @@ class Results:
 
         monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         monthly["date"] = pd.to_datetime(monthly["date"])
-        by_region = pd.DataFrame(model._region_rows)
+        months = model._region_rows
+        by_region = pd.DataFrame(
+            {
+                name: np.concatenate([m[name] for m in months])
+                if isinstance(months[0][name], np.ndarray)
+                else [v for m in months for v in m[name]]
+                for name in months[0]
+            }
+            if months
+            else {}
+        )
         if len(by_region):
             by_region["date"] = pd.to_datetime(by_region["date"])
         households = model.queue.outcomes.frame(model.households)
