@@ -36,6 +36,34 @@ if TYPE_CHECKING:
     from model.market import HousingMarket
 
 
+def same_for_every_class(rule):
+    """Mark a class-level rule that does not depend on the class it is called on, so
+    ``by_class`` may apply it to the rows of several classes at once."""
+    rule.same_for_every_class = True
+    return rule
+
+
+def by_class(rule: str, model: HousingMarket, rows: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Each household class's rule ``rule`` (a class-level method) on its own ``rows``
+    (``group``: their groups), as one array in the order of ``rows``.
+
+    Classes that share a rule marked ``same_for_every_class`` (not overridden)
+    run it together, once: the result is the same, without splitting the rows.
+    """
+    classes = list(AGENT_CLASSES.items())
+    rules = {getattr(cls, rule).__func__ for _, cls in classes}
+    if len(rules) == 1 and getattr(next(iter(rules)), "same_for_every_class", False):
+        return getattr(classes[0][1], rule)(model, rows)
+    out = None
+    for g, cls in classes:
+        mine = np.flatnonzero(group == g)  # indices: faster than a mask, used twice
+        got = getattr(cls, rule)(model, rows[mine])
+        if out is None:
+            out = np.zeros(len(rows), got.dtype)
+        out[mine] = got
+    return out
+
+
 class Household(mesa.Agent):
     """A household in the social rental market (base class).
 
@@ -56,6 +84,7 @@ class Household(mesa.Agent):
     # -- behaviour of all households of a class at once ----------------------
 
     @classmethod
+    @same_for_every_class
     def reacts(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` react to advertised homes this month.
 
@@ -67,6 +96,7 @@ class Household(mesa.Agent):
         return u < table["activity"][rows]
 
     @classmethod
+    @same_for_every_class
     def refuses(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` would refuse an offer made this month."""
         table = model.households

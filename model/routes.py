@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.households import AGENT_CLASSES, UrgentSeeker
+from agents.households import UrgentSeeker, by_class
 from model.allocation import (
     FAMILY_OPTIONS,
     FAMILY_ROUTE,
@@ -115,17 +115,11 @@ class RouteMonth:
         )
         waiting = table.waiting()
         group = table["group"][waiting]
-        reacts = np.zeros(len(waiting), bool)
-        for g, agent_class in AGENT_CLASSES.items():
-            mine = np.flatnonzero(group == g)  # (indices: faster than a mask, used twice)
-            reacts[mine] = agent_class.reacts(model, waiting[mine])
+        reacts = by_class("reacts", model, waiting, group)
         # Only those who react can be offered a home (the draw is per household, so
         # drawing it for them alone changes nobody's luck).
-        reacting, reacting_group = waiting[reacts], group[reacts]
-        refuses = np.zeros(len(reacting), bool)
-        for g, agent_class in AGENT_CLASSES.items():
-            mine = np.flatnonzero(reacting_group == g)
-            refuses[mine] = agent_class.refuses(model, reacting[mine])
+        reacting = waiting[reacts]
+        refuses = by_class("refuses", model, reacting, group[reacts])
         return cls(
             model=model,
             available=available,

@@ -126,3 +126,28 @@ def test_no_private_mesa_attribute_is_used():
             text = path.read_text()
             for private in ("_all_agents", "_agents_by_type", "_HardKeyAgentSet"):
                 assert private not in text, (path, private)
+
+
+def test_a_rule_is_applied_class_by_class_unless_it_is_the_same_for_every_class(model, monkeypatch):
+    """``by_class`` runs a rule shared by every class once over all rows, and still
+    each class's own rule where a class overrides it."""
+    import agents.households as ah
+
+    rows = model.households.waiting()
+    group = model.households["group"][rows]
+    each = np.zeros(len(rows), bool)
+    for g, cls in ah.AGENT_CLASSES.items():
+        each[group == g] = cls.reacts(model, rows[group == g])
+    np.testing.assert_array_equal(ah.by_class("reacts", model, rows, group), each)
+
+    class Stubborn(UrgentSeeker):
+        @classmethod
+        def refuses(cls, model, rows):
+            return np.ones(len(rows), bool)
+
+    monkeypatch.setitem(ah.AGENT_CLASSES, ah.URGENT, Stubborn)
+    got = ah.by_class("refuses", model, rows, group)
+    assert got[group == ah.URGENT].all()
+    np.testing.assert_array_equal(
+        got[group != ah.URGENT], RegularSeeker.refuses(model, rows[group != ah.URGENT])
+    )
