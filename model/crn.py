@@ -111,22 +111,31 @@ class Streams:
         Returns:
             A float64 array shaped like ``ids``.
         """
+        return self.uniforms((purpose,), ids, month)[purpose]
+
+    def uniforms(self, purposes: tuple[str, ...], ids: np.ndarray, month: int) -> dict:
+        """``uniform`` for several purposes on the same ids, computed together (the same
+        numbers; one pass of array operations instead of one per purpose).
+
+        Returns:
+            Per purpose, a read-only float64 array shaped like ``ids``.
+        """
         ids = np.asarray(ids)
-        # The salt in Python integers (modulo 2**64): numpy's scalar arithmetic is slow
+        # The salts in Python integers (modulo 2**64): numpy's scalar arithmetic is slow
         # and warns on the intended wrap-around.
-        salt = np.uint64(
-            (int(self.key) ^ int(purpose_key(purpose)) ^ ((month + 1) * _MONTH)) & _MASK
-        )
-        z = ids.astype(np.uint64).reshape(-1)  # a copy, mixed in place
+        common = int(self.key) ^ ((month + 1) * _MONTH)
+        salts = np.array([(common ^ int(purpose_key(p))) & _MASK for p in purposes], np.uint64)
+        z = ids.astype(np.uint64).reshape(1, -1)
         z *= _GOLDEN
-        z += salt
+        z = z + salts[:, None]  # one row per purpose, mixed in place
         _mix(z)
         z += _GOLDEN
         _mix(z)
         z >>= 11
         out = z.astype(np.float64)
         out *= _TO_UNIT
-        return out.reshape(ids.shape)
+        out.flags.writeable = False
+        return {p: out[i].reshape(ids.shape) for i, p in enumerate(purposes)}
 
     def carry(self, flow: str, amounts: np.ndarray) -> np.ndarray:
         """Whole agents for a real-valued flow, carrying the remainder to the next call.

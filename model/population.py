@@ -22,6 +22,7 @@ calibrated) so that the queue grows as the ABF shortage did.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,6 +160,15 @@ def solve_lag_scale(
     return float(np.sqrt(lo * hi))
 
 
+# The draws each kind of entrant needs on its own ids (``Population.drawing``).
+REGULAR_DRAWS = ("day", "lag", "lag_day", "size", "situation", "elsewhere", "elsewhere_to",
+                 "exit", "exit_reason", "activity", "children")  # fmt: skip
+URGENT_DRAWS = ("day", "ground", "residence_permit", "lag", "size", "children", "exit",
+                "activity")  # fmt: skip
+STATUS_HOLDER_DRAWS = ("day", "size_order", "elsewhere", "elsewhere_to", "alleengaand",
+                       "exit", "activity", "children", "subsidiary")  # fmt: skip
+
+
 class Population:
     """Draws the households that enter the market, and the initial queue.
 
@@ -175,11 +185,26 @@ class Population:
         self.n_regions = len(params.regions)
         self.steady: list[QueueSteadyState] = []
         self.lag_scale = float("nan")
+        self._ready: tuple[np.ndarray, dict] | None = None  # draws made together (drawing)
 
     # -- shared attribute draws ----------------------------------------------
 
     def _u(self, purpose: str, ids: np.ndarray) -> np.ndarray:
+        ready = self._ready
+        if ready is not None and ids is ready[0] and purpose in ready[1]:
+            return ready[1][purpose]
         return self.streams.uniform(purpose, ids, 0)
+
+    @contextmanager
+    def drawing(self, ids: np.ndarray, purposes: tuple[str, ...]):
+        """Within this block, the draws for ``purposes`` on this very ``ids`` array are
+        made together, in one pass (``Streams.uniforms``: the same numbers; a draw not
+        listed, or on other ids, is made on its own as usual)."""
+        self._ready = (ids, self.streams.uniforms(purposes, ids, 0))
+        try:
+            yield
+        finally:
+            self._ready = None
 
     def search_region(self, ids: np.ndarray, region: np.ndarray, share: float) -> np.ndarray:
         """Where households search: their own region, or (``share`` of them) another region

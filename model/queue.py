@@ -37,7 +37,13 @@ from model.households import (
     WAITING,
     HouseholdTable,
 )
-from model.population import Population, household_ids
+from model.population import (
+    REGULAR_DRAWS,
+    STATUS_HOLDER_DRAWS,
+    URGENT_DRAWS,
+    Population,
+    household_ids,
+)
 from model.results import OutcomeLog
 from model.stock import STARTUP, Stock, monthly_probability
 
@@ -171,28 +177,32 @@ class Queue:
 
         counts = self.streams.carry("regular_inflow", pop.regular_registrants(m))
         ids, region = household_ids(m, REGULAR, counts)
-        entry = pop.days_in_month(ids, *days)
-        registration = entry - pop.regular_lag_days(ids, region)
-        cols = pop.regular(ids, region, entry, registration, self.stock.background, mobile=True)
+        with pop.drawing(ids, REGULAR_DRAWS):
+            entry = pop.days_in_month(ids, *days)
+            registration = entry - pop.regular_lag_days(ids, region)
+            cols = pop.regular(ids, region, entry, registration, self.stock.background, True)
         self.add(cols, month)
 
         mean = self.params["urgent.declarations_per_year"] / 12 * share / self.scale
         ids, region = household_ids(m, URGENT, self.streams.carry("urgent_inflow", mean))
         allowed = urgency_allowed(policy)
-        self.add(pop.urgent(ids, region, pop.days_in_month(ids, *days), allowed), month)
+        with pop.drawing(ids, URGENT_DRAWS):
+            cols = pop.urgent(ids, region, pop.days_in_month(ids, *days), allowed)
+        self.add(cols, month)
 
         counts = pop.status_holder_composition(permits * self.scale, reception_share)
         ids, region = household_ids(m, STATUS_HOLDER, counts.sum(axis=(1, 2)))
-        cols = pop.status_holders(
-            ids,
-            region,
-            pop.days_in_month(ids, *days),
-            policy["policy.quota_in_force"],
-            policy["policy.coupling_without_quota"],
-            pop.status_holder_cells(ids, counts),
-            priority=policy["policy.status_holder_priority"],
-            elsewhere_share=policy["status_holders.search_elsewhere_share"],
-        )
+        with pop.drawing(ids, STATUS_HOLDER_DRAWS):
+            cols = pop.status_holders(
+                ids,
+                region,
+                pop.days_in_month(ids, *days),
+                policy["policy.quota_in_force"],
+                policy["policy.coupling_without_quota"],
+                pop.status_holder_cells(ids, counts),
+                priority=policy["policy.status_holder_priority"],
+                elsewhere_share=policy["status_holders.search_elsewhere_share"],
+            )
         self.add(cols, month)
 
     # -- lapses and exits -------------------------------------------------------------

@@ -84,3 +84,22 @@ def test_counter_based_draw_is_splitmix64_of_seed_purpose_id_and_month(seed, ids
     assert np.shape(one) == () and one == _splitmix_uniform(
         int(streams.key), int(purpose_key(purpose)), np.int64(5), month
     )
+
+
+def test_draws_made_together_are_the_draws_made_one_by_one():
+    """``Population.drawing`` batches an entrant's draws; every column comes out the same
+    as with each draw made on its own (purposes missing from the batch included)."""
+    from model.parameters import Parameters
+    from model.population import REGULAR_DRAWS, Population, household_ids
+
+    params = Parameters.from_overrides()
+    population = Population(params, Streams(3), scale=10)
+    ids, region = household_ids(4, 0, np.full(len(params.regions), 40))
+    entry = np.full(len(ids), 700, np.int32)
+    background = np.full((len(params.regions), 7), 1000.0)
+    alone = population.regular(ids, region, entry, entry - 30, background, mobile=True)
+    with population.drawing(ids, REGULAR_DRAWS[:4]):  # some listed, some not
+        together = population.regular(ids, region, entry, entry - 30, background, mobile=True)
+    assert alone.keys() == together.keys()
+    for name in alone:
+        np.testing.assert_array_equal(alone[name], together[name], err_msg=name)
