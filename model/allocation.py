@@ -244,47 +244,39 @@ def place_priority(
     code = {o: i for i, o in enumerate(options)}
     lists = [[code[o] for o in lst] for lst in preferences.lists]
     capped_opt = np.array([bool(SELF_CONTAINED[t]) and not res for t, res in options], bool)
-    stacks = _stacks(vacancies, options, reserved_group, n_regions)
+    stack, stack_start, free = _stacks(vacancies, options, reserved_group, n_regions)
     region = np.asarray(region_of_candidate, np.int64)
     order = np.argsort(region, kind="stable")  # rank order within each region
     bounds = np.searchsorted(region[order], np.arange(n_regions + 1))
-    persons = np.asarray(persons, np.int64)
-    refuses = np.asarray(refuses, bool)
-    placed_k, placed_v, refused_k = [], [], []
-    for r in range(n_regions):
-        ks = order[bounds[r] : bounds[r + 1]]
-        if len(ks) == 0 or (room is not None and room[r] <= 0):
-            continue
-        k_r, v_r, ref_r, cap[r], left = _place_in_region(
-            ks,
-            preferences.of[ks],
-            persons[ks],
-            refuses[ks],
-            lists,
-            capped_opt,
-            stacks[r],
-            int(cap[r]),
-            None if room is None else int(room[r]),
-        )
-        if room is not None:
-            room[r] = left
-        placed_k.append(k_r)
-        placed_v.append(v_r)
-        refused_k.append(ref_r)
-    k_all = np.concatenate(placed_k) if placed_k else np.zeros(0, np.int64)
-    v_all = np.concatenate(placed_v) if placed_v else np.zeros(0, np.int64)
+    phases = _Phases(
+        rk=region[order],
+        list_of=preferences.of[order],
+        persons=np.asarray(persons, np.int64)[order],
+        refuses=np.asarray(refuses, bool)[order],
+        lists=lists,
+        capped_opt=capped_opt,
+        free=free,
+        start=stack_start,
+        cap=cap,
+        room=room,
+        pos=bounds[:-1].copy(),
+        stop=bounds[1:],
+    )
+    placed, taken_v, refused = phases.run()
+    k_all = order[placed]
+    v_all = stack[taken_v]
     by_rank = np.argsort(k_all, kind="stable")
     let_v = v_all[by_rank]
     vacancies.let[let_v] = True
-    refused = np.sort(np.concatenate(refused_k)) if refused_k else np.zeros(0, np.int64)
     cand = np.asarray(candidates, np.int64)
-    return let_v, cand[k_all[by_rank]], cand[refused], cap
+    return let_v, cand[k_all[by_rank]], cand[np.sort(order[refused])], phases.cap
 
 
 def _stacks(
     vacancies: Vacancies, options: list, reserved_group: int, n_regions: int
-) -> list[list[np.ndarray]]:
-    """Per region and option: the free vacancies, oldest (lowest index) first."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The free vacancies per region and option, oldest (lowest index) first: as one
+    array of vacancy indices, where each (region, option) starts in it, and how many."""
     n_opt = len(options)
     # Each vacancy's option: (type, reserved for the route's group?), or none.
     table = np.full((N_TYPES, 2), n_opt, np.int64)
@@ -297,72 +289,129 @@ def _stacks(
     cell = vacancies.region[idx].astype(np.int64) * (n_opt + 1) + code
     idx = idx[np.argsort(cell, kind="stable")]  # by cell, oldest first within
     bounds = np.searchsorted(np.sort(cell), np.arange(n_regions * (n_opt + 1) + 1))
-    return [
-        [idx[bounds[r * (n_opt + 1) + o] : bounds[r * (n_opt + 1) + o + 1]] for o in range(n_opt)]
-        for r in range(n_regions)
-    ]
+    start = bounds[:-1].reshape(n_regions, n_opt + 1)[:, :n_opt]
+    count = np.diff(bounds).reshape(n_regions, n_opt + 1)[:, :n_opt]
+    return idx, start, count
 
 
-def _place_in_region(  # a phase loop: the sequential rule in array steps (docstring above)
-    ks: np.ndarray,
-    list_of: np.ndarray,
-    persons: np.ndarray,
-    refuses: np.ndarray,
-    lists: list[list[int]],
-    capped_opt: np.ndarray,
-    stacks: list[np.ndarray],
-    cap: int,
-    room: int | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int | None]:
-    """One region's candidates (in rank order): who gets which vacancy, who refuses."""
-    n_opt = len(stacks)
-    free = np.array([len(s) for s in stacks], np.int64)
-    used = np.zeros(n_opt, np.int64)
-    got_k, got_v, refused = [], [], []
-    pos, n = 0, len(ks)
-    while pos < n:
-        avail = (used < free) & (~capped_opt | (cap > 0))
-        if not avail.any():
-            break
-        first = np.array([next((o for o in lst if avail[o]), -1) for lst in lists], np.int64)
-        choice = first[list_of[pos:]]
-        takes = (choice >= 0) & ~refuses[pos:]
-        # The phase ends just after the candidate who takes a stock's last home, the
-        # cap's last unit, or reaches the persons limit: from there on the choices change.
-        end, done = len(choice), False
-        wanted = np.bincount(choice[takes], minlength=n_opt)
-        for o in np.flatnonzero((wanted > 0) & (wanted >= free - used)).tolist():  # run out
-            cum = np.cumsum(takes & (choice == o))
-            end = min(end, int(np.searchsorted(cum, free[o] - used[o])) + 1)
-        capped = takes & capped_opt[np.maximum(choice, 0)]
-        if capped.any():
-            end = min(end, int(np.searchsorted(np.cumsum(capped), cap)) + 1)
-        if room is not None:
-            q = int(np.searchsorted(np.cumsum(np.where(takes, persons[pos:], 0)), room))
-            if q + 1 <= end:
-                end, done = q + 1, True
-        seg = slice(pos, pos + end)
-        t_seg, c_seg = takes[:end], choice[:end]
-        refused.append(ks[seg][(c_seg >= 0) & ~t_seg])
-        for o in np.flatnonzero(np.bincount(c_seg[t_seg], minlength=n_opt)).tolist():
-            who = np.flatnonzero(t_seg & (c_seg == o))
-            got_k.append(ks[seg][who])
-            got_v.append(stacks[o][used[o] : used[o] + len(who)])
-            used[o] += len(who)
-        cap -= int(capped[:end].sum())
-        if room is not None:
-            room -= int(persons[seg][t_seg].sum())
-        pos += end
-        if done:
-            break
-    cat = np.concatenate
-    return (
-        cat(got_k) if got_k else np.zeros(0, np.int64),
-        cat(got_v) if got_v else np.zeros(0, np.int64),
-        cat(refused) if refused else np.zeros(0, np.int64),
-        cap,
-        room,
-    )
+@dataclass
+class _Phases:
+    """The priority placement of every region at once, phase by phase.
+
+    Within a phase every candidate's choice is fixed (the first option on its
+    list with a free home, while the cap lasts); a phase ends just after the
+    candidate who takes a stock's last home or the cap's last unit, or reaches
+    the persons limit (the region is then done). Regions run their phases side
+    by side, each on its own window of candidates, so a month takes as many
+    rounds of array operations as the busiest region has phases.
+
+    Attributes:
+        rk, list_of, persons, refuses: Per candidate, in region order (rank order
+            within a region): region, option list, persons, refuses this month.
+        lists: The option lists (option codes, in order).
+        capped_opt: Per option, whether it counts against the cap.
+        free: Per region and option, the free homes at the start.
+        start: Per region and option, where its homes begin in the stacks.
+        cap: Per region, the cap left (updated).
+        room: Per region, the persons left to house (None: no limit; updated).
+        pos, stop: Per region, its next candidate and the end of its candidates.
+    """
+
+    rk: np.ndarray
+    list_of: np.ndarray
+    persons: np.ndarray
+    refuses: np.ndarray
+    lists: list[list[int]]
+    capped_opt: np.ndarray
+    free: np.ndarray
+    start: np.ndarray
+    cap: np.ndarray
+    room: np.ndarray | None
+    pos: np.ndarray
+    stop: np.ndarray
+
+    def run(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Place until no region can place more. Returns (placed candidates, the index
+        of each one's home in the stacks, candidates that refused), as positions in
+        region order."""
+        used = np.zeros_like(self.free)
+        active = self.pos < self.stop
+        if self.room is not None:
+            active &= self.room > 0
+        placed, homes, refused = [], [], []
+        while True:
+            avail = (used < self.free) & (~self.capped_opt[None, :] | (self.cap[:, None] > 0))
+            active &= avail.any(axis=1)
+            if not active.any():
+                break
+            p, h, ref = self._phase(avail, used, active)
+            placed += p
+            homes += h
+            refused.append(ref)
+        cat = np.concatenate
+        empty = np.zeros(0, np.int64)
+        return (cat(placed) if placed else empty, cat(homes) if homes else empty,
+                cat(refused) if refused else empty)  # fmt: skip
+
+    def _phase(self, avail: np.ndarray, used: np.ndarray, active: np.ndarray):
+        """One phase of every active region (updates used, cap, room, pos, active)."""
+        n_regions, n_opt = self.free.shape
+        rk = self.rk
+        idx = np.arange(len(rk))
+        # Each region's first free option of each list.
+        first = np.full((n_regions, len(self.lists)), -1, np.int64)
+        for li, lst in enumerate(self.lists):
+            for o in reversed(lst):
+                first[:, li] = np.where(avail[:, o], o, first[:, li])
+        live = active[rk] & (idx >= self.pos[rk])  # candidates in this phase's windows
+        choice = np.where(live, first[rk, self.list_of], -1)
+        takes = (choice >= 0) & ~self.refuses
+        end = self.stop.copy()  # where each region's phase ends (exclusive)
+        done = np.zeros(n_regions, bool)
+
+        def upto(flags_or_amounts: np.ndarray, limit: np.ndarray) -> np.ndarray:
+            """Per region, the first candidate at which the running total from its window
+            start reaches ``limit`` (len(rk) where it does not), and the running totals."""
+            total = np.concatenate([[0], np.cumsum(flags_or_amounts)])
+            base = total[self.pos]
+            reached = active & (total[self.stop] - base >= limit)
+            at = np.full(n_regions, len(rk))
+            at[reached] = np.searchsorted(total[1:], (base + limit)[reached])
+            return at, total, base
+
+        runs_out = {}
+        for o in range(n_opt):  # a stock runs out
+            mine = takes & (choice == o)
+            at, total, base = upto(mine, np.maximum(self.free[:, o] - used[:, o], 1))
+            end = np.minimum(end, at + 1)
+            runs_out[o] = (mine, total, base)
+        capped = takes & self.capped_opt[np.maximum(choice, 0)]
+        at, _, _ = upto(capped, np.maximum(self.cap, 1))
+        end = np.minimum(end, at + 1)
+        if self.room is not None:  # the persons limit: the region is done
+            at, _, _ = upto(np.where(takes, self.persons, 0), self.room)
+            done = at + 1 <= end
+            end = np.where(done, at + 1, end)
+        window = live & (idx < end[rk])
+        placed, homes = [], []
+        for o, (mine, total, base) in runs_out.items():
+            who = np.flatnonzero(mine & window)
+            if len(who) == 0:
+                continue
+            r = rk[who]
+            nth = total[who + 1] - base[r] - 1  # the home each takes, oldest first
+            placed.append(who)
+            homes.append(self.start[r, o] + used[r, o] + nth)
+            used[:, o] += np.bincount(r, minlength=n_regions)
+        self.cap -= np.bincount(rk[capped & window], minlength=n_regions)
+        if self.room is not None:
+            got = takes & window
+            self.room -= np.bincount(
+                rk[got], weights=self.persons[got], minlength=n_regions
+            ).astype(np.int64)
+        self.pos = np.where(active, end, self.pos)
+        active &= ~done & (self.pos < self.stop)
+        return placed, homes, np.flatnonzero(window & (choice >= 0) & ~takes)
 
 
 def let_advertised(
