@@ -856,13 +856,15 @@ def match_vacancies(
         pools = {c: list(mine[cls[mine] == c]) for c in range(1, SIZE_CLASSES + 1)}
         pools[0] = list(mine[(persons[mine] == 1) & room_ok[mine]])  # singles for a room
         heads = dict.fromkeys(pools, 0)
+        nobody_for = set()  # types no candidate left fits (it stays so: pools only shrink)
         for v in idx[bounds[r] : bounds[r + 1]].tolist():
             t = int(types[v])
             capped = bool(counted[t]) and not reserved[v]
-            if capped and cap[r] <= 0:
+            if (capped and cap[r] <= 0) or t in nobody_for:
                 continue
             k = _best_fit(t, pools, heads, taken, persons, fits)
             if k < 0:
+                nobody_for.add(t)
                 continue
             taken[k] = True
             got_k.append(k)
