@@ -204,8 +204,10 @@ def test_spreidingswet_withdrawal_moves_waiting_and_search_to_the_pre_law_region
             new = h.loc[(h["group"] == 2) & (h["entry_day"] >= withdrawn_day), "id"]
             housed[side].append(let.loc[let["household_id"].isin(new), "region"].isin(names))
     # Of the status holders with a permit after the withdrawal, housed in the north by the
-    # end (pooled over the seeds: about 400 such households a run at 1:20).
-    assert np.concatenate(housed["b"]).mean() > np.concatenate(housed["a"]).mean() + 0.015
+    # end (pooled over the seeds: about 400 such households a run at 1:20). Measured over
+    # seeds 1-8: +1.7 points (standard error 0.16; from about 14% housed there), so the
+    # margin of 0.5 points is about 4 standard errors of a three-seed mean below it.
+    assert np.concatenate(housed["b"]).mean() > np.concatenate(housed["a"]).mean() + 0.005
 
 
 @pytest.mark.slow
