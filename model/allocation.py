@@ -721,19 +721,21 @@ class _Advert:
         while True:  # a prefix of each region's ranking, grown until it has the winners
             width = min(width, max(int(length.max()), 1))
             block = ranking.first(width)
-            valid = block >= 0
             pos = np.maximum(block, 0)
-            fit = fitting(pos) & valid
+            fit = fitting(pos) & (block >= 0)
             ok = fit & ~self.taken[pos]
             found = np.cumsum(ok, axis=1)
             if ((found[:, -1] >= need) | (length <= width)).all():
                 break
             width *= 4
-        cols = np.arange(width)
-        win = ok & (found <= need[:, None])
-        got = win.sum(axis=1)
-        last = np.where(got > 0, width - 1 - np.argmax(win[:, ::-1], axis=1), -1)
-        offered = fit & self.refuses[pos] & ~self.counted[pos] & (cols[None, :] < last[:, None])
+        got = np.minimum(found[:, -1], need)
+        # The last winner of each region; beyond the deepest of them nothing happens.
+        last = np.where(got > 0, np.argmax(found >= np.maximum(got, 1)[:, None], axis=1), -1)
+        deep = int(last.max()) + 1
+        pos, fit = pos[:, :deep], fit[:, :deep]
+        win = ok[:, :deep] & (found[:, :deep] <= need[:, None])
+        before_last = np.arange(deep)[None, :] < last[:, None]
+        offered = fit & self.refuses[pos] & ~self.counted[pos] & before_last
         self.counted[pos[offered]] = True
         refusals = offered.sum(axis=1)
         winners = pos[win]  # region by region, in rank order
