@@ -71,13 +71,14 @@ class ColumnTable:
         Returns:
             The slice of the new rows.
         """
-        unknown = set(values) - set(self._cols)
-        if unknown:
+        if not values.keys() <= self._cols.keys():
+            unknown = set(values) - set(self._cols)
             raise KeyError(f"unknown {type(self).__name__} columns: {sorted(unknown)}")
         self._reserve(self._n + n)
         rows = slice(self._n, self._n + n)
+        defaults = self._defaults
         for name, col in self._cols.items():
-            col[rows] = values[name] if name in values else self._defaults[name]
+            col[rows] = values.get(name, defaults[name])
         self._n += n
         return rows
 
