@@ -187,7 +187,11 @@ def preference_lists(
     """
     top = fits.shape[1] - 1
     key = np.minimum(np.asarray(sizes, np.int64), top) * 2 + np.asarray(room_ok, bool)
-    keys, of = np.unique(key, return_inverse=True)
+    # The distinct keys, and each candidate's index among them (np.unique by counting:
+    # the keys are a few small numbers).
+    present = np.bincount(key, minlength=2 * (top + 1)) > 0
+    keys = np.flatnonzero(present)
+    of = (np.cumsum(present) - 1)[key]
     lists = tuple(
         tuple((t, res) for t, res in options if fits[t, k // 2] and (t != ROOM or k % 2))
         for k in keys.tolist()
