@@ -231,6 +231,9 @@ def build_parser() -> Parser:
     bench.add_argument("--no-sweep", action="store_true", help="skip the sweep timings")
     bench.add_argument("--sweep-runs", type=_int_arg("sweep-runs", 2, 1000), default=8,
                        help="runs per sweep timing (default 8)")  # fmt: skip
+    bench.add_argument("--repeat", type=_int_arg("repeat", 1, 20), default=3,
+                       help="runs of each revision at 1:10 and coarser, alternating; the "
+                            "fastest counts (default 3; 1:1 runs once)")  # fmt: skip
 
     sw = sub.add_parser("sweep", help="many runs from a spec file (experiments/sweeps/*.toml)")
     sw.add_argument("spec", type=Path, help="the sweep spec (TOML)")
@@ -615,6 +618,7 @@ def command_bench(args: argparse.Namespace) -> int:
         args.against,
         sweep=not args.no_sweep,
         sweep_runs=args.sweep_runs,
+        repeat=args.repeat,
     )
     return 0
 

@@ -717,8 +717,9 @@ class _Advert:
         if len(vac) == 0 or ranking.length.sum() == 0:
             return
         self.steps += 1
-        v_region = self.vacancies.region[vac].astype(np.int64)
-        vac = vac[np.argsort(v_region, kind="stable")]  # by region, oldest first
+        v_region = self.vacancies.region[vac]
+        small = v_region.astype(np.uint8) if self.n_regions <= 256 else v_region  # a radix sort
+        vac = vac[np.argsort(small, kind="stable")]  # by region, oldest first
         need = np.bincount(v_region, minlength=self.n_regions)
         length = ranking.length
         width = 4 * int(need.max()) + 64
@@ -744,8 +745,9 @@ class _Advert:
         refusals = offered.sum(axis=1)
         winners = pos[win]  # region by region, in rank order
         self.taken[winners] = True
-        first = np.cumsum(need) - need
-        used = np.concatenate([vac[first[r] : first[r] + got[r]] for r in range(self.n_regions)])
+        # each region's first ``got`` vacancies (they start at the sum of the needs before)
+        starts = np.repeat(np.cumsum(need) - need - (np.cumsum(got) - got), got)
+        used = vac[starts + np.arange(len(starts))]
         self.vacancies.let[used] = True
         region = np.repeat(np.arange(self.n_regions), got)
         self.pieces.append((used, winners, route, region, self.steps, refusals))
