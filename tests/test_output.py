@@ -192,9 +192,11 @@ from experiments import output
 with output.replacing(Path(sys.argv[1])) as tmp:
     child = os.fork()  # like compare's worker processes
     if child == 0:
+        # The child says who it is once it runs: after Python's at-fork handlers, so
+        # the test never races a worker that has not been scheduled yet.
+        print(os.getpid(), flush=True)
         time.sleep(60)
         os._exit(0)
-    print(child, flush=True)
     time.sleep(60)
 """
 
