@@ -104,9 +104,10 @@ class Household(mesa.Agent):
         return u < table["refusal"][rows]
 
     @classmethod
-    def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
-        """Chance per month of leaving the market (private rent, buying, moving away)."""
-        return np.full(len(rows), model.queue.regular_exit_hazard)
+    def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray | float:
+        """Chance per month of leaving the market (private rent, buying, moving away): one
+        per row, or one number for all of them."""
+        return float(model.queue.regular_exit_hazard)
 
     @classmethod
     def leaves(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
@@ -118,7 +119,8 @@ class Household(mesa.Agent):
         household's luck fixed while the hazard may change with policy.
         """
         table = model.households
-        spent = table["exit_spent"][rows] - np.log1p(-cls.monthly_exit_hazard(model, rows))
+        hazard = np.asarray(cls.monthly_exit_hazard(model, rows), np.float64)
+        spent = table["exit_spent"][rows] - np.log1p(-hazard)  # (a float64 even if one number)
         table["exit_spent"][rows] = spent
         return spent >= table["exit_budget"][rows]
 

@@ -854,49 +854,57 @@ def match_vacancies(
     stage = np.where(dedicated, 0, np.where(types[idx] == ROOM, 1, 2))
     idx = idx[np.lexsort((np.arange(len(idx)), stage, vacancies.region[idx]))]
     bounds = np.searchsorted(vacancies.region[idx], np.arange(n_regions + 1))
-    taken = np.zeros(len(candidates), bool)
+    # The loop below is sequential (each home changes who is left): on Python lists,
+    # whose items are read several times faster than numpy's.
+    taken = [False] * len(candidates)
+    sizes, fit_list = persons.tolist(), fits.tolist()
+    type_of, reserved_of, counted_of = types.tolist(), reserved.tolist(), counted.tolist()
+    cap_left, room_left = cap.tolist(), room.tolist()
     got_k: list[int] = []
     got_v: list[int] = []
     for r in range(n_regions):
         mine = np.flatnonzero(region == r)
-        if len(mine) == 0 or room[r] <= 0:
+        if len(mine) == 0 or room_left[r] <= 0:
             continue
-        pools = {c: list(mine[cls[mine] == c]) for c in range(1, SIZE_CLASSES + 1)}
-        pools[0] = list(mine[(persons[mine] == 1) & room_ok[mine]])  # singles for a room
+        pools = {c: mine[cls[mine] == c].tolist() for c in range(1, SIZE_CLASSES + 1)}
+        pools[0] = mine[(persons[mine] == 1) & room_ok[mine]].tolist()  # singles for a room
         heads = dict.fromkeys(pools, 0)
         nobody_for = set()  # types no candidate left fits (it stays so: pools only shrink)
         for v in idx[bounds[r] : bounds[r + 1]].tolist():
-            t = int(types[v])
-            capped = bool(counted[t]) and not reserved[v]
-            if (capped and cap[r] <= 0) or t in nobody_for:
+            t = type_of[v]
+            capped = counted_of[t] and not reserved_of[v]
+            if (capped and cap_left[r] <= 0) or t in nobody_for:
                 continue
-            k = _best_fit(t, pools, heads, taken, persons, fits)
+            k = _best_fit(t, pools, heads, taken, sizes, fit_list)
             if k < 0:
                 nobody_for.add(t)
                 continue
             taken[k] = True
             got_k.append(k)
             got_v.append(v)
-            cap[r] -= capped
-            room[r] -= persons[k]
-            if room[r] <= 0:
+            cap_left[r] -= capped
+            room_left[r] -= sizes[k]
+            if room_left[r] <= 0:
                 break
     let_v = np.asarray(got_v, np.int64)
     vacancies.let[let_v] = True
-    return let_v, np.asarray(candidates, np.int64)[np.asarray(got_k, np.int64)], cap
+    housed = np.asarray(candidates, np.int64)[np.asarray(got_k, np.int64)]
+    return let_v, housed, np.array(cap_left, np.int64)
 
 
 def _best_fit(
     dtype: int,
     pools: dict[int, list[int]],
     heads: dict[int, int],
-    taken: np.ndarray,
-    persons: np.ndarray,
-    fits: np.ndarray,
+    taken: list[bool],
+    persons: list[int],
+    fits: list[list[bool]],
 ) -> int:
     """The candidate a vacancy of ``dtype`` goes to: the earliest-ranked of its first tier
-    with one left (-1: nobody fits). ``heads`` move past candidates already housed."""
-    top = fits.shape[1] - 1
+    with one left (-1: nobody fits). ``heads`` move past candidates already housed.
+    (Python lists: ``fits[type][size]``.)"""
+    top = len(fits[0]) - 1
+    fits = fits[dtype]
     for tier in QUOTA_TIERS[dtype]:
         best = -1
         for c in tier if dtype != ROOM else (0,):
@@ -904,7 +912,7 @@ def _best_fit(
             while h < len(pool) and taken[pool[h]]:
                 h += 1
             heads[c] = h
-            while h < len(pool) and (taken[pool[h]] or not fits[dtype, min(persons[pool[h]], top)]):
+            while h < len(pool) and (taken[pool[h]] or not fits[min(persons[pool[h]], top)]):
                 h += 1  # too large for this type (a household beyond a large home's maximum)
             if h < len(pool) and (best < 0 or pool[h] < best):
                 best = pool[h]
