@@ -192,8 +192,9 @@ def preference_lists(
     present = np.bincount(key, minlength=2 * (top + 1)) > 0
     keys = np.flatnonzero(present)
     of = (np.cumsum(present) - 1)[key]
+    fit = fits.tolist()  # (read item by item below: lists are faster than numpy scalars)
     lists = tuple(
-        tuple((t, res) for t, res in options if fits[t, k // 2] and (t != ROOM or k % 2))
+        tuple((t, res) for t, res in options if fit[t][k // 2] and (t != ROOM or k % 2))
         for k in keys.tolist()
     )
     return Preferences(lists, of.ravel().astype(np.int64))
