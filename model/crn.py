@@ -127,7 +127,10 @@ class Streams:
         salts = np.array([(common ^ int(purpose_key(p))) & _MASK for p in purposes], np.uint64)
         z = ids.astype(np.uint64).reshape(1, -1)
         z *= _GOLDEN
-        z = z + salts[:, None]  # one row per purpose, mixed in place
+        if len(purposes) == 1:
+            z += salts[0]
+        else:
+            z = z + salts[:, None]  # one row per purpose, mixed in place
         _mix(z)
         z += _GOLDEN
         _mix(z)
