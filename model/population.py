@@ -186,6 +186,7 @@ class Population:
         self.steady: list[QueueSteadyState] = []
         self.lag_scale = float("nan")
         self._ready: tuple[np.ndarray, dict] | None = None  # draws made together (drawing)
+        self._cdf: np.ndarray | None = None  # where movers search (_elsewhere_cdf)
 
     # -- shared attribute draws ----------------------------------------------
 
@@ -214,20 +215,28 @@ class Population:
         moves = self._u("elsewhere", ids) < share
         if not moves.any():
             return out
-        regions = self.params.regions
-        sensitivity = self.params["geography.wait_sensitivity_per_year"]
-        weight = regions.population * np.exp(-sensitivity * regions.registration_years_at_letting)
         u = self._u("elsewhere_to", ids)[moves]
-        # Per home region, the inverse CDF of the other regions (as ``_pick`` builds it)
-        cdf = np.empty((len(weight), len(weight)))
-        for r in range(len(weight)):
-            w = weight.copy()
-            w[r] = 0.0
-            c = np.cumsum(w / w.sum())
-            cdf[r] = c / c[-1]
+        cdf = self._elsewhere_cdf()
         pick = np.sum(u[:, None] >= cdf[out[moves]], axis=1)  # searchsorted, side right
-        out[moves] = np.minimum(pick, len(weight) - 1).astype(out.dtype)
+        out[moves] = np.minimum(pick, len(cdf) - 1).astype(out.dtype)
         return out
+
+    def _elsewhere_cdf(self) -> np.ndarray:
+        """Per home region, the inverse CDF (as ``_pick`` builds it) of the other regions,
+        weighted by population x exp(-sensitivity x published registration years): fixed
+        for a run, so made once."""
+        if self._cdf is None:
+            regions = self.params.regions
+            sensitivity = self.params["geography.wait_sensitivity_per_year"]
+            years = regions.registration_years_at_letting
+            weight = regions.population * np.exp(-sensitivity * years)
+            self._cdf = np.empty((len(weight), len(weight)))
+            for r in range(len(weight)):
+                w = weight.copy()
+                w[r] = 0.0
+                c = np.cumsum(w / w.sum())
+                self._cdf[r] = c / c[-1]
+        return self._cdf
 
     def sizes(self, ids: np.ndarray, shares) -> np.ndarray:
         """Household sizes (persons) drawn from ``shares`` of 1..5 and 6+ persons."""
