@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -192,12 +193,22 @@ def preference_lists(
     present = np.bincount(key, minlength=2 * (top + 1)) > 0
     keys = np.flatnonzero(present)
     of = (np.cumsum(present) - 1)[key]
-    fit = fits.tolist()  # (read item by item below: lists are faster than numpy scalars)
-    lists = tuple(
-        tuple((t, res) for t, res in options if fit[t][k // 2] and (t != ROOM or k % 2))
-        for k in keys.tolist()
-    )
+    fit = np.asarray(fits, bool)
+    lists = _option_lists(tuple(options), tuple(keys.tolist()), fit.tobytes(), fit.shape)
     return Preferences(lists, of.ravel().astype(np.int64))
+
+
+@lru_cache(maxsize=256)
+def _option_lists(
+    options: tuple[tuple[int, bool], ...], keys: tuple[int, ...], fits: bytes, shape: tuple
+) -> tuple[tuple[tuple[int, bool], ...], ...]:
+    """The option list of each size key (size * 2 + may get a room), for ``fits`` given as
+    bytes (bool, ``shape``): the same few lists every month, so made once."""
+    fit = np.frombuffer(fits, bool).reshape(shape).tolist()
+    return tuple(
+        tuple((t, res) for t, res in options if fit[t][k // 2] and (t != ROOM or k % 2))
+        for k in keys
+    )
 
 
 def place_priority(
@@ -516,8 +527,8 @@ def let_advertised(
             # Vacancies reserved for a group go to that group first; what the
             # group leaves this month is open to everybody.
             reserved = vacancies.reserved_for
-            groups = np.unique(reserved[of_type & ~vacancies.let & (reserved != NOBODY)])
-            for group in groups.tolist():
+            held = reserved[of_type & ~vacancies.let & (reserved != NOBODY)]
+            for group in np.flatnonzero(np.bincount(held)).tolist():  # (the groups, sorted)
                 mine = of_type & ~vacancies.let & (reserved == group)
                 state.take_among(mine, route, few(cand_group == group), key)
             if only is not None:  # a type few may get (start-up homes): rank just them
