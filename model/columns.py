@@ -34,7 +34,6 @@ class ColumnTable:
         self._cols = {name: np.zeros(cap, dtype) for name, dtype, _ in self.FIELDS}
         self._defaults = {name: default for name, _, default in self.FIELDS}
         self._n = 0
-        self._capacity = cap  # rows every column has room for
 
     def __len__(self) -> int:
         return self._n
@@ -53,7 +52,6 @@ class ColumnTable:
         # Pickle only the used rows.
         state = self.__dict__.copy()
         state["_cols"] = {name: col[: self._n].copy() for name, col in self._cols.items()}
-        state["_capacity"] = self._n
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -85,15 +83,14 @@ class ColumnTable:
         return rows
 
     def _reserve(self, needed: int) -> None:
-        if needed <= self._capacity:
+        capacity = len(next(iter(self._cols.values())))
+        if needed <= capacity:
             return
-        capacity = self._capacity
         new_capacity = max(needed, int(capacity * 1.5))
         for name, col in self._cols.items():
             grown = np.zeros(new_capacity, col.dtype)
             grown[: self._n] = col[: self._n]
             self._cols[name] = grown
-        self._capacity = new_capacity
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the rows where ``mask`` is True (in their order)."""

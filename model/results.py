@@ -263,13 +263,6 @@ class Results:
         return out
 
 
-def quantile_by_group(
-    values: np.ndarray, groups: np.ndarray, q: float, n_groups: int = len(GROUPS)
-) -> list[float]:
-    """The q-quantile of ``values`` per group (NaN where a group has none)."""
-    return quantiles_by_group(values, groups, (q,), n_groups)[0]
-
-
 def quantiles_by_group(
     values: np.ndarray, groups: np.ndarray, qs: tuple[float, ...], n_groups: int = len(GROUPS)
 ) -> list[list[float]]:

@@ -86,7 +86,6 @@ class RouteMonth:
             (the base of every priority route's cap).
         waiting: Household rows waiting at the month's start.
         housed_now: Per household row, housed (or placed) this month.
-        reacts: Per waiting row, reacts to adverts this month.
         reacting: Rows of the households reacting to adverts this month.
         refuses: Per reacting household (``reacting``), would refuse an offer this month.
         lettings: The lettings made so far.
@@ -99,7 +98,6 @@ class RouteMonth:
     capped: np.ndarray
     waiting: np.ndarray
     housed_now: np.ndarray
-    reacts: np.ndarray
     reacting: np.ndarray
     refuses: np.ndarray
     lettings: Lettings = field(default_factory=Lettings)
@@ -127,7 +125,6 @@ class RouteMonth:
             capped=vac.capped_count(model.n_regions),
             waiting=waiting,
             housed_now=np.zeros(len(table), bool),
-            reacts=reacts,
             reacting=reacting,
             refuses=refuses,
         )

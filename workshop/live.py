@@ -323,50 +323,40 @@ def _message(frame: Frame, lang: str, flow: bool) -> str:
     return ""
 
 
-def lettings_chart(frame: Frame, lang: str) -> Chart:
-    """Homes let to each group per month."""
-    x, ticks = _x_axis(frame, lang, flow=True)
+def _group_chart(
+    frame: Frame, lang: str, name: str, column: Callable[[str], str], unit: str, flow: bool,
+    panels: bool = False,
+) -> Chart:  # fmt: skip
+    """One line per group of a monthly figure (``flow``: over the month, so none at start)."""
+    x, ticks = _x_axis(frame, lang, flow=flow)
     return Chart(
-        "lettings",
-        t("chart_lettings", lang),
-        t("unit_households_month", lang),
+        name,
+        t(f"chart_{name}", lang),
+        t(unit, lang),
         x,
         ticks,
-        _group_lines(frame, col.lettings, lang, True),
-        message=_message(frame, lang, True),
+        _group_lines(frame, column, lang, flow),
+        panels=panels,
+        message=_message(frame, lang, flow),
         lang=lang,
     )
 
 
+def lettings_chart(frame: Frame, lang: str) -> Chart:
+    """Homes let to each group per month."""
+    return _group_chart(frame, lang, "lettings", col.lettings, "unit_households_month", True)
+
+
 def registration_chart(frame: Frame, lang: str) -> Chart:
     """Median registration time at letting per group."""
-    x, ticks = _x_axis(frame, lang, flow=True)
-    return Chart(
-        "registration",
-        t("chart_registration", lang),
-        t("unit_registration", lang),
-        x,
-        ticks,
-        _group_lines(frame, col.registration_median, lang, True),
-        message=_message(frame, lang, True),
-        lang=lang,
+    return _group_chart(
+        frame, lang, "registration", col.registration_median, "unit_registration", True
     )
 
 
 def waiting_chart(frame: Frame, lang: str) -> Chart:
     """Households waiting per group, each in a panel of its own (their sizes differ 30-fold)."""
-    x, ticks = _x_axis(frame, lang, flow=False)
-    return Chart(
-        "waiting",
-        t("chart_waiting", lang),
-        t("unit_waiting", lang),
-        x,
-        ticks,
-        _group_lines(frame, col.waiting, lang, False),
-        panels=True,
-        message=_message(frame, lang, False),
-        lang=lang,
-    )
+    return _group_chart(frame, lang, "waiting", col.waiting, "unit_waiting", False, panels=True)
 
 
 def reception_chart(frame: Frame, lang: str) -> Chart:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from workshop.config import Config
-from workshop.live import SCALE, Frame, LiveRun
+from workshop.live import SCALE, Frame, LiveRun, _ignore
 
 _server: ForkServer | None = None
 _lock = threading.Lock()
@@ -165,7 +165,7 @@ class RemoteRun:
         scale: int = SCALE,
     ):
         self.config = config.settings()
-        self.publish = publish or (lambda frame: None)
+        self.publish = publish or _ignore
         self._conn = fork_server().connect()
         self._conn.send((self.config, tuple(levers), scale))
         _, (frame, values, self.pid) = self._conn.recv()
