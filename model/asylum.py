@@ -24,9 +24,8 @@ rejected = in reception + departed (``AsylumPipeline.ledger``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from model.calendar import add_months
 from model.parameters import Parameters
@@ -88,7 +87,7 @@ class AsylumPipeline:
     def decisions(self, pending: float, capacity_per_year: float) -> float:
         """First decisions in a month (agent units): the IND's capacity, or fewer when
         little is pending (a decision takes at least the legal term, on average)."""
-        quickest = pending * (1.0 - np.exp(-1.0 / self.params["asylum.decision_months_min"]))
+        quickest = pending * (1.0 - math.exp(-1.0 / self.params["asylum.decision_months_min"]))
         return min(capacity_per_year / 12 / self.scale, quickest)
 
     def follow_inflow(self, capacity: float, month: int) -> float:
@@ -114,7 +113,7 @@ class AsylumPipeline:
         self.capacity = self.follow_inflow(self.capacity, month)
         permits = decided * policy["asylum.recognition_rate"]
         stay = self.params["asylum.rejected_departure_months"]
-        departing = self.rejected * (1.0 - np.exp(-1.0 / stay))
+        departing = self.rejected * (1.0 - math.exp(-1.0 / stay))
         self.pending += applications - decided
         self.rejected += decided - permits - departing
         self.ledger["applications"] += applications

@@ -104,7 +104,7 @@ def start_state(start: dt.date, defaults: dict[str, Any]) -> dict[str, Any]:
     years = (DEFAULT_START - start).days / 365.25
     growth = published_targets()["queue_growth"]["value"]  # the queue's own growth (ABF)
     out["regular.initial_seekers"] = round(
-        defaults["regular.initial_seekers"] / (1 + growth) ** years
+        defaults["regular.initial_seekers"] / math.pow(1 + growth, years)
     )
     out["reunification.abroad_at_start"] = 40000
     return out

@@ -30,9 +30,12 @@ the letting log records who is responsible for each status holder housed.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
+from model import numerics
 from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, add_months, day_number
 from model.households import GROUPS
 from model.parameters import Parameters, published_targets
@@ -56,7 +59,7 @@ def work_share(tau, params: Parameters):
     tau = np.asarray(tau, float)
     active = np.maximum(tau - p["integration.work_delay_years"], 0.0)
     return p["integration.work_share_max"] * (
-        1.0 - np.exp(-p["integration.work_hazard_per_year"] * active)
+        1.0 - numerics.exp(-p["integration.work_hazard_per_year"] * active)
     )
 
 
@@ -65,7 +68,7 @@ def benefit_share(tau, params: Parameters):
     p = params
     tau = np.asarray(tau, float)
     falling = np.maximum(tau - p["integration.benefit_plateau_years"], 0.0)
-    return p["integration.benefit_share_max"] * np.exp(
+    return p["integration.benefit_share_max"] * numerics.exp(
         -p["integration.benefit_exit_per_year"] * falling
     )
 
@@ -77,12 +80,12 @@ def calibrated_rates(params: Parameters) -> dict[str, float]:
     recent = targets["work_share_18_months"]["years_to_housing"]
     tau18 = float(clock(1.5, recent, alpha))
     w = targets["work_share_18_months"]["value"] / p["integration.work_share_max"]
-    hazard = -np.log1p(-w) / (tau18 - p["integration.work_delay_years"])
+    hazard = -math.log1p(-w) / (tau18 - p["integration.work_delay_years"])
     cohort = targets["benefit_share_2_years"]["years_to_housing"]
     tau2, tau5 = (float(clock(t, cohort, alpha)) for t in (2.0, 5.0))
     b2, b5 = targets["benefit_share_2_years"]["value"], targets["benefit_share_5_years"]["value"]
-    exit_rate = np.log(b2 / b5) / (tau5 - tau2)
-    plateau = tau2 - np.log(p["integration.benefit_share_max"] / b2) / exit_rate
+    exit_rate = math.log(b2 / b5) / (tau5 - tau2)
+    plateau = tau2 - math.log(p["integration.benefit_share_max"] / b2) / exit_rate
     return {
         "integration.work_hazard_per_year": float(hazard),
         "integration.benefit_plateau_years": float(plateau),

@@ -233,7 +233,7 @@ class HousingMarket(mesa.Model):
             return observed.quota_target_per_year / self.scale
         permits = self.asylum.permits_expected_per_year(self.month, self.policy)
         abroad = self.reunification.abroad_of_sponsors + self.queue.abroad_in_market()
-        arrivals = abroad * (1.0 - np.exp(-self.policy["reunification.arrival_per_year"]))
+        arrivals = abroad * (1.0 - math.exp(-self.policy["reunification.arrival_per_year"]))
         return permits + arrivals
 
     def _fill_reception(self, converted_places: float):

@@ -22,11 +22,13 @@ calibrated) so that the queue grows as the ABF shortage did.
 
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
+from model import numerics
 from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR
 from model.crn import Streams
 from model.households import (
@@ -85,7 +87,7 @@ def _pick(u: np.ndarray, shares) -> np.ndarray:
 def geometric_pmf(mean: float, n: int) -> np.ndarray:
     """P(lag = 0..n-1 months) for a geometric lag with the given mean."""
     p = 1.0 / (mean + 1.0)
-    return p * (1.0 - p) ** np.arange(n)
+    return p * numerics.power(1.0 - p, np.arange(n))
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ class Population:
             regions = self.params.regions
             sensitivity = self.params["geography.wait_sensitivity_per_year"]
             years = regions.registration_years_at_letting
-            weight = regions.population * np.exp(-sensitivity * years)
+            weight = regions.population * numerics.exp(-sensitivity * years)
             self._cdf = np.empty((len(weight), len(weight)))
             for r in range(len(weight)):
                 w = weight.copy()
@@ -288,7 +290,7 @@ class Population:
 
     def regular_registrants(self, month: int) -> np.ndarray:
         """Regular seekers expected to start searching in each region this month (agent units)."""
-        growth = (1.0 + self.params["regular.registration_growth_per_year"]) ** (month / 12.0)
+        growth = math.pow(1.0 + self.params["regular.registration_growth_per_year"], month / 12.0)
         return np.array([s.registrations_per_month for s in self.steady]) * growth
 
     def regular(
@@ -446,7 +448,7 @@ class Population:
             population).
         """
         sizes, shares = self.status_holder_size_classes()
-        households = persons / float(np.dot(shares, sizes)) / self.scale
+        households = persons / float(np.sum(shares * sizes)) / self.scale
         population = self.params.regions.population_share
         cells = households * reception[:, None, None] * shares[None, :, None] * population
         return self.streams.carry("permit_inflow", cells)

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model import numerics
 from model.calendar import Month
 from model.columns import ColumnTable
 from model.crn import Streams
@@ -76,7 +77,7 @@ NOBODY = -1  # a vacancy reserved for no group
 
 def monthly_probability(rate_per_year: np.ndarray | float) -> np.ndarray:
     """The monthly chance that gives ``rate_per_year`` over twelve months."""
-    return 1.0 - (1.0 - np.asarray(rate_per_year, dtype=float)) ** (1.0 / 12.0)
+    return 1.0 - numerics.power(1.0 - np.asarray(rate_per_year, dtype=float), 1.0 / 12.0)
 
 
 def fit_table(params: Parameters, max_size: int = 40) -> np.ndarray:
@@ -359,7 +360,7 @@ class Stock:
         if waiting_per_region is None or self.queue_at_start is None:
             return np.ones(n)
         ratio = np.maximum(np.asarray(waiting_per_region, float), 1.0) / self.queue_at_start
-        return ratio ** self.params["stock.turnover_tightness_elasticity"]
+        return numerics.power(ratio, self.params["stock.turnover_tightness_elasticity"])
 
     def expected_turnover(self, factor: np.ndarray | None = None) -> np.ndarray:
         """Background tenants expected to leave this month, per (region, type).
