@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -36,6 +35,7 @@ from typing import Any
 
 from model.calendar import as_date
 from model.parameters import ParameterError, Parameters, check_value, parameter_specs
+from model.tomlfile import read_toml
 
 
 def lever_names() -> list[str]:
@@ -207,30 +207,7 @@ def _scenario_path(name_or_path: str | Path) -> Path:
 
 def _read_scenario_file(path: Path) -> dict[str, Any]:
     """The TOML of a scenario file, or a ParameterError that says what is wrong with the file."""
-    where = str(path)
-    allowed = "allowed: a readable UTF-8 text file in TOML"
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise ParameterError(f"scenario file '{where}' does not exist") from None
-    except IsADirectoryError:
-        raise ParameterError(f"scenario file '{where}' is a folder; {allowed}") from None
-    except PermissionError:
-        raise ParameterError(
-            f"scenario file '{where}' cannot be read (permission); {allowed}"
-        ) from None
-    except OSError as err:
-        raise ParameterError(
-            f"scenario file '{where}' cannot be read ({err.strerror}); {allowed}"
-        ) from None
-    except UnicodeDecodeError:
-        raise ParameterError(f"scenario file '{where}' is not UTF-8 text; {allowed}") from None
-    if "\x00" in text:
-        raise ParameterError(f"scenario file '{where}' is binary, not text; {allowed}")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ParameterError(f"{where}: not valid TOML ({err})") from None
+    return read_toml(path, "scenario file")
 
 
 def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
