@@ -624,64 +624,10 @@ def command_bench(args: argparse.Namespace) -> int:
 
 
 def command_sweep(args: argparse.Namespace) -> int:
-    """Run (or continue) a sweep from a spec file."""
-    from experiments.sweep import load_spec, prepare, run_sweep
+    """Run (or continue) a sweep from a spec file (experiments/sweep/command.py)."""
+    from experiments.sweep.command import command_sweep as sweep
 
-    spec = load_spec(args.spec)
-    out = args.out or Path("output/sweeps") / args.spec.stem
-    args.out = out
-    if args.resume and args.overwrite:
-        raise ParameterError("--resume and --overwrite together; allowed: one of the two")
-    if args.dry_run:
-        _, applied, notes, run_tasks, warnings = prepare(spec)
-        print(
-            f"{spec.title}: {len(run_tasks)} runs = {len(applied)} points x "
-            f"{len(spec.scenarios)} scenarios x {len(spec.seeds)} seeds; "
-            f"{spec.months} months at 1:{spec.households_per_agent}"
-        )
-        for line in notes + [f"warning: {w}" for w in warnings]:
-            print(f"  {line}")
-        with pd.option_context(
-            "display.width", 200, "display.max_columns", 20, "display.max_rows", 20
-        ):
-            print(applied)
-        print("nothing was run (--dry-run)")
-        return 0
-    try:
-        result = run_sweep(
-            spec,
-            out,
-            resume=args.resume,
-            overwrite=args.overwrite,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            limit=args.limit,
-        )
-    except KeyboardInterrupt as err:
-        from experiments.sweep import finished_runs
-
-        signum = getattr(err, "signum", signal.SIGINT)
-        how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-        done = len(finished_runs(Path(out))) if Path(out).is_dir() else 0
-        print(
-            f"\ninterrupted ({how}): {done} finished runs are in '{out}'; continue with "
-            f"python -m experiments sweep {args.spec} --out {out} --resume",
-            file=sys.stderr,
-        )
-        return 128 + signum
-    left = result.total - result.skipped - result.ran
-    print(
-        f"{result.ran} runs in {result.seconds:.0f} s ({result.failed} failed), "
-        f"{result.skipped} done before; {left} left"
-    )
-    if result.failed:
-        print(
-            f"failed runs: {out}/errors/ (python -m experiments sweep {args.spec} --out {out} "
-            "--resume tries them again)"
-        )
-    if left == 0 and not result.failed:
-        print(f"wrote {out}/: manifest.json, design.parquet, runs/, summary.csv, sweep.png")
-    return 1 if result.failed else 0
+    return sweep(args)
 
 
 def command_sensitivity(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.ema import DEFAULT_UNCERTAINTIES, alias, ema_model, policies
+from experiments.naming import column_of
 
 OUTCOME = "status_holders_in_reception_end_persons"
 
@@ -47,7 +48,7 @@ def from_sweep(sweep: Path, scenario: str, outcome: str) -> tuple[pd.DataFrame, 
     runs = runs[runs["scenario"] == scenario]
     if runs.empty:
         raise SystemExit(f"error: no runs of scenario '{scenario}' in {sweep}")
-    names = [v["name"] for v in manifest["varied"]]
+    names = [column_of(v["name"]) for v in manifest["varied"]]
     return runs[names].reset_index(drop=True), runs[outcome].to_numpy(float)
 
 

@@ -124,10 +124,12 @@ def run_scenarios(
         for s in scenarios
         for seed in range(1, seeds + 1)
     ]
-    from experiments.sweep import execute
+    from experiments.sweep import connect, execute
 
     rows, series = [], []
-    for task, result in run_all(tasks, workers or min(2, os.cpu_count() or 1), None, execute):
+    with connect(workers, None) as backend:
+        results = list(run_all(tasks, backend, execute))
+    for task, result in results:
         if not result["ok"]:
             raise ParameterError(f"{task.scenario}, seed {task.seed}: {result['message']}")
         rows.append({"scenario": scenario_key(task.scenario), "seed": task.seed,

@@ -31,7 +31,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.naming import column_of
 from experiments.sweep import SpecError, load_design, load_manifest, load_sweep
+from experiments.sweep.fields import SAMPLED
 
 METHOD_OF_DESIGN = {
     "sobol": "sobol",
@@ -40,6 +42,11 @@ METHOD_OF_DESIGN = {
     "full_factorial": "regression",
 }
 BOOTSTRAP = 500
+
+
+def _columns(manifest: dict) -> list[str]:
+    """The varied parameters' columns in the sweep's files."""
+    return [column_of(v["name"]) for v in manifest["varied"]]
 
 
 def _problem(manifest: dict) -> dict:
@@ -52,14 +59,23 @@ def _problem(manifest: dict) -> dict:
 
 
 def point_means(runs: pd.DataFrame, outcome: str) -> tuple[pd.Series, float]:
-    """Per point, the outcome's mean over seeds; and the seed-noise share of its variance."""
-    per_point = runs.groupby("point")[outcome]
+    """Per point, the outcome's mean over seeds; and the seed-noise share of its variance.
+
+    The share is the within-point sum of squares over the total sum of squares
+    (one-way analysis of variance with the point as the factor):
+    sum over runs of (y - its point's mean)² / sum over runs of (y - the mean of
+    all runs)². It lies between 0 (seeds agree at every point) and 1 (the
+    points' means are all the same: every difference is noise). NaN when no
+    point ran on two or more seeds, or every run gave the same value.
+    """
+    y = runs[outcome].astype(float)
+    per_point = y.groupby(runs["point"])
     means = per_point.mean()
     noise = float("nan")
     if per_point.size().max() > 1:
-        total = runs[outcome].var()
-        within = per_point.var().mean()
-        noise = float(within / total) if total > 0 else float("nan")
+        within = float(((y - per_point.transform("mean")) ** 2).sum())
+        total = float(((y - y.mean()) ** 2).sum())
+        noise = within / total if total > 0 else float("nan")
     return means, noise
 
 
@@ -131,6 +147,7 @@ def analyse(
             f"allowed: {', '.join(manifest['outcomes'])}"
         )
     names = [v["name"] for v in manifest["varied"]]
+    columns = _columns(manifest)
     if not names:
         raise SpecError(f"sweep '{sweep}' varies no parameter; allowed: a sweep with [parameters]")
     runs = load_sweep(sweep)
@@ -166,7 +183,7 @@ def analyse(
             elif method == "morris":
                 got = _morris(salib_problem, design, y, manifest, tag, warnings)
             else:
-                x = design[names].to_numpy(float)
+                x = design[columns].to_numpy(float)
                 got = _regression(x, y, names)
                 r2 = got[-1]["value"]
                 if r2 < 0.7:
@@ -217,7 +234,8 @@ def _morris(problem, design, y, manifest, tag, warnings) -> list[dict]:
     from SALib.analyze import morris
 
     names = problem["names"]
-    x = design[[f"{n}__sampled" if f"{n}__sampled" in design else n for n in names]]
+    columns = [column_of(n) for n in names]
+    x = design[[c + SAMPLED if c + SAMPLED in design else c for c in columns]]
     res = morris.analyze(
         problem,
         x.to_numpy(float),

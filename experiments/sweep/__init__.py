@@ -49,9 +49,11 @@ Load a sweep with :func:`load_sweep` (one DataFrame, a row per run).
 
 The package in reading order, each importing only those before it:
 ``spec`` (the file, checked), ``design`` (points and runs), ``store`` (the
-folder), ``runner`` (workers and executors), ``session`` (:func:`run_sweep`).
+folder), ``backends`` (worker processes or a Dask cluster), ``runner`` (a run,
+the run loop, progress), ``session`` (:func:`run_sweep`).
 """
 
+from experiments.sweep.backends import Backend, ClusterLost, connect
 from experiments.sweep.design import (
     RunTask,
     check_runs,
@@ -61,7 +63,7 @@ from experiments.sweep.design import (
     scenario_key,
     tasks,
 )
-from experiments.sweep.runner import Progress, execute, executor, run_all
+from experiments.sweep.runner import Progress, execute, run_all
 from experiments.sweep.session import SweepOutcome, run_sweep
 from experiments.sweep.spec import SpecError, SweepSpec, Varied, load_spec
 from experiments.sweep.store import (
@@ -79,6 +81,8 @@ from experiments.sweep.store import (
 
 __all__ = [
     "MANIFEST",
+    "Backend",
+    "ClusterLost",
     "Progress",
     "RunTask",
     "SpecError",
@@ -87,8 +91,8 @@ __all__ = [
     "Varied",
     "check_runs",
     "coerce",
+    "connect",
     "execute",
-    "executor",
     "finished_runs",
     "git_commit",
     "load_design",

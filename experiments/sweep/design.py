@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.naming import column_of
+from experiments.sweep.fields import SAMPLED
 from experiments.sweep.spec import SpecError, SweepSpec, fail
 from model.parameters import ParameterError, parameter_specs
 from model.policy import load_scenario
@@ -190,9 +192,27 @@ def prepare(
 
 
 def design_frame(spec: SweepSpec, sampled: pd.DataFrame, applied: pd.DataFrame) -> pd.DataFrame:
+    """The design as ``design.parquet`` holds it: per point, each value as applied and sampled."""
     frame = pd.DataFrame({"point": np.arange(len(applied))})
     for v in spec.varied:
-        frame[v.name] = applied[v.name].to_numpy()
+        frame[column_of(v.name)] = applied[v.name].to_numpy()
         if v.kind in ("int", "float"):
-            frame[f"{v.name}__sampled"] = sampled[v.name].astype(float).to_numpy()
+            frame[column_of(v.name) + SAMPLED] = sampled[v.name].astype(float).to_numpy()
     return frame
+
+
+def design_difference(stored: pd.DataFrame, now: pd.DataFrame) -> str:
+    """Where two designs differ, in words ("" when they are the same, value for value)."""
+    if list(stored.columns) != list(now.columns):
+        return f"columns {list(stored.columns)} stored, {list(now.columns)} now"
+    if len(stored) != len(now):
+        return f"{len(stored)} points stored, {len(now)} now"
+    for column in now.columns:
+        a, b = stored[column].to_numpy(), now[column].to_numpy()
+        same = a == b
+        if a.dtype.kind == "f" and b.dtype.kind == "f":
+            same = same | (np.isnan(a) & np.isnan(b))
+        if not np.all(same):
+            k = int(np.argmin(same))
+            return f"point {k}, '{column}': {a[k]!r} stored, {b[k]!r} now"
+    return ""

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import multiprocessing
 import os
-import signal
 import socket
 import sys
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from experiments.sweep.backends import WATCH_SECONDS, Backend
 from experiments.sweep.design import RunTask
-from experiments.sweep.spec import SpecError
 
 # ------------------------------------------------------------------ running one
 
@@ -59,99 +55,6 @@ def execute(task: RunTask) -> dict:
         "seconds": time.perf_counter() - started,
         "worker": worker,
     }
-
-
-# ------------------------------------------------------------------ executors
-
-
-def _fork_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def _worker_signals() -> None:
-    """In a worker: Ctrl-C is the parent's to handle, SIGTERM ends the worker at once.
-
-    A forked worker inherits the command line's handlers (experiments/output.py),
-    which turn SIGTERM into an exception; the sweep ends its workers with SIGTERM.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-class _Serial(Executor):
-    """Runs each task in this process as it is submitted (one worker)."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        f = Future()
-        try:
-            f.set_result(fn(*args, **kwargs))
-        except BaseException as err:
-            if isinstance(err, KeyboardInterrupt | SystemExit):
-                raise
-            f.set_exception(err)
-        return f
-
-
-@contextlib.contextmanager
-def executor(workers: int, scheduler: str | None = None) -> Iterator[Executor]:
-    """A ``concurrent.futures`` executor for the runs.
-
-    Args:
-        workers: Worker processes on this machine (for ``local`` and ``dask``).
-        scheduler: None or ``local``: a process pool (one worker: this process);
-            ``dask``: a local Dask cluster of ``workers`` processes;
-            ``tcp://HOST:PORT``: an existing Dask scheduler (its workers need
-            this project installed).
-    """
-    if scheduler in (None, "local"):
-        if workers <= 1:
-            yield _Serial()
-            return
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=_fork_context(), initializer=_worker_signals
-        )
-        try:
-            yield pool
-        except BaseException:
-            # Interrupted (or the caller stopped): end the runs in flight now rather
-            # than wait for them; what they would give is not stored anyway.
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
-        return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise SpecError(
-            f"--scheduler {scheduler} needs Dask; allowed: pip install -e '.[dask]', "
-            "or --scheduler local"
-        ) from None
-    if scheduler == "dask":
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",  # any free port: the machine may be shared
-            silence_logs=logging.ERROR,
-        )
-        client = Client(cluster)
-    elif scheduler.startswith("tcp://"):
-        cluster = None
-        client = Client(scheduler, timeout=30)
-    else:
-        raise SpecError(
-            f"--scheduler {scheduler!r}; allowed: local, dask (a local Dask cluster) or "
-            "tcp://HOST:PORT (an existing Dask scheduler)"
-        )
-    try:
-        yield client.get_executor(pure=False)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # ------------------------------------------------------------------ progress
@@ -205,25 +108,26 @@ class Progress:
             print(file=self.stream, flush=True)
 
 
-def run_all(
-    todo: list[RunTask], workers: int, scheduler: str | None, runner
-) -> Iterator[tuple[RunTask, dict]]:
+def run_all(todo: list[RunTask], backend: Backend, runner) -> Iterator[tuple[RunTask, dict]]:
     """Yield (task, result) as runs finish, keeping a few per worker in flight.
 
     A worker process that dies (killed, out of memory) takes only the runs it
-    had with it: they come back as errors and the pool is started again.
+    had with it: they come back as errors and the pool is started again. A
+    Dask cluster that has lost all its workers raises
+    :class:`~experiments.sweep.backends.ClusterLost` (the finished runs stay).
     """
     queue = list(reversed(todo))
-    window = max(2 * workers, 1)
     while queue:
-        with executor(workers, scheduler) as pool:
+        with backend.executor() as pool:
             flying: dict[Future, RunTask] = {}
             broken = False
             while (queue or flying) and not broken:
-                while queue and len(flying) < window:
+                while queue and len(flying) < max(2 * backend.workers, 1):
                     task = queue.pop()
                     flying[pool.submit(runner, task)] = task
-                finished, _ = wait(list(flying), return_when=FIRST_COMPLETED)
+                finished, _ = wait(list(flying), WATCH_SECONDS, return_when=FIRST_COMPLETED)
+                if not finished:
+                    backend.check()
                 for f in finished:
                     task = flying.pop(f)
                     try:

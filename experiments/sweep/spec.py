@@ -6,7 +6,6 @@ import difflib
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ import numpy as np
 
 from model.parameters import COARSEST_VALIDATED_SCALE, ParameterError, parameter_specs
 from model.policy import load_scenario
+from model.tomlfile import read_toml
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
 SPEC_KEYS = {
@@ -32,6 +32,13 @@ SPEC_KEYS = {
     "fixed",
 }
 DESIGN_KEYS = {"kind", "points", "seed", "second_order", "levels"}
+# The largest sweep a spec may describe (docs/sweeps.md): checked by arithmetic before
+# anything is sampled, so that a mistyped size is one line, not a MemoryError.
+MAX_SEEDS = 1_000
+MAX_SEED = 2**32 - 1  # numpy's legacy seeding (SALib) takes 32 bits
+MAX_POINTS = 100_000
+MAX_RUNS = 1_000_000
+MAX_MORRIS_LEVELS = 1_000
 # Set with the spec's own keys, not swept: the run's length and scale.
 NOT_SWEPT = {
     "calendar.months": "months",
@@ -177,7 +184,7 @@ def load_spec(path: str | Path) -> SweepSpec:
     outcomes, series = _spec_outcomes(raw, where)
     design = _spec_design(raw, where)
     varied, fixed = _spec_parameters(raw, design["kind"], where)
-    return SweepSpec(
+    spec = SweepSpec(
         title=str(raw.get("title", path.stem)),
         description=str(raw.get("description", "")),
         scenarios=_spec_scenarios(raw, where, path.parent),
@@ -192,21 +199,49 @@ def load_spec(path: str | Path) -> SweepSpec:
         source=str(path),
         text=text,
     )
+    _check_size(spec, where)
+    return spec
+
+
+def design_points(kind: str, design: Mapping[str, Any], varied: tuple[Varied, ...]) -> int:
+    """How many points a design has, by arithmetic (nothing is sampled)."""
+    d = len(varied)
+    if kind == "full_factorial":
+        return math.prod(len(v.values) if v.values is not None else v.levels for v in varied)
+    n = design["points"]
+    if kind == "sobol":
+        return n * (2 * d + 2 if design["second_order"] else d + 2)
+    if kind == "morris":
+        return n * (d + 1)
+    return n
+
+
+def _check_size(spec: SweepSpec, where: str) -> None:
+    """The design's points and the sweep's runs within the documented maxima."""
+    points = design_points(spec.design["kind"], spec.design, spec.varied)
+    if points > MAX_POINTS:
+        raise fail(
+            where,
+            f"the {spec.design['kind']} design has {points:,} points; allowed: at most "
+            f"{MAX_POINTS:,} points (fewer levels, points or parameters)",
+        )
+    runs = points * len(spec.scenarios) * len(spec.seeds)
+    if runs > MAX_RUNS:
+        raise fail(
+            where,
+            f"{points:,} points x {len(spec.scenarios)} scenarios x {len(spec.seeds)} seeds = "
+            f"{runs:,} runs; allowed: at most {MAX_RUNS:,} runs (split the sweep)",
+        )
 
 
 def _read_spec(path: Path) -> tuple[dict, str]:
     """The spec's TOML and text, with only known keys."""
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise SpecError(
-            f"sweep spec '{path}' cannot be read ({err.strerror}); allowed: a TOML file"
-        ) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise fail(where, f"not valid TOML ({err}); allowed: a TOML file") from None
+        raw = read_toml(path, "sweep spec")
+    except ParameterError as err:
+        raise SpecError(str(err)) from None
+    text = path.read_text(encoding="utf-8")  # read_toml has checked it: a small text file
     unknown = set(raw) - SPEC_KEYS
     if unknown:
         key = sorted(unknown)[0]
@@ -243,21 +278,23 @@ def _spec_scenarios(raw: dict, where: str, base: Path) -> tuple[str, ...]:
 def _spec_seeds(raw: dict, where: str) -> tuple[int, ...]:
     """The seeds: N (seeds 1..N) or a list."""
     seeds = raw.get("seeds", 1)
+    allowed = (
+        f"allowed: a whole number N from 1 to {MAX_SEEDS:,} (seeds 1..N), or a list of at most "
+        f"{MAX_SEEDS:,} distinct whole numbers from 0 to {MAX_SEED:,}"
+    )
     if isinstance(seeds, int) and not isinstance(seeds, bool):
-        if seeds < 1:
-            raise fail(where, f"'seeds' = {seeds}; allowed: a whole number >= 1 or a list")
+        if not 1 <= seeds <= MAX_SEEDS:
+            raise fail(where, f"'seeds' = {seeds}; {allowed}")
         seeds = list(range(1, seeds + 1))
-    if (
-        not isinstance(seeds, list)
-        or not seeds
-        or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds)
-        or len(set(seeds)) != len(seeds)
-    ):
-        raise fail(
-            where,
-            f"'seeds' = {seeds!r}; allowed: a whole number N (seeds 1..N) or a list of "
-            "distinct whole numbers >= 0",
-        )
+    if not isinstance(seeds, list) or not seeds or len(seeds) > MAX_SEEDS:
+        shown = f"a list of {len(seeds):,}" if isinstance(seeds, list) else repr(seeds)
+        raise fail(where, f"'seeds' = {shown}; {allowed}")
+    bad = [
+        s for s in seeds if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s <= MAX_SEED
+    ]
+    if bad or len(set(seeds)) != len(seeds):
+        what = f"seed {bad[0]!r}" if bad else "a repeated seed"
+        raise fail(where, f"'seeds' holds {what}; {allowed}")
     return tuple(seeds)
 
 
@@ -270,6 +307,13 @@ def _spec_outcomes(raw: dict, where: str) -> tuple[tuple[str, ...], tuple[str, .
     for key, names, kind in (("outcomes", outcomes, "scalar"), ("series", series, "monthly")):
         if not isinstance(names, list) or (key == "outcomes" and not names):
             raise fail(where, f"'{key}' = {names!r}; allowed: a list of {kind} outcome names")
+        odd = [n for n in names if not isinstance(n, str)]
+        if odd:
+            raise fail(
+                where,
+                f"'{key}' holds {odd[0]!r}, not a name; allowed: {kind} outcome names "
+                "(the scalar and monthly outcomes of experiments/outcomes.py)",
+            )
         try:
             check_names(names, kind, where=f"'{key}'")
         except KeyError as err:
@@ -281,7 +325,13 @@ def _spec_outcomes(raw: dict, where: str) -> tuple[tuple[str, ...], tuple[str, .
 
 def _spec_design(raw: dict, where: str) -> dict:
     """The design: its kind, seed and size (checked per kind)."""
-    design = dict(raw.get("design", {}))
+    design = raw.get("design", {})
+    if not isinstance(design, dict):
+        raise fail(
+            where,
+            f"'design' = {design!r}; allowed: a table ([design] with kind, points, seed)",
+        )
+    design = dict(design)
     bad = set(design) - DESIGN_KEYS
     if bad:
         key = sorted(bad)[0]
@@ -291,15 +341,27 @@ def _spec_design(raw: dict, where: str) -> dict:
             f"allowed: {', '.join(sorted(DESIGN_KEYS))}",
         )
     kind = design.get("kind", "full_factorial")
-    if kind not in DESIGNS:
+    if not isinstance(kind, str) or kind not in DESIGNS:
         raise fail(
             where,
             f"design kind {kind!r}{_closest(str(kind), DESIGNS)}; allowed: {', '.join(DESIGNS)}",
         )
     design["kind"] = kind
+    if kind == "full_factorial" and "seed" in design:
+        raise fail(
+            where,
+            "'design.seed' in a full_factorial design; allowed: none (it samples "
+            "nothing: the points are every combination)",
+        )
+    for key, only in (("levels", "morris"), ("second_order", "sobol")):
+        if key in design and kind != only:
+            raise fail(where, f"'design.{key}' in a {kind} design; allowed: only in a {only} one")
     design.setdefault("seed", 1)
-    if isinstance(design["seed"], bool) or not isinstance(design["seed"], int):
-        raise fail(where, f"'design.seed' = {design['seed']!r}; allowed: a whole number")
+    seed = design["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise fail(
+            where, f"'design.seed' = {seed!r}; allowed: a whole number from 0 to {MAX_SEED:,}"
+        )
     if kind == "full_factorial":
         if "points" in design:
             raise fail(
@@ -330,8 +392,17 @@ def _check_sampled_design(design: dict, kind: str, where: str) -> None:
         )
     if kind == "morris":
         levels = design.setdefault("levels", 4)
-        if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 or levels % 2:
-            raise fail(where, f"'design.levels' = {levels!r}; allowed: an even number >= 2")
+        if (
+            isinstance(levels, bool)
+            or not isinstance(levels, int)
+            or not 2 <= levels <= MAX_MORRIS_LEVELS
+            or levels % 2
+        ):
+            raise fail(
+                where,
+                f"'design.levels' = {levels!r}; allowed: an even number from 2 to "
+                f"{MAX_MORRIS_LEVELS:,}",
+            )
     if kind == "sobol":
         design.setdefault("second_order", False)
         if not isinstance(design["second_order"], bool):
@@ -468,16 +539,45 @@ def _varied_range(spec, kind: str, entry: dict, design: str, where: str) -> Vari
         raise fail(
             where, f"parameter '{name}': range {low} to {high}; allowed: within {spec.allowed()}"
         )
-    if kind == "int" and math.floor(high) < math.ceil(low):
-        raise fail(where, f"parameter '{name}': range {low} to {high} holds no whole number")
+    if kind == "int":
+        _check_whole_range(name, low, high, where)
     levels = entry.get("levels")
     if design == "full_factorial":
-        if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
-            raise fail(
-                where,
-                f"parameter '{name}': a full_factorial range needs 'levels' (a whole number >= 2)"
-                f", got {levels!r}; or list its values",
-            )
+        _check_levels(name, kind, low, high, levels, where)
     elif levels is not None:
         raise fail(where, f"parameter '{name}': 'levels' in a {design} design; allowed: none")
     return Varied(name, kind, float(low), float(high), levels=levels, range_from=range_from)
+
+
+def _check_whole_range(name: str, low: float, high: float, where: str) -> None:
+    """A whole-number range must hold two or more whole numbers once sampled values are
+    rounded (as :func:`~experiments.sweep.design.coerce` rounds them)."""
+    if math.floor(high) < math.ceil(low):
+        raise fail(where, f"parameter '{name}': range {low} to {high} holds no whole number")
+    first, last = int(np.rint(low)), int(np.rint(high))
+    if first == last:
+        raise fail(
+            where,
+            f"parameter '{name}': range {low} to {high} rounds to the one whole number {first}; "
+            "allowed: a range holding two or more whole numbers (or fix it in [fixed])",
+        )
+
+
+def _check_levels(name: str, kind: str, low: float, high: float, levels: Any, where: str) -> None:
+    """The levels of a full factorial range: 2 or more, and distinct once rounded."""
+    if isinstance(levels, bool) or not isinstance(levels, int) or not 2 <= levels <= MAX_POINTS:
+        raise fail(
+            where,
+            f"parameter '{name}': a full_factorial range needs 'levels' (a whole number from 2 "
+            f"to {MAX_POINTS:,}), got {levels!r}; or list its values",
+        )
+    if kind == "int":
+        rounded = np.rint(np.linspace(low, high, levels)).astype(np.int64)
+        if len(set(rounded)) < levels:
+            whole = int(rounded[-1] - rounded[0]) + 1
+            raise fail(
+                where,
+                f"parameter '{name}': {levels} levels from {low:g} to {high:g} repeat whole "
+                f"numbers once rounded; allowed: fewer levels (the range holds {whole} whole "
+                "numbers), or list its values",
+            )

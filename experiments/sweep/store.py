@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
+import platform
 import subprocess
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from experiments.naming import column_of
 from experiments.output import OutputError
 from experiments.sweep.design import RunTask, scenario_key
+from experiments.sweep.fields import with_metadata
 from experiments.sweep.spec import SweepSpec
 
 MANIFEST = "manifest.json"
@@ -23,10 +28,13 @@ MANIFEST = "manifest.json"
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write a Parquet file atomically: a hidden temporary file, flushed, then renamed."""
+    """Write a Parquet file atomically (a hidden temporary file, flushed, then renamed), each
+    field with its unit and description (:mod:`experiments.sweep.fields`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import pyarrow.parquet as pq
+
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    frame.to_parquet(tmp, index=False)
+    pq.write_table(with_metadata(frame), tmp)
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, path)
@@ -36,6 +44,67 @@ def write_text(text: str, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+# The libraries whose versions can change what a sweep samples, runs or writes.
+LIBRARIES = ("numpy", "pandas", "pyarrow", "SALib", "Mesa", "ema_workbench", "dask", "distributed")
+
+
+def library_versions() -> dict[str, str]:
+    """Python's version and each library's (``not installed`` where it is missing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def new_manifest(
+    spec: SweepSpec, points: int, runs: int, notes: list[str], warnings: list[str]
+) -> dict:
+    """The manifest of a new sweep: the spec as read, its identity, its size, the checks."""
+    return {
+        "title": spec.title,
+        "description": spec.description,
+        "identity": spec.identity(),
+        "spec_file": spec.source,
+        "created": dt.datetime.now().isoformat(timespec="seconds"),
+        "scenarios": list(spec.scenarios),
+        "seeds": list(spec.seeds),
+        "months": spec.months,
+        "households_per_agent": spec.households_per_agent,
+        "outcomes": list(spec.outcomes),
+        "series": list(spec.series),
+        "design": dict(spec.design),
+        "varied": [asdict(v) for v in spec.varied],
+        "columns": {v.name: column_of(v.name) for v in spec.varied},
+        "fixed": dict(spec.fixed),
+        "points": points,
+        "runs": runs,
+        "coercions": notes,
+        "warnings": warnings,
+        "sessions": [],
+    }
+
+
+def new_session(commit: str, version: str, scheduler: str, workers: int, skipped: int) -> dict:
+    """A session's record: what ran it (commit, libraries, the workers it really had)."""
+    return {
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "git_commit": commit,
+        "model_version": version,
+        "libraries": library_versions(),
+        "scheduler": scheduler,
+        "workers": workers,
+        "skipped": skipped,
+        "ran": 0,
+        "failed": 0,
+        "finished": None,
+    }
 
 
 def model_version() -> str:
@@ -99,12 +168,18 @@ def finished_runs(out: Path) -> set[str]:
     return {p.stem for p in (out / "runs").glob("*.parquet")}
 
 
-def load_manifest(out: Path) -> dict:
+def load_manifest(out: str | Path) -> dict:
     """The sweep's manifest (raises OutputError when ``out`` holds no sweep)."""
+    out = Path(out)
+    allowed = f"allowed: a sweep's results folder (it holds {MANIFEST})"
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"'{out}' is not a folder; {allowed}")
     try:
-        return json.loads((Path(out) / MANIFEST).read_text())
+        return json.loads((out / MANIFEST).read_text())
     except FileNotFoundError:
-        raise OutputError(f"'{out}' holds no sweep ({MANIFEST} missing)") from None
+        raise OutputError(f"'{out}' holds no sweep ({MANIFEST} missing); {allowed}") from None
+    except (OSError, ValueError) as err:
+        raise OutputError(f"'{out}': {MANIFEST} cannot be read ({err}); {allowed}") from None
 
 
 def _read_parts(folder: Path) -> pd.DataFrame:
@@ -152,7 +227,7 @@ def store_run(
         "months": task.months,
     }
     for v in spec.varied:
-        row[v.name] = task.parameters[v.name]
+        row[column_of(v.name)] = task.parameters[v.name]
     tail = {
         "seconds": result["seconds"],
         "worker": result["worker"],
@@ -171,12 +246,19 @@ def store_run(
         series = result["series"]
         for k, key in enumerate(("run_id", "point", "scenario", "seed")):
             series.insert(k, key, row[key])
+        series.insert(series.columns.get_loc("outcome") + 1, "unit", series["outcome"].map(_unit))
         write_parquet(series, out / "series" / f"{task.run_id}.parquet")
     row.update(result["values"])
     row.update(tail)
     write_parquet(pd.DataFrame([row]), out / "runs" / f"{task.run_id}.parquet")
     error_file.unlink(missing_ok=True)  # an earlier failure of this run, now done
     return True
+
+
+def _unit(outcome: str) -> str:
+    from experiments.outcomes import OUTCOMES
+
+    return OUTCOMES[outcome].unit
 
 
 # ------------------------------------------------------------------ summary and figure
