@@ -10,6 +10,7 @@ as the registry names them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -65,14 +66,16 @@ def describe(column: str) -> tuple[str, str]:
     return spec.unit, f"parameter {name}, {how} (source of its default: {spec.source})"
 
 
-def with_metadata(frame: pd.DataFrame):
-    """The frame as a pyarrow Table whose every field carries its unit and description."""
+def with_metadata(frame: pd.DataFrame, extra: Mapping[str, tuple[str, str]] | None = None):
+    """The frame as a pyarrow Table whose every field carries its unit and description
+    (``extra``: (unit, description) of columns :func:`describe` does not know)."""
     import pyarrow as pa
 
+    extra = extra or {}
     table = pa.Table.from_pandas(frame, preserve_index=False)
     fields = []
     for f in table.schema:
-        unit, description = describe(f.name)
+        unit, description = extra[f.name] if f.name in extra else describe(f.name)
         fields.append(f.with_metadata({"unit": unit, "description": description}))
     schema = pa.schema(fields, metadata=table.schema.metadata)  # pandas' own metadata kept
     return pa.Table.from_arrays(table.columns, schema=schema)

@@ -8,7 +8,7 @@ import json
 import os
 import platform
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -23,18 +23,22 @@ from experiments.sweep.fields import with_metadata
 from experiments.sweep.spec import SweepSpec
 
 MANIFEST = "manifest.json"
+CHECKOUT = Path(__file__).resolve().parents[2]  # the checkout holding model/ and experiments/
 
 # ------------------------------------------------------------------ the folder
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+def write_parquet(
+    frame: pd.DataFrame, path: Path, extra: Mapping[str, tuple[str, str]] | None = None
+) -> None:
     """Write a Parquet file atomically (a hidden temporary file, flushed, then renamed), each
-    field with its unit and description (:mod:`experiments.sweep.fields`)."""
+    field with its unit and description (:mod:`experiments.sweep.fields`; ``extra`` for
+    columns it does not know)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     import pyarrow.parquet as pq
 
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(with_metadata(frame), tmp)
+    pq.write_table(with_metadata(frame, extra), tmp)
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, path)
@@ -119,7 +123,7 @@ def model_version() -> str:
 
 def git_commit() -> str:
     """The commit of the checkout the model is imported from, ``-dirty`` if it has changes."""
-    root = Path(__file__).resolve().parents[1]
+    root = CHECKOUT
     try:
         head = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD"],
