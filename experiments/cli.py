@@ -11,7 +11,8 @@ Commands:
     bench      wall time and peak memory of ten-year runs at several scales, sweep speed
     sweep      many runs from a spec file into Parquet (``--resume`` continues one)
     sensitivity  Sobol, Morris or rank-regression indices of a finished sweep
-    report     one self-contained HTML file comparing scenarios, for a workshop
+    robust     many-objective robust search over the levers (EMA workbench), resumable
+    report     one self-contained HTML file comparing scenarios (or a sweep's policies)
 
 Bad input (an unknown scenario, a parameter out of range, an unknown option,
 an ``--out`` that cannot be written) prints one line naming the parameter and
@@ -288,10 +289,26 @@ def build_parser() -> Parser:
         help="folder for sensitivity.csv and sensitivity.png (default: SWEEP/sensitivity)",
     )
 
+    rob = sub.add_parser("robust", help="robust search over the levers (experiments/specs/)")
+    rob.add_argument("spec", type=Path, help="the robust search spec (TOML)")
+    rob.add_argument("--out", type=Path, default=None,
+                     help="results folder (default output/robust/SPEC-NAME)")  # fmt: skip
+    rob.add_argument("--resume", action="store_true",
+                     help="continue the search in --out: finished runs are read back")  # fmt: skip
+    rob.add_argument("--overwrite", action="store_true", help="replace an earlier search")
+    rob.add_argument("--workers", type=_int_arg("workers", 1, 256), default=None,
+                     help="worker processes (default: up to 2)")  # fmt: skip
+    rob.add_argument("--limit", type=_int_arg("limit", 1), default=None,
+                     help="run at most N new experiments now (continue with --resume)")  # fmt: skip
+    rob.add_argument("--dry-run", action="store_true",
+                     help="check the spec and the model's settings; run nothing")  # fmt: skip
+
     rep = sub.add_parser("report", help="one HTML file comparing scenarios (for a workshop)")
-    rep.add_argument("scenarios", nargs="+", help="two or more scenarios; the first is A")
+    rep.add_argument(
+        "scenarios", nargs="+", help="two or more scenarios (the first is A), or a sweep's folder"
+    )
     rep.add_argument("--out", type=Path, required=True, help="the HTML file to write")
-    rep.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=5)
+    rep.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=None, help="default 5")
     _add_length_and_scale(rep)
     rep.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
     rep.add_argument(
@@ -646,17 +663,30 @@ def command_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_robust(args: argparse.Namespace) -> int:
+    """A robust search over the levers (experiments/robust/command.py)."""
+    from experiments.robust.command import command_robust as robust
+
+    return robust(args)
+
+
 def command_report(args: argparse.Namespace) -> int:
-    """A self-contained HTML report comparing scenarios."""
+    """A self-contained HTML report comparing scenarios, or the policies of a finished sweep."""
     from experiments.report import build_report
 
+    if len(args.scenarios) == 1 and Path(args.scenarios[0]).is_dir():
+        from experiments.sweep_report import command_sweep_report
+
+        return command_sweep_report(args)
     if len(args.scenarios) < 2:
-        raise ParameterError("report needs two or more scenarios; allowed: A B [C ...]")
+        raise ParameterError(
+            "report needs two or more scenarios; allowed: A B [C ...], or a finished sweep's folder"
+        )
     started = time.perf_counter()
     path = build_report(
         args.scenarios,
         args.out,
-        seeds=args.seeds,
+        seeds=args.seeds or 5,
         months=args.months,
         scale=args.households_per_agent,
         workers=args.workers,
@@ -700,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
         "bench": command_bench,
         "sweep": command_sweep,
         "sensitivity": command_sensitivity,
+        "robust": command_robust,
         "report": command_report,
     }
     with interrupts_raise():

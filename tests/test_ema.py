@@ -126,6 +126,13 @@ def test_the_model_is_what_an_exploratory_modeller_expects():
             "two_status_system",
         ),
         (dict(ranges={"allocation.lottery_share": (0.3, 0.1)}), "low < high"),
+        (
+            dict(
+                levers=["reception.regular_places_target"],
+                ranges={"reception.regular_places_target": (60000.2, 60000.9)},
+            ),
+            "fewer than two whole numbers",
+        ),
         (dict(name="housing market"), "valid Python identifier"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,

@@ -598,3 +598,52 @@ def test_the_sweep_package_imports_one_way():
             and node.module.startswith("experiments.sweep.")
         }
         assert used <= set(order[:k]), f"{name} imports {used - set(order[:k])}"
+
+
+# ---------------------------------------------------------------- report of a sweep's folder
+
+
+def test_paired_differences_per_point_on_a_known_answer():
+    from experiments.sweep_report import paired_differences, verdicts
+
+    # Two points, two seeds; B - A on the same seed: point 0: +1 and +3; point 1: -2 and -2.
+    runs = pd.DataFrame({
+        "point": [0, 0, 0, 0, 1, 1, 1, 1],
+        "seed": [1, 2, 1, 2, 1, 2, 1, 2],
+        "scenario": ["a", "a", "b", "b"] * 2,
+        "y": [10.0, 20, 11, 23, 5, 7, 3, 5],
+    })  # fmt: skip
+    table = paired_differences(runs, "a", "b", "y").set_index("point")
+    assert table.loc[0, "difference"] == 2 and table.loc[1, "difference"] == -2
+    assert (table.loc[0, "difference_min"], table.loc[0, "difference_max"]) == (1, 3)
+    assert table.loc[0, "a_mean"] == 15 and table.loc[0, "b_mean"] == 17
+    assert verdicts(table["difference"], "worse") == {"better": 1, "worse": 1, "equal": 0}
+    assert verdicts(table["difference"], "neutral") == {}
+
+
+def test_report_takes_a_sweep_folder(tiny_sweep, tmp_path, capsys):
+    _, out, _ = tiny_sweep
+    page = tmp_path / "sweep.html"
+    assert main(["report", str(out), "--out", str(page), "--lang", "en"]) == 0
+    text = page.read_text()
+    assert "ban-without-extra-supply − current-policy" in text
+    assert "Per point" in text and "asylum_applications_factor" in text
+    assert "common random numbers" in text and text.count("data:image/png;base64,") == 1
+    capsys.readouterr()
+    assert main(["report", str(out), "--out", str(page), "--seeds", "3"]) == 2
+    assert "--seeds with a sweep's folder" in capsys.readouterr().err
+    assert main(["report", str(tmp_path), "--out", str(tmp_path / "x.html")]) == 2
+    assert "holds no sweep" in capsys.readouterr().err
+    assert main(["report", str(page), "--out", str(tmp_path / "y.html")]) == 2
+    assert "two or more scenarios" in capsys.readouterr().err
+
+
+def test_the_commit_is_read_from_the_checkout_that_holds_the_model():
+    from experiments.sweep.store import CHECKOUT, git_commit
+
+    assert (CHECKOUT / "model").is_dir() and (CHECKOUT / "experiments" / "sweep").is_dir()
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    paths = ["--", "model", "agents", "experiments"]
+    dirty = subprocess.run([*git, "status", "--porcelain", *paths], capture_output=True, text=True)
+    assert git_commit() == head.strip() + ("-dirty" if dirty.stdout.strip() else "")

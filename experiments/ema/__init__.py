@@ -25,6 +25,15 @@ robust SPEC`` (experiments/robust/); scenario discovery with PRIM is
 experiments/prim_example.py.
 """
 
+import contextlib
+import warnings
+
+# The workbench warns at import about an evaluator not used here; without the 'ema' extra,
+# housing_market still works.
+with warnings.catch_warnings(), contextlib.suppress(ImportError):
+    warnings.filterwarnings("ignore", "ipyparallel not installed", UserWarning)
+    import ema_workbench  # noqa: F401
+
 from experiments.ema.model import (
     DEFAULT_LEVERS,
     DEFAULT_OUTCOMES,

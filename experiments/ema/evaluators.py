@@ -121,8 +121,9 @@ class PoolEvaluator(BaseEvaluator):
         if problem.searchover != "robust":
             return super().evaluate_all(jobs, **kwargs)
         scenarios, policies = optimization.process_jobs(jobs)
-        callback = perform_experiments(self._msis, scenarios=scenarios, policies=policies,
-                                       evaluator=self, return_callback=True)  # fmt: skip
+        callback = perform_experiments(
+            self._msis, scenarios=scenarios, policies=policies, evaluator=self, return_callback=True
+        )
         experiments, outcomes = callback.get_results()
         order = {s.name: k for k, s in enumerate(scenarios)}
         for policy, job in zip(policies, jobs, strict=True):

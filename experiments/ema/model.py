@@ -189,8 +189,9 @@ def ema_model(
     ranges = dict(ranges or {})
     _check_names(uncertainties, levers, fixed, ranges)
     _check_settings(timeline, months, households_per_agent, fixed, uncertainties + levers, ranges)
-    model = ReplicatorModel(name, function=partial(housing_market, outcomes=tuple(outcomes),
-                                                   series=tuple(series)))  # fmt: skip
+    model = ReplicatorModel(
+        name, function=partial(housing_market, outcomes=tuple(outcomes), series=tuple(series))
+    )
     model.uncertainties = [_parameter(n, ranges) for n in uncertainties]
     model.levers = [_parameter(n, ranges) for n in levers]
     model.constants = _constants(timeline, months, households_per_agent, fixed)
@@ -232,7 +233,13 @@ def _parameter(name: str, ranges: Mapping[str, tuple[float, float]]):
 
     low, high = parameter_range(name, ranges)
     if isinstance(parameter_specs()[name].value, int):
-        return IntegerParameter(column_of(name), int(np.ceil(low)), int(np.floor(high)))
+        first, last = int(np.ceil(low)), int(np.floor(high))
+        if first >= last:
+            raise ParameterError(
+                f"parameter '{name}': range {low} to {high} holds fewer than two whole numbers; "
+                "allowed: a wider range, or fix it"
+            )
+        return IntegerParameter(column_of(name), first, last)
     return RealParameter(column_of(name), float(low), float(high))
 
 
@@ -252,9 +259,10 @@ def _check_seeds(seeds: Iterable[int]) -> list[int]:
     if (
         not seeds
         or len(set(seeds)) != len(seeds)
-        or any(isinstance(s, bool) or not isinstance(s, int) or not 0 <= s <= MAX_SEED
-               for s in seeds)
-    ):  # fmt: skip
+        or any(
+            isinstance(s, bool) or not isinstance(s, int) or not 0 <= s <= MAX_SEED for s in seeds
+        )
+    ):
         raise ParameterError(
             f"seeds {seeds!r}; allowed: one or more distinct whole numbers from 0 to {MAX_SEED:,}"
         )
