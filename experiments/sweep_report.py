@@ -34,7 +34,7 @@ import pandas as pd
 
 from experiments.output import OutputError
 from experiments.report import CSS, _number, _signed
-from experiments.sweep import SpecError, load_manifest, load_sweep
+from experiments.sweep import SpecError, load_manifest, load_sweep, scenario_key
 
 MAX_OUTCOMES = 8  # outcomes on the page (the spec's first); summary.csv has them all
 
@@ -109,7 +109,7 @@ def build_sweep_report(sweep: str | Path, out: str | Path, lang: str = "en") -> 
             f"sweep '{sweep}' has {len(runs)} of its {manifest['runs']} runs; allowed: a finished "
             "sweep (python -m experiments sweep SPEC --resume)"
         )
-    scenarios = list(dict.fromkeys(runs["scenario"]))
+    scenarios = [scenario_key(s) for s in manifest["scenarios"]]
     if len(scenarios) < 2:
         raise SpecError(f"sweep '{sweep}' has one scenario; allowed: a sweep of two or more")
     parts = [_head(manifest, sweep)]
