@@ -186,13 +186,17 @@ def _closed_port() -> int:
         ("bogus", "--scheduler 'bogus'; allowed: local, dask"),
         ("tcp://127.0.0.1:{port}", "cannot reach the Dask scheduler at tcp://127.0.0.1:"),
         ("tcp://no-such-host.invalid:8786", "cannot reach the Dask scheduler"),
+        ("tcp://192.0.2.1:8786", "cannot reach the Dask scheduler at tcp://192.0.2.1:8786"),
         ("tcp://127.0.0.1:99999", "--scheduler 'tcp://127.0.0.1:99999'; allowed"),
     ],
-    ids=["bogus", "closed port", "unknown host", "bad port"],
+    ids=["bogus", "closed port", "unknown host", "unroutable address", "bad port"],
 )
 def test_a_bad_scheduler_is_refused_before_anything_is_written(
-    tmp_path, capsys, scheduler, message
+    tmp_path, capsys, monkeypatch, scheduler, message
 ):
+    from experiments.sweep import backends
+
+    monkeypatch.setattr(backends, "CONNECT_SECONDS", 2)  # an address that never answers
     scheduler = scheduler.format(port=_closed_port())
     out = tmp_path / "out"
     spec = write(tmp_path, BASE)
