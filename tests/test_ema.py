@@ -118,6 +118,7 @@ def test_the_model_is_what_an_exploratory_modeller_expects():
         (dict(seeds=[1, 1]), "distinct"),
         (dict(outcomes=["status_holders_in_reception_persons"]), "monthly outcome"),
         (dict(timeline="nope"), "unknown scenario 'nope'"),
+        (dict(timeline="higher-inflow"), "not a policy lever but an uncertainty"),
         (
             dict(
                 levers=["reunification.subsidiary_arrival_factor"],

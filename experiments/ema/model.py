@@ -188,6 +188,7 @@ def ema_model(
     _check_outcomes(outcomes, series)
     ranges = dict(ranges or {})
     _check_names(uncertainties, levers, fixed, ranges)
+    _check_timeline(timeline)
     _check_settings(timeline, months, households_per_agent, fixed, uncertainties + levers, ranges)
     model = ReplicatorModel(
         name, function=partial(housing_market, outcomes=tuple(outcomes), series=tuple(series))
@@ -308,6 +309,27 @@ def _check_names(uncertainties, levers, fixed, ranges) -> None:
     clash = {column_of(n) for n in seen} & RESERVED
     if clash:  # pragma: no cover - no parameter is named so today
         raise ParameterError(f"'{sorted(clash)[0]}' is a name the workbench keeps for itself")
+
+
+def _check_timeline(timeline: str) -> None:
+    """A policy timeline sets levers only: a scenario that sets an uncertain parameter (the
+    higher or lower inflow) describes a future, which belongs among the uncertainties."""
+    from model.policy import load_scenario, scenario_names
+
+    scenario = load_scenario(timeline)
+    specs = parameter_specs()
+    futures = [n for n in [*scenario.levers, *scenario.parameters] if not specs[n].lever]
+    if futures:
+        policies = [
+            n
+            for n in scenario_names()
+            if all(specs[p].lever for s in [load_scenario(n)] for p in [*s.levers, *s.parameters])
+        ]
+        raise ParameterError(
+            f"timeline '{timeline}' sets {futures[0]}, which is not a policy lever but an "
+            f"uncertainty; allowed: a policy timeline ({', '.join(policies)}), with the future "
+            "among the uncertainties (asylum.applications_factor, say)"
+        )
 
 
 def _check_settings(timeline, months, scale, fixed, varied, ranges) -> None:
