@@ -214,3 +214,12 @@ def test_the_example_spec_is_valid_and_small_enough_for_two_cores(capsys):
     assert spec.runs <= 330  # about ten minutes on 2 cores (docs/robust-search.md has the time)
     assert main(["robust", str(path), "--dry-run"]) == 0
     assert "nothing was run" in capsys.readouterr().out
+
+
+def test_a_lever_the_timeline_schedules_is_named_in_a_warning(tmp_path, capsys):
+    text = TINY.replace('timeline = "current-policy"', 'timeline = "cabinet-package"').replace(
+        '"allocation.lottery_share" = {}', '"stock.flex_additions_per_year" = {}'
+    )
+    assert main(["robust", str(write(tmp_path, text)), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "warning: 'stock.flex_additions_per_year' replaces the timeline's schedule" in out

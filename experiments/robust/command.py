@@ -13,7 +13,7 @@ import pandas as pd
 def command_robust(args: argparse.Namespace) -> int:
     """Run (or continue) a robust search; 0 when done or stopped by --limit, 128 + N when
     interrupted by signal N (finished experiments stay for --resume)."""
-    from experiments.robust.search import build, run_search
+    from experiments.robust.search import build, replaced_schedules, run_search
     from experiments.robust.spec import load_robust_spec
 
     spec = load_robust_spec(args.spec)
@@ -26,6 +26,8 @@ def command_robust(args: argparse.Namespace) -> int:
             f"({spec.nfe} policies and the reference x {len(ensemble)} scenarios x "
             f"{len(spec.seeds)} seeds) of {spec.months} months at 1:{spec.households_per_agent}"
         )
+        for warning in replaced_schedules(spec):
+            print(f"  warning: {warning}")
         print("every setting checked (each varied parameter at both ends); nothing was run")
         return 0
     try:

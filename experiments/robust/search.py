@@ -90,6 +90,20 @@ def build(spec: RobustSpec):
     return model, ensemble
 
 
+def replaced_schedules(spec: RobustSpec) -> list[str]:
+    """Warnings: levers and uncertainties whose schedule or value the timeline sets (the
+    search's value replaces it for the whole run)."""
+    from model.policy import load_scenario
+
+    scenario = load_scenario(spec.timeline)
+    return [
+        f"'{name}' replaces the timeline's {'schedule' if name in scenario.levers else 'value'} "
+        f"for it (a searched or sampled value holds for the whole run)"
+        for name in [*spec.levers, *spec.uncertainties]
+        if name in scenario.levers or name in scenario.parameters
+    ]
+
+
 def run_search(
     spec: RobustSpec,
     out: str | Path,
@@ -124,6 +138,8 @@ def run_search(
     workers = workers or min(2, os.cpu_count() or 1)
     if manifest is None:
         manifest = _new_folder(spec, target, ensemble)
+    for warning in replaced_schedules(spec):
+        log(f"warning: {warning}")
     with held(target, str(out)):
         return _session(spec, target, manifest, model, ensemble, workers, limit, log, started)
 
@@ -160,6 +176,7 @@ def _new_folder(spec: RobustSpec, target: Path, ensemble: list) -> dict:
         "created": dt.datetime.now().isoformat(timespec="seconds"),
         "spec": {k: v for k, v in asdict(spec).items() if k != "text"},
         "columns": {n: column_of(n) for n in [*spec.uncertainties, *spec.levers]},
+        "warnings": replaced_schedules(spec),
         "sessions": [],
     }
     frame = pd.DataFrame([{"ensemble_member": s.name, **dict(s)} for s in ensemble])
