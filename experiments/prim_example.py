@@ -60,14 +60,15 @@ def from_workbench(runs: int, scenario: str, outcome: str, workers: int, months:
     model = ema_model(DEFAULT_UNCERTAINTIES, (), [outcome], timeline=scenario, months=months)
     with PoolEvaluator(model, workers=workers) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=runs)
-    x, _ = prim_inputs(experiments)
-    return x, np.asarray(outcomes[outcome], float)
+    x, legend = prim_inputs(experiments)
+    return x, np.asarray(outcomes[outcome], float), legend
 
 
 def prim_inputs(experiments: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list]]:
     """The workbench's experiments as PRIM's inputs: numbers only.
 
-    The run labels (``model``, ``scenario``) go. A categorical column (the
+    The run labels (``model``, ``scenario``) go, and so does a column holding one value
+    (no box can restrict it: the ``policy`` of a run without levers). A categorical column (the
     ``policy`` names, say) becomes its integer codes, and the legend maps each
     column back to its categories: ema_workbench 3.0's ``box.inspect()`` fails
     (TypeError under pandas 3) on a box that restricts a categorical column.
@@ -76,6 +77,7 @@ def prim_inputs(experiments: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list
         (x, legend: column -> its categories in code order).
     """
     x = experiments.drop(columns=[c for c in BOOKKEEPING if c in experiments])
+    x = x.drop(columns=[c for c in x.columns if x[c].nunique(dropna=False) < 2])
     legend = {}
     for column in x.columns:
         if not pd.api.types.is_numeric_dtype(x[column]) or x[column].dtype == bool:
@@ -138,11 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("output/prim"))
     args = parser.parse_args(argv)
+    legend = {}
     if args.sweep:
         x, y = from_sweep(args.sweep, args.scenario, args.outcome)
     else:
-        x, y = from_workbench(args.runs, args.scenario, args.outcome, args.workers, args.months)
-    discover(x, y, args.above, args.out)
+        x, y, legend = from_workbench(
+            args.runs, args.scenario, args.outcome, args.workers, args.months
+        )
+    discover(x, y, args.above, args.out, legend)
     return 0
 
 
