@@ -50,6 +50,7 @@ class MonthRecord:
     month: Month
     asylum: AsylumMonth | None = None
     entered: np.ndarray = field(default_factory=lambda: np.zeros(len(GROUPS), np.int64))
+    entered_reception_persons: int = 0
     reunified: Reunified = field(default_factory=Reunified)
     lapsed: int = 0
     exits: Exits = field(default_factory=Exits)
@@ -103,6 +104,7 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     row.update(_reception(record.reception, k))
     re = record.reunified
     row["reunification_arrivals_in_market_persons"] = re.arrivals_in_market_persons * k
+    row["reunification_arrivals_in_reception_persons"] = re.arrivals_in_reception_persons * k
     row["reunification_arrivals_at_home_persons"] = re.arrivals_at_home_persons * k
     row["reunification_reentries_households"] = re.reentries * k
     ex = record.exits
@@ -110,8 +112,10 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     unlinked = ex.from_reception_unlinked_persons + (
         let.from_reception_unlinked_persons if let else 0
     )
-    # Status holders leaving reception by destination: a social home let to them is
-    # status_holders_housed_persons; the rest found a home themselves or departed.
+    # Status holders' persons in reception, month by month: in at the end = in at the
+    # start + entered with a permit + family joining there - housed (a social or
+    # start-up home let to them: status_holders_housed_persons) - self found or departed.
+    row["status_holders_entered_reception_persons"] = record.entered_reception_persons * k
     row["status_holders_left_reception_self_found_persons"] = (
         ex.from_reception_linked_persons + ex.from_reception_unlinked_persons
     ) * k

@@ -29,6 +29,7 @@ import pandas as pd
 
 from model.calendar import DAYS_PER_YEAR, day_number
 from model.households import GROUPS, HOUSED
+from model.parameters import ParameterError
 from model.results import Results
 
 # Household size classes and registration time at entry (years) for comparability.
@@ -143,6 +144,51 @@ def passed_over(lettings: pd.DataFrame) -> pd.DataFrame:
         total.loc[(r, g)] for r, g in zip(table["route"], table["group"], strict=True)
     ]
     return table.rename(columns={"group": "housed_group"})
+
+
+EPF_YEARS = 2.0  # the default N of "housed within N years"
+
+
+def epf_horizon(months: int, years: float | None = None) -> tuple[float | None, str]:
+    """The N of "housed within N years" that fits a run of ``months`` months.
+
+    Households are followed for N years from their entry, so a run must be longer
+    than N. Asked for no N, a run longer than two years takes 2; a run of one
+    to two years takes half its length (whole months); a shorter run leaves the
+    measure out.
+
+    Args:
+        months: The run's length.
+        years: The N asked for (None: choose).
+
+    Returns:
+        (N, or None when the measure is left out; a note saying what was chosen, or "").
+
+    Raises:
+        ParameterError: ``years`` is given and does not fit the run.
+    """
+    run_years = months / 12
+    if years is not None:
+        if not (isinstance(years, int | float) and 0 < years < run_years):
+            raise ParameterError(
+                f"parameter 'years' = {years!r}; allowed: more than 0 and less than the run "
+                f"({run_years:g} years)"
+            )
+        return float(years), ""
+    if run_years > EPF_YEARS:
+        return EPF_YEARS, ""
+    if months >= 12:
+        chosen = (months // 2) / 12
+        unit = "year" if chosen == 1 else "years"
+        return chosen, (
+            f"the run is {run_years:g} years, too short to follow households for "
+            f"{EPF_YEARS:g} years: the equal playing field uses N = {chosen:g} {unit} (half "
+            f"the run), and compare.csv leaves out its housed-within-{EPF_YEARS:g}-years rows"
+        )
+    return None, (
+        f"the run is {months} months, too short for the equal playing field (housed within N "
+        "years needs a run of a year or more): it is left out"
+    )
 
 
 def equal_playing_field(

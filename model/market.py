@@ -42,7 +42,7 @@ from model.calendar import Month, add_months, as_date
 from model.crn import Streams
 from model.history import History
 from model.households import GROUPS, HouseholdTable
-from model.parameters import ParameterError
+from model.parameters import ParameterError, parameter_specs
 from model.policy import Scenario, Timeline
 from model.population import Population
 from model.queue import Queue
@@ -172,7 +172,8 @@ class HousingMarket(mesa.Model):
 
         Raises:
             ParameterError: ``months`` is not a whole number >= 0, ``until`` is
-                not such a date, both are given, or the run would pass the year 9999.
+                not such a date, both are given, or the run would pass the longest
+                horizon (``calendar.months``'s maximum).
         """
         if months is not None and until is not None:
             raise ParameterError(
@@ -187,11 +188,7 @@ class HousingMarket(mesa.Model):
                     "allowed: a date on or after it"
                 )
         months = _whole_months(self.params["calendar.months"] if months is None else months)
-        if (self.date.year * 12 + self.date.month - 1 + months) >= 10000 * 12:
-            raise ParameterError(
-                f"parameter 'months' = {months} from {self.date} runs past the year 9999; "
-                "allowed: a horizon that ends by December 9999"
-            )
+        _check_horizon(self.start_date, self.month + 1, months)
         if months:
             self.run_for(months)
         return self.results()
@@ -209,10 +206,12 @@ class HousingMarket(mesa.Model):
         if policy["policy.quota_in_force"]:
             self.quota.start_month(month.first, self._expected_to_house_per_year(observed))
         entered_before = self.queue.entered.copy()
+        persons_before = self.queue.sh_persons["entered"]
         waits_where = self.reception.region_share(month.index, policy)
         self.queue.enter(month, policy, record.asylum.permits, waits_where)
         record.reunified = self.reunification.step(month, policy, self.queue, self.quota)
         record.entered = self.queue.entered - entered_before
+        record.entered_reception_persons = self.queue.sh_persons["entered"] - persons_before
         record.lapsed = self.queue.lapse_urgency(self, month)
         record.exits = self.queue.leave(self, month, self.quota)
         record.startup_stays_ended = self.queue.end_startup_stays(month)
@@ -326,6 +325,17 @@ def _whole_months(months: Any) -> int:
     if not ok or months < 0:
         raise ParameterError(f"parameter 'months' = {months!r}; allowed: a whole number >= 0")
     return int(months)
+
+
+def _check_horizon(start: dt.date, months_run: int, months: int) -> None:
+    """A run may not pass the longest horizon (``calendar.months``'s maximum) in all."""
+    longest = int(parameter_specs()["calendar.months"].maximum)
+    if months_run + months > longest:
+        raise ParameterError(
+            f"parameter 'months' = {months} from {add_months(start, months_run)} makes a run "
+            f"of {months_run + months} months; allowed: at most {longest} months in all "
+            f"(until {add_months(start, longest)})"
+        )
 
 
 def _first_of_month(value: Any, name: str) -> dt.date:

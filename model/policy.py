@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from model.calendar import as_date
+from model.calendar import add_months, as_date
 from model.parameters import ParameterError, Parameters, check_value, parameter_specs
 from model.tomlfile import read_toml
 
@@ -44,6 +45,10 @@ def lever_names() -> list[str]:
 
 
 PHASES = ("preparation", "implementation", "normalisation")
+
+# A scenario's name: its file name without ``.toml`` (what ``inherits`` may name).
+SCENARIO_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}"
+MAX_INHERITANCE = 20
 
 # A schedule step starts on a date, or on the start of a phase of the letter.
 When = dt.date | str
@@ -210,7 +215,7 @@ def _read_scenario_file(path: Path) -> dict[str, Any]:
     return read_toml(path, "scenario file")
 
 
-def load_scenario(name_or_path: str | Path, _seen: tuple[str, ...] = ()) -> Scenario:
+def load_scenario(name_or_path: str | Path, _seen: tuple[Path, ...] = ()) -> Scenario:
     """Read and check a scenario by name (shipped) or path (a TOML file).
 
     A scenario may say ``inherits = "other-name"`` and then sets only what
@@ -293,19 +298,35 @@ def _own_settings(raw: dict, where: str) -> tuple[dict, dict]:
     return parameters, levers
 
 
-def _parent(inherits: Any, path: Path, seen: tuple[str, ...]) -> Scenario:
-    """The scenario a file inherits from (next to it, or shipped), without cycles."""
+def _parent(inherits: Any, path: Path, seen: tuple[Path, ...]) -> Scenario:
+    """The scenario a file inherits from (a name: next to it, or shipped), without cycles.
+
+    Cycles are found by the files' resolved paths, so that a link or another
+    spelling of the same file is the same scenario.
+    """
     where = str(path)
-    if not isinstance(inherits, str):
-        raise ParameterError(f"{where}: 'inherits' must be a scenario name")
-    if inherits in (*seen, path.stem):
+    if not isinstance(inherits, str) or not re.fullmatch(SCENARIO_NAME, inherits):
         raise ParameterError(
-            f"{where}: 'inherits' = '{inherits}' makes a cycle "
-            f"({' -> '.join((*seen, path.stem, inherits))}); allowed: a scenario that "
-            "does not inherit back"
+            f"{where}: 'inherits' = {inherits!r}; allowed: the name of a scenario (letters, "
+            "digits, '-' and '_', no path or '.toml'), in the same folder or one of "
+            f"{', '.join(scenario_names())}"
+        )
+    chain = (*seen, path.resolve())
+    if len(chain) > MAX_INHERITANCE:
+        raise ParameterError(
+            f"{where}: inherits through more than {MAX_INHERITANCE} scenarios; allowed: "
+            f"at most {MAX_INHERITANCE}"
         )
     parent_path = path.parent / f"{inherits}.toml"
-    return load_scenario(parent_path if parent_path.exists() else inherits, (*seen, path.stem))
+    if not parent_path.exists():
+        parent_path = _scenario_path(inherits)
+    if parent_path.resolve() in chain:
+        names = " -> ".join(p.stem for p in (*chain, parent_path))
+        raise ParameterError(
+            f"{where}: 'inherits' = '{inherits}' makes a cycle ({names}); allowed: a scenario "
+            "that does not inherit back"
+        )
+    return load_scenario(parent_path, chain)
 
 
 def is_schedule(value: Any) -> bool:
@@ -401,9 +422,10 @@ def inert_settings(timeline: Timeline, names, start: dt.date) -> list[str]:
     must hold on one date of the run (the start, or a date a lever changes).
     """
     specs = parameter_specs()
-    dates = [start, *(d for d in timeline.change_dates() if d > start)]
+    end = add_months(start, timeline.params["calendar.months"])
+    dates = [start, *(d for d in timeline.change_dates() if start < d < end)]
     states = [timeline.params.values | timeline.at(d) for d in dates]
-    problems = []
+    problems = [] if start >= end else _past_the_end(timeline, names, end)
     for name in names:
         if name.startswith("phases."):
             phase = name.removeprefix("phases.").removesuffix("_start")
@@ -439,6 +461,22 @@ def inert_settings(timeline: Timeline, names, start: dt.date) -> list[str]:
         k: [d for d in dates if d != dt.date.min] for k, (dates, _) in timeline._resolved.items()
     }
     problems += sft_inert(timeline.params, dated, names, start)
+    return problems
+
+
+def _past_the_end(timeline: Timeline, names, end: dt.date) -> list[str]:
+    """A dated value of one of ``names`` from the run's end on never takes effect."""
+    problems = []
+    for name in names:
+        dates, _ = timeline._resolved.get(name, ([], []))
+        late = [d for d in dates if d >= end]
+        if late:
+            problems.append(
+                f"lever '{name}' has a value from {late[0].isoformat()}, when the run has "
+                f"ended (it runs to {end.isoformat()}, 'calendar.months' = "
+                f"{timeline.params['calendar.months']}); allowed: dates before "
+                f"{end.isoformat()}, or a longer run"
+            )
     return problems
 
 

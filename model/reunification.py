@@ -31,7 +31,7 @@ import numpy as np
 from model.calendar import Month
 from model.columns import ColumnTable
 from model.crn import Streams
-from model.households import SH_FAMILY, SH_LARGE_FAMILY, is_large_family
+from model.households import RECEPTION, SH_FAMILY, SH_LARGE_FAMILY, is_large_family
 from model.parameters import Parameters
 from model.population import REENTRY_ID_GROUP, Population, _pick, household_ids
 from model.stock import MEDIUM, ROOM, SMALL
@@ -51,11 +51,14 @@ class Reunified:
     Attributes:
         arrivals_in_market_persons: Persons joining households still in the
             market (in reception or a start-up home).
+        arrivals_in_reception_persons: Of those, the persons joining households in
+            reception.
         arrivals_at_home_persons: Persons joining housed households.
         reentries: Housed households whose home grew too small, searching again.
     """
 
     arrivals_in_market_persons: int = 0
+    arrivals_in_reception_persons: int = 0
     arrivals_at_home_persons: int = 0
     reentries: int = 0
 
@@ -189,7 +192,11 @@ class Reunification:
         table["children"][came] = True
         self.ledger["arrived"] += float(persons.sum())
         queue.sh_persons["arrived_in_market"] += int(persons.sum())
-        result = Reunified(arrivals_in_market_persons=int(persons.sum()))
+        in_reception = table["situation"][came] == RECEPTION
+        result = Reunified(
+            arrivals_in_market_persons=int(persons.sum()),
+            arrivals_in_reception_persons=int(persons[in_reception].sum()),
+        )
 
         step = self.step_sponsors(month.index, policy)
         arrived = step["arrived"]

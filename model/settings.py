@@ -131,22 +131,17 @@ def check_seed(rng: Any) -> int:
     return int(rng)
 
 
-def check_settings(
-    scenario: str | Scenario = "current-policy",
-    households_per_agent: int | None = None,
-    start_date: str | dt.date | None = None,
-    parameters: Mapping[str, Any] | None = None,
-) -> tuple[Scenario, Parameters, Timeline]:
-    """Read and check a model's settings without building it (see the module docstring).
-
-    Returns:
-        The scenario, the parameters in force and the lever timeline.
-
-    Raises:
-        ParameterError: A setting is invalid; the message names it, the value
-            and what is allowed.
-    """
-    scenario_def = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+def _user_values(
+    households_per_agent: int | None,
+    start_date: str | dt.date | None,
+    parameters: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The caller's values by dotted name, the scale and start date among them."""
+    if parameters is not None and not isinstance(parameters, Mapping):
+        raise ParameterError(
+            f"parameters = {parameters!r}; allowed: a mapping of dotted names "
+            '("section.name") to values, e.g. {"allocation.lottery_share": 0.2}'
+        )
     user = dict(parameters or {})
     for name, given in (
         ("scale.households_per_agent", households_per_agent),
@@ -163,6 +158,26 @@ def check_settings(
         user["calendar.start_date"] = (
             start_date.isoformat() if isinstance(start_date, dt.date) else start_date
         )
+    return user
+
+
+def check_settings(
+    scenario: str | Scenario = "current-policy",
+    households_per_agent: int | None = None,
+    start_date: str | dt.date | None = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> tuple[Scenario, Parameters, Timeline]:
+    """Read and check a model's settings without building it (see the module docstring).
+
+    Returns:
+        The scenario, the parameters in force and the lever timeline.
+
+    Raises:
+        ParameterError: A setting is invalid; the message names it, the value
+            and what is allowed.
+    """
+    scenario_def = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    user = _user_values(households_per_agent, start_date, parameters)
     specs = parameter_specs()
     values = dict(scenario_def.parameters)
     levers = dict(scenario_def.levers)

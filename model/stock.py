@@ -253,7 +253,8 @@ class Stock:
         # Monthly exogenous turnover probabilities per (region, type), before tightness.
         factor = regions.turnover_factor
         weights = self.total[:, list(REGULAR_TYPES)].sum(axis=1)
-        factor = factor / (np.sum(factor * weights) / max(weights.sum(), 1))
+        if weights.sum() > 0:  # the national rate is the stock-weighted mean
+            factor = factor / (np.sum(factor * weights) / weights.sum())
         yearly = np.zeros((n, N_TYPES))
         for t in REGULAR_TYPES:
             yearly[:, t] = np.minimum(params["stock.exogenous_turnover_per_year"] * factor, 0.99)
