@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, ClassVar
 import mesa
 import numpy as np
 
-from model.calendar import date_of
-from model.households import (
+from model.base.calendar import date_of
+from model.households.table import (
     EXIT_REASONS,
     GROUPS,
     RECEPTION,

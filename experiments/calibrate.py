@@ -1,7 +1,7 @@
-"""Calibrate the rates marked ``calibrated = true`` in model/data/defaults.toml.
+"""Calibrate the rates marked ``calibrated = true`` in model/inputs/data/defaults.toml.
 
 A current-policy run from the start date should reproduce, over its first
-year, the published figures in model/data/targets.toml marked
+year, the published figures in model/inputs/data/targets.toml marked
 ``use = "calibration"``:
 
 * self-contained corporation lettings (CBS)   <- stock.exogenous_turnover_per_year
@@ -28,8 +28,8 @@ from importlib import resources
 
 import numpy as np
 
+from model.inputs.parameters import parameter_specs, published_targets
 from model.market import HousingMarket
-from model.parameters import parameter_specs, published_targets
 
 PARAMS = {
     "stock.exogenous_turnover_per_year": "self_contained_lettings",
@@ -134,16 +134,16 @@ def calibrate_registration_growth(
 
 
 def integration_rates() -> dict:
-    """The integration rates, solved in closed form (model/integration.py)."""
-    from model.integration import calibrated_rates
-    from model.parameters import Parameters
+    """The integration rates, solved in closed form (model/asylum/integration.py)."""
+    from model.asylum.integration import calibrated_rates
+    from model.inputs.parameters import Parameters
 
     return calibrated_rates(Parameters.from_overrides())
 
 
 def write(values: dict) -> str:
     """Put calibrated values into defaults.toml; returns the file's path."""
-    path = resources.files("model").joinpath("data/defaults.toml")
+    path = resources.files("model.inputs").joinpath("data/defaults.toml")
     text = path.read_text(encoding="utf-8")
     for name, value in values.items():
         key = name.split(".", 1)[1]

@@ -37,10 +37,11 @@ from typing import NoReturn
 import pandas as pd
 
 from experiments.output import OutputError, interrupts_raise, replacing
-from model.displacement import epf_horizon
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario, scenario_names
 from model.market import HousingMarket
-from model.parameters import ParameterError, parameter_specs
-from model.policy import load_scenario, scenario_names
+from model.reporting.displacement import epf_horizon
 
 EXIT_BAD_INPUT = 2
 
@@ -157,7 +158,7 @@ def _positive_float_arg(name: str):
 
 def _first_of_month_arg(name: str):
     def parse(text: str) -> str:
-        from model.calendar import as_date
+        from model.base.calendar import as_date
 
         day = as_date(text)
         if day is None or day.day != 1:

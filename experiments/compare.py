@@ -37,10 +37,15 @@ import numpy as np
 import pandas as pd
 
 from experiments.outcomes import OUTCOMES, RunView, headline_outcomes, tidy
-from model.displacement import EPF_YEARS, epf_horizon, equal_playing_field, paired_differences
-from model.households import GROUPS
+from model.households.table import GROUPS
 from model.market import HousingMarket
-from model.stock import DWELLING_TYPES
+from model.reporting.displacement import (
+    EPF_YEARS,
+    epf_horizon,
+    equal_playing_field,
+    paired_differences,
+)
+from model.supply.stock import DWELLING_TYPES
 
 # Monthly outcomes of the registry whose differences compare_monthly.csv holds.
 MONTHLY_SERIES = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from model.parameters import default_regions, parameter_specs, published_targets
-from model.policy import load_scenario, scenario_names
+from model.inputs.parameters import default_regions, parameter_specs, published_targets
+from model.inputs.policy import load_scenario, scenario_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,8 @@ def parameters_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `model/data/defaults.toml` by `python -m experiments docs`; do not edit.",
+        "Generated from `model/inputs/data/defaults.toml` by `python -m experiments docs`; "
+        "do not edit.",
         "Names are `section.name`; set them with `--set NAME=VALUE` on the command line, the",
         "`parameters={...}` argument of `HousingMarket`, or a scenario file. **lever**: a policy",
         "timeline may change it on a date. **calibrated**: tuned to reproduce a published figure",
@@ -86,8 +87,8 @@ def parameters_markdown() -> str:
         "",
         "## Published figures the model is checked against",
         "",
-        "From `model/data/targets.toml`. Calibration figures were fitted or are inputs shown "
-        "back (`tests/test_calibration.py` checks them); validation figures were never used "
+        "From `model/inputs/data/targets.toml`. Calibration figures were fitted or are inputs "
+        "shown back (`tests/test_calibration.py` checks them); validation figures were never used "
         "in fitting and are compared with a run from 2022 (`python -m experiments validate`, "
         "docs/validation.md).",
         "",

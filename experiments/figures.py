@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from model.households import GROUPS
-from model.presentation import GROUP_COLORS, group_label
+from model.households.table import GROUPS
+from model.reporting.presentation import GROUP_COLORS, group_label
 
 
 def rolling_year(series: pd.Series) -> pd.Series:

@@ -41,17 +41,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.displacement import (
+from model.households.table import GROUPS
+from model.inputs.parameters import default_regions
+from model.reporting.displacement import (
     equal_playing_field,
     kaplan_meier,
     passed_over,
     reception_stays,
     spread,
 )
-from model.households import GROUPS
-from model.parameters import default_regions
-from model.presentation import GROUP_LABELS
-from model.results import Results
+from model.reporting.presentation import GROUP_LABELS
+from model.reporting.results import Results
 
 # ------------------------------------------------------------------ columns
 

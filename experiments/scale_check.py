@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from model.parameters import COARSEST_VALIDATED_SCALE
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 
 TOLERANCE = 0.03  # relative difference of the means over seeds from 1:10 (issue 7)
 

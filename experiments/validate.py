@@ -1,11 +1,11 @@
-"""The model beside the published figures (model/data/targets.toml), calibration and
+"""The model beside the published figures (model/inputs/data/targets.toml), calibration and
 validation kept apart.
 
 ``python -m experiments validate --out FOLDER`` (and ``make validate``):
 
 * **validation**: runs current policy from a start in the past (default
   2022-01-01, the history mode: the state of that date and the observed inputs
-  of model/data/history.toml up to the last published quarter) on several
+  of model/inputs/data/history.toml up to the last published quarter) on several
   seeds, and compares the run with every figure marked ``use = "validation"``,
   each by its ``compare`` table and within the tolerance written down before;
 * **calibration**: shows every figure marked ``use = "calibration"`` beside
@@ -43,8 +43,9 @@ from experiments.validation_report import (
     row,
     yearly,
 )
+from model.base.errors import ParameterError
+from model.inputs.parameters import default_regions, published_targets
 from model.market import HousingMarket
-from model.parameters import ParameterError, default_regions, published_targets
 
 HISTORY_START = "2022-01-01"
 HISTORY_UNTIL = "2026-01-01"
@@ -55,7 +56,7 @@ HISTORY_UNTIL = "2026-01-01"
 
 def integration_figures(params) -> dict[str, float]:
     """The integration curves at the published cohorts' time to housing."""
-    from model.integration import benefit_share, clock, work_share
+    from model.asylum.integration import benefit_share, clock, work_share
 
     alpha = params["integration.reception_time_value_linked"]
     recent = published_targets()["work_share_18_months"]["years_to_housing"]
@@ -457,18 +458,19 @@ def validate(
         regional_text=regional_text,
         validation_intro=(
             "Published figures never used in fitting, compared with the history run. Each "
-            "tolerance and its reason were written down in model/data/targets.toml before any "
-            "comparison was made. The verdict is on the mean over seeds."
+            "tolerance and its reason were written down in model/inputs/data/targets.toml before "
+            "any comparison was made. The verdict is on the mean over seeds."
         ),
         calibration_intro=(
-            "Figures that were fitted (experiments/calibrate.py, model/integration.py), inputs "
-            "shown back, or figures a fitted parameter fixes. They show that the fit and the "
-            "inputs work; they are no evidence that the model is right."
+            "Figures that were fitted (experiments/calibrate.py, model/asylum/integration.py), "
+            "inputs shown back, or figures a fitted parameter fixes. They show that the fit and "
+            "the inputs work; they are no evidence that the model is right."
         ),
         method=[
-            "Published figures, tolerances and how each is compared: model/data/targets.toml. "
-            "Observed inputs of the history run: model/data/history.toml. Likely causes of "
-            "failures: experiments/validation_causes.py. Method: docs/validation.md.",
+            "Published figures, tolerances and how each is compared: "
+            "model/inputs/data/targets.toml. Observed inputs of the history run: "
+            "model/inputs/data/history.toml. Likely causes of failures: "
+            "experiments/validation_causes.py. Method: docs/validation.md.",
             "A point in time is the monthly snapshot interpolated to the date; a year is the sum "
             "of the monthly flows over that calendar year; a share is a ratio of sums.",
         ],

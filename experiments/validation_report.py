@@ -1,6 +1,6 @@
 """The model beside published figures: measures, verdicts and the report.
 
-Every published figure in model/data/targets.toml is either a calibration
+Every published figure in model/inputs/data/targets.toml is either a calibration
 figure (fitted, or an input shown back) or a validation figure (never used in
 fitting). A validation figure carries a ``compare`` table that says which
 model output it is compared with and how; :func:`measure` evaluates it on one
@@ -46,8 +46,8 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from model.calendar import NEVER, day_number
-from model.households import GROUPS, HOUSED, LEFT
+from model.base.calendar import NEVER, day_number
+from model.households.table import GROUPS, HOUSED, LEFT
 
 STATUS_HOLDER = GROUPS.index("status_holder")
 PASS, FAIL, NOT_COVERED = "pass", "FAIL", "not covered"

@@ -5,23 +5,23 @@ scarce corporation vacancies, region by region, month by month on real
 dates, so that a change in allocation policy shows who gets the vacancies,
 who waits longer, where status holders end up and what it costs. Source of
 the policies: the cabinet letter on the "samenhangend pakket" (summer 2025,
-``shared/reference``); source of the numbers: ``model/data/defaults.toml``.
+``shared/reference``); source of the numbers: ``model/inputs/data/defaults.toml``.
 
 One month (:meth:`HousingMarket.step`) reads as the process it models; each
 stage is a sub-model that owns its state and returns a record of what it did:
 
-* ``asylum`` (model/asylum.py): applications, decisions, permits;
-* ``quota`` (model/quota.py): half-year targets per municipality, the backlog;
-* ``queue`` (model/queue.py): the households in the market, who enters, whose
+* ``asylum`` (model/asylum/pipeline.py): applications, decisions, permits;
+* ``quota`` (model/asylum/quota.py): half-year targets per municipality, the backlog;
+* ``queue`` (model/households/queue.py): the households in the market, who enters, whose
   urgency lapses, who leaves;
-* ``reunification`` (model/reunification.py): families arriving from abroad;
-* ``stock`` (model/stock.py): dwellings and vacancies;
-* ``allocation`` (model/routes.py): the routes in force let the vacancies;
-* ``reception`` (model/reception.py): places, occupancy, cost;
+* ``reunification`` (model/asylum/reunification.py): families arriving from abroad;
+* ``stock`` (model/supply/stock.py): dwellings and vacancies;
+* ``allocation`` (model/allocation/routes.py): the routes in force let the vacancies;
+* ``reception`` (model/asylum/reception.py): places, occupancy, cost;
 * ``model.accounts``: the month's figures in real households and persons.
 
 The start state is built in model/start.py, the settings are checked in
-model/settings.py.
+model/inputs/settings.py.
 """
 
 from __future__ import annotations
@@ -36,23 +36,24 @@ import mesa
 import numpy as np
 
 from agents.households import AGENT_CLASSES, Household
-from model.accounts import MonthRecord, figures, region_rows
-from model.asylum import AsylumPipeline
-from model.calendar import Month, add_months, as_date
-from model.crn import Streams
-from model.history import History
-from model.households import GROUPS, HouseholdTable
-from model.parameters import ParameterError, parameter_specs
-from model.policy import Scenario, Timeline
-from model.population import Population
-from model.queue import Queue
-from model.reception import Reception
-from model.results import LettingLog, Results
-from model.reunification import Reunification
-from model.routes import Allocation
-from model.settings import Settings, check_settings
+from model.allocation.routes import Allocation
+from model.asylum.pipeline import AsylumPipeline
+from model.asylum.reception import Reception
+from model.asylum.reunification import Reunification
+from model.base.calendar import Month, add_months, as_date
+from model.base.errors import ParameterError
+from model.base.streams import Streams
+from model.households.population import Population
+from model.households.queue import Queue
+from model.households.table import GROUPS, HouseholdTable
+from model.inputs.history import History
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import Scenario, Timeline
+from model.inputs.settings import Settings, check_settings
+from model.reporting.accounts import MonthRecord, figures, region_rows
+from model.reporting.results import LettingLog, Results
 from model.start import build_start
-from model.stock import Stock, fit_table
+from model.supply.stock import Stock, fit_table
 
 
 class HousingMarket(mesa.Model):

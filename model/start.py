@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, Month
-from model.households import REGULAR, STATUS_HOLDER, URGENT
-from model.parameters import ParameterError, Parameters
-from model.population import INITIAL_MONTH, household_ids
-from model.queue import urgency_allowed
-from model.quota import Quota
-from model.stock import CHAIN, FLEX, LARGE, MEDIUM, ROOM, SHARED, SMALL, STARTUP
+from model.asylum.quota import Quota
+from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, Month
+from model.base.errors import ParameterError
+from model.households.population import INITIAL_MONTH, household_ids
+from model.households.queue import urgency_allowed
+from model.households.table import REGULAR, STATUS_HOLDER, URGENT
+from model.inputs.parameters import Parameters
+from model.supply.stock import CHAIN, FLEX, LARGE, MEDIUM, ROOM, SHARED, SMALL, STARTUP
 
 if TYPE_CHECKING:
     from model.market import HousingMarket

@@ -28,7 +28,7 @@ def year_runs():
 def recent_year_runs():
     """The same under the inflow of 2022-2024 (the conditions of the status-holder targets
     in targets.toml): the quota's placements are capped, as they were then."""
-    from model.parameters import published_targets
+    from model.inputs.parameters import published_targets
 
     conditions = published_targets()["status_holders_housed"]["conditions"]
     return [
@@ -50,7 +50,7 @@ def stepped():
     import numpy as np
 
     from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-    from model.households import GROUPS
+    from model.households.table import GROUPS
 
     model = HousingMarket(
         "current-policy",
@@ -99,8 +99,8 @@ def stepped():
 def _longest_startup_stay(model) -> int:
     """Months the longest-staying household in a start-up home has lived there by the
     month's end (0 if nobody lives in one)."""
-    from model.calendar import date_of
-    from model.households import STARTUP_HOME
+    from model.base.calendar import date_of
+    from model.households.table import STARTUP_HOME
 
     table = model.households
     w = table.waiting()

@@ -1,6 +1,6 @@
 """Reference implementations of the allocation (the loops the vectorised code replaced).
 
-model/allocation.py lets vacancies with array operations; these are the
+model/allocation/engine.py lets vacancies with array operations; these are the
 earlier, candidate-by-candidate versions, kept to check on random markets
 that the fast ones give exactly the same lettings (tests/test_allocation.py).
 """
@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from model.allocation import (
+from model.allocation.engine import (
     ADVERTISED_TYPE_ORDER,
     LOTTERY_ROUTE,
     REGISTRATION_ROUTE,
     Vacancies,
 )
-from model.stock import LARGE, NOBODY, SELF_CONTAINED
+from model.supply.stock import LARGE, NOBODY, SELF_CONTAINED
 
 
 def place_priority_reference(

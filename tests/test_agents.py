@@ -9,7 +9,7 @@ import pytest
 from scales import COARSE
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-from model.households import GROUPS, RECEPTION
+from model.households.table import GROUPS, RECEPTION
 from model.market import HousingMarket
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.allocation import (
+from model.allocation.engine import (
     ADVERTISED_TYPE_ORDER,
     LOTTERY_ROUTE,
     QUOTA_OPTIONS,
@@ -19,9 +19,9 @@ from model.allocation import (
     place_priority,
     preference_lists,
 )
-from model.households import REGULAR, STATUS_HOLDER, URGENT
-from model.parameters import Parameters
-from model.stock import (
+from model.households.table import REGULAR, STATUS_HOLDER, URGENT
+from model.inputs.parameters import Parameters
+from model.supply.stock import (
     LARGE,
     N_TYPES,
     NOBODY,

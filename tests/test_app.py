@@ -27,9 +27,9 @@ import pytest
 import solara
 
 from model import HousingMarket, ParameterError
-from model.parameters import parameter_specs
-from model.policy import load_scenario, scenario_names
-from model.presentation import GROUP_COLORS
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario, scenario_names
+from model.reporting.presentation import GROUP_COLORS
 from workshop import assumptions as asm
 from workshop import charts, export, live, names, regions, text
 from workshop import columns as col

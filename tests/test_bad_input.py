@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from experiments.cli import main
-from model.displacement import epf_horizon
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario
 from model.market import HousingMarket
-from model.parameters import ParameterError, parameter_specs
-from model.policy import load_scenario
+from model.reporting.displacement import epf_horizon
 
 QUICK = ["--months", "1", "--households-per-agent", "20"]
 HEADER = 'title = { nl = "t", en = "t" }\ndescription = { nl = "d", en = "d" }\n'

@@ -1,4 +1,4 @@
-"""A current-policy run reproduces the published figures (model/data/targets.toml).
+"""A current-policy run reproduces the published figures (model/inputs/data/targets.toml).
 
 The figures and their sources are in targets.toml; each is checked within its
 stated tolerance, on the mean of three seeds at 1 agent per 10 households.
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.inputs.parameters import default_regions, published_targets
 from model.market import HousingMarket
-from model.parameters import default_regions, published_targets
 
 TARGETS = published_targets()
 

@@ -54,7 +54,7 @@ def test_assumptions_document_exists_and_is_linked():
 
 def test_parameter_names_in_docs_exist():
     """Every dotted parameter name the README or the assumptions mention is a real one."""
-    from model.parameters import parameter_specs
+    from model.inputs.parameters import parameter_specs
 
     known = set(parameter_specs())
     text = README + (ROOT / "docs" / "assumptions.md").read_text(encoding="utf-8")

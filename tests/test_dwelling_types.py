@@ -18,11 +18,12 @@ import pandas as pd
 import pytest
 from scales import COARSE
 
-from model.calendar import NEVER
-from model.households import DOUBLED_UP, STARTUP_HOME, WAITING
+from model.base.calendar import NEVER
+from model.base.errors import ParameterError
+from model.households.table import DOUBLED_UP, STARTUP_HOME, WAITING
+from model.inputs.parameters import Parameters, parameter_specs
 from model.market import HousingMarket
-from model.parameters import ParameterError, Parameters, parameter_specs
-from model.stock import DWELLING_TYPES, SHARED, Stock
+from model.supply.stock import DWELLING_TYPES, SHARED, Stock
 
 SPECS = parameter_specs()
 

@@ -1,5 +1,6 @@
 """History mode (issue 11): a run from 2022-01-01 starts in that date's documented state
-and runs on the observed inputs of model/data/history.toml up to the last published period."""
+and runs on the observed inputs of model/inputs/data/history.toml up to the last published
+period."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from model.history import History, documented_starts
+from model.base.errors import ParameterError
+from model.inputs.history import History, documented_starts
 from model.market import HousingMarket
-from model.parameters import ParameterError
 from tests.scales import COARSE
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-from model.households import HOUSED, STARTUP_HOME, WAITING
-from model.stock import N_TYPES, STARTUP
+from model.households.table import HOUSED, STARTUP_HOME, WAITING
+from model.supply.stock import N_TYPES, STARTUP
 
 
 def test_households_are_conserved_every_month(stepped):

@@ -18,8 +18,9 @@ from experiments.outcomes import (
     scalar_names,
     tidy,
 )
-from model.households import GROUPS
-from model.parameters import ParameterError, ParameterSpec, _check_plausible_range
+from model.base.errors import ParameterError
+from model.households.table import GROUPS
+from model.inputs.parameters import ParameterSpec, _check_plausible_range
 
 
 @pytest.fixture(scope="module")

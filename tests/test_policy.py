@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from scales import COARSE
 
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import Scenario, Timeline, load_scenario, scenario_names
 from model.market import HousingMarket
-from model.parameters import ParameterError, parameter_specs
-from model.policy import Scenario, Timeline, load_scenario, scenario_names
 
 SWITCH = dt.date(2026, 7, 1)
 MONTHS_BEFORE = 12  # July 2025 - June 2026
@@ -266,7 +267,7 @@ def test_contradictory_levers_are_rejected(levers, fragment):
 
 
 def test_timeline_resolves_phases():
-    from model.parameters import Parameters
+    from model.inputs.parameters import Parameters
 
     params = Parameters.from_overrides()
     timeline = Timeline(params, {"allocation.lottery_share": (("implementation", 0.3),)})

@@ -10,11 +10,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from model.calendar import day_number
-from model.integration import benefit_share, calibrated_rates, clock, work_share
+from model.asylum.integration import benefit_share, calibrated_rates, clock, work_share
+from model.asylum.reception import EMERGENCY_TIERS, TIERS
+from model.base.calendar import day_number
+from model.inputs.parameters import Parameters, parameter_specs, published_targets
 from model.market import HousingMarket
-from model.parameters import Parameters, parameter_specs, published_targets
-from model.reception import EMERGENCY_TIERS, TIERS
 
 TARGETS = published_targets()
 

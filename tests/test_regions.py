@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.calendar import day_number
-from model.crn import Streams
-from model.displacement import spread
-from model.households import STATUS_HOLDER
+from model.base.calendar import day_number
+from model.base.streams import Streams
+from model.households.population import Population
+from model.households.table import STATUS_HOLDER
+from model.inputs.parameters import Parameters, default_regions
 from model.market import HousingMarket
-from model.parameters import Parameters, default_regions
-from model.population import Population
-from model.stock import SELF_CONTAINED
+from model.reporting.displacement import spread
+from model.supply.stock import SELF_CONTAINED
 
 RANDSTAD = ("Utrecht", "Noord-Holland", "Zuid-Holland")
 PERIPHERY = ("Groningen", "Fryslân", "Drenthe", "Overijssel", "Zeeland", "Limburg")

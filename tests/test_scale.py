@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 
 from experiments.scale_check import FIGURES, TOLERANCE, scale_runs, scale_table
+from model.base.errors import ParameterError
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 from model.market import HousingMarket
-from model.parameters import COARSEST_VALIDATED_SCALE, ParameterError
 
 
 def test_coarser_than_validated_is_refused_with_the_reason():

@@ -18,9 +18,10 @@ import pandas as pd
 import pytest
 from scales import COARSE
 
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario, parse_schedule
 from model.market import HousingMarket
-from model.parameters import ParameterError, parameter_specs
-from model.policy import load_scenario, parse_schedule
 
 HEADER = 'title = { nl = "x", en = "x" }\ndescription = { nl = "y", en = "y" }\n'
 

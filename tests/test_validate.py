@@ -1,6 +1,6 @@
 """The history data and the validation report (issue 11).
 
-The observed inputs in model/data/history.toml each carry a source; the
+The observed inputs in model/inputs/data/history.toml each carry a source; the
 validation report keeps calibration and validation apart and shows a failure
 as a failure.
 """
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from experiments import validation_report as vr
-from model.calendar import NEVER, day_number
+from model.base.calendar import NEVER, day_number
 
 PERIOD_KEY = {
     "quarter": re.compile(r"^\d{4}-Q[1-4]$"),
@@ -27,7 +27,7 @@ PERIOD_KEY = {
 
 
 def history() -> dict:
-    text = resources.files("model").joinpath("data/history.toml").read_text(encoding="utf-8")
+    text = resources.files("model.inputs").joinpath("data/history.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -201,7 +201,7 @@ def test_a_failing_row_shows_its_failure_and_its_cause_or_that_none_is_known():
 
 
 def test_every_validation_figure_says_how_it_is_compared():
-    from model.parameters import published_targets
+    from model.inputs.parameters import published_targets
 
     kinds = {"point", "year_sum", "share", "half_year_net_backlog",
              "permit_cohort_missed_norm", "regional_registration"}  # fmt: skip
@@ -223,7 +223,7 @@ SHORT = {"scale.allow_unvalidated": True}
 def short_history(tmp_path_factory):
     """A short history (2022-01 to 2023-06) at 1:50 with one figure made to fail."""
     from experiments import validate as validate_module
-    from model.parameters import published_targets
+    from model.inputs.parameters import published_targets
 
     targets = {name: dict(t) for name, t in published_targets().items()}
     targets["lettings_2022"]["value"] = 1  # no run lets one home a year: must fail
@@ -286,7 +286,7 @@ def test_figures_after_the_run_are_not_covered_rather_than_passed(short_history)
 
 def test_bad_dates_are_refused_with_the_parameter_named():
     from experiments.validate import validate
-    from model.parameters import ParameterError
+    from model.base.errors import ParameterError
 
     with pytest.raises(ParameterError, match="'until' = '2022-01-01' is not after"):
         validate((1,), 50, "2022-01-01", "2022-01-01", parameters=SHORT)

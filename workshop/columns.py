@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.outcomes import column
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 
 GROUPS: tuple[str, ...] = tuple(GROUP_LABELS["en"])  # regular, urgent, status_holder
 assert set(GROUPS) == set(GROUP_COLORS)

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from model import HousingMarket, ParameterError
-from model.parameters import COARSEST_VALIDATED_SCALE
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import columns as col
 from workshop.charts import Chart, Line
 from workshop.config import Config

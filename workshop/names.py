@@ -8,7 +8,7 @@ unit (``name_of`` never returns a dotted name).
 
 from __future__ import annotations
 
-from model.parameters import parameter_specs
+from model.inputs.parameters import parameter_specs
 
 SECTIONS: dict[str, tuple[str, str]] = {
     "calendar": ("Looptijd", "Calendar"),

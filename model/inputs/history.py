@@ -1,6 +1,6 @@
 """History mode: a run that starts in the past runs on what was observed.
 
-``model/data/history.toml`` holds observed inputs from 2022 on (first asylum
+``model/inputs/data/history.toml`` holds observed inputs from 2022 on (first asylum
 applications and family arrivals per quarter, recognition rates and IND first
 decisions per year, the national quota target per half year, corporation new
 construction) and the documented state of the system on a start date, each
@@ -31,7 +31,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from model.parameters import ParameterError, published_targets
+from model.base.errors import ParameterError
+from model.inputs.parameters import published_targets
 
 HISTORY_FILE = "data/history.toml"
 DEFAULT_START = dt.date(2025, 7, 1)  # the state of defaults.toml
@@ -63,7 +64,7 @@ DERIVED = {
 
 @cache
 def _read() -> dict[str, Any]:
-    text = resources.files("model").joinpath(HISTORY_FILE).read_text(encoding="utf-8")
+    text = resources.files("model.inputs").joinpath(HISTORY_FILE).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -90,7 +91,7 @@ def start_state(start: dt.date, defaults: dict[str, Any]) -> dict[str, Any]:
         allowed = ", ".join(d.isoformat() for d in documented_starts())
         raise ParameterError(
             f"parameter 'calendar.start_date' = '{start}' has no documented state of the "
-            f"system (model/data/history.toml); allowed: {allowed}, or any later first of a "
+            f"system (model/inputs/data/history.toml); allowed: {allowed}, or any later first of a "
             "month (from the default state)"
         )
     out = {param: state[key]["value"] for key, param in STATE_PARAMETERS.items() if key in state}

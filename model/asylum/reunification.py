@@ -28,17 +28,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.calendar import Month
-from model.columns import ColumnTable
-from model.crn import Streams
-from model.households import RECEPTION, SH_FAMILY, SH_LARGE_FAMILY, is_large_family
-from model.parameters import Parameters
-from model.population import REENTRY_ID_GROUP, Population, _pick, household_ids
-from model.stock import MEDIUM, ROOM, SMALL
+from model.base.calendar import Month
+from model.base.columns import ColumnTable
+from model.base.streams import Streams
+from model.households.population import REENTRY_ID_GROUP, Population, _pick, household_ids
+from model.households.table import RECEPTION, SH_FAMILY, SH_LARGE_FAMILY, is_large_family
+from model.inputs.parameters import Parameters
+from model.supply.stock import MEDIUM, ROOM, SMALL
 
 if TYPE_CHECKING:
-    from model.queue import Queue
-    from model.quota import Quota
+    from model.asylum.quota import Quota
+    from model.households.queue import Queue
 
 # Id namespace for sponsors present at the start (not a household group).
 SPONSOR_ID_GROUP = 3

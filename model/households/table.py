@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.calendar import NEVER
-from model.columns import ColumnTable
+from model.base.calendar import NEVER
+from model.base.columns import ColumnTable
 
 # Groups (the agent class a household entered as; it never changes).
 REGULAR, URGENT, STATUS_HOLDER = 0, 1, 2

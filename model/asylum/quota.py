@@ -17,7 +17,7 @@ import datetime as dt
 
 import numpy as np
 
-from model.calendar import half_year_of
+from model.base.calendar import half_year_of
 
 
 class Quota:

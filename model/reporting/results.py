@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.allocation import ROUTES
-from model.calendar import DAYS_PER_YEAR
-from model.columns import ColumnTable
-from model.households import GROUPS, SITUATIONS
-from model.stock import DWELLING_TYPES, ORIGINS
+from model.allocation.engine import ROUTES
+from model.base.calendar import DAYS_PER_YEAR
+from model.base.columns import ColumnTable
+from model.households.table import GROUPS, SITUATIONS
+from model.supply.stock import DWELLING_TYPES, ORIGINS
 
 
 class LettingLog(ColumnTable):
@@ -169,7 +169,7 @@ class Results:
             who it is, when it entered, and when and how it left (state 0:
             still waiting, 1: housed, 2: left the market); day numbers.
         integration: Per month, the work and benefit shares of the status-holder
-            cohorts 18, 24, 36 and 60 months after their permit (model/integration.py).
+            cohorts 18, 24, 36 and 60 months after their permit (model/asylum/integration.py).
         scale: Households per agent.
         end_day: Day number of the end of the last simulated month.
         regions: The run's region set (population and stock shares, names).
@@ -188,7 +188,7 @@ class Results:
     @classmethod
     def of(cls, model) -> Results:
         """A model's results so far."""
-        from model.integration import cohort_indicators
+        from model.asylum.integration import cohort_indicators
 
         monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         monthly["date"] = pd.to_datetime(monthly["date"])

@@ -27,8 +27,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from model.calendar import add_months
-from model.parameters import Parameters
+from model.base.calendar import add_months
+from model.inputs.parameters import Parameters
 
 # The first calendar year of the application paths (their first value).
 PATH_FIRST_YEAR = 2025

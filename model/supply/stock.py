@@ -48,12 +48,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model import numerics
-from model.calendar import Month
-from model.columns import ColumnTable
-from model.crn import Streams
-from model.households import STATUS_HOLDER
-from model.parameters import Parameters
+from model.base import numerics
+from model.base.calendar import Month
+from model.base.columns import ColumnTable
+from model.base.streams import Streams
+from model.households.table import STATUS_HOLDER
+from model.inputs.parameters import Parameters
 
 SMALL, MEDIUM, LARGE, ROOM, FLEX, STARTUP, SHARED = range(7)
 DWELLING_TYPES = ("small", "medium", "large", "room", "flex", "startup", "shared")
@@ -576,7 +576,7 @@ def sft_inert(params: Parameters, changes: dict, names, start) -> list[str]:
         names: The settings to check.
         start: The run's start date.
     """
-    from model.calendar import add_months
+    from model.base.calendar import add_months
 
     end_of_sft = params["stock.sft_end_date"]
     end_of_run = add_months(start, params["calendar.months"])

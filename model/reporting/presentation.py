@@ -6,9 +6,9 @@ English second.
 
 from __future__ import annotations
 
-from model.allocation import ROUTES
-from model.households import GROUPS
-from model.stock import DWELLING_LABELS_NL, DWELLING_TYPES
+from model.allocation.engine import ROUTES
+from model.households.table import GROUPS
+from model.supply.stock import DWELLING_LABELS_NL, DWELLING_TYPES
 
 GROUP_COLORS = {
     "regular": "#1f77b4",  # blue

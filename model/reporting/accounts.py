@@ -16,22 +16,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from model.allocation import ROUTES
-from model.asylum import AsylumMonth
-from model.calendar import Month
-from model.households import (
+from model.allocation.engine import ROUTES
+from model.allocation.routes import MonthLettings
+from model.asylum.pipeline import AsylumMonth
+from model.asylum.reception import TIERS, ReceptionMonth
+from model.asylum.reunification import Reunified
+from model.base.calendar import Month
+from model.households.queue import Exits
+from model.households.table import (
     EXIT_REASONS,
     GROUPS,
     RECEPTION,
     STARTUP_HOME,
     STATUS_HOLDER,
 )
-from model.queue import Exits
-from model.reception import TIERS, ReceptionMonth
-from model.results import quantiles_by_group, sorted_median, sorted_quantile
-from model.reunification import Reunified
-from model.routes import MonthLettings
-from model.stock import DWELLING_TYPES, ORIGINS, SELF_CONTAINED, STARTUP, VacancyFlows
+from model.reporting.results import quantiles_by_group, sorted_median, sorted_quantile
+from model.supply.stock import DWELLING_TYPES, ORIGINS, SELF_CONTAINED, STARTUP, VacancyFlows
 
 if TYPE_CHECKING:
     from model.market import HousingMarket

@@ -35,11 +35,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from model import numerics
-from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, add_months, day_number
-from model.households import GROUPS
-from model.parameters import Parameters, published_targets
-from model.population import REENTRY_ID_GROUP, id_namespace
+from model.base import numerics
+from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, add_months, day_number
+from model.households.population import REENTRY_ID_GROUP, id_namespace
+from model.households.table import GROUPS
+from model.inputs.parameters import Parameters, published_targets
 
 _STATUS_HOLDER = GROUPS.index("status_holder")
 # Months after the permit, and what is measured then.

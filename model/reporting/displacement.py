@@ -7,7 +7,7 @@
    waiting time and time in reception come from policy, not noise.
 2. **Per-letting attribution** (:func:`passed_over`): every letting that did
    not go to the head of the registration-time queue records who pure
-   registration order would have housed (``model.routes.attribute``);
+   registration order would have housed (``model.allocation.routes.attribute``);
    counted here as "passed over, and by whom".
 3. **Equal playing field** (:func:`equal_playing_field`): the chance of being
    housed within N years for comparable households (same region, household
@@ -27,10 +27,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.calendar import DAYS_PER_YEAR, day_number
-from model.households import GROUPS, HOUSED
-from model.parameters import ParameterError
-from model.results import Results
+from model.base.calendar import DAYS_PER_YEAR, day_number
+from model.base.errors import ParameterError
+from model.households.table import GROUPS, HOUSED
+from model.reporting.results import Results
 
 # Household size classes and registration time at entry (years) for comparability.
 SIZE_CLASSES = (1, 2, 3, 6, 99)  # 1, 2, 3-5, 6+

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.households import UrgentSeeker, by_class
-from model.allocation import (
+from model.allocation.engine import (
     FAMILY_OPTIONS,
     FAMILY_ROUTE,
     LARGE_POOL_ROUTE,
@@ -60,15 +60,15 @@ from model.allocation import (
     place_priority,
     preference_lists,
 )
-from model.calendar import DAYS_PER_YEAR, NEVER, Month, add_months
-from model.households import (
+from model.base.calendar import DAYS_PER_YEAR, NEVER, Month, add_months
+from model.households.table import (
     DOUBLED_UP,
     RECEPTION,
     SHELTER,
     STATUS_HOLDER,
     URGENT,
 )
-from model.stock import FIRST_LETTING, LARGE, N_TYPES, NOBODY, SHARED, STARTUP
+from model.supply.stock import FIRST_LETTING, LARGE, N_TYPES, NOBODY, SHARED, STARTUP
 
 if TYPE_CHECKING:
     from model.market import HousingMarket

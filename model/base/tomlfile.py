@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from model.parameters import ParameterError
+from model.base.errors import ParameterError
 
 MAX_BYTES = 1_000_000  # a scenario or sweep spec is a few kilobytes
 

@@ -34,8 +34,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from model.households import is_large_family
-from model.stock import (
+from model.households.table import is_large_family
+from model.supply.stock import (
     FLEX,
     LARGE,
     MEDIUM,
@@ -781,7 +781,7 @@ class _Advert:
 
 
 # The quota route matches each vacancy a municipality takes to the linked status
-# holder household that fits it best (model/routes.py ``quota``): per dwelling
+# holder household that fits it best (model/allocation/routes.py ``quota``): per dwelling
 # type, the household sizes it is matched to, best fit first ("6" stands for six
 # or more persons). Within a tier, the household longest since its permit comes
 # first. A family home (medium) goes to a household of two or more: municipalities

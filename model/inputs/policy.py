@@ -1,7 +1,7 @@
 """Policy levers over time, and named scenarios.
 
 A *lever* is a parameter that policy can change on a date (``lever = true`` in
-``model/data/defaults.toml``). A scenario gives each lever a value from the
+``model/inputs/data/defaults.toml``). A scenario gives each lever a value from the
 start, or a list of dated values; a date may be written as the start of a
 phase of the letter (``preparation``, ``implementation``, ``normalisation``,
 whose dates are the parameters ``phases.*_start``)::
@@ -34,9 +34,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from model.calendar import add_months, as_date
-from model.parameters import ParameterError, Parameters, check_value, parameter_specs
-from model.tomlfile import read_toml
+from model.base.calendar import add_months, as_date
+from model.base.errors import ParameterError
+from model.base.tomlfile import read_toml
+from model.inputs.parameters import Parameters, check_value, parameter_specs
 
 
 def lever_names() -> list[str]:
@@ -455,7 +456,7 @@ def inert_settings(timeline: Timeline, names, start: dt.date) -> list[str]:
             "or change that setting too"
         )
     # The SFT levers act before the scheme's end, flex building after it from it on.
-    from model.stock import sft_inert
+    from model.supply.stock import sft_inert
 
     dated = {
         k: [d for d in dates if d != dt.date.min] for k, (dates, _) in timeline._resolved.items()

@@ -1,6 +1,6 @@
 """Model parameters: defaults with their sources, overrides, and validation.
 
-Every default number lives in ``model/data/defaults.toml`` with its unit,
+Every default number lives in ``model/inputs/data/defaults.toml`` with its unit,
 allowed range, source and year. This module reads that file once, applies a
 caller's overrides, and checks every value: an out-of-range, wrong-type or
 inconsistent value raises :class:`ParameterError`, whose message names the
@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from model.base.errors import ParameterError
+
 DEFAULTS_FILE = "data/defaults.toml"
 COROP_FILE = "data/corop.toml"
 
@@ -30,10 +32,6 @@ COROP_FILE = "data/corop.toml"
 # with 1:10 within 3% (means over 8 seeds; ``python -m experiments scale-check``
 # and tests/test_scale.py). Coarser runs need ``scale.allow_unvalidated``.
 COARSEST_VALIDATED_SCALE = 20
-
-
-class ParameterError(ValueError):
-    """A parameter value is out of range, of the wrong type, or inconsistent."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +160,7 @@ class Regions:
 
 @cache
 def _read_defaults() -> dict[str, Any]:
-    text = resources.files("model").joinpath(DEFAULTS_FILE).read_text(encoding="utf-8")
+    text = resources.files("model.inputs").joinpath(DEFAULTS_FILE).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -245,10 +243,10 @@ def default_regions(level: str = "province") -> Regions:
 
 
 def corop_regions(provinces: Regions) -> Regions:
-    """The 40 COROP areas (model/data/corop.toml), each input from its province by the file's
+    """The 40 COROP areas (model/inputs/data/corop.toml), each input from its province by the file's
     rule: the province's corporation stock where CBS gives none split equally, population and
     reception places in proportion to the stock within the province, the rest as the province."""
-    text = resources.files("model").joinpath(COROP_FILE).read_text(encoding="utf-8")
+    text = resources.files("model.inputs").joinpath(COROP_FILE).read_text(encoding="utf-8")
     areas = tomllib.loads(text)["area"]
     index = {name: k for k, name in enumerate(provinces.names)}
     prov = np.array([index[a["province"]] for a in areas])
@@ -520,5 +518,5 @@ class Parameters:
 @cache
 def published_targets() -> dict[str, dict[str, Any]]:
     """The published figures the model is calibrated and validated against (targets.toml)."""
-    text = resources.files("model").joinpath("data/targets.toml").read_text(encoding="utf-8")
+    text = resources.files("model.inputs").joinpath("data/targets.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)

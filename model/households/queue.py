@@ -22,8 +22,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.households import AGENT_CLASSES, UrgentSeeker
-from model.calendar import Month, add_months, day_number
-from model.households import (
+from model.base.calendar import Month, add_months, day_number
+from model.households.population import (
+    REGULAR_DRAWS,
+    STATUS_HOLDER_DRAWS,
+    URGENT_DRAWS,
+    Population,
+    household_ids,
+)
+from model.households.table import (
     DOUBLED_UP,
     EXIT_REASONS,
     GROUPS,
@@ -37,19 +44,12 @@ from model.households import (
     WAITING,
     HouseholdTable,
 )
-from model.population import (
-    REGULAR_DRAWS,
-    STATUS_HOLDER_DRAWS,
-    URGENT_DRAWS,
-    Population,
-    household_ids,
-)
-from model.results import OutcomeLog
-from model.stock import STARTUP, Stock, monthly_probability
+from model.reporting.results import OutcomeLog
+from model.supply.stock import STARTUP, Stock, monthly_probability
 
 if TYPE_CHECKING:
-    from model.quota import Quota
-    from model.reunification import Reunification
+    from model.asylum.quota import Quota
+    from model.asylum.reunification import Reunification
 
 
 @dataclass

@@ -53,8 +53,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.calendar import months_between
-from model.parameters import Parameters
+from model.base.calendar import months_between
+from model.inputs.parameters import Parameters
 
 TIERS = ("regular", "emergency_locations", "emergency_ships", "emergency_hotels")
 EMERGENCY_TIERS = TIERS[1:]  # filled in this order, cheapest first

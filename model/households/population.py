@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import numerics
-from model.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR
-from model.crn import Streams
-from model.households import (
+from model.base import numerics
+from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR
+from model.base.streams import Streams
+from model.households.table import (
     DOUBLED_UP,
     EXIT_BUY,
     EXIT_MOVE_AWAY,
@@ -49,7 +49,7 @@ from model.households import (
     URGENT,
     WITH_PARENTS,
 )
-from model.parameters import Parameters
+from model.inputs.parameters import Parameters
 
 INITIAL_MONTH = -1  # the month index in the ids of households present at the start
 REENTRY_ID_GROUP = 4  # id namespace of housed status holders re-entering after reunification
@@ -264,7 +264,7 @@ class Population:
         self, ids: np.ndarray, region: np.ndarray, background: np.ndarray
     ) -> np.ndarray:
         """The social home a doorstromer leaves behind, in proportion to the occupied stock."""
-        from model.stock import LARGE, MEDIUM, ROOM, SMALL
+        from model.supply.stock import LARGE, MEDIUM, ROOM, SMALL
 
         types = np.array([SMALL, MEDIUM, LARGE, ROOM])
         weights = np.maximum(background[:, types], 0).astype(float)

@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from model.history import start_state
-from model.parameters import ParameterError, Parameters, parameter_specs
-from model.policy import (
+from model.base.errors import ParameterError
+from model.inputs.history import start_state
+from model.inputs.parameters import Parameters, parameter_specs
+from model.inputs.policy import (
     Scenario,
     Timeline,
     inert_settings,
@@ -193,7 +194,7 @@ def check_settings(
             parse_schedule(name, value)  # raises: not a lever, holds for the whole run
         else:
             values[name] = value
-    # A start in the past: the documented state of that date (model/history.py) under
+    # A start in the past: the documented state of that date (model/inputs/history.py) under
     # the scenario's and the user's own values.
     start = Parameters.from_overrides(values).start_date
     defaults = Parameters.from_overrides().values
