@@ -20,16 +20,14 @@ import mesa
 import numpy as np
 
 from model.base.calendar import date_of
-from model.households.table import (
+from model.base.codes import (
     EXIT_REASONS,
     GROUPS,
-    RECEPTION,
-    REGULAR,
     SH_TYPES,
     SITUATIONS,
-    STATUS_HOLDER,
     URGENCY_GROUNDS,
-    URGENT,
+    Group,
+    Situation,
 )
 
 if TYPE_CHECKING:
@@ -198,7 +196,7 @@ class Household(mesa.Agent):
 class RegularSeeker(Household):
     """A regular home seeker (reguliere woningzoekende), ranked by registration time."""
 
-    group = REGULAR
+    group = Group.REGULAR
 
 
 class UrgentSeeker(Household):
@@ -209,7 +207,7 @@ class UrgentSeeker(Household):
     list with its registration time.
     """
 
-    group = URGENT
+    group = Group.URGENT
 
     @classmethod
     def lapse_expired(cls, model: HousingMarket, rows: np.ndarray, day: int) -> np.ndarray:
@@ -255,13 +253,13 @@ class StatusHolder(Household):
     regular list, with a registration time that starts at the permit.
     """
 
-    group = STATUS_HOLDER
+    group = Group.STATUS_HOLDER
 
     @classmethod
     def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
         """In reception: leaving for a home found themselves (or departure), at its own rate;
         elsewhere (a start-up home, a home grown too small) like any seeker."""
-        in_reception = model.households["situation"][rows] == RECEPTION
+        in_reception = model.households["situation"][rows] == Situation.RECEPTION
         queue = model.queue
         return np.where(
             in_reception, queue.status_holder_exit_hazard(model.policy), queue.regular_exit_hazard
@@ -303,7 +301,7 @@ class StatusHolder(Household):
 
 
 AGENT_CLASSES: dict[int, type[Household]] = {
-    REGULAR: RegularSeeker,
-    URGENT: UrgentSeeker,
-    STATUS_HOLDER: StatusHolder,
+    Group.REGULAR: RegularSeeker,
+    Group.URGENT: UrgentSeeker,
+    Group.STATUS_HOLDER: StatusHolder,
 }

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.outcomes import OUTCOMES, RunView, headline_outcomes, tidy
-from model.households.table import GROUPS
+from model.base.codes import DWELLING_TYPES, GROUPS
 from model.market import HousingMarket
 from model.reporting.displacement import (
     EPF_YEARS,
@@ -45,7 +45,6 @@ from model.reporting.displacement import (
     equal_playing_field,
     paired_differences,
 )
-from model.supply.stock import DWELLING_TYPES
 
 # Monthly outcomes of the registry whose differences compare_monthly.csv holds.
 MONTHLY_SERIES = [

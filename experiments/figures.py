@@ -9,12 +9,13 @@ from pathlib import Path
 
 import matplotlib
 
+from model.base.codes import GROUPS
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from model.households.table import GROUPS
 from model.reporting.presentation import GROUP_COLORS, group_label
 
 

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.households.table import GROUPS
+from model.base.codes import GROUPS
 from model.inputs.parameters import default_regions
 from model.reporting.displacement import (
     equal_playing_field,

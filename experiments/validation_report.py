@@ -40,6 +40,8 @@ from pathlib import Path
 
 import matplotlib
 
+from model.base.codes import GROUPS, State
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import matplotlib.ticker
@@ -47,7 +49,6 @@ import numpy as np
 import pandas as pd
 
 from model.base.calendar import NEVER, day_number
-from model.households.table import GROUPS, HOUSED, LEFT
 
 STATUS_HOLDER = GROUPS.index("status_holder")
 PASS, FAIL, NOT_COVERED = "pass", "FAIL", "not covered"
@@ -123,10 +124,12 @@ def permit_cohort_missed_norm(
     # family made the home too small re-enter later, from that home, not from reception.
     h = h[(h["entry_day"] >= first) & (h["entry_day"] < last)]
     h = h[h["registration_day"] == h["entry_day"]]
-    out = np.where(h["state"] == HOUSED, h["out_day"], NEVER).astype(np.int64)
+    out = np.where(h["state"] == State.HOUSED, h["out_day"], NEVER).astype(np.int64)
     out = np.minimum(out, h["startup_day"].to_numpy(np.int64))
     deadline = h["entry_day"].to_numpy(np.int64) + norm
-    left_early = (h["state"].to_numpy() == LEFT) & (h["out_day"].to_numpy(np.int64) <= deadline)
+    left_early = (h["state"].to_numpy() == State.LEFT) & (
+        h["out_day"].to_numpy(np.int64) <= deadline
+    )
     left_early &= out > deadline
     persons = h["size"].to_numpy(float)[~left_early]
     missed = (out > deadline)[~left_early]

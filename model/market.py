@@ -41,11 +41,12 @@ from model.asylum.pipeline import AsylumPipeline
 from model.asylum.reception import Reception
 from model.asylum.reunification import Reunification
 from model.base.calendar import Month, add_months, as_date
+from model.base.codes import GROUPS
 from model.base.errors import ParameterError
 from model.base.streams import Streams
 from model.households.population import Population
 from model.households.queue import Queue
-from model.households.table import GROUPS, HouseholdTable
+from model.households.table import HouseholdTable
 from model.inputs.history import History
 from model.inputs.parameters import parameter_specs
 from model.inputs.policy import Scenario, Timeline

@@ -17,12 +17,11 @@ import numpy as np
 
 from model.asylum.quota import Quota
 from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, Month
+from model.base.codes import DwellingType, Group, Origin
 from model.base.errors import ParameterError
 from model.households.population import INITIAL_MONTH, household_ids
 from model.households.queue import urgency_allowed
-from model.households.table import REGULAR, STATUS_HOLDER, URGENT
 from model.inputs.parameters import Parameters
-from model.supply.stock import CHAIN, FLEX, LARGE, MEDIUM, ROOM, SHARED, SMALL, STARTUP
 
 if TYPE_CHECKING:
     from model.market import HousingMarket
@@ -59,7 +58,7 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
 
     # Urgent seekers waiting, granted within the validity window.
     n_urgent = streams.round(p["urgent.initial_waiting"] * share / k, INITIAL_MONTH, salt=7)
-    ids, region = household_ids(INITIAL_MONTH, URGENT, n_urgent)
+    ids, region = household_ids(INITIAL_MONTH, Group.URGENT, n_urgent)
     validity = p["urgent.validity_months"] * DAYS_PER_MONTH
     granted = day0 - streams.uniform("initial_granted", ids, 0) * validity
     urgent_cols = pop.urgent(ids, region, granted.astype(np.int32), urgency_allowed(policy))
@@ -75,7 +74,7 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
     _, regular_lettings, chains = _expected_lettings(model, p, waiting)
     pop.set_queue_steady_state(regular_lettings, queue.regular_exit_hazard, waiting)
     n_regular = np.rint([s.queue for s in pop.steady]).astype(np.int64)
-    rids, rregion = household_ids(INITIAL_MONTH, REGULAR, n_regular)
+    rids, rregion = household_ids(INITIAL_MONTH, Group.REGULAR, n_regular)
     age, searched = pop.initial_regular_ages(rids, rregion)
     regular_cols = pop.regular(rids, rregion, day0 - searched, day0 - age, model.stock.background)
     # Append in id order: regular, urgent, status holders (both cohorts merged).
@@ -91,7 +90,7 @@ def build_start(model: HousingMarket, start_params: Parameters, policy: dict) ->
     # Homes vacated by last month's doorstromers are let this month (chains
     # run with a month's lag): seed one month of them.
     chain_cells = _expected_chain_vacancies(model, chains)
-    model.stock.add_vacancies(streams.round(chain_cells, INITIAL_MONTH, salt=8), day0, CHAIN)
+    model.stock.add_vacancies(streams.round(chain_cells, INITIAL_MONTH, salt=8), day0, Origin.CHAIN)
     # The queue at the start: the market's tightness is measured against it.
     model.stock.set_reference_queue(queue.waiting_per_region())
     return quota
@@ -139,7 +138,7 @@ def _ids_for_persons(
     region."""
     shares = model.params["status_holders.size_shares"]
     counts = np.ceil(persons + 10).astype(np.int64)  # enough: every household has a person
-    ids, region = household_ids(INITIAL_MONTH, STATUS_HOLDER, counts)
+    ids, region = household_ids(INITIAL_MONTH, Group.STATUS_HOLDER, counts)
     ids = ids + (salt << 29)  # keep the two initial cohorts apart
     size = model.queue.population.sizes(ids, shares)
     keep = np.zeros(len(ids), bool)
@@ -175,18 +174,29 @@ def _expected_lettings(
     # chains, not turnover (the queue is not in the table yet when this runs).
     occupied = np.maximum(stock.background, 0).astype(float)
     weights = occupied.copy()
-    weights[:, [FLEX, STARTUP, SHARED]] = 0.0
+    weights[:, [DwellingType.FLEX, DwellingType.STARTUP, DwellingType.SHARED]] = 0.0
     weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
     untracked = np.maximum(d * queue - stock.tracked.sum(axis=1), 0.0)
     occupied = np.maximum(occupied - untracked[:, None] * weights, 0.0)
     turnover = occupied * stock.turnover_probability
     at_vacancy = p["stock.sales_per_year"] * (1 - p["stock.sales_to_sitting_tenants_share"])
     at_vacancy += p["stock.liberalisation_per_year"]
-    regular_stock = stock.total[:, [SMALL, MEDIUM, LARGE]].sum(axis=1)
+    regular_stock = stock.total[
+        :, [DwellingType.SMALL, DwellingType.MEDIUM, DwellingType.LARGE]
+    ].sum(axis=1)
     new = (p["stock.new_construction_per_year"] + p["stock.flex_additions_per_year"]) / 12
-    rooms = turnover[:, ROOM]
+    rooms = turnover[:, DwellingType.ROOM]
     exogenous = (
-        turnover[:, [SMALL, MEDIUM, LARGE, ROOM, FLEX]].sum(axis=1)
+        turnover[
+            :,
+            [
+                DwellingType.SMALL,
+                DwellingType.MEDIUM,
+                DwellingType.LARGE,
+                DwellingType.ROOM,
+                DwellingType.FLEX,
+            ],
+        ].sum(axis=1)
         - regular_stock * at_vacancy / 12
         + new * share / model.scale
     )
@@ -203,6 +213,6 @@ def _expected_chain_vacancies(model: HousingMarket, chains: np.ndarray) -> np.nd
     per region, in proportion to the occupied stock they leave."""
     stock = model.stock
     weights = np.maximum(stock.background, 0).astype(float)
-    weights[:, [FLEX, STARTUP, SHARED]] = 0.0
+    weights[:, [DwellingType.FLEX, DwellingType.STARTUP, DwellingType.SHARED]] = 0.0
     weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
     return chains[:, None] * weights

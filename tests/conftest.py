@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from model.base.codes import GROUPS, Situation
 from model.market import HousingMarket
 
 
@@ -50,7 +51,6 @@ def stepped():
     import numpy as np
 
     from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-    from model.households.table import GROUPS
 
     model = HousingMarket(
         "current-policy",
@@ -100,11 +100,10 @@ def _longest_startup_stay(model) -> int:
     """Months the longest-staying household in a start-up home has lived there by the
     month's end (0 if nobody lives in one)."""
     from model.base.calendar import date_of
-    from model.households.table import STARTUP_HOME
 
     table = model.households
     w = table.waiting()
-    days = table["startup_day"][w][table["situation"][w] == STARTUP_HOME]
+    days = table["startup_day"][w][table["situation"][w] == Situation.STARTUP_HOME]
     if len(days) == 0:
         return 0
     first, end = date_of(int(days.min())), date_of(model.clock.day_end)

@@ -11,13 +11,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from model.allocation.engine import (
-    ADVERTISED_TYPE_ORDER,
-    LOTTERY_ROUTE,
-    REGISTRATION_ROUTE,
-    Vacancies,
-)
-from model.supply.stock import LARGE, NOBODY, SELF_CONTAINED
+from model.allocation.engine import ADVERTISED_TYPE_ORDER, Vacancies
+from model.base.codes import NOBODY, SELF_CONTAINED, DwellingType, Route
 
 
 def place_priority_reference(
@@ -216,14 +211,14 @@ def let_advertised_reference(
         open_here = np.flatnonzero(open_all & (vacancies.region == r))
         if len(open_here) == 0 or bounds[r] == bounds[r + 1]:
             continue
-        for route, use_lottery in ((REGISTRATION_ROUTE, False), (LOTTERY_ROUTE, True)):
+        for route, use_lottery in ((Route.REGISTRATION, False), (Route.LOTTERY, True)):
             ranked = (by_ticket if use_lottery else by_registration)[bounds[r] : bounds[r + 1]]
             vac_here = open_here[lottery_vacancy[open_here] == use_lottery]
             for t in ADVERTISED_TYPE_ORDER:
                 of_type = vac_here[vacancies.type[vac_here] == t]
                 if len(of_type) == 0:
                     continue
-                if t == LARGE:  # households of six or more first, then rank order
+                if t == DwellingType.LARGE:  # households of six or more first, then rank order
                     take(of_type, ranked, t, NOBODY, route, r, only=large_household)
                     of_type = of_type[~vacancies.let[of_type]]
                 # Vacancies reserved for a group go to that group first; what

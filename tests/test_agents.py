@@ -9,7 +9,7 @@ import pytest
 from scales import COARSE
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-from model.households.table import GROUPS, RECEPTION
+from model.base.codes import GROUPS, Group, Situation
 from model.market import HousingMarket
 
 
@@ -75,7 +75,7 @@ def test_status_holders_in_reception_are_agents(model):
     table = model.households
     waiting = table.waiting()
     in_reception = np.sum(
-        (table["group"][waiting] == 2) & (table["situation"][waiting] == RECEPTION)
+        (table["group"][waiting] == 2) & (table["situation"][waiting] == Situation.RECEPTION)
     )
     assert in_reception <= len(model.agents_by_type[StatusHolder])
 
@@ -145,9 +145,9 @@ def test_a_rule_is_applied_class_by_class_unless_it_is_the_same_for_every_class(
         def refuses(cls, model, rows):
             return np.ones(len(rows), bool)
 
-    monkeypatch.setitem(ah.AGENT_CLASSES, ah.URGENT, Stubborn)
+    monkeypatch.setitem(ah.AGENT_CLASSES, Group.URGENT, Stubborn)
     got = ah.by_class("refuses", model, rows, group)
-    assert got[group == ah.URGENT].all()
+    assert got[group == Group.URGENT].all()
     np.testing.assert_array_equal(
-        got[group != ah.URGENT], RegularSeeker.refuses(model, rows[group != ah.URGENT])
+        got[group != Group.URGENT], RegularSeeker.refuses(model, rows[group != Group.URGENT])
     )

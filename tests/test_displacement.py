@@ -16,7 +16,7 @@ from scales import COARSE
 from experiments.compare import compare
 from experiments.outcomes import tidy
 from model.base.calendar import day_number
-from model.households.table import GROUPS
+from model.base.codes import GROUPS
 from model.market import HousingMarket
 from model.reporting.displacement import (
     equal_playing_field,

@@ -19,11 +19,11 @@ import pytest
 from scales import COARSE
 
 from model.base.calendar import NEVER
+from model.base.codes import DWELLING_TYPES, DwellingType, Situation, State
 from model.base.errors import ParameterError
-from model.households.table import DOUBLED_UP, STARTUP_HOME, WAITING
 from model.inputs.parameters import Parameters, parameter_specs
 from model.market import HousingMarket
-from model.supply.stock import DWELLING_TYPES, SHARED, Stock
+from model.supply.stock import Stock
 
 SPECS = parameter_specs()
 
@@ -62,10 +62,12 @@ def test_after_a_startup_home_the_household_searches_on_with_its_registration(st
     its own, and never gets a second start-up home; the others were housed from it."""
     model, _ = stepped
     table = model.households
-    waiting = table["state"] == WAITING
-    moved_out = waiting & (table["startup_day"] != NEVER) & (table["situation"] != STARTUP_HOME)
+    waiting = table["state"] == State.WAITING
+    moved_out = (
+        waiting & (table["startup_day"] != NEVER) & (table["situation"] != Situation.STARTUP_HOME)
+    )
     assert moved_out.sum() > 0
-    assert (table["situation"][moved_out] == DOUBLED_UP).all()
+    assert (table["situation"][moved_out] == Situation.DOUBLED_UP).all()
     assert (table["home_type"][moved_out] == -1).all()
     status_holder = table["group"][moved_out] == 2
     np.testing.assert_array_equal(  # status holders registered on their permit
@@ -306,7 +308,7 @@ def test_every_dwelling_type_reports_stock_lettings_and_lettings_per_place(cabin
     assert row["lettings_per_place_small_per_year"] == pytest.approx(
         12 * row["lettings_small_households"] / row["stock_small_dwellings"]
     )
-    assert DWELLING_TYPES.index("shared") == SHARED
+    assert DWELLING_TYPES.index("shared") == DwellingType.SHARED
 
 
 def test_a_home_left_at_the_maximum_stay_is_let_again():

@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-from model.households.table import HOUSED, STARTUP_HOME, WAITING
-from model.supply.stock import N_TYPES, STARTUP
+from model.base.codes import N_TYPES, DwellingType, Situation, State
 
 
 def test_households_are_conserved_every_month(stepped):
@@ -55,22 +54,24 @@ def test_no_household_housed_twice(stepped):
     model, _ = stepped
     log = model.lettings_log
     hid = log.column("household_id")
-    final = log.column("dwelling_type") != STARTUP
+    final = log.column("dwelling_type") != DwellingType.STARTUP
     assert len(np.unique(hid[final])) == final.sum()
     assert len(np.unique(hid[~final])) == (~final).sum()
     assert (~final).sum() > 0, "the run should use start-up homes"
     # a household still waiting has no final letting; one housed has exactly one
     table = model.households
-    waiting_ids = table["id"][table["state"] == WAITING]
+    waiting_ids = table["id"][table["state"] == State.WAITING]
     assert not np.isin(waiting_ids, hid[final]).any()
-    in_startup = table["id"][(table["state"] == WAITING) & (table["situation"] == STARTUP_HOME)]
+    in_startup = table["id"][
+        (table["state"] == State.WAITING) & (table["situation"] == Situation.STARTUP_HOME)
+    ]
     assert np.isin(in_startup, hid[~final]).all()
 
 
 def test_housed_count_matches_letting_records(stepped):
     model, _ = stepped
     log = model.lettings_log
-    final = log.column("dwelling_type") != STARTUP
+    final = log.column("dwelling_type") != DwellingType.STARTUP
     assert final.sum() == model.queue.housed.sum()
     groups = np.bincount(log.column("group")[final], minlength=3)
     np.testing.assert_array_equal(groups, model.queue.housed)
@@ -97,6 +98,6 @@ def test_monthly_figures_are_real_households(small_run):
 def test_rows_marked_out_are_not_waiting(stepped):
     model, _ = stepped
     table = model.households
-    out = table["state"] != WAITING
+    out = table["state"] != State.WAITING
     assert (table["out_day"][out] < np.iinfo(np.int32).max).all()
-    assert ((table["state"] == HOUSED) | (table["state"] == WAITING) | out).all()
+    assert ((table["state"] == State.HOUSED) | (table["state"] == State.WAITING) | out).all()

@@ -18,8 +18,8 @@ from experiments.outcomes import (
     scalar_names,
     tidy,
 )
+from model.base.codes import GROUPS
 from model.base.errors import ParameterError
-from model.households.table import GROUPS
 from model.inputs.parameters import ParameterSpec, _check_plausible_range
 
 

@@ -10,13 +10,12 @@ import pandas as pd
 import pytest
 
 from model.base.calendar import day_number
+from model.base.codes import SELF_CONTAINED, Group
 from model.base.streams import Streams
 from model.households.population import Population
-from model.households.table import STATUS_HOLDER
 from model.inputs.parameters import Parameters, default_regions
 from model.market import HousingMarket
 from model.reporting.displacement import spread
-from model.supply.stock import SELF_CONTAINED
 
 RANDSTAD = ("Utrecht", "Noord-Holland", "Zuid-Holland")
 PERIPHERY = ("Groningen", "Fryslân", "Drenthe", "Overijssel", "Zeeland", "Limburg")
@@ -83,12 +82,18 @@ def test_status_holders_who_search_themselves_mostly_stay_near_their_reception_c
     model.run(36)
     t = model.households
     after = day_number(dt.date(2026, 7, 1))
-    new = (t["group"] == STATUS_HOLDER) & (t["entry_day"] >= after) & (t["reception_region"] >= 0)
+    new = (
+        (t["group"] == Group.STATUS_HOLDER)
+        & (t["entry_day"] >= after)
+        & (t["reception_region"] >= 0)
+    )
     elsewhere = np.mean(t["region"][new] != t["reception_region"][new])
     share = Parameters.from_overrides()["status_holders.search_elsewhere_share"]
     assert new.sum() > 100
     assert elsewhere == pytest.approx(share, abs=0.08)
-    before = (t["group"] == STATUS_HOLDER) & (t["entry_day"] < after) & (t["linked_region"] >= 0)
+    before = (
+        (t["group"] == Group.STATUS_HOLDER) & (t["entry_day"] < after) & (t["linked_region"] >= 0)
+    )
     assert np.array_equal(t["region"][before], t["linked_region"][before])
 
 

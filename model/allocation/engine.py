@@ -34,44 +34,19 @@ from functools import lru_cache
 
 import numpy as np
 
+from model.base.codes import N_TYPES, NOBODY, SELF_CONTAINED, DwellingType, Route
 from model.households.table import is_large_family
-from model.supply.stock import (
-    FLEX,
-    LARGE,
-    MEDIUM,
-    N_TYPES,
-    NOBODY,
-    ROOM,
-    SELF_CONTAINED,
-    SHARED,
-    SMALL,
-    STARTUP,
-)
-
-# Route codes recorded with every letting (append new ones at the end).
-# ``status_holder_priority``: municipalities placing status holders with priority
-# without the quota's obligation (after the quota is abolished, while priority is legal).
-ROUTES = (
-    "urgent",
-    "quota",
-    "registration",
-    "lottery",
-    "family",
-    "large_pool",
-    "status_holder_priority",
-)
-(
-    URGENT_ROUTE,
-    QUOTA_ROUTE,
-    REGISTRATION_ROUTE,
-    LOTTERY_ROUTE,
-    FAMILY_ROUTE,
-    LARGE_POOL_ROUTE,
-    SH_PRIORITY_ROUTE,
-) = range(7)
 
 # Order in which the advertised route lets dwelling types: most restrictive first.
-ADVERTISED_TYPE_ORDER = (LARGE, SHARED, ROOM, SMALL, FLEX, STARTUP, MEDIUM)
+ADVERTISED_TYPE_ORDER = (
+    DwellingType.LARGE,
+    DwellingType.SHARED,
+    DwellingType.ROOM,
+    DwellingType.SMALL,
+    DwellingType.FLEX,
+    DwellingType.STARTUP,
+    DwellingType.MEDIUM,
+)
 
 
 @dataclass
@@ -127,25 +102,34 @@ class Lettings:
 
 
 # Options of the priority routes: ordered (dwelling type, take one reserved for
-# the route's group). ROOM options apply only to candidates who may get a room.
-URGENT_OPTIONS = ((SMALL, False), (MEDIUM, False), (LARGE, False), (FLEX, False))
+# the route's group). DwellingType.ROOM options apply only to candidates who may get a room.
+URGENT_OPTIONS = (
+    (DwellingType.SMALL, False),
+    (DwellingType.MEDIUM, False),
+    (DwellingType.LARGE, False),
+    (DwellingType.FLEX, False),
+)
 FAMILY_OPTIONS = URGENT_OPTIONS
 QUOTA_OPTIONS = (
-    (STARTUP, False),
-    (FLEX, True),
-    (ROOM, False),
-    (SMALL, False),
-    (MEDIUM, False),
-    (LARGE, False),
-    (FLEX, False),
+    (DwellingType.STARTUP, False),
+    (DwellingType.FLEX, True),
+    (DwellingType.ROOM, False),
+    (DwellingType.SMALL, False),
+    (DwellingType.MEDIUM, False),
+    (DwellingType.LARGE, False),
+    (DwellingType.FLEX, False),
 )
 # While priority for status holders is banned the quota can still be met with
 # start-up homes, flex homes reserved for status holders (SFT) and, under the
 # singles exception, rooms.
-QUOTA_OPTIONS_BANNED = ((STARTUP, False), (FLEX, True), (ROOM, False))
+QUOTA_OPTIONS_BANNED = (
+    (DwellingType.STARTUP, False),
+    (DwellingType.FLEX, True),
+    (DwellingType.ROOM, False),
+)
 # Places in shared homes made for single status holders come first for them,
 # while that rule holds (policy.shared_homes_for_status_holders).
-SHARED_OPTION = ((SHARED, False),)
+SHARED_OPTION = ((DwellingType.SHARED, False),)
 
 
 @dataclass(frozen=True)
@@ -206,7 +190,9 @@ def _option_lists(
     bytes (bool, ``shape``): the same few lists every month, so made once."""
     fit = np.frombuffer(fits, bool).reshape(shape).tolist()
     return tuple(
-        tuple((t, res) for t, res in options if fit[t][k // 2] and (t != ROOM or k % 2))
+        tuple(
+            (t, res) for t, res in options if fit[t][k // 2] and (t != DwellingType.ROOM or k % 2)
+        )
         for k in keys
     )
 
@@ -492,8 +478,8 @@ def let_advertised(
     )
     large_household = is_large_family(sizes)
     for route, use_lottery, key in (
-        (REGISTRATION_ROUTE, False, registration_key),
-        (LOTTERY_ROUTE, True, ticket),
+        (Route.REGISTRATION, False, registration_key),
+        (Route.LOTTERY, True, ticket),
     ):
         pool = ~vacancies.let & (lottery_vacancy == use_lottery)
         if not pool.any():
@@ -522,7 +508,7 @@ def let_advertised(
                     ok &= only
                 return np.flatnonzero(ok if also is None else ok & also)
 
-            if t == LARGE:  # households of six or more first, then rank order
+            if t == DwellingType.LARGE:  # households of six or more first, then rank order
                 state.take_among(of_type & ~vacancies.let, route, few(large_household), key)
             # Vacancies reserved for a group go to that group first; what the
             # group leaves this month is open to everybody.
@@ -789,13 +775,13 @@ class _Advert:
 # status holders wait for a place in a shared home, a small home, a room, a flex or a
 # start-up home.
 QUOTA_TIERS: dict[int, tuple[tuple[int, ...], ...]] = {
-    SHARED: ((1,),),
-    STARTUP: ((1, 2, 3, 4),),
-    FLEX: ((1, 2),),
-    ROOM: ((1,),),
-    SMALL: ((1, 2),),
-    MEDIUM: ((3, 4, 5), (2,)),
-    LARGE: ((6,), (5,), (4,)),
+    DwellingType.SHARED: ((1,),),
+    DwellingType.STARTUP: ((1, 2, 3, 4),),
+    DwellingType.FLEX: ((1, 2),),
+    DwellingType.ROOM: ((1,),),
+    DwellingType.SMALL: ((1, 2),),
+    DwellingType.MEDIUM: ((3, 4, 5), (2,)),
+    DwellingType.LARGE: ((6,), (5,), (4,)),
 }
 SIZE_CLASSES = 6  # 1, 2, ..., 5, and 6 or more persons
 
@@ -861,9 +847,11 @@ def match_vacancies(
     free = ~vacancies.let & ((res == NOBODY) | (res == reserved_group))
     ok = free & allowed[types, reserved.astype(np.int64)]
     idx = np.asarray(order, np.int64)[ok[order]]
-    dedicated = reserved[idx] | (types[idx] == STARTUP) | (types[idx] == SHARED)
+    dedicated = (
+        reserved[idx] | (types[idx] == DwellingType.STARTUP) | (types[idx] == DwellingType.SHARED)
+    )
     # Dedicated homes first, then rooms, then the open self-contained homes in order.
-    stage = np.where(dedicated, 0, np.where(types[idx] == ROOM, 1, 2))
+    stage = np.where(dedicated, 0, np.where(types[idx] == DwellingType.ROOM, 1, 2))
     idx = idx[np.lexsort((np.arange(len(idx)), stage, vacancies.region[idx]))]
     bounds = np.searchsorted(vacancies.region[idx], np.arange(n_regions + 1))
     # The loop below is sequential (each home changes who is left): on Python lists,
@@ -919,7 +907,7 @@ def _best_fit(
     fits = fits[dtype]
     for tier in QUOTA_TIERS[dtype]:
         best = -1
-        for c in tier if dtype != ROOM else (0,):
+        for c in tier if dtype != DwellingType.ROOM else (0,):
             pool, h = pools[c], heads[c]
             while h < len(pool) and taken[pool[h]]:
                 h += 1

@@ -40,18 +40,10 @@ import numpy as np
 from agents.households import UrgentSeeker, by_class
 from model.allocation.engine import (
     FAMILY_OPTIONS,
-    FAMILY_ROUTE,
-    LARGE_POOL_ROUTE,
-    LOTTERY_ROUTE,
     QUOTA_OPTIONS,
     QUOTA_OPTIONS_BANNED,
-    QUOTA_ROUTE,
-    REGISTRATION_ROUTE,
-    ROUTES,
-    SH_PRIORITY_ROUTE,
     SHARED_OPTION,
     URGENT_OPTIONS,
-    URGENT_ROUTE,
     Lettings,
     Ranking,
     Vacancies,
@@ -61,14 +53,16 @@ from model.allocation.engine import (
     preference_lists,
 )
 from model.base.calendar import DAYS_PER_YEAR, NEVER, Month, add_months
-from model.households.table import (
-    DOUBLED_UP,
-    RECEPTION,
-    SHELTER,
-    STATUS_HOLDER,
-    URGENT,
+from model.base.codes import (
+    FIRST_LETTING,
+    N_TYPES,
+    NOBODY,
+    ROUTES,
+    DwellingType,
+    Group,
+    Route,
+    Situation,
 )
-from model.supply.stock import FIRST_LETTING, LARGE, N_TYPES, NOBODY, SHARED, STARTUP
 
 if TYPE_CHECKING:
     from model.market import HousingMarket
@@ -150,14 +144,14 @@ class RouteMonth:
         share = model.policy["allocation.lottery_share"]
         # About as deep as each ranking's homes reach (refusers and misfits included).
         return {
-            REGISTRATION_ROUTE: Ranking.by_registration(
+            Route.REGISTRATION: Ranking.by_registration(
                 region,
                 model.households["registration_day"][self.reacting],
                 self.registration_key,
                 4 * homes + 512,
                 model.n_regions,
             ),
-            LOTTERY_ROUTE: Ranking.of(
+            Route.LOTTERY: Ranking.of(
                 region,
                 self.ticket,
                 np.ceil(4 * share * homes).astype(np.int64) + 128,
@@ -240,7 +234,9 @@ def large_pool(month: RouteMonth) -> None:
     if not model.policy["policy.large_family_pool"]:
         return
     vac = month.vac
-    homes = np.flatnonzero(~vac.let & (vac.type == LARGE) & (vac.reserved_for == NOBODY))
+    homes = np.flatnonzero(
+        ~vac.let & (vac.type == DwellingType.LARGE) & (vac.reserved_for == NOBODY)
+    )
     if len(homes) == 0:
         return
     table = model.households
@@ -249,7 +245,7 @@ def large_pool(month: RouteMonth) -> None:
     rows = rows[~refusing]
     n = min(len(homes), len(rows))
     vac.let[homes[:n]] = True
-    month.record(homes[:n], rows[:n], LARGE_POOL_ROUTE)
+    month.record(homes[:n], rows[:n], Route.LARGE_POOL)
     # Households housed in another region move there; the letting keeps the home's region.
     table["region"][rows[:n]] = vac.region[homes[:n]]
 
@@ -313,13 +309,13 @@ def _place(
 def urgent(month: RouteMonth) -> None:
     """Direct placement of urgent households, oldest declaration first, up to the cap."""
     model = month.model
-    mask = (_column(month, "group") == URGENT) & _column(month, "urgency_active")
+    mask = (_column(month, "group") == Group.URGENT) & _column(month, "urgency_active")
     if model.policy["policy.no_urgency_for_residence_permit"]:
         mask &= ~_column(month, "residence_permit")
     rows = _ranked(model, month.free(mask), "urgency_day")
-    refused = _place(month, URGENT_ROUTE, rows, URGENT_OPTIONS, np.zeros(len(rows), bool),
+    refused = _place(month, Route.URGENT, rows, URGENT_OPTIONS, np.zeros(len(rows), bool),
                      UrgentSeeker.refuses(model, rows), model.policy["allocation.urgent_share_cap"],
-                     reserved_group=URGENT)  # fmt: skip
+                     reserved_group=Group.URGENT)  # fmt: skip
     model.households["urgency_active"][refused] = False  # refusing a suitable offer ends it
 
 
@@ -350,7 +346,9 @@ def quota(month: RouteMonth) -> None:
     if not in_force and not (allowed and keep_share > 0):
         return
     table = model.households
-    mask = (_column(month, "group") == STATUS_HOLDER) & (_column(month, "situation") == RECEPTION)
+    mask = (_column(month, "group") == Group.STATUS_HOLDER) & (
+        _column(month, "situation") == Situation.RECEPTION
+    )
     if in_force:
         mask &= _column(month, "linked_region") >= 0
     rows = month.free(mask)
@@ -369,7 +367,7 @@ def quota(month: RouteMonth) -> None:
         room_ok = single & policy["policy.singles_exception"]
     if policy["policy.shared_homes_for_status_holders"]:
         options = SHARED_OPTION + options
-    route = QUOTA_ROUTE if in_force else SH_PRIORITY_ROUTE
+    route = Route.QUOTA if in_force else Route.STATUS_HOLDER_PRIORITY
     share = keep_share * policy["status_holders.quota_placement_max_share"]
     budget = month.budget(share, ROUTES[route])
     if in_force:
@@ -395,7 +393,7 @@ def quota(month: RouteMonth) -> None:
         options,
         budget.cap,
         need,
-        STATUS_HOLDER,
+        Group.STATUS_HOLDER,
         capped_types,
     )
     budget.spend(left)
@@ -409,13 +407,17 @@ def family(month: RouteMonth) -> None:
     if not policy["policy.family_priority"]:
         return
     situation = _column(month, "situation")
-    homeless = (situation == RECEPTION) | (situation == DOUBLED_UP) | (situation == SHELTER)
+    homeless = (
+        (situation == Situation.RECEPTION)
+        | (situation == Situation.DOUBLED_UP)
+        | (situation == Situation.SHELTER)
+    )
     mask = _column(month, "children") & homeless
     if policy["policy.no_urgency_for_residence_permit"]:  # Mooiman: no priority on any ground
         mask &= ~_column(month, "residence_permit")
     rows = _ranked(model, month.free(mask), "entry_day")
     share = policy["policy.family_priority_share_cap"]
-    _place(month, FAMILY_ROUTE, rows, FAMILY_OPTIONS, np.zeros(len(rows), bool),
+    _place(month, Route.FAMILY, rows, FAMILY_OPTIONS, np.zeros(len(rows), bool),
            UrgentSeeker.refuses(model, rows), share)  # fmt: skip
 
 
@@ -426,9 +428,13 @@ def startup_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray:
     table = model.households
     situation = table["situation"][rows]
     if model.policy["policy.startup_open_to_all"]:
-        homeless = (situation == RECEPTION) | (situation == DOUBLED_UP) | (situation == SHELTER)
+        homeless = (
+            (situation == Situation.RECEPTION)
+            | (situation == Situation.DOUBLED_UP)
+            | (situation == Situation.SHELTER)
+        )
         return homeless & (table["startup_day"][rows] == NEVER)
-    return (table["group"][rows] == STATUS_HOLDER) & (situation == RECEPTION)
+    return (table["group"][rows] == Group.STATUS_HOLDER) & (situation == Situation.RECEPTION)
 
 
 def shared_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray | None:
@@ -436,15 +442,15 @@ def shared_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray | None
     rule holds, single status holders only; else any single (None: no restriction)."""
     if not model.policy["policy.shared_homes_for_status_holders"]:
         return None
-    return model.households["group"][rows] == STATUS_HOLDER
+    return model.households["group"][rows] == Group.STATUS_HOLDER
 
 
 def eligibility(model: HousingMarket, rows: np.ndarray) -> dict[int, np.ndarray]:
     """Per dwelling type with an access rule beyond its size: who of ``rows`` may get it."""
-    out = {STARTUP: startup_eligible(model, rows)}
+    out = {DwellingType.STARTUP: startup_eligible(model, rows)}
     shared = shared_eligible(model, rows)
     if shared is not None:
-        out[SHARED] = shared
+        out[DwellingType.SHARED] = shared
     return out
 
 
@@ -606,7 +612,7 @@ def _follow_families(model: HousingMarket, out: np.ndarray, home_type: np.ndarra
     """Status holders housed for good (``out``, in homes of ``home_type``) whose family
     still comes from abroad: followed at home (model.reunification)."""
     table = model.households
-    waits = (table["group"][out] == STATUS_HOLDER) & (table["family_abroad"][out] > 0)
+    waits = (table["group"][out] == Group.STATUS_HOLDER) & (table["family_abroad"][out] > 0)
     if waits.any():
         r = out[waits]
         model.reunification.add(
@@ -630,7 +636,9 @@ def _who(table, rows: np.ndarray, day: int, region: np.ndarray) -> dict[str, np.
     """
     group = table["group"][rows]
     assigned = table["responsible_region"][rows]
-    responsible = np.where(group == STATUS_HOLDER, np.where(assigned >= 0, assigned, region), -1)
+    responsible = np.where(
+        group == Group.STATUS_HOLDER, np.where(assigned >= 0, assigned, region), -1
+    )
     return {
         "responsible_region": responsible.astype(np.int8),
         "group": group,
@@ -692,7 +700,9 @@ class Allocation:
         first_letting = FIRST_LETTING[ledger.origin[ledger_idx]]
         group = table["group"][rows]
         size = table["size"][rows]
-        from_reception = (group == STATUS_HOLDER) & (table["situation"][rows] == RECEPTION)
+        from_reception = (group == Group.STATUS_HOLDER) & (
+            table["situation"][rows] == Situation.RECEPTION
+        )
         leaves_social_home = table["home_type"][rows] >= 0  # (before any moves in)
         day = month.last_day  # lettings are stamped with the month's last day
         model.lettings_log.add(
@@ -720,7 +730,7 @@ class Allocation:
         housed_persons = int(size[from_reception].sum())
 
         out = model.queue.house(rows, dtype, region, month)
-        _follow_families(model, out, dtype[dtype != STARTUP])
+        _follow_families(model, out, dtype[dtype != DwellingType.STARTUP])
         return MonthLettings(
             region=region,
             dwelling_type=dtype,

@@ -37,8 +37,8 @@ import pandas as pd
 
 from model.base import numerics
 from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, add_months, day_number
+from model.base.codes import GROUPS
 from model.households.population import REENTRY_ID_GROUP, id_namespace
-from model.households.table import GROUPS
 from model.inputs.parameters import Parameters, published_targets
 
 _STATUS_HOLDER = GROUPS.index("status_holder")

@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.base.calendar import Month
+from model.base.codes import DwellingType, Situation, StatusHolderType
 from model.base.columns import ColumnTable
 from model.base.streams import Streams
 from model.households.population import REENTRY_ID_GROUP, Population, _pick, household_ids
-from model.households.table import RECEPTION, SH_FAMILY, SH_LARGE_FAMILY, is_large_family
+from model.households.table import is_large_family
 from model.inputs.parameters import Parameters
-from model.supply.stock import MEDIUM, ROOM, SMALL
 
 if TYPE_CHECKING:
     from model.asylum.quota import Quota
@@ -122,7 +122,9 @@ class Reunification:
         counts = self.streams.round(rest / mean * share, -1, salt=40)
         ids, region = household_ids(-1, SPONSOR_ID_GROUP, counts)
         u = self.streams.uniform
-        home = np.array([SMALL, MEDIUM, ROOM])[_pick(u("sponsor_home", ids, 0), [0.5, 0.3, 0.2])]
+        home = np.array([DwellingType.SMALL, DwellingType.MEDIUM, DwellingType.ROOM])[
+            _pick(u("sponsor_home", ids, 0), [0.5, 0.3, 0.2])
+        ]
         abroad = self.population.family_sizes(ids)
         self.add(
             id=ids,
@@ -188,11 +190,13 @@ class Reunification:
         table["size"][came] += table["family_abroad"][came]
         table["family_abroad"][came] = 0
         large = is_large_family(table["size"][came])
-        table["sh_type"][came] = np.where(large, SH_LARGE_FAMILY, SH_FAMILY)
+        table["sh_type"][came] = np.where(
+            large, StatusHolderType.LARGE_FAMILY, StatusHolderType.FAMILY_WITH_CHILDREN
+        )
         table["children"][came] = True
         self.ledger["arrived"] += float(persons.sum())
         queue.sh_persons["arrived_in_market"] += int(persons.sum())
-        in_reception = table["situation"][came] == RECEPTION
+        in_reception = table["situation"][came] == Situation.RECEPTION
         result = Reunified(
             arrivals_in_market_persons=int(persons.sum()),
             arrivals_in_reception_persons=int(persons[in_reception].sum()),

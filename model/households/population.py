@@ -30,25 +30,8 @@ import numpy as np
 
 from model.base import numerics
 from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR
+from model.base.codes import DwellingType, ExitReason, Group, Situation, StatusHolderType
 from model.base.streams import Streams
-from model.households.table import (
-    DOUBLED_UP,
-    EXIT_BUY,
-    EXIT_MOVE_AWAY,
-    EXIT_OTHER,
-    EXIT_PRIVATE_RENT,
-    PRIVATE_RENT,
-    RECEPTION,
-    SH_FAMILY,
-    SH_LARGE_FAMILY,
-    SH_SINGLE,
-    SH_WAITING_FOR_FAMILY,
-    SHELTER,
-    SOCIAL_TENANT,
-    STATUS_HOLDER,
-    URGENT,
-    WITH_PARENTS,
-)
 from model.inputs.parameters import Parameters
 
 INITIAL_MONTH = -1  # the month index in the ids of households present at the start
@@ -264,9 +247,10 @@ class Population:
         self, ids: np.ndarray, region: np.ndarray, background: np.ndarray
     ) -> np.ndarray:
         """The social home a doorstromer leaves behind, in proportion to the occupied stock."""
-        from model.supply.stock import LARGE, MEDIUM, ROOM, SMALL
 
-        types = np.array([SMALL, MEDIUM, LARGE, ROOM])
+        types = np.array(
+            [DwellingType.SMALL, DwellingType.MEDIUM, DwellingType.LARGE, DwellingType.ROOM]
+        )
         weights = np.maximum(background[:, types], 0).astype(float)
         cdf = np.cumsum(weights, axis=1)
         cdf = cdf / np.maximum(cdf[:, -1:], 1)
@@ -309,16 +293,23 @@ class Population:
         """
         p = self.params
         size = self.sizes(ids, p["regular.size_shares"])
-        situation_codes = np.array([WITH_PARENTS, PRIVATE_RENT, DOUBLED_UP, SOCIAL_TENANT])
+        situation_codes = np.array(
+            [
+                Situation.WITH_PARENTS,
+                Situation.PRIVATE_RENT,
+                Situation.DOUBLED_UP,
+                Situation.SOCIAL_TENANT,
+            ]
+        )
         situation = situation_codes[_pick(self._u("situation", ids), p["regular.situation_shares"])]
         home = np.full(len(ids), -1, np.int8)
-        tenant = situation == SOCIAL_TENANT
+        tenant = situation == Situation.SOCIAL_TENANT
         if mobile:
             elsewhere = self.search_region(ids, region, p["geography.search_elsewhere_share"])
             region = np.where(tenant, region, elsewhere).astype(np.asarray(region).dtype)
         home[tenant] = self._home_types(ids[tenant], region[tenant], background)
         exit_rates = [p[f"regular.exit_{k}_per_year"] for k in ("private_rent", "buy", "move_away")]
-        reasons = np.array([EXIT_PRIVATE_RENT, EXIT_BUY, EXIT_MOVE_AWAY])
+        reasons = np.array([ExitReason.PRIVATE_RENT, ExitReason.BUY, ExitReason.MOVE_AWAY])
         return {
             "id": ids,
             "group": np.zeros(len(ids), np.int8),
@@ -393,12 +384,12 @@ class Population:
         granted = urgency_allowed(permit)
         validity = p["urgent.validity_months"] * DAYS_PER_MONTH
         lag = -np.log1p(-self._u("lag", ids)) * p["urgent.registration_years_before_mean"]
-        situation = np.where(ground == 2, SHELTER, DOUBLED_UP).astype(np.int8)
+        situation = np.where(ground == 2, Situation.SHELTER, Situation.DOUBLED_UP).astype(np.int8)
         size = self.sizes(ids, p["urgent.size_shares"])
         divorce = ground == 3  # divorce with children
         return {
             "id": ids,
-            "group": np.full(n, URGENT, np.int8),
+            "group": np.full(n, Group.URGENT, np.int8),
             "region": region,
             "size": size,
             "children": self._children(ids, size) | (divorce & (size >= 2)),
@@ -406,7 +397,7 @@ class Population:
             "entry_day": granted_day,
             "situation": situation,
             "exit_budget": self._exit_budget(ids),
-            "exit_reason": np.full(n, EXIT_PRIVATE_RENT, np.int8),
+            "exit_reason": np.full(n, ExitReason.PRIVATE_RENT, np.int8),
             "activity": self._activity(ids),
             "refusal": np.full(n, p["urgent.refusal_probability"], np.float32),
             "urgency_ground": ground,
@@ -528,26 +519,28 @@ class Population:
         # the region the alternative coupling links them to; without either, the
         # municipality of the BRP registration once housed (the letting log records it).
         responsible = spread if (quota_in_force or coupled) else np.full(n, -1, np.int8)
-        sh_type = np.full(n, SH_FAMILY, np.int8)
+        sh_type = np.full(n, StatusHolderType.FAMILY_WITH_CHILDREN, np.int8)
         single = size == 1
         waits = (
             self._u("alleengaand", ids) < p["status_holders.waiting_for_family_share_of_singles"]
         )
-        sh_type[single] = np.where(waits[single], SH_WAITING_FOR_FAMILY, SH_SINGLE)
-        sh_type[size >= 6] = SH_LARGE_FAMILY
+        sh_type[single] = np.where(
+            waits[single], StatusHolderType.SINGLE_WAITING_FOR_FAMILY, StatusHolderType.SINGLE
+        )
+        sh_type[size >= 6] = StatusHolderType.LARGE_FAMILY
         abroad = np.zeros(n, np.int16)
-        w = sh_type == SH_WAITING_FOR_FAMILY
+        w = sh_type == StatusHolderType.SINGLE_WAITING_FOR_FAMILY
         abroad[w] = self.family_sizes(ids[w])
         return {
             "id": ids,
-            "group": np.full(n, STATUS_HOLDER, np.int8),
+            "group": np.full(n, Group.STATUS_HOLDER, np.int8),
             "region": region,
             "size": size,
             "registration_day": permit_day,
             "entry_day": permit_day,
-            "situation": np.full(n, RECEPTION, np.int8),
+            "situation": np.full(n, Situation.RECEPTION, np.int8),
             "exit_budget": self._exit_budget(ids),
-            "exit_reason": np.full(n, EXIT_OTHER, np.int8),
+            "exit_reason": np.full(n, ExitReason.OTHER, np.int8),
             "activity": self._activity(ids),
             "refusal": np.zeros(n, np.float32),
             "permit_day": permit_day,
@@ -573,22 +566,24 @@ class Population:
         size = sponsors["size"]
         return {
             "id": ids,
-            "group": np.full(n, STATUS_HOLDER, np.int8),
+            "group": np.full(n, Group.STATUS_HOLDER, np.int8),
             "region": region,
             "size": size,
             "registration_day": sponsors["permit_day"],
             "entry_day": entry_day,
-            "situation": np.full(n, SOCIAL_TENANT, np.int8),
+            "situation": np.full(n, Situation.SOCIAL_TENANT, np.int8),
             "home_type": sponsors["home_type"],
             "exit_budget": self._exit_budget(ids),
-            "exit_reason": np.full(n, EXIT_PRIVATE_RENT, np.int8),
+            "exit_reason": np.full(n, ExitReason.PRIVATE_RENT, np.int8),
             "activity": self._activity(ids),
             "refusal": np.full(n, self.params["regular.refusal_probability"], np.float32),
             "permit_day": sponsors["permit_day"],
             "linked_region": np.full(n, -1, np.int8),
             "responsible_region": region,  # registered (BRP) where they live
             "reception_region": np.full(n, -1, np.int8),
-            "sh_type": np.where(size >= 6, SH_LARGE_FAMILY, SH_FAMILY).astype(np.int8),
+            "sh_type": np.where(
+                size >= 6, StatusHolderType.LARGE_FAMILY, StatusHolderType.FAMILY_WITH_CHILDREN
+            ).astype(np.int8),
             "residence_permit": np.ones(n, bool),
             "children": np.ones(n, bool),
             "subsidiary": sponsors["subsidiary"],

@@ -23,6 +23,7 @@ import numpy as np
 
 from agents.households import AGENT_CLASSES, UrgentSeeker
 from model.base.calendar import Month, add_months, day_number
+from model.base.codes import EXIT_REASONS, GROUPS, DwellingType, Group, Situation, State
 from model.households.population import (
     REGULAR_DRAWS,
     STATUS_HOLDER_DRAWS,
@@ -30,22 +31,9 @@ from model.households.population import (
     Population,
     household_ids,
 )
-from model.households.table import (
-    DOUBLED_UP,
-    EXIT_REASONS,
-    GROUPS,
-    HOUSED,
-    LEFT,
-    RECEPTION,
-    REGULAR,
-    STARTUP_HOME,
-    STATUS_HOLDER,
-    URGENT,
-    WAITING,
-    HouseholdTable,
-)
+from model.households.table import HouseholdTable
 from model.reporting.results import OutcomeLog
-from model.supply.stock import STARTUP, Stock, monthly_probability
+from model.supply.stock import Stock, monthly_probability
 
 if TYPE_CHECKING:
     from model.asylum.quota import Quota
@@ -136,7 +124,10 @@ class Queue:
         """Rows of the status holders waiting in reception."""
         t = self.table
         rows = t.waiting() if waiting is None else waiting
-        return rows[(t["group"][rows] == STATUS_HOLDER) & (t["situation"][rows] == RECEPTION)]
+        return rows[
+            (t["group"][rows] == Group.STATUS_HOLDER)
+            & (t["situation"][rows] == Situation.RECEPTION)
+        ]
 
     def abroad_in_market(self) -> int:
         """Persons abroad waiting to join households still in the market (agent units)."""
@@ -148,8 +139,8 @@ class Queue:
         """Append households to the table and occupy the homes they leave behind."""
         table = self.table
         rows = table.append(len(cols["id"]), **cols)
-        sh = cols["group"] == STATUS_HOLDER
-        if sh.any() and cols["situation"][sh][0] == RECEPTION:  # permits (and the start)
+        sh = cols["group"] == Group.STATUS_HOLDER
+        if sh.any() and cols["situation"][sh][0] == Situation.RECEPTION:  # permits (and the start)
             self.sh_persons["entered"] += int(cols["size"][sh].sum())
             if month.index >= 0:
                 self.reunification.ledger["abroad_added"] += float(cols["family_abroad"][sh].sum())
@@ -176,7 +167,7 @@ class Queue:
         days = (month.day0, month.day_end)
 
         counts = self.streams.carry("regular_inflow", pop.regular_registrants(m))
-        ids, region = household_ids(m, REGULAR, counts)
+        ids, region = household_ids(m, Group.REGULAR, counts)
         with pop.drawing(ids, REGULAR_DRAWS):
             entry = pop.days_in_month(ids, *days)
             registration = entry - pop.regular_lag_days(ids, region)
@@ -184,14 +175,14 @@ class Queue:
         self.add(cols, month)
 
         mean = self.params["urgent.declarations_per_year"] / 12 * share / self.scale
-        ids, region = household_ids(m, URGENT, self.streams.carry("urgent_inflow", mean))
+        ids, region = household_ids(m, Group.URGENT, self.streams.carry("urgent_inflow", mean))
         allowed = urgency_allowed(policy)
         with pop.drawing(ids, URGENT_DRAWS):
             cols = pop.urgent(ids, region, pop.days_in_month(ids, *days), allowed)
         self.add(cols, month)
 
         counts = pop.status_holder_composition(permits * self.scale, reception_share)
-        ids, region = household_ids(m, STATUS_HOLDER, counts.sum(axis=(1, 2)))
+        ids, region = household_ids(m, Group.STATUS_HOLDER, counts.sum(axis=(1, 2)))
         with pop.drawing(ids, STATUS_HOLDER_DRAWS):
             cols = pop.status_holders(
                 ids,
@@ -210,7 +201,7 @@ class Queue:
     def lapse_urgency(self, model, month: Month) -> int:
         """End the urgency declarations past their window; returns how many ran out unserved."""
         table = self.table
-        rows = np.flatnonzero((table["state"] == WAITING) & (table["group"] == URGENT))
+        rows = np.flatnonzero((table["state"] == State.WAITING) & (table["group"] == Group.URGENT))
         return len(UrgentSeeker.lapse_expired(model, rows, month.day0))
 
     def leave(self, model, month: Month, quota: Quota) -> Exits:
@@ -228,17 +219,19 @@ class Queue:
             out = rows[cls.leaves(model, rows)]
             if len(out) == 0:
                 continue
-            if g == STATUS_HOLDER:
+            if g == Group.STATUS_HOLDER:
                 self.sh_persons["left"] += int(table["size"][out].sum())
                 self.reunification.ledger["dropped"] += float(table["family_abroad"][out].sum())
-                linked, unlinked = self.responsibility(out[table["situation"][out] == RECEPTION])
+                linked, unlinked = self.responsibility(
+                    out[table["situation"][out] == Situation.RECEPTION]
+                )
                 exits.from_reception_linked_persons += linked
                 exits.from_reception_unlinked_persons += unlinked
                 region = table["linked_region"][out]
                 mine = region >= 0
                 quota.record(region[mine], table["size"][out][mine].astype(float))
             exits.by_reason += np.bincount(table["exit_reason"][out], minlength=len(EXIT_REASONS))
-            self.move_out(out, LEFT, month)
+            self.move_out(out, State.LEFT, month)
             self.left[g] += len(out)
         return exits
 
@@ -277,21 +270,21 @@ class Queue:
             The rows housed for good (not in a start-up home).
         """
         table = self.table
-        startup = dtype == STARTUP
+        startup = dtype == DwellingType.STARTUP
         movers = rows[startup]
         if len(movers):  # a start-up home is a step: the household keeps searching
             home = table["home_type"][movers]
             has = home >= 0
             if has.any():
                 self.stock.release(table["region"][movers][has], home[has], month.day_end)
-            table["situation"][movers] = STARTUP_HOME
-            table["home_type"][movers] = STARTUP
+            table["situation"][movers] = Situation.STARTUP_HOME
+            table["home_type"][movers] = DwellingType.STARTUP
             table["startup_day"][movers] = month.day0
             self.stock.occupy_tracked(region[startup], dtype[startup])
         out = rows[~startup]
-        self.move_out(out, HOUSED, month)
+        self.move_out(out, State.HOUSED, month)
         np.add.at(self.housed, table["group"][out], 1)
-        sh_out = table["group"][out] == STATUS_HOLDER
+        sh_out = table["group"][out] == Group.STATUS_HOLDER
         self.sh_persons["housed"] += int(table["size"][out][sh_out].sum())
         return out
 
@@ -308,12 +301,14 @@ class Queue:
             How many stays ended (agent units).
         """
         table = self.table
-        rows = np.flatnonzero((table["state"] == WAITING) & (table["situation"] == STARTUP_HOME))
+        rows = np.flatnonzero(
+            (table["state"] == State.WAITING) & (table["situation"] == Situation.STARTUP_HOME)
+        )
         limit = day_number(add_months(month.first, -self.params["stock.startup_max_stay_months"]))
         due = rows[table["startup_day"][rows] <= limit]
         if len(due):
             self.stock.release(table["region"][due], table["home_type"][due], month.day0)
-            table["situation"][due] = DOUBLED_UP
+            table["situation"][due] = Situation.DOUBLED_UP
             table["home_type"][due] = -1
         return len(due)
 

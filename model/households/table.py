@@ -21,46 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from model.base.calendar import NEVER
+from model.base.codes import NO_GROUND, NO_SH_TYPE, ExitReason, State
 from model.base.columns import ColumnTable
-
-# Groups (the agent class a household entered as; it never changes).
-REGULAR, URGENT, STATUS_HOLDER = 0, 1, 2
-GROUPS = ("regular", "urgent", "status_holder")
-
-# Where a household lives while it waits ("current situation").
-WITH_PARENTS, PRIVATE_RENT, DOUBLED_UP, SOCIAL_TENANT, RECEPTION, STARTUP_HOME, SHELTER = range(7)
-SITUATIONS = (
-    "with_parents",
-    "private_rent",
-    "doubled_up",
-    "social_tenant",
-    "reception",
-    "startup_home",
-    "shelter",
-)
-
-# Life-cycle state of a row.
-WAITING, HOUSED, LEFT = 0, 1, 2
-
-# Why a household left the market without a social home.
-EXIT_PRIVATE_RENT, EXIT_BUY, EXIT_MOVE_AWAY, EXIT_OTHER = range(4)
-EXIT_REASONS = ("private_rent", "buy", "move_away", "other")
-
-# Urgency grounds.
-URGENCY_GROUNDS = (
-    "medical",
-    "social",
-    "leaving_shelter",
-    "divorce_with_children",
-    "urban_renewal",
-    "other",
-)
-NO_GROUND = -1
-
-# Status-holder household types.
-SH_SINGLE, SH_WAITING_FOR_FAMILY, SH_FAMILY, SH_LARGE_FAMILY = range(4)
-SH_TYPES = ("single", "single_waiting_for_family", "family_with_children", "large_family")
-NO_SH_TYPE = -1
 
 # Households of this many persons or more are large families: they fit only a
 # large home, and the national pool for large families serves them (letter:
@@ -84,7 +46,7 @@ class HouseholdTable(ColumnTable):
     FIELDS = (
         ("id", np.int64, 0),
         ("group", np.int8, 0),
-        ("state", np.int8, WAITING),
+        ("state", np.int8, State.WAITING),
         ("region", np.int8, 0),
         ("size", np.int16, 0),
         ("registration_day", np.int32, 0),
@@ -93,7 +55,7 @@ class HouseholdTable(ColumnTable):
         ("home_type", np.int8, -1),  # dwelling type the household leaves behind, -1 none
         ("exit_budget", np.float32, np.inf),  # exponential draw; leaves when spent exceeds it
         ("exit_spent", np.float32, 0.0),  # cumulative exit hazard spent while waiting
-        ("exit_reason", np.int8, EXIT_OTHER),
+        ("exit_reason", np.int8, ExitReason.OTHER),
         ("activity", np.float32, 0.0),  # chance of reacting to adverts in a month
         ("refusal", np.float32, 0.0),  # chance of refusing an offer
         ("urgency_ground", np.int8, NO_GROUND),
@@ -146,7 +108,7 @@ class HouseholdTable(ColumnTable):
         """Row indices of households still waiting (read-only: kept until a row is
         appended, marked out or dropped; ``mark_out`` is the one way to change a state)."""
         if self._waiting is None:
-            self._waiting = np.flatnonzero(self["state"] == WAITING)
+            self._waiting = np.flatnonzero(self["state"] == State.WAITING)
             self._waiting.flags.writeable = False
         return self._waiting
 
@@ -165,7 +127,7 @@ class HouseholdTable(ColumnTable):
         """
         if self._n == 0 or self._dead < min_dead_share * self._n:
             return False
-        self.keep(self["state"] == WAITING)
+        self.keep(self["state"] == State.WAITING)
         self._dead = 0
         return True
 

@@ -16,22 +16,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from model.allocation.engine import ROUTES
 from model.allocation.routes import MonthLettings
 from model.asylum.pipeline import AsylumMonth
 from model.asylum.reception import TIERS, ReceptionMonth
 from model.asylum.reunification import Reunified
 from model.base.calendar import Month
-from model.households.queue import Exits
-from model.households.table import (
+from model.base.codes import (
+    DWELLING_TYPES,
     EXIT_REASONS,
     GROUPS,
-    RECEPTION,
-    STARTUP_HOME,
-    STATUS_HOLDER,
+    ORIGINS,
+    ROUTES,
+    SELF_CONTAINED,
+    DwellingType,
+    Group,
+    Situation,
 )
+from model.households.queue import Exits
 from model.reporting.results import quantiles_by_group, sorted_median, sorted_quantile
-from model.supply.stock import DWELLING_TYPES, ORIGINS, SELF_CONTAINED, STARTUP, VacancyFlows
+from model.supply.stock import VacancyFlows
 
 if TYPE_CHECKING:
     from model.market import HousingMarket
@@ -152,7 +155,9 @@ def _lettings(let: MonthLettings | None, k: int) -> dict[str, Any]:
         row[f"relettings_{name}_households"] = int(relet[t])
     # a start-up home is a step: the household searches on
     for g, name in enumerate(GROUPS):
-        row[f"housed_for_good_{name}_households"] = int(by_cell[g].sum() - by_cell[g, STARTUP])
+        row[f"housed_for_good_{name}_households"] = int(
+            by_cell[g].sum() - by_cell[g, DwellingType.STARTUP]
+        )
     by_route = np.bincount(let.route, minlength=len(ROUTES)) * k if let else [0] * len(ROUTES)
     for r, name in enumerate(ROUTES):
         row[f"lettings_route_{name}_households"] = int(by_route[r])
@@ -212,8 +217,8 @@ def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for g, name in enumerate(GROUPS):
         row[f"waiting_{name}_households"] = int(np.count_nonzero(group == g)) * k
-    status_holder = group == STATUS_HOLDER
-    sh = waiting[status_holder & (situation == RECEPTION)]
+    status_holder = group == Group.STATUS_HOLDER
+    sh = waiting[status_holder & (situation == Situation.RECEPTION)]
     sizes = table["size"][sh]
     norm_days = model.params["status_holders.outflow_norm_weeks"] * 7
     overdue = table["permit_day"][sh] < month.day_end - norm_days
@@ -228,7 +233,7 @@ def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
     row["family_abroad_persons"] = (
         model.reunification.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
     ) * k
-    in_startup = status_holder & (situation == STARTUP_HOME)
+    in_startup = status_holder & (situation == Situation.STARTUP_HOME)
     row["status_holders_in_startup_homes_households"] = int(in_startup.sum()) * k
     active = int(np.count_nonzero(table["urgency_active"][waiting]))
     row["urgent_with_active_urgency_households"] = active * k

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from model.base.calendar import DAYS_PER_YEAR, day_number
+from model.base.codes import GROUPS, State
 from model.base.errors import ParameterError
-from model.households.table import GROUPS, HOUSED
 from model.reporting.results import Results
 
 # Household size classes and registration time at entry (years) for comparability.
@@ -218,7 +218,7 @@ def equal_playing_field(
     first = day_number(results.monthly["date"].iloc[0].date())
     last = results.end_day - horizon
     cohort = outcomes[(outcomes["entry_day"] >= first) & (outcomes["entry_day"] <= last)].copy()
-    housed_in_time = (cohort["state"] == HOUSED) & (
+    housed_in_time = (cohort["state"] == State.HOUSED) & (
         cohort["out_day"] - cohort["entry_day"] <= horizon
     )
     cohort["housed"] = housed_in_time

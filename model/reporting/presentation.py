@@ -6,9 +6,7 @@ English second.
 
 from __future__ import annotations
 
-from model.allocation.engine import ROUTES
-from model.households.table import GROUPS
-from model.supply.stock import DWELLING_LABELS_NL, DWELLING_TYPES
+from model.base.codes import DWELLING_LABELS_NL, DWELLING_TYPES, GROUPS, ROUTES
 
 GROUP_COLORS = {
     "regular": "#1f77b4",  # blue

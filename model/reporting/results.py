@@ -18,11 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.allocation.engine import ROUTES
 from model.base.calendar import DAYS_PER_YEAR
+from model.base.codes import DWELLING_TYPES, GROUPS, ORIGINS, ROUTES, SITUATIONS
 from model.base.columns import ColumnTable
-from model.households.table import GROUPS, SITUATIONS
-from model.supply.stock import DWELLING_TYPES, ORIGINS
 
 
 class LettingLog(ColumnTable):

@@ -50,29 +50,10 @@ import numpy as np
 
 from model.base import numerics
 from model.base.calendar import Month
+from model.base.codes import N_TYPES, NOBODY, ORIGINS, PERMANENT_TYPES, DwellingType, Group, Origin
 from model.base.columns import ColumnTable
 from model.base.streams import Streams
-from model.households.table import STATUS_HOLDER
 from model.inputs.parameters import Parameters
-
-SMALL, MEDIUM, LARGE, ROOM, FLEX, STARTUP, SHARED = range(7)
-DWELLING_TYPES = ("small", "medium", "large", "room", "flex", "startup", "shared")
-DWELLING_LABELS_NL = (
-    "klein zelfstandig",
-    "middelgroot zelfstandig",
-    "groot zelfstandig (6+)",
-    "studenten- en campuskamer",
-    "flexwoning",
-    "opstartwoning",
-    "plek in een deelwoning",
-)
-N_TYPES = len(DWELLING_TYPES)
-REGULAR_TYPES = (SMALL, MEDIUM, LARGE)  # the permanent self-contained stock
-# Self-contained: counted in CBS's "self-contained corporation homes let".
-SELF_CONTAINED = np.array([True, True, True, False, True, False, False])
-# Temporary homes whose tenants are households still searching (tracked).
-STEP_TYPES = (STARTUP,)
-NOBODY = -1  # a vacancy reserved for no group
 
 
 def monthly_probability(rate_per_year: np.ndarray | float) -> np.ndarray:
@@ -133,29 +114,6 @@ class VacancyLedger(ColumnTable):
         out = np.zeros((n_regions, N_TYPES), np.int64)
         np.add.at(out, (self.region, self.type), 1)
         return out
-
-
-# Where a vacancy came from (append new ones at the end).
-ORIGINS = (
-    "turnover",
-    "chain",
-    "new_construction",
-    "flex_addition",
-    "startup_addition",
-    "shared_conversion",
-    "reception_conversion",
-)
-(
-    TURNOVER,
-    CHAIN,
-    NEW_CONSTRUCTION,
-    FLEX_ADDITION,
-    STARTUP_ADDITION,
-    SHARED_CONVERSION,
-    RECEPTION_CONVERSION,
-) = range(len(ORIGINS))
-# Origins of a dwelling's first letting (a place added), against a re-letting.
-FIRST_LETTING = np.array([False, False, True, True, True, True, True])
 
 
 @dataclass(frozen=True)
@@ -225,12 +183,12 @@ class Stock:
         small, large = params["stock.share_small"], params["stock.share_large"]
         real = np.zeros((n, N_TYPES))
         sc = params["stock.self_contained_dwellings"] * share
-        real[:, SMALL] = sc * small
-        real[:, MEDIUM] = sc * (1.0 - small - large)
-        real[:, LARGE] = sc * large
-        real[:, ROOM] = params["stock.non_self_contained_places"] * share
-        real[:, FLEX] = params["stock.flex_homes"] * share
-        real[:, STARTUP] = params["stock.startup_homes"] * share
+        real[:, DwellingType.SMALL] = sc * small
+        real[:, DwellingType.MEDIUM] = sc * (1.0 - small - large)
+        real[:, DwellingType.LARGE] = sc * large
+        real[:, DwellingType.ROOM] = params["stock.non_self_contained_places"] * share
+        real[:, DwellingType.FLEX] = params["stock.flex_homes"] * share
+        real[:, DwellingType.STARTUP] = params["stock.startup_homes"] * share
         # Shared homes: none at the start (the conversions of a scenario add them).
         # Stochastic rounding: at a coarse scale a small cell (large homes in
         # Zeeland) is neither always rounded up nor always down.
@@ -245,22 +203,22 @@ class Stock:
         self.flex_cohorts: dict[int, np.ndarray] = {}
         for r in range(n):
             # Spread evenly over the past months (every k-th month gets one more).
-            cum = (np.arange(past_months + 1) * self.total[r, FLEX]) // past_months
+            cum = (np.arange(past_months + 1) * self.total[r, DwellingType.FLEX]) // past_months
             per_month = np.diff(cum)
             for k, units in enumerate(per_month):
                 month = -past_months + k
                 self.flex_cohorts.setdefault(month, np.zeros(n, np.int64))[r] += units
         # Monthly exogenous turnover probabilities per (region, type), before tightness.
         factor = regions.turnover_factor
-        weights = self.total[:, list(REGULAR_TYPES)].sum(axis=1)
+        weights = self.total[:, list(PERMANENT_TYPES)].sum(axis=1)
         if weights.sum() > 0:  # the national rate is the stock-weighted mean
             factor = factor / (np.sum(factor * weights) / weights.sum())
         yearly = np.zeros((n, N_TYPES))
-        for t in REGULAR_TYPES:
+        for t in PERMANENT_TYPES:
             yearly[:, t] = np.minimum(params["stock.exogenous_turnover_per_year"] * factor, 0.99)
-        yearly[:, ROOM] = params["stock.non_self_contained_turnover_per_year"]
-        yearly[:, FLEX] = params["stock.flex_turnover_per_year"]
-        yearly[:, SHARED] = params["stock.shared_turnover_per_year"]
+        yearly[:, DwellingType.ROOM] = params["stock.non_self_contained_turnover_per_year"]
+        yearly[:, DwellingType.FLEX] = params["stock.flex_turnover_per_year"]
+        yearly[:, DwellingType.SHARED] = params["stock.shared_turnover_per_year"]
         self.turnover_probability = monthly_probability(yearly)
 
     @property
@@ -281,7 +239,7 @@ class Stock:
     def release(self, region: np.ndarray, dtype: np.ndarray, day: int) -> None:
         """Tracked households moved out: their homes become vacancies (chains)."""
         np.subtract.at(self.tracked, (region, dtype), 1)
-        self.ledger.add(region.astype(np.int8), dtype.astype(np.int8), day, CHAIN)
+        self.ledger.add(region.astype(np.int8), dtype.astype(np.int8), day, Origin.CHAIN)
 
     def add_vacancies(
         self, per_cell: np.ndarray, day: int, origin: int, reserved: np.ndarray | None = None
@@ -305,15 +263,15 @@ class Stock:
             starts = np.repeat(np.cumsum(counts) - counts, counts)
             position = np.arange(len(region)) - starts
             limit = np.repeat(reserved[regions, types], counts)
-            reserved_for[position < limit] = STATUS_HOLDER
+            reserved_for[position < limit] = Group.STATUS_HOLDER
         self.ledger.add(region, dtype, day, origin, reserved_for)
 
     def grow(self, per_cell: np.ndarray, month: int) -> None:
         """New dwellings join the stock (their first letting is a vacancy)."""
         self.total += per_cell
-        if per_cell[:, FLEX].any():
+        if per_cell[:, DwellingType.FLEX].any():
             cohort = self.flex_cohorts.setdefault(month, np.zeros(len(self.total), np.int64))
-            cohort += per_cell[:, FLEX]
+            cohort += per_cell[:, DwellingType.FLEX]
 
     def convert_to_shared(self, per_region: np.ndarray, households: int, day: int) -> np.ndarray:
         """Turn vacant medium homes into shared homes: each gives ``households`` places.
@@ -329,7 +287,9 @@ class Stock:
             return done
         ledger = self.ledger
         candidates = (
-            (ledger.type == MEDIUM) & (ledger.reserved_for == NOBODY) & (ledger.since_day <= day)
+            (ledger.type == DwellingType.MEDIUM)
+            & (ledger.reserved_for == NOBODY)
+            & (ledger.since_day <= day)
         )
         keep = np.ones(len(ledger), bool)
         for r in np.flatnonzero(per_region):
@@ -337,11 +297,11 @@ class Stock:
             keep[idx] = False
             done[r] = len(idx)
         ledger.keep(keep)
-        self.total[:, MEDIUM] -= done
-        self.total[:, SHARED] += done * households
+        self.total[:, DwellingType.MEDIUM] -= done
+        self.total[:, DwellingType.SHARED] += done * households
         places = np.zeros_like(self.total)
-        places[:, SHARED] = done * households
-        self.add_vacancies(places, day, SHARED_CONVERSION)
+        places[:, DwellingType.SHARED] = done * households
+        self.add_vacancies(places, day, Origin.SHARED_CONVERSION)
         return done
 
     # -- tightness -----------------------------------------------------------------
@@ -373,7 +333,7 @@ class Stock:
         probability = self.turnover_probability
         if factor is not None:
             probability = probability.copy()
-            regular = list(REGULAR_TYPES)
+            regular = list(PERMANENT_TYPES)
             probability[:, regular] = np.minimum(probability[:, regular] * factor[:, None], 0.99)
         return np.maximum(self.background, 0) * probability
 
@@ -399,16 +359,20 @@ class Stock:
         n = len(self.total)
         if units is None:
             return np.zeros(n, np.int64)
-        units = np.minimum(units, self.total[:, FLEX] - self.tracked[:, FLEX])
+        units = np.minimum(
+            units, self.total[:, DwellingType.FLEX] - self.tracked[:, DwellingType.FLEX]
+        )
         keep = np.ones(len(self.ledger), bool)
         for r in np.flatnonzero(units):
-            idx = np.flatnonzero((self.ledger.region == r) & (self.ledger.type == FLEX))
+            idx = np.flatnonzero(
+                (self.ledger.region == r) & (self.ledger.type == DwellingType.FLEX)
+            )
             drop = idx[: units[r]]
             keep[drop] = False
-            self.total[r, FLEX] -= len(drop)
+            self.total[r, DwellingType.FLEX] -= len(drop)
             rest = units[r] - len(drop)
             cell = np.zeros((n, N_TYPES), np.int64)
-            cell[r, FLEX] = rest
+            cell[r, DwellingType.FLEX] = rest
             self.shrink(cell)
         self.ledger.keep(keep)
         return units
@@ -445,7 +409,7 @@ class Stock:
         at_vacancy = np.zeros((n, N_TYPES), np.int64)
         to_tenants = np.zeros((n, N_TYPES), np.int64)
         liberalised = np.zeros((n, N_TYPES), np.int64)
-        for t in REGULAR_TYPES:
+        for t in PERMANENT_TYPES:
             stock = self.total[:, t].astype(float)
             at_vacancy[:, t] = carry(f"sale_at_vacancy:{t}", stock * sold_rate * (1 - sitting))
             to_tenants[:, t] = carry(f"sale_to_tenant:{t}", stock * sold_rate * sitting)
@@ -478,29 +442,38 @@ class Stock:
 
         new = np.zeros((n, N_TYPES), np.int64)
         small, large = self.params["stock.share_small"], self.params["stock.share_large"]
-        for t, type_share in ((SMALL, small), (MEDIUM, 1 - small - large), (LARGE, large)):
+        for t, type_share in (
+            (DwellingType.SMALL, small),
+            (DwellingType.MEDIUM, 1 - small - large),
+            (DwellingType.LARGE, large),
+        ):
             new[:, t] = per_region(
                 p["stock.new_construction_per_year"] * type_share, share, f"construction:{t}"
             )
         flex_per_year, reserved_share = self._flex_building(month, p)
-        new[:, FLEX] = per_region(flex_per_year, share, "flex_addition")
-        new[:, STARTUP] = per_region(p["stock.startup_additions_per_year"], share, "startup")
+        new[:, DwellingType.FLEX] = per_region(flex_per_year, share, "flex_addition")
+        new[:, DwellingType.STARTUP] = per_region(
+            p["stock.startup_additions_per_year"], share, "startup"
+        )
         reserved = np.zeros_like(new)
-        reserved[:, FLEX] = np.minimum(
-            carry("flex_reserved", new[:, FLEX] * reserved_share), new[:, FLEX]
+        reserved[:, DwellingType.FLEX] = np.minimum(
+            carry("flex_reserved", new[:, DwellingType.FLEX] * reserved_share),
+            new[:, DwellingType.FLEX],
         )
         converted = np.zeros_like(new)
         places_per_year = p["policy.reception_places_converted_per_year"] * convert_reception
-        converted[:, FLEX] = per_region(
+        converted[:, DwellingType.FLEX] = per_region(
             places_per_year / p["policy.places_per_converted_home"],
             self.params.regions.reception_share,
             "reception_conversion",
         )
         self.grow(new + converted, month.index)
-        self.add_vacancies(only(new, REGULAR_TYPES), month.day0, NEW_CONSTRUCTION)
-        self.add_vacancies(only(new, (FLEX,)), month.day0, FLEX_ADDITION, reserved)
-        self.add_vacancies(only(new, (STARTUP,)), month.day0, STARTUP_ADDITION)
-        self.add_vacancies(converted, month.day0, RECEPTION_CONVERSION, converted)
+        self.add_vacancies(only(new, PERMANENT_TYPES), month.day0, Origin.NEW_CONSTRUCTION)
+        self.add_vacancies(
+            only(new, (DwellingType.FLEX,)), month.day0, Origin.FLEX_ADDITION, reserved
+        )
+        self.add_vacancies(only(new, (DwellingType.STARTUP,)), month.day0, Origin.STARTUP_ADDITION)
+        self.add_vacancies(converted, month.day0, Origin.RECEPTION_CONVERSION, converted)
         per_home = p["policy.shared_households_per_dwelling"]
         shared = self.convert_to_shared(
             per_region(p["policy.shared_conversions_per_year"], share, "shared_conversion"),
@@ -508,9 +481,9 @@ class Stock:
             month.day0,
         )
         added = (new + converted).sum(axis=0)
-        added[SHARED] += int(shared.sum()) * per_home
+        added[DwellingType.SHARED] += int(shared.sum()) * per_home
         converted_places = int(converted.sum()) * p["policy.places_per_converted_home"]
-        return added, int(reserved[:, FLEX].sum()), converted_places, int(shared.sum())
+        return added, int(reserved[:, DwellingType.FLEX].sum()), converted_places, int(shared.sum())
 
     def step(
         self,
@@ -534,13 +507,13 @@ class Stock:
         factor = self.tightness_factor(waiting_per_region)
         turnover = carry("turnover", self.expected_turnover(factor))
         turnover, sold, liberalised = self._leaving_the_social_stock(turnover)
-        self.add_vacancies(turnover, month.day0, TURNOVER)
+        self.add_vacancies(turnover, month.day0, Origin.TURNOVER)
         added, reserved, converted_places, shared = self._additions(
             month, policy, convert_reception
         )
         demolish = np.zeros_like(self.total)
         rate = monthly_probability(self.params["stock.demolition_per_year"])
-        for t in REGULAR_TYPES:
+        for t in PERMANENT_TYPES:
             demolish[:, t] = carry(f"demolition:{t}", self.total[:, t] * rate)
         demolished = self.shrink(demolish)
         end_of_life = int(self.end_of_life(month.index).sum())
@@ -548,7 +521,7 @@ class Stock:
         by_origin = np.array(
             [np.sum(new_here & (self.ledger.origin == code)) for code in range(len(ORIGINS))]
         )
-        weights = np.maximum(self.total[:, list(REGULAR_TYPES)].sum(axis=1), 0)
+        weights = np.maximum(self.total[:, list(PERMANENT_TYPES)].sum(axis=1), 0)
         return VacancyFlows(
             by_origin=by_origin,
             flex_reserved=reserved,

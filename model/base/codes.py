@@ -1,0 +1,194 @@
+"""The codes the model stores in its numpy columns, with their names, defined once.
+
+Each is an ``IntEnum``: its members are the small integers held in the
+household table, the vacancy ledger and the letting log (so ``table["group"]
+== Group.URGENT`` is an array comparison), and its lower-case member names are
+what the results tables show (``GROUPS``, ``DWELLING_TYPES``, ...). A member's
+value fixes its code in every output: append new members at the end.
+
+Adding a dwelling type means one member of :class:`DwellingType` and one row
+of :data:`DWELLING_TYPE_INFO` here, plus its size limits
+(``dwellings.min_persons``, ``dwellings.max_persons``) and turnover in
+``model/inputs/data/defaults.toml``; everything else reads these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+
+def names(codes: type[IntEnum]) -> tuple[str, ...]:
+    """The lower-case names of an enum's members, in code order."""
+    return tuple(member.name.lower() for member in codes)
+
+
+class Group(IntEnum):
+    """The agent class a household entered as (it never changes)."""
+
+    REGULAR = 0
+    URGENT = 1
+    STATUS_HOLDER = 2
+
+
+class Situation(IntEnum):
+    """Where a household lives while it waits (its "current situation")."""
+
+    WITH_PARENTS = 0
+    PRIVATE_RENT = 1
+    DOUBLED_UP = 2
+    SOCIAL_TENANT = 3  # a doorstromer: housing it frees a corporation home
+    RECEPTION = 4
+    STARTUP_HOME = 5
+    SHELTER = 6
+
+
+class State(IntEnum):
+    """A household row's life cycle."""
+
+    WAITING = 0
+    HOUSED = 1
+    LEFT = 2
+
+
+class ExitReason(IntEnum):
+    """Why a household left the market without a social home."""
+
+    PRIVATE_RENT = 0
+    BUY = 1
+    MOVE_AWAY = 2
+    OTHER = 3
+
+
+class UrgencyGround(IntEnum):
+    """The ground of an urgency declaration."""
+
+    MEDICAL = 0
+    SOCIAL = 1
+    LEAVING_SHELTER = 2
+    DIVORCE_WITH_CHILDREN = 3
+    URBAN_RENEWAL = 4
+    OTHER = 5
+
+
+class StatusHolderType(IntEnum):
+    """A status-holder household's type (model brief, "Agents")."""
+
+    SINGLE = 0
+    SINGLE_WAITING_FOR_FAMILY = 1  # alleengaand: family abroad will follow
+    FAMILY_WITH_CHILDREN = 2
+    LARGE_FAMILY = 3  # six or more persons
+
+
+class DwellingType(IntEnum):
+    """The dwelling types, each with its own stock, turnover, eligibility and routes."""
+
+    SMALL = 0
+    MEDIUM = 1
+    LARGE = 2
+    ROOM = 3
+    FLEX = 4
+    STARTUP = 5
+    SHARED = 6
+
+
+@dataclass(frozen=True)
+class DwellingTypeInfo:
+    """What the model needs to know of a dwelling type.
+
+    Attributes:
+        label_nl: Its name in Dutch (the app, the figures).
+        self_contained: Counted in CBS's "self-contained corporation homes let",
+            and in the base of the priority routes' caps.
+        permanent: Part of the permanent self-contained stock (new construction,
+            tightness-dependent turnover, sales, demolition).
+        step: A temporary home whose tenant keeps searching (a start-up home).
+    """
+
+    label_nl: str
+    self_contained: bool
+    permanent: bool = False
+    step: bool = False
+
+
+DWELLING_TYPE_INFO = {
+    DwellingType.SMALL: DwellingTypeInfo("klein zelfstandig", True, permanent=True),
+    DwellingType.MEDIUM: DwellingTypeInfo("middelgroot zelfstandig", True, permanent=True),
+    DwellingType.LARGE: DwellingTypeInfo("groot zelfstandig (6+)", True, permanent=True),
+    DwellingType.ROOM: DwellingTypeInfo("studenten- en campuskamer", False),
+    DwellingType.FLEX: DwellingTypeInfo("flexwoning", True),
+    DwellingType.STARTUP: DwellingTypeInfo("opstartwoning", False, step=True),
+    DwellingType.SHARED: DwellingTypeInfo("plek in een deelwoning", False),
+}
+
+
+class Origin(IntEnum):
+    """Where a vacancy came from."""
+
+    TURNOVER = 0  # a background tenant left the social stock
+    CHAIN = 1  # a housed or departed household freed its home
+    NEW_CONSTRUCTION = 2
+    FLEX_ADDITION = 3
+    STARTUP_ADDITION = 4
+    SHARED_CONVERSION = 5
+    RECEPTION_CONVERSION = 6
+
+
+# The origins of a place's first letting (a place added), against a re-letting.
+FIRST_LETTING_ORIGINS = (
+    Origin.NEW_CONSTRUCTION,
+    Origin.FLEX_ADDITION,
+    Origin.STARTUP_ADDITION,
+    Origin.SHARED_CONVERSION,
+    Origin.RECEPTION_CONVERSION,
+)
+
+
+class Route(IntEnum):
+    """How a letting was made (recorded with every letting).
+
+    The allocation runs *steps* in the order of the lever
+    ``allocation.route_order`` (``large_pool``, ``urgent``, ``quota``,
+    ``family``, ``advertised``); :data:`STEP_ROUTES` says which routes each
+    step records.
+    """
+
+    URGENT = 0  # direct placement of urgent households
+    QUOTA = 1  # municipalities placing linked status holders for the quota
+    REGISTRATION = 2  # an advertised home, by registration time
+    LOTTERY = 3  # an advertised home, by lottery
+    FAMILY = 4  # generic priority for families with minor children
+    LARGE_POOL = 5  # the national pool of large homes for households of six or more
+    STATUS_HOLDER_PRIORITY = 6  # priority for status holders without the quota's obligation
+
+
+STEP_ROUTES = {
+    "large_pool": (Route.LARGE_POOL,),
+    "urgent": (Route.URGENT,),
+    "quota": (Route.QUOTA, Route.STATUS_HOLDER_PRIORITY),
+    "family": (Route.FAMILY,),
+    "advertised": (Route.REGISTRATION, Route.LOTTERY),
+}
+
+NOBODY = -1  # a vacancy reserved for no group
+NO_GROUND = -1  # no urgency declaration
+NO_SH_TYPE = -1  # not a status holder
+
+GROUPS = names(Group)
+SITUATIONS = names(Situation)
+EXIT_REASONS = names(ExitReason)
+URGENCY_GROUNDS = names(UrgencyGround)
+SH_TYPES = names(StatusHolderType)
+DWELLING_TYPES = names(DwellingType)
+ORIGINS = names(Origin)
+ROUTES = names(Route)
+
+N_TYPES = len(DwellingType)
+DWELLING_LABELS_NL = tuple(DWELLING_TYPE_INFO[t].label_nl for t in DwellingType)
+PERMANENT_TYPES = tuple(t for t in DwellingType if DWELLING_TYPE_INFO[t].permanent)
+STEP_TYPES = tuple(t for t in DwellingType if DWELLING_TYPE_INFO[t].step)
+# Per dwelling type code: self-contained? Per origin code: a first letting?
+SELF_CONTAINED = np.array([DWELLING_TYPE_INFO[t].self_contained for t in DwellingType])
+FIRST_LETTING = np.array([o in FIRST_LETTING_ORIGINS for o in Origin])
