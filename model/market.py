@@ -35,12 +35,13 @@ from typing import Any
 import mesa
 import numpy as np
 
-from agents.households import AGENT_CLASSES, Household
-from model.allocation.routes import Allocation
+from agents.households import Household, HouseholdAgents, Rules
+from model.allocation.log import LettingLog
+from model.allocation.routes import Allocation, AllocationInputs
 from model.asylum.pipeline import AsylumPipeline
 from model.asylum.reception import Reception
 from model.asylum.reunification import Reunification
-from model.base.calendar import Month, add_months, as_date
+from model.base.calendar import Month, add_months, as_date, months_between
 from model.base.codes import GROUPS
 from model.base.errors import ParameterError
 from model.base.streams import Streams
@@ -48,12 +49,12 @@ from model.households.population import Population
 from model.households.queue import Queue
 from model.households.table import HouseholdTable
 from model.inputs.history import History
-from model.inputs.parameters import parameter_specs
+from model.inputs.parameters import Parameters, parameter_specs
 from model.inputs.policy import Scenario, Timeline
 from model.inputs.settings import Settings, check_settings
-from model.reporting.accounts import MonthRecord, figures, region_rows
-from model.reporting.results import LettingLog, Results
-from model.start import build_start
+from model.reporting.accounts import MonthEnd, MonthRecord, figures, region_rows
+from model.reporting.results import Results
+from model.start import StartParts, build_start
 from model.supply.stock import Stock, fit_table
 
 
@@ -114,18 +115,19 @@ class HousingMarket(mesa.Model):
         self.reunification = Reunification(
             self.params, self.streams, population, self.scale, self.params["dwellings.max_persons"]
         )
-        self.queue = Queue(population, self.stock, self.reunification)
+        self.queue = Queue(population, self.stock)
         if not isinstance(attribution, bool | np.bool_):
             raise ParameterError(f"attribution = {attribution!r}; allowed: true or false")
         self.allocation = Allocation(bool(attribution))
         self.lettings_log = LettingLog(bool(attribution))
-        self._agent_of: dict[int, Household] = {}  # the agents made so far, by household id
+        self._agents = HouseholdAgents(self)  # made on demand
         self._region_rows: list[dict] = []  # per month, its rows by region as columns
 
         # The situation on the start date, under the rules that led to it (the defaults).
         start_params = self.settings.start_params
         self.policy = Timeline(start_params).at(self.start_date)
-        self.quota = build_start(self, start_params, self.policy)
+        parts = StartParts(self.params, self.streams, self.queue, self.stock, self.reunification)
+        self.quota = build_start(parts, start_params, self.policy)
         self.policy = self.timeline.at(self.start_date)
         start = MonthRecord(self.clock)  # the start row: stocks, no flows
         start.reception = self._fill_reception(0.0)  # also settles the emergency places
@@ -177,20 +179,7 @@ class HousingMarket(mesa.Model):
                 not such a date, both are given, or the run would pass the longest
                 horizon (``calendar.months``'s maximum).
         """
-        if months is not None and until is not None:
-            raise ParameterError(
-                f"run(months={months!r}, until={until!r}); allowed: one of the two"
-            )
-        if until is not None:
-            end = _first_of_month(until, "until")
-            months = (end.year - self.date.year) * 12 + end.month - self.date.month
-            if months < 0:
-                raise ParameterError(
-                    f"parameter 'until' = '{end}' is before the model's date {self.date}; "
-                    "allowed: a date on or after it"
-                )
-        months = _whole_months(self.params["calendar.months"] if months is None else months)
-        _check_horizon(self.start_date, self.month + 1, months)
+        months = _months_to_run(self.params, self.month + 1, months, until)
         if months:
             self.run_for(months)
         return self.results()
@@ -201,7 +190,9 @@ class HousingMarket(mesa.Model):
         """One month of the market, in the order of the model brief."""
         self.clock = month = Month.of(self.start_date, round(self.time) - 1)
         # The levers in force, with what was observed put in when the run starts in the past.
-        self.policy, observed = self.history.apply(self, month.first)
+        self.policy, observed = self.history.apply(
+            self.timeline.at(month.first), month.first, self._abroad_persons
+        )
         policy = self.policy
         record = MonthRecord(month)
         record.asylum = self.asylum.month(month.index, policy, observed.applications_per_year)
@@ -214,16 +205,32 @@ class HousingMarket(mesa.Model):
         record.reunified = self.reunification.step(month, policy, self.queue, self.quota)
         record.entered = self.queue.entered - entered_before
         record.entered_reception_persons = self.queue.sh_persons["entered"] - persons_before
-        record.lapsed = self.queue.lapse_urgency(self, month)
-        record.exits = self.queue.leave(self, month, self.quota)
+        rules = self.rules()
+        record.lapsed = self.queue.lapse_urgency(rules, month)
+        record.exits = self.queue.leave(rules, month)
+        self.quota.record(record.exits.quota_region, record.exits.quota_persons)
         record.startup_stays_ended = self.queue.end_startup_stays(month)
         convert = self.reception.conversion_allowed(policy)
         record.vacancies = self.stock.step(month, policy, convert, self.queue.waiting_per_region())
-        record.lettings = self.allocation.let(self, month)
+        record.lettings = self.allocation.let(month, self._allocation_inputs())
         record.reception = self._fill_reception(record.vacancies.converted_places)
         self._close(record)
         self.datacollector.collect(self)
         self.households.compact()  # agents find their rows by id, so nothing else moves
+
+    def rules(self) -> Rules:
+        """What the household classes' rules read this month (``agents``)."""
+        return self.queue.rules(self.month, self.policy)
+
+    def _allocation_inputs(self) -> AllocationInputs:
+        return AllocationInputs(
+            self.policy, self.queue, self.stock, self.quota, self.reunification,
+            self.lettings_log, self.fits,
+        )  # fmt: skip
+
+    def _abroad_persons(self) -> float:
+        """Family members abroad (real persons): of housed sponsors and of households waiting."""
+        return (self.reunification.abroad_of_sponsors + self.queue.abroad_in_market()) * self.scale
 
     def _expected_to_house_per_year(self, observed) -> float:
         """The quota target's yearly rate (agent-unit persons): the observed target in a
@@ -233,7 +240,7 @@ class HousingMarket(mesa.Model):
         if observed.quota_target_per_year is not None:
             return observed.quota_target_per_year / self.scale
         permits = self.asylum.permits_expected_per_year(self.month, self.policy)
-        abroad = self.reunification.abroad_of_sponsors + self.queue.abroad_in_market()
+        abroad = self._abroad_persons() / self.scale
         arrivals = abroad * (1.0 - math.exp(-self.policy["reunification.arrival_per_year"]))
         return permits + arrivals
 
@@ -245,14 +252,16 @@ class HousingMarket(mesa.Model):
 
     def _close(self, record: MonthRecord) -> None:
         """The month's figures (real units), its regional rows, and the agents of those gone."""
-        self.month_stats = figures(self, record)
-        self._region_rows.append(region_rows(self, record))
-        gone = self.queue.take_gone_ids()
-        if self._agent_of:  # only agents someone asked for exist
-            for hid in gone.tolist():
-                agent = self._agent_of.pop(hid, None)
-                if agent is not None:
-                    agent.remove()
+        end = MonthEnd(
+            self.date, self.households, self.quota.backlog_at(self.clock),
+            self.reunification.abroad_of_sponsors, self.stock.total, len(self.stock.ledger),
+            self.asylum.pending, self.asylum.rejected,
+            self.params.regions.names, self.params["status_holders.outflow_norm_weeks"],
+            self.scale,
+        )  # fmt: skip
+        self.month_stats = figures(end, record)
+        self._region_rows.append(region_rows(end, record))
+        self._agents.remove(self.queue.take_gone_ids())
 
     # ------------------------------------------------------------------ agents
 
@@ -274,18 +283,8 @@ class HousingMarket(mesa.Model):
         return super().agents_by_type
 
     def _make_agents(self) -> None:
-        """Create, through Mesa's own constructor, the agents of waiting households that
-        nobody has asked for yet: a run that never looks at agents never pays for them."""
-        if "queue" not in self.__dict__:
-            return  # Mesa's own set-up, before the market exists
-        table = self.households
-        waiting = table.waiting()
-        missing = [i for i in table["id"][waiting].tolist() if i not in self._agent_of]
-        if not missing:
-            return
-        groups = table["group"][table.row_of(np.asarray(missing, np.int64))]
-        for hid, g in zip(missing, groups.tolist(), strict=True):
-            self._agent_of[hid] = AGENT_CLASSES[g](self, hid)
+        if "queue" in self.__dict__:  # (Mesa's own set-up runs before the market exists)
+            self._agents.make_waiting(self.households)
 
     def agent(self, household_id: int) -> Household:
         """The agent of a household still in the market (made if it did not exist yet).
@@ -293,25 +292,46 @@ class HousingMarket(mesa.Model):
         Raises:
             KeyError: No household with that id is waiting.
         """
-        hid = int(household_id)
-        if hid not in self._agent_of:
-            row = self.households.row_of(hid)
-            if self.households["state"][row] != 0:
-                raise KeyError(f"household {hid} is no longer in the market")
-            self._agent_of[hid] = AGENT_CLASSES[int(self.households["group"][row])](self, hid)
-        return self._agent_of[hid]
+        return self._agents.of(self.households, household_id)
 
     # ----------------------------------------------------------------- results
 
     def results(self) -> Results:
-        """All results so far as tidy DataFrames (see ``model.results``)."""
-        return Results.of(self)
+        """All results so far as tidy DataFrames (see ``model.reporting.results``)."""
+        return Results.of(
+            monthly=self.datacollector.get_model_vars_dataframe(),
+            region_months=self._region_rows,
+            households=self.queue.outcomes.frame(self.households),
+            realisation=self.quota.realisation,
+            lettings=self.lettings_log,
+            params=self.params,
+            months_run=max(self.month + 1, 0),
+            day_end=self.clock.day_end,
+        )
 
 
 def month_figure(model: HousingMarket, name: str) -> Any:
     """One of the month's figures (a DataCollector reporter, used through ``functools.partial``
     of this module-level function rather than a lambda, so that the model pickles)."""
     return model.month_stats[name]
+
+
+def _months_to_run(params: Parameters, months_run: int, months: Any, until: Any) -> int:
+    """The months ``run(months, until)`` asks for, checked (see ``HousingMarket.run``)."""
+    if months is not None and until is not None:
+        raise ParameterError(f"run(months={months!r}, until={until!r}); allowed: one of the two")
+    start = params.start_date
+    if until is not None:
+        end, now = _first_of_month(until, "until"), add_months(start, months_run)
+        months = months_between(now, end)
+        if months < 0:
+            raise ParameterError(
+                f"parameter 'until' = '{end}' is before the model's date {now}; "
+                "allowed: a date on or after it"
+            )
+    months = _whole_months(params["calendar.months"] if months is None else months)
+    _check_horizon(start, months_run, months)
+    return months
 
 
 def _whole_months(months: Any) -> int:

@@ -82,7 +82,11 @@ def stepped():
                 },
                 "sh": dict(model.queue.sh_persons),
                 "in_market": int(table["size"][w][sh].sum()),
-                "reunification": dict(model.reunification.ledger),
+                "reunification": dict(model.reunification.ledger)
+                | {
+                    "abroad_added": model.queue.sh_persons["abroad_added"],
+                    "dropped": model.queue.sh_persons["abroad_dropped"],
+                },
                 "abroad_now": model.reunification.abroad_of_sponsors
                 + int(table["family_abroad"][w].sum()),
                 "asylum": dict(model.asylum.ledger),

@@ -31,13 +31,14 @@ under pure registration-time order (displacement measure 2).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agents.households import UrgentSeeker, by_class
+from agents.households import Rules, UrgentSeeker, by_class
 from model.allocation.engine import (
     FAMILY_OPTIONS,
     QUOTA_OPTIONS,
@@ -52,7 +53,7 @@ from model.allocation.engine import (
     place_priority,
     preference_lists,
 )
-from model.base.calendar import DAYS_PER_YEAR, NEVER, Month, add_months
+from model.base.calendar import DAYS_PER_YEAR, NEVER, Month
 from model.base.codes import (
     FIRST_LETTING,
     N_TYPES,
@@ -65,7 +66,13 @@ from model.base.codes import (
 )
 
 if TYPE_CHECKING:
-    from model.market import HousingMarket
+    from model.allocation.log import LettingLog
+    from model.asylum.quota import Quota
+    from model.asylum.reunification import Reunification
+    from model.base.streams import Streams
+    from model.households.queue import Queue
+    from model.households.table import HouseholdTable
+    from model.supply.stock import Stock, VacancyLedger
 
 
 @dataclass
@@ -73,7 +80,18 @@ class RouteMonth:
     """What the routes of one month share.
 
     Attributes:
-        model: The market.
+        period: The month.
+        policy: The levers in force.
+        table: The household table.
+        ledger: The vacancy ledger (``model.supply.stock``).
+        streams: The run's random streams.
+        fits: ``fits[type, size]``: which households a dwelling type fits.
+        n_regions: Number of regions.
+        rules: What the household classes' rules read this month.
+        budgets: Each priority route's running budget (kept across months).
+        prefers_room: ``prefers_room(ids, share)``: which single status holders take
+            a room when one is free.
+        quota_need: Persons each region aims to house this month for the quota.
         available: Ledger indices of the vacancies on offer this month.
         vac: Those vacancies (``let`` marks the ones let so far).
         capped: Open self-contained vacancies per region at the month's start
@@ -86,7 +104,17 @@ class RouteMonth:
         refusals: Offers refused this month (agent units).
     """
 
-    model: HousingMarket
+    period: Month
+    policy: Mapping[str, Any]
+    table: HouseholdTable
+    ledger: VacancyLedger
+    streams: Streams
+    fits: np.ndarray
+    n_regions: int
+    rules: Rules
+    budgets: dict[str, RouteBudget]
+    prefers_room: Callable[[np.ndarray, float], np.ndarray]
+    quota_need: np.ndarray
     available: np.ndarray
     vac: Vacancies
     capped: np.ndarray
@@ -98,64 +126,79 @@ class RouteMonth:
     refusals: int = 0
 
     @classmethod
-    def start(cls, model: HousingMarket) -> RouteMonth:
+    def start(cls, month: Month, inputs: AllocationInputs, budgets: dict) -> RouteMonth:
         """The month's vacancies and candidates, before any route runs."""
-        table, ledger = model.households, model.stock.ledger
-        available = np.flatnonzero(ledger.since_day <= model.clock.day0)
+        table, ledger = inputs.queue.table, inputs.stock.ledger
+        rules = inputs.queue.rules(month.index, inputs.policy)
+        available = np.flatnonzero(ledger.since_day <= month.day0)
         vac = Vacancies(
             ledger.region[available], ledger.type[available], ledger.reserved_for[available].copy()
         )
         waiting = table.waiting()
         group = table["group"][waiting]
-        reacts = by_class("reacts", model, waiting, group)
+        reacts = by_class("reacts", rules, waiting, group)
         # Only those who react can be offered a home (the draw is per household, so
         # drawing it for them alone changes nobody's luck).
         reacting = waiting[reacts]
-        refuses = by_class("refuses", model, reacting, group[reacts])
+        refuses = by_class("refuses", rules, reacting, group[reacts])
+        n_regions = len(inputs.stock.total)
         return cls(
-            model=model,
+            period=month,
+            policy=inputs.policy,
+            table=table,
+            ledger=ledger,
+            streams=inputs.queue.streams,
+            fits=inputs.fits,
+            n_regions=n_regions,
+            rules=rules,
+            budgets=budgets,
+            prefers_room=inputs.queue.population.prefers_room,
+            quota_need=inputs.quota.monthly_need(month.first),
             available=available,
             vac=vac,
-            capped=vac.capped_count(model.n_regions),
+            capped=vac.capped_count(n_regions),
             waiting=waiting,
             housed_now=np.zeros(len(table), bool),
             reacting=reacting,
             refuses=refuses,
         )
 
+    @property
+    def index(self) -> int:
+        """The month's index."""
+        return self.period.index
+
     @cached_property
     def ticket(self) -> np.ndarray:
         """Each reacting household's lottery ticket this month (lower wins)."""
-        table, model = self.model.households, self.model
-        return model.streams.uniform("ticket", table["id"][self.reacting], model.month)
+        return self.streams.uniform("ticket", self.table["id"][self.reacting], self.index)
 
     @cached_property
     def registration_key(self) -> np.ndarray:
         """Rank by registration date, ties broken by ticket (lower is better)."""
-        return self.model.households["registration_day"][self.reacting] + self.ticket
+        return self.table["registration_day"][self.reacting] + self.ticket
 
     @cached_property
     def rankings(self) -> dict[int, Ranking]:
         """The reacting households ranked per region, by registration and by ticket: one
         ranking for the month, shared by the advertised route and its attribution."""
-        model = self.model
-        region = model.households["region"][self.reacting].astype(np.int64)
-        homes = np.bincount(self.vac.region, minlength=model.n_regions)
-        share = model.policy["allocation.lottery_share"]
+        region = self.table["region"][self.reacting].astype(np.int64)
+        homes = np.bincount(self.vac.region, minlength=self.n_regions)
+        share = self.policy["allocation.lottery_share"]
         # About as deep as each ranking's homes reach (refusers and misfits included).
         return {
             Route.REGISTRATION: Ranking.by_registration(
                 region,
-                model.households["registration_day"][self.reacting],
+                self.table["registration_day"][self.reacting],
                 self.registration_key,
                 4 * homes + 512,
-                model.n_regions,
+                self.n_regions,
             ),
             Route.LOTTERY: Ranking.of(
                 region,
                 self.ticket,
                 np.ceil(4 * share * homes).astype(np.int64) + 128,
-                model.n_regions,
+                self.n_regions,
                 uniform=True,  # tickets
             ),
         }
@@ -174,8 +217,7 @@ class RouteMonth:
         the route takes its share at every scale, and a month without need or
         without a fitting candidate does not lose it.
         """
-        budgets = self.model.allocation.budgets
-        budget = budgets.setdefault(route, RouteBudget(np.zeros(len(self.capped))))
+        budget = self.budgets.setdefault(route, RouteBudget(np.zeros(len(self.capped))))
         budget.earn(share, self.capped)
         return budget
 
@@ -220,18 +262,16 @@ class RouteBudget:
 
 
 def _column(month: RouteMonth, name: str) -> np.ndarray:
-    return month.model.households[name][month.waiting]
+    return month.table[name][month.waiting]
 
 
-def _ranked(model: HousingMarket, rows: np.ndarray, key: str) -> np.ndarray:
-    table = model.households
+def _ranked(table: HouseholdTable, rows: np.ndarray, key: str) -> np.ndarray:
     return rows[np.lexsort((table["id"][rows], table[key][rows]))]
 
 
 def large_pool(month: RouteMonth) -> None:
     """Vacated large homes, nationwide, to households of six or more (registration order)."""
-    model = month.model
-    if not model.policy["policy.large_family_pool"]:
+    if not month.policy["policy.large_family_pool"]:
         return
     vac = month.vac
     homes = np.flatnonzero(
@@ -239,9 +279,9 @@ def large_pool(month: RouteMonth) -> None:
     )
     if len(homes) == 0:
         return
-    table = model.households
-    rows = _ranked(model, month.free(_column(month, "size") >= 6), "registration_day")
-    refusing = UrgentSeeker.refuses(model, rows)  # the same counter-based draw for every class
+    table = month.table
+    rows = _ranked(month.table, month.free(_column(month, "size") >= 6), "registration_day")
+    refusing = UrgentSeeker.refuses(month.rules, rows)  # the same draw for every class
     rows = rows[~refusing]
     n = min(len(homes), len(rows))
     vac.let[homes[:n]] = True
@@ -285,15 +325,14 @@ def _place(
     Returns:
         The rows that refused a home offered.
     """
-    model = month.model
-    table = model.households
+    table = month.table
     sizes = table["size"][rows]
     budget = month.budget(share, ROUTES[route])
     v, housed, refused, left = place_priority(
         month.vac,
         table["region"][rows] if region is None else region,
         rows,
-        preference_lists(options, sizes, room_ok, model.fits),
+        preference_lists(options, sizes, room_ok, month.fits),
         sizes,
         refuses,
         budget.cap,
@@ -308,15 +347,15 @@ def _place(
 
 def urgent(month: RouteMonth) -> None:
     """Direct placement of urgent households, oldest declaration first, up to the cap."""
-    model = month.model
     mask = (_column(month, "group") == Group.URGENT) & _column(month, "urgency_active")
-    if model.policy["policy.no_urgency_for_residence_permit"]:
+    if month.policy["policy.no_urgency_for_residence_permit"]:
         mask &= ~_column(month, "residence_permit")
-    rows = _ranked(model, month.free(mask), "urgency_day")
+    rows = _ranked(month.table, month.free(mask), "urgency_day")
+    share = month.policy["allocation.urgent_share_cap"]
     refused = _place(month, Route.URGENT, rows, URGENT_OPTIONS, np.zeros(len(rows), bool),
-                     UrgentSeeker.refuses(model, rows), model.policy["allocation.urgent_share_cap"],
+                     UrgentSeeker.refuses(month.rules, rows), share,
                      reserved_group=Group.URGENT)  # fmt: skip
-    model.households["urgency_active"][refused] = False  # refusing a suitable offer ends it
+    month.table["urgency_active"][refused] = False  # refusing a suitable offer ends it
 
 
 def quota(month: RouteMonth) -> None:
@@ -338,14 +377,13 @@ def quota(month: RouteMonth) -> None:
     longest since the permit first, within that share of the quota's budget,
     every home counted and no persons target (route ``status_holder_priority``).
     """
-    model = month.model
-    policy = model.policy
+    policy = month.policy
     in_force = policy["policy.quota_in_force"]
     allowed = policy["policy.status_holder_priority"] or policy["policy.singles_exception"]
     keep_share = 1.0 if in_force else policy["policy.priority_without_quota_share"]
     if not in_force and not (allowed and keep_share > 0):
         return
-    table = model.households
+    table = month.table
     mask = (_column(month, "group") == Group.STATUS_HOLDER) & (
         _column(month, "situation") == Situation.RECEPTION
     )
@@ -353,7 +391,7 @@ def quota(month: RouteMonth) -> None:
         mask &= _column(month, "linked_region") >= 0
     rows = month.free(mask)
     behind = (
-        model.streams.uniform("municipality", table["id"][rows], 0)
+        month.streams.uniform("municipality", table["id"][rows], 0)
         >= policy["status_holders.on_track_municipality_share"]
     ) & in_force
     rows = rows[np.lexsort((table["id"][rows], table["permit_day"][rows], behind))]
@@ -361,7 +399,7 @@ def quota(month: RouteMonth) -> None:
     if policy["policy.status_holder_priority"]:
         options = QUOTA_OPTIONS
         share = policy["status_holders.non_self_contained_share_of_singles"]
-        room_ok = single & model.queue.population.prefers_room(table["id"][rows], share)
+        room_ok = single & month.prefers_room(table["id"][rows], share)
     else:
         options = QUOTA_OPTIONS_BANNED
         room_ok = single & policy["policy.singles_exception"]
@@ -371,16 +409,14 @@ def quota(month: RouteMonth) -> None:
     share = keep_share * policy["status_holders.quota_placement_max_share"]
     budget = month.budget(share, ROUTES[route])
     if in_force:
-        need = model.streams.round(
-            model.quota.monthly_need(add_months(model.start_date, model.month)), model.month, salt=3
-        )
+        need = month.streams.round(month.quota_need, month.index, salt=3)
         region, capped_types = table["linked_region"][rows], None
     else:  # every home counts against the budget; reserved ones go by advert
         options = tuple(o for o in options if not o[1])
         need, region, capped_types = None, table["region"][rows], np.ones(N_TYPES, bool)
-    ledger = model.stock.ledger
+    ledger = month.ledger
     # The order homes come free in this month (a draw per dwelling, the same at every scale).
-    came = model.streams.uniform("quota_order", ledger.dwelling_id[month.available], model.month)
+    came = month.streams.uniform("quota_order", ledger.dwelling_id[month.available], month.index)
     # Status holders placed with priority accept (refusing ends the reception entitlement).
     v, housed, left = match_vacancies(
         month.vac,
@@ -389,7 +425,7 @@ def quota(month: RouteMonth) -> None:
         rows,
         table["size"][rows],
         room_ok,
-        model.fits,
+        month.fits,
         options,
         budget.cap,
         need,
@@ -402,8 +438,7 @@ def quota(month: RouteMonth) -> None:
 
 def family(month: RouteMonth) -> None:
     """Generic priority for families with minor children without a home of their own."""
-    model = month.model
-    policy = model.policy
+    policy = month.policy
     if not policy["policy.family_priority"]:
         return
     situation = _column(month, "situation")
@@ -415,19 +450,18 @@ def family(month: RouteMonth) -> None:
     mask = _column(month, "children") & homeless
     if policy["policy.no_urgency_for_residence_permit"]:  # Mooiman: no priority on any ground
         mask &= ~_column(month, "residence_permit")
-    rows = _ranked(model, month.free(mask), "entry_day")
+    rows = _ranked(month.table, month.free(mask), "entry_day")
     share = policy["policy.family_priority_share_cap"]
     _place(month, Route.FAMILY, rows, FAMILY_OPTIONS, np.zeros(len(rows), bool),
-           UrgentSeeker.refuses(model, rows), share)  # fmt: skip
+           UrgentSeeker.refuses(month.rules, rows), share)  # fmt: skip
 
 
-def startup_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+def startup_eligible(table: HouseholdTable, policy: Mapping, rows: np.ndarray) -> np.ndarray:
     """Who may get a start-up home: status holders leaving reception; once open to other
     groups (lever), anyone without a home of their own (in reception, doubled up, leaving
     a shelter) who never had a start-up home."""
-    table = model.households
     situation = table["situation"][rows]
-    if model.policy["policy.startup_open_to_all"]:
+    if policy["policy.startup_open_to_all"]:
         homeless = (
             (situation == Situation.RECEPTION)
             | (situation == Situation.DOUBLED_UP)
@@ -437,18 +471,18 @@ def startup_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray:
     return (table["group"][rows] == Group.STATUS_HOLDER) & (situation == Situation.RECEPTION)
 
 
-def shared_eligible(model: HousingMarket, rows: np.ndarray) -> np.ndarray | None:
+def shared_eligible(table: HouseholdTable, policy: Mapping, rows: np.ndarray) -> np.ndarray | None:
     """Who may get a place in a shared home besides fitting it (a single): while the
     rule holds, single status holders only; else any single (None: no restriction)."""
-    if not model.policy["policy.shared_homes_for_status_holders"]:
+    if not policy["policy.shared_homes_for_status_holders"]:
         return None
-    return model.households["group"][rows] == Group.STATUS_HOLDER
+    return table["group"][rows] == Group.STATUS_HOLDER
 
 
-def eligibility(model: HousingMarket, rows: np.ndarray) -> dict[int, np.ndarray]:
+def eligibility(table: HouseholdTable, policy: Mapping, rows: np.ndarray) -> dict[int, np.ndarray]:
     """Per dwelling type with an access rule beyond its size: who of ``rows`` may get it."""
-    out = {DwellingType.STARTUP: startup_eligible(model, rows)}
-    shared = shared_eligible(model, rows)
+    out = {DwellingType.STARTUP: startup_eligible(table, policy, rows)}
+    shared = shared_eligible(table, policy, rows)
     if shared is not None:
         out[DwellingType.SHARED] = shared
     return out
@@ -462,16 +496,15 @@ def _advertise(
 ):
     """Let ``vac`` to the households reacting this month (all of them: those in ``excluded``
     take no part), by registration time and, for a share, by lottery."""
-    model = month.model
-    table, ledger = model.households, model.stock.ledger
+    table, ledger = month.table, month.ledger
     cand = month.reacting
     lottery = (
-        model.streams.uniform("vacancy_lottery", ledger.dwelling_id[month.available], model.month)
+        month.streams.uniform("vacancy_lottery", ledger.dwelling_id[month.available], month.index)
         < lottery_share
     )
     return let_advertised(
         vac,
-        model.n_regions,
+        month.n_regions,
         table["region"][cand],
         table["size"][cand],
         table["group"][cand],
@@ -479,8 +512,8 @@ def _advertise(
         month.ticket,
         month.refuses,
         lottery,
-        model.fits,
-        eligibility(model, cand),
+        month.fits,
+        eligibility(month.table, month.policy, cand),
         excluded=excluded,
         rankings=month.rankings,
     )
@@ -488,12 +521,11 @@ def _advertise(
 
 def advertised(month: RouteMonth) -> None:
     """Every remaining vacancy to the households reacting this month."""
-    model = month.model
     cand = month.reacting
     v, pos, routes, refusals = _advertise(
         month,
         month.vac,
-        model.policy["allocation.lottery_share"],
+        month.policy["allocation.lottery_share"],
         excluded=month.housed_now[cand],
     )
     for route in np.unique(routes):
@@ -540,15 +572,14 @@ def attribute(month: RouteMonth, vacancies: np.ndarray, rows: np.ndarray) -> np.
     Returns:
         Per letting, the row of the household passed over, or -1.
     """
-    model = month.model
     vac = month.vac
     no_reservation = np.full(len(vac.region), NOBODY, np.int8)
     clean = Vacancies(vac.region, vac.type, no_reservation)
     cand = month.reacting
     v_cf, pos, _, _ = _advertise(month, clean, lottery_share=0.0, excluded=None)
     heads_rows = cand[pos]
-    n_rows = len(model.households)
-    rank = model.households["registration_day"][heads_rows]
+    n_rows = len(month.table)
+    rank = month.table["registration_day"][heads_rows]
     cell_cf = vac.region[v_cf].astype(np.int64) * 16 + vac.type[v_cf]
     cell = vac.region[vacancies].astype(np.int64) * 16 + vac.type[vacancies]
     # Heads of each cell in rank order (ties: the order pure registration let them).
@@ -608,14 +639,15 @@ class MonthLettings:
     refusals: int
 
 
-def _follow_families(model: HousingMarket, out: np.ndarray, home_type: np.ndarray) -> None:
+def _follow_families(
+    table: HouseholdTable, reunification: Reunification, out: np.ndarray, home_type: np.ndarray
+) -> None:
     """Status holders housed for good (``out``, in homes of ``home_type``) whose family
-    still comes from abroad: followed at home (model.reunification)."""
-    table = model.households
+    still comes from abroad: followed at home (``Reunification.add``)."""
     waits = (table["group"][out] == Group.STATUS_HOLDER) & (table["family_abroad"][out] > 0)
     if waits.any():
         r = out[waits]
-        model.reunification.add(
+        reunification.add(
             id=table["id"][r],
             region=table["region"][r],
             linked_region=table["linked_region"][r],
@@ -652,6 +684,29 @@ def _who(table, rows: np.ndarray, day: int, region: np.ndarray) -> dict[str, np.
     }
 
 
+@dataclass(frozen=True)
+class AllocationInputs:
+    """What the allocation reads and changes in a month.
+
+    Attributes:
+        policy: The levers in force.
+        queue: The households (their table, their rules, and who is housed).
+        stock: The dwellings (the vacancy ledger the homes are taken from).
+        quota: The municipalities' quota (its monthly need; lettings count for it).
+        reunification: Families abroad (followed once their sponsor is housed).
+        log: The letting log every letting is written to.
+        fits: ``fits[type, size]``: which households a dwelling type fits.
+    """
+
+    policy: Mapping[str, Any]
+    queue: Queue
+    stock: Stock
+    quota: Quota
+    reunification: Reunification
+    log: LettingLog
+    fits: np.ndarray
+
+
 class Allocation:
     """Lets the month's vacancies route by route, and settles the lettings.
 
@@ -668,21 +723,21 @@ class Allocation:
         self.budgets: dict[str, RouteBudget] = {}
         self.attribution = attribution
 
-    def let(self, model: HousingMarket, month: Month) -> MonthLettings:
+    def let(self, month: Month, inputs: AllocationInputs) -> MonthLettings:
         """Run the routes in the order in force, attribute, and apply the lettings."""
-        offer = RouteMonth.start(model)
-        for route in model.policy["allocation.route_order"]:
+        offer = RouteMonth.start(month, inputs, self.budgets)
+        for route in inputs.policy["allocation.route_order"]:
             ROUTE_FUNCTIONS[route](offer)
         v, rows, routes = offer.lettings.arrays()
         passed_over = (
             attribute(offer, v, rows) if self.attribution else np.full(len(rows), -1, np.int64)
         )
-        return self._settle(model, month, offer.available[v], rows, routes, passed_over,
+        return self._settle(inputs, month, offer.available[v], rows, routes, passed_over,
                             offer.refusals)  # fmt: skip
 
     def _settle(
         self,
-        model: HousingMarket,
+        inputs: AllocationInputs,
         month: Month,
         ledger_idx: np.ndarray,
         rows: np.ndarray,
@@ -692,7 +747,7 @@ class Allocation:
     ) -> MonthLettings:
         """Log the lettings, take the homes off the ledger, count them for the quota,
         and move the households: into a start-up home, or out of the market."""
-        table, ledger = model.households, model.stock.ledger
+        table, ledger = inputs.queue.table, inputs.stock.ledger
         passed = passed_over >= 0
         passed_row = np.maximum(passed_over, 0)
         dtype = ledger.type[ledger_idx].astype(np.int8)
@@ -705,7 +760,7 @@ class Allocation:
         )
         leaves_social_home = table["home_type"][rows] >= 0  # (before any moves in)
         day = month.last_day  # lettings are stamped with the month's last day
-        model.lettings_log.add(
+        inputs.log.add(
             month=month.index,
             day=day,
             region=region,
@@ -724,13 +779,13 @@ class Allocation:
         # Status holders leaving reception count for their linked region's quota.
         linked = table["linked_region"][rows]
         counts = from_reception & (linked >= 0)
-        model.quota.record(linked[counts], size[counts].astype(float))
-        linked_persons, unlinked_persons = model.queue.responsibility(rows[from_reception])
+        inputs.quota.record(linked[counts], size[counts].astype(float))
+        linked_persons, unlinked_persons = inputs.queue.responsibility(rows[from_reception])
         weeks = (day - table["permit_day"][rows][from_reception]) / 7.0
         housed_persons = int(size[from_reception].sum())
 
-        out = model.queue.house(rows, dtype, region, month)
-        _follow_families(model, out, dtype[dtype != DwellingType.STARTUP])
+        out = inputs.queue.house(rows, dtype, region, month)
+        _follow_families(table, inputs.reunification, out, dtype[dtype != DwellingType.STARTUP])
         return MonthLettings(
             region=region,
             dwelling_type=dtype,

@@ -17,7 +17,7 @@ import datetime as dt
 
 import numpy as np
 
-from model.base.calendar import half_year_of
+from model.base.calendar import Month, half_year_of
 
 
 class Quota:
@@ -87,6 +87,11 @@ class Quota:
         elapsed = (date.month - 1) % 6 + 1  # months of this half year simulated by `date`'s end
         due = self.due_before + self._target_this_half * elapsed / 6
         return np.maximum(due - self.housed, 0.0)
+
+    def backlog_at(self, month: Month) -> np.ndarray:
+        """Persons behind at the end of ``month`` (the start state: before the first half
+        year), per region."""
+        return self.backlog_before() if month.index < 0 else self.backlog(month.first)
 
     def backlog_before(self) -> np.ndarray:
         """Persons overdue from completed half years, per region (never negative)."""

@@ -16,9 +16,10 @@ Under the two-status system, families of subsidiary-protection holders come
 at a fraction of the rate (lever).
 
 Persons are conserved: abroad at the start + abroad added with new permits =
-abroad now + arrived + dropped (``ledger``); *dropped* are the families of
-status holders who left the market without a corporation home (a home of
-their own, or departure): the model no longer follows them.
+abroad now + arrived + dropped (``ledger`` here, the added and dropped in the
+queue's ``sh_persons``); *dropped* are the families of status holders who left
+the market without a corporation home (a home of their own, or departure): the
+model no longer follows them.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ class Reunification:
         self.scale = scale
         self.fits_max = np.asarray(fits_max)
         self.sponsors = Sponsors()
-        self.ledger = {"abroad_start": 0.0, "abroad_added": 0.0, "arrived": 0.0, "dropped": 0.0}
+        self.ledger = {"abroad_start": 0.0, "arrived": 0.0}
 
     # -- set-up ------------------------------------------------------------------
 

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.households import AGENT_CLASSES, UrgentSeeker
+from agents.households import AGENT_CLASSES, Rules, UrgentSeeker
 from model.base.calendar import Month, add_months, day_number
 from model.base.codes import EXIT_REASONS, GROUPS, DwellingType, Group, Situation, State
 from model.households.population import (
@@ -31,13 +30,8 @@ from model.households.population import (
     Population,
     household_ids,
 )
-from model.households.table import HouseholdTable
-from model.reporting.results import OutcomeLog
+from model.households.table import HouseholdTable, OutcomeLog
 from model.supply.stock import Stock, monthly_probability
-
-if TYPE_CHECKING:
-    from model.asylum.quota import Quota
-    from model.asylum.reunification import Reunification
 
 
 @dataclass
@@ -51,11 +45,16 @@ class Exits:
             for their civic integration).
         from_reception_unlinked_persons: The same without one (the BRP
             registration decides).
+        quota_region, quota_persons: Status holders with a quota link who settled
+            on their own: the region they are linked to and their persons (they
+            count for its quota).
     """
 
     by_reason: np.ndarray = field(default_factory=lambda: np.zeros(len(EXIT_REASONS), np.int64))
     from_reception_linked_persons: int = 0
     from_reception_unlinked_persons: int = 0
+    quota_region: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    quota_persons: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 class Queue:
@@ -64,7 +63,6 @@ class Queue:
     Args:
         population: Draws new households (and holds the parameters, streams and scale).
         stock: The dwellings (doorstromers occupy and free homes).
-        reunification: Families abroad (its ledger follows the persons abroad).
 
     Attributes:
         table: The household table (agents still waiting, and some just gone).
@@ -72,24 +70,28 @@ class Queue:
         outcomes: Every household that left the table: how and when.
         entered, housed, left: Households per group since the start (agent units).
         sh_persons: Status holders' persons in and out of the market (agent units):
-            entered, arrived_in_market, reentered, housed, left.
+            entered, arrived_in_market, reentered, housed, left; and their family
+            members abroad: abroad_added (with new permits), abroad_dropped (of
+            those who left the market without a corporation home: no longer
+            followed).
     """
 
-    def __init__(self, population: Population, stock: Stock, reunification: Reunification):
+    def __init__(self, population: Population, stock: Stock):
         self.population = population
         self.params = population.params
         self.streams = population.streams
         self.scale = population.scale
         self.stock = stock
-        self.reunification = reunification
         self.table = HouseholdTable(capacity=1024)
         self.outcomes = OutcomeLog()
         self.entered = np.zeros(len(GROUPS), np.int64)
         self.housed = np.zeros(len(GROUPS), np.int64)
         self.left = np.zeros(len(GROUPS), np.int64)
         self.sh_persons = dict.fromkeys(
-            ("entered", "arrived_in_market", "reentered", "housed", "left"), 0
-        )
+            ("entered", "arrived_in_market", "reentered", "housed", "left", "abroad_added",
+             "abroad_dropped"),
+            0,
+        )  # fmt: skip
         # Households gone this month whose Mesa agent must be removed (HousingMarket).
         self.gone_ids: list[np.ndarray] = []
 
@@ -143,7 +145,7 @@ class Queue:
         if sh.any() and cols["situation"][sh][0] == Situation.RECEPTION:  # permits (and the start)
             self.sh_persons["entered"] += int(cols["size"][sh].sum())
             if month.index >= 0:
-                self.reunification.ledger["abroad_added"] += float(cols["family_abroad"][sh].sum())
+                self.sh_persons["abroad_added"] += int(cols["family_abroad"][sh].sum())
         home = table["home_type"][rows]
         has = home >= 0
         if has.any():
@@ -198,17 +200,28 @@ class Queue:
 
     # -- lapses and exits -------------------------------------------------------------
 
-    def lapse_urgency(self, model, month: Month) -> int:
+    def rules(self, month: int, policy: dict) -> Rules:
+        """What the household classes' rules read this month."""
+        return Rules(
+            table=self.table,
+            streams=self.streams,
+            month=month,
+            exit_hazard=self.regular_exit_hazard,
+            reception_exit_hazard=self.status_holder_exit_hazard(policy),
+        )
+
+    def lapse_urgency(self, rules: Rules, month: Month) -> int:
         """End the urgency declarations past their window; returns how many ran out unserved."""
         table = self.table
         rows = np.flatnonzero((table["state"] == State.WAITING) & (table["group"] == Group.URGENT))
-        return len(UrgentSeeker.lapse_expired(model, rows, month.day0))
+        return len(UrgentSeeker.lapse_expired(rules, rows, month.day0))
 
-    def leave(self, model, month: Month, quota: Quota) -> Exits:
+    def leave(self, rules: Rules, month: Month) -> Exits:
         """Households leaving the market this month, each class by its own rule.
 
         A status holder who settles on their own counts for the linked
-        municipality's quota; their family abroad is no longer followed.
+        municipality's quota (``Exits.quota_region``); their family abroad is no
+        longer followed.
         """
         table = self.table
         exits = Exits()
@@ -216,12 +229,12 @@ class Queue:
         group = table["group"][waiting]
         for g, cls in AGENT_CLASSES.items():
             rows = waiting[group == g]
-            out = rows[cls.leaves(model, rows)]
+            out = rows[cls.leaves(rules, rows)]
             if len(out) == 0:
                 continue
             if g == Group.STATUS_HOLDER:
                 self.sh_persons["left"] += int(table["size"][out].sum())
-                self.reunification.ledger["dropped"] += float(table["family_abroad"][out].sum())
+                self.sh_persons["abroad_dropped"] += int(table["family_abroad"][out].sum())
                 linked, unlinked = self.responsibility(
                     out[table["situation"][out] == Situation.RECEPTION]
                 )
@@ -229,7 +242,8 @@ class Queue:
                 exits.from_reception_unlinked_persons += unlinked
                 region = table["linked_region"][out]
                 mine = region >= 0
-                quota.record(region[mine], table["size"][out][mine].astype(float))
+                exits.quota_region = region[mine]
+                exits.quota_persons = table["size"][out][mine].astype(float)
             exits.by_reason += np.bincount(table["exit_reason"][out], minlength=len(EXIT_REASONS))
             self.move_out(out, State.LEFT, month)
             self.left[g] += len(out)

@@ -19,6 +19,7 @@ the model multiplies by K whenever it reports a figure.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from model.base.calendar import NEVER
 from model.base.codes import NO_GROUND, NO_SH_TYPE, ExitReason, State
@@ -135,3 +136,47 @@ class HouseholdTable(ColumnTable):
         """Keep only the rows where ``mask`` is True (in their order)."""
         self._waiting = None
         super().keep(mask)
+
+
+class OutcomeLog(ColumnTable):
+    """Every household that left the market: who it was, and when and how it left.
+
+    With the households still waiting (censored), this is what the equal
+    playing field measure needs: the chance of being housed within N years
+    for comparable households of each group.
+    """
+
+    FIELDS = (
+        ("id", np.int64, 0),
+        ("group", np.int8, 0),
+        ("region", np.int8, 0),
+        ("size", np.int16, 0),
+        ("children", bool, False),
+        ("registration_day", np.int32, 0),
+        ("entry_day", np.int32, 0),
+        ("out_day", np.int32, 0),
+        ("startup_day", np.int32, 0),
+        ("linked_region", np.int8, -1),
+        ("responsible_region", np.int8, -1),
+        ("state", np.int8, 0),
+    )
+
+    def add(self, table, rows: np.ndarray, state: int) -> None:
+        """Households in ``rows`` of the table leave with ``state`` (housed or left)."""
+        if len(rows) == 0:
+            return
+        values = {name: table[name][rows] for name in self.columns if name != "state"}
+        self.append(len(rows), state=state, **values)
+
+    def frame(self, table) -> pd.DataFrame:
+        """All households that entered: those gone, and those still waiting (state 0).
+
+        Day columns are day numbers; ``out_day`` and ``startup_day`` are
+        ``NEVER`` where the event did not happen.
+        """
+        waiting = table.waiting()
+        cols = {
+            name: np.concatenate([self[name], table[name][waiting].astype(dtype)])
+            for name, dtype, _ in self.FIELDS
+        }
+        return pd.DataFrame(cols)

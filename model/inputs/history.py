@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -209,15 +210,23 @@ class History:
             new_construction_per_year=self._yearly("new_construction", date, build),
         )
 
-    def apply(self, model, date: dt.date) -> tuple[dict[str, Any], Observed]:
-        """The levers in force for the month starting on ``date``, with what was observed
-        put in (the scenario's own values from the default start on), and the observations."""
-        policy = model.timeline.at(date)
+    def apply(
+        self, policy: dict[str, Any], date: dt.date, abroad: Callable[[], float]
+    ) -> tuple[dict[str, Any], Observed]:
+        """The levers in force for the month starting on ``date`` (``policy``: the
+        scenario's), with what was observed put in (the scenario's own values from the
+        default start on), and the observations.
+
+        Args:
+            policy: The scenario's levers in force.
+            date: The month's first day.
+            abroad: Family members abroad now (real persons), asked for only when an
+                observed number of arrivals must become a rate.
+        """
         if not self.active:
             return policy, Observed()
         observed = self.month(date)
-        abroad = model.reunification.abroad_of_sponsors + model.queue.abroad_in_market()
-        return self.policy(policy, observed, abroad * model.scale), observed
+        return self.policy(policy, observed, abroad()), observed
 
     def policy(self, policy: dict[str, Any], observed: Observed, abroad: float) -> dict:
         """The levers in force with the observed values put in for this month.

@@ -11,6 +11,7 @@ The columns and their order are declared once, here; the README lists them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from model.reporting.results import quantiles_by_group, sorted_median, sorted_qu
 from model.supply.stock import VacancyFlows
 
 if TYPE_CHECKING:
-    from model.market import HousingMarket
+    from model.households.table import HouseholdTable
 
 NAN = float("nan")
 
@@ -63,16 +64,47 @@ class MonthRecord:
     reception: ReceptionMonth | None = None
 
 
-def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MonthEnd:
+    """The state at a month's end that the figures read (agent units).
+
+    Attributes:
+        date: The model's clock after the month (the start row: the start date).
+        table: The household table.
+        quota_backlog: Persons behind the quota per region.
+        abroad_of_sponsors: Persons abroad waiting to join housed status holders.
+        stock_total: Units per (region, dwelling type).
+        vacant: Vacancies not let yet.
+        asylum_pending: Persons awaiting a first decision.
+        asylum_rejected: Rejected applicants still in reception.
+        region_names: The regions' names.
+        norm_weeks: The outflow norm (weeks from the permit to a home).
+        scale: Households per agent.
+    """
+
+    date: dt.date
+    table: HouseholdTable
+    quota_backlog: np.ndarray
+    abroad_of_sponsors: int
+    stock_total: np.ndarray
+    vacant: int
+    asylum_pending: float
+    asylum_rejected: float
+    region_names: tuple[str, ...]
+    norm_weeks: float
+    scale: int
+
+
+def figures(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
     """One row of ``Results.monthly``: the month's flows and the stocks at its end (real units).
 
     Flows are over the month (zero, or NaN for a median of nothing, in the
     start row); stocks are at the month's end.
     """
-    k = model.scale
+    k = end.scale
     month = record.month
     row: dict[str, Any] = {
-        "date": model.date.isoformat(),
+        "date": end.date.isoformat(),
         "period": month.first.strftime("%Y-%m") if month.index >= 0 else "",
     }
     row.update(_lettings(record.lettings, k))
@@ -101,8 +133,8 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     row["asylum_applications_persons"] = asylum.applications_persons if asylum else 0.0
     row["asylum_decisions_persons"] = asylum.decisions * k if asylum else 0.0
     row["asylum_permits_persons"] = asylum.permits * k if asylum else 0.0
-    row["asylum_pending_persons"] = model.asylum.pending * k
-    row["asylum_rejected_in_reception_persons"] = model.asylum.rejected * k
+    row["asylum_pending_persons"] = end.asylum_pending * k
+    row["asylum_rejected_in_reception_persons"] = end.asylum_rejected * k
     row["asylum_rejected_left_reception_persons"] = asylum.departed * k if asylum else 0.0
     row.update(_reception(record.reception, k))
     re = record.reunified
@@ -124,9 +156,9 @@ def figures(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     ) * k
     row["integration_start_assigned_persons"] = linked * k
     row["integration_start_brp_persons"] = unlinked * k
-    row.update(_permit_to_home(let, model.params["status_holders.outflow_norm_weeks"]))
+    row.update(_permit_to_home(let, end.norm_weeks))
     row["flex_end_of_life_dwellings"] = (vac.flex_end_of_life if vac else 0) * k
-    row.update(_stocks(model, month))
+    row.update(_stocks(end, month))
     row.update(_per_place(row))
     return row
 
@@ -208,9 +240,9 @@ def _permit_to_home(let: MonthLettings | None, norm_weeks: float) -> dict[str, f
     }
 
 
-def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
+def _stocks(end: MonthEnd, month: Month) -> dict[str, Any]:
     """Who waits where at the month's end, the quota backlog, and the stock."""
-    table, k = model.households, model.scale
+    table, k = end.table, end.scale
     waiting = table.waiting()
     group = table["group"][waiting]
     situation = table["situation"][waiting]
@@ -220,26 +252,24 @@ def _stocks(model: HousingMarket, month: Month) -> dict[str, Any]:
     status_holder = group == Group.STATUS_HOLDER
     sh = waiting[status_holder & (situation == Situation.RECEPTION)]
     sizes = table["size"][sh]
-    norm_days = model.params["status_holders.outflow_norm_weeks"] * 7
+    norm_days = end.norm_weeks * 7
     overdue = table["permit_day"][sh] < month.day_end - norm_days
     row["status_holders_in_reception_households"] = len(sh) * k
     row["status_holders_in_reception_persons"] = int(sizes.sum()) * k
     row["reception_backlog_persons"] = int(sizes[overdue].sum()) * k
-    quota = model.quota
-    backlog = quota.backlog(month.first) if month.index >= 0 else quota.backlog_before()
-    row["quota_backlog_persons"] = float(backlog.sum()) * k
+    row["quota_backlog_persons"] = float(end.quota_backlog.sum()) * k
     unlinked = table["responsible_region"][sh] < 0
     row["integration_no_responsible_municipality_persons"] = int(sizes[unlinked].sum()) * k
     row["family_abroad_persons"] = (
-        model.reunification.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
+        end.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
     ) * k
     in_startup = status_holder & (situation == Situation.STARTUP_HOME)
     row["status_holders_in_startup_homes_households"] = int(in_startup.sum()) * k
     active = int(np.count_nonzero(table["urgency_active"][waiting]))
     row["urgent_with_active_urgency_households"] = active * k
     for t, name in enumerate(DWELLING_TYPES):
-        row[f"stock_{name}_dwellings"] = int(model.stock.total[:, t].sum()) * k
-    row["vacant_unlet_dwellings"] = len(model.stock.ledger) * k
+        row[f"stock_{name}_dwellings"] = int(end.stock_total[:, t].sum()) * k
+    row["vacant_unlet_dwellings"] = end.vacant * k
     return row
 
 
@@ -255,7 +285,7 @@ def _per_place(row: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def region_rows(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
+def region_rows(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
     """The month's rows of ``Results.monthly_by_region``, as columns (real units).
 
     Per region and group: lettings in the month, the queue, registration time at
@@ -263,19 +293,21 @@ def region_rows(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     self-contained corporation dwellings, status holders in reception (persons)
     and reception places (persons, all tiers).
     """
-    table, k = model.households, model.scale
+    table, k = end.table, end.scale
+    n_regions = len(end.region_names)
     lettings = record.lettings
     waiting = table.waiting()
-    in_reception = model.queue.in_reception(waiting)
+    group, situation = table["group"][waiting], table["situation"][waiting]
+    in_reception = waiting[(group == Group.STATUS_HOLDER) & (situation == Situation.RECEPTION)]
     sh_here = np.bincount(
         table["region"][in_reception],
         weights=table["size"][in_reception],
-        minlength=model.n_regions,
+        minlength=n_regions,
     )
-    stock = model.stock.total[:, SELF_CONTAINED].sum(axis=1)  # dwellings, not room places
+    stock = end.stock_total[:, SELF_CONTAINED].sum(axis=1)  # dwellings, not room places
     places = record.reception.by_region if record.reception is not None else np.zeros(len(stock))
     n_groups = len(GROUPS)
-    cells = model.n_regions * n_groups
+    cells = n_regions * n_groups
     cell = table["region"][waiting].astype(np.int64) * n_groups + table["group"][waiting]
     queue = np.bincount(cell, minlength=cells)
     if lettings is None:
@@ -290,11 +322,11 @@ def region_rows(model: HousingMarket, record: MonthRecord) -> dict[str, Any]:
     low = ranked[np.minimum(start + (let - 1) // 2, max(len(ranked) - 1, 0))] if len(ranked) else 0
     high = ranked[np.minimum(start + let // 2, max(len(ranked) - 1, 0))] if len(ranked) else 0
     median = np.where(let > 0, (low + high) / 2, NAN)
-    regions = model.params.regions.names
+    regions = end.region_names
     n = len(regions) * n_groups  # one row per region and group, region by region
     region_of = np.repeat(np.arange(len(regions)), n_groups)
     return {
-        "date": [model.date.isoformat()] * n,
+        "date": [end.date.isoformat()] * n,
         "region": [name for name in regions for _ in GROUPS],
         "group": list(GROUPS) * len(regions),
         "lettings_households": let.astype(np.int64) * k,

@@ -18,140 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.base.calendar import DAYS_PER_YEAR
-from model.base.codes import DWELLING_TYPES, GROUPS, ORIGINS, ROUTES, SITUATIONS
-from model.base.columns import ColumnTable
-
-
-class LettingLog(ColumnTable):
-    """Every letting, in the order made.
-
-    Args:
-        attribution: Whether the lettings carry who pure registration order would
-            have housed instead; without it the frame leaves those columns out.
-    """
-
-    FIELDS = (
-        ("month", np.int16, 0),
-        ("day", np.int32, 0),
-        ("region", np.int8, 0),
-        ("dwelling_type", np.int8, 0),
-        ("dwelling_id", np.int64, 0),
-        ("origin", np.int8, 0),
-        ("group", np.int8, 0),
-        ("household_id", np.int64, 0),
-        ("persons", np.int16, 0),
-        ("route", np.int8, 0),
-        ("registration_days", np.int32, 0),
-        ("days_since_entry", np.int32, 0),
-        ("leaves_social_home", bool, False),
-        ("situation", np.int8, 0),
-        ("residence_permit", bool, False),
-        ("passed_over_id", np.int64, -1),
-        ("passed_over_group", np.int8, -1),
-        ("responsible_region", np.int8, -1),
-    )
-
-    def __init__(self, attribution: bool = True):
-        super().__init__()
-        self.attribution = attribution
-
-    def add(self, **columns: np.ndarray) -> None:
-        """Append lettings (every field given is an array of the same length)."""
-        n = len(columns["household_id"])
-        if n:
-            self.append(n, **columns)
-
-    @property
-    def count(self) -> int:
-        return len(self)
-
-    def column(self, name: str) -> np.ndarray:
-        """One field over all lettings."""
-        return self[name]
-
-    def frame(self, region_names: tuple[str, ...], start: pd.Timestamp, scale: int) -> pd.DataFrame:
-        """All lettings as a DataFrame with readable labels."""
-        cols = self.frame_columns()
-        month_dates = pd.DatetimeIndex(
-            [start + pd.DateOffset(months=int(m)) for m in range(int(cols["month"].max()) + 1)]
-            if self.count
-            else []
-        )
-        passed = cols["passed_over_group"]
-        frame = pd.DataFrame(
-            {
-                "month": month_dates[cols["month"]] if self.count else pd.DatetimeIndex([]),
-                "region": pd.Categorical.from_codes(cols["region"], region_names),
-                "dwelling_type": pd.Categorical.from_codes(cols["dwelling_type"], DWELLING_TYPES),
-                "dwelling_id": cols["dwelling_id"],
-                "vacancy_origin": pd.Categorical.from_codes(cols["origin"], ORIGINS),
-                "group": pd.Categorical.from_codes(cols["group"], GROUPS),
-                "household_id": cols["household_id"],
-                "household_size_persons": cols["persons"],
-                "route": pd.Categorical.from_codes(cols["route"], ROUTES),
-                "registration_time_years": cols["registration_days"] / DAYS_PER_YEAR,
-                "time_since_entry_years": cols["days_since_entry"] / DAYS_PER_YEAR,
-                "leaves_social_home": cols["leaves_social_home"],
-                "situation_before": pd.Categorical.from_codes(cols["situation"], SITUATIONS),
-                "residence_permit": cols["residence_permit"],
-                "passed_over_household_id": cols["passed_over_id"],
-                "passed_over_group": pd.Categorical.from_codes(
-                    np.where(passed >= 0, passed, -1), GROUPS
-                ),
-                "responsible_region": pd.Categorical.from_codes(
-                    cols["responsible_region"], region_names
-                ),
-                "households": np.full(self.count, scale, np.int64),
-            }
-        )
-        if not self.attribution:
-            frame = frame.drop(columns=["passed_over_household_id", "passed_over_group"])
-        return frame
-
-
-class OutcomeLog(ColumnTable):
-    """Every household that left the market: who it was, and when and how it left.
-
-    With the households still waiting (censored), this is what the equal
-    playing field measure needs: the chance of being housed within N years
-    for comparable households of each group.
-    """
-
-    FIELDS = (
-        ("id", np.int64, 0),
-        ("group", np.int8, 0),
-        ("region", np.int8, 0),
-        ("size", np.int16, 0),
-        ("children", bool, False),
-        ("registration_day", np.int32, 0),
-        ("entry_day", np.int32, 0),
-        ("out_day", np.int32, 0),
-        ("startup_day", np.int32, 0),
-        ("linked_region", np.int8, -1),
-        ("responsible_region", np.int8, -1),
-        ("state", np.int8, 0),
-    )
-
-    def add(self, table, rows: np.ndarray, state: int) -> None:
-        """Households in ``rows`` of the table leave with ``state`` (housed or left)."""
-        if len(rows) == 0:
-            return
-        values = {name: table[name][rows] for name in self.columns if name != "state"}
-        self.append(len(rows), state=state, **values)
-
-    def frame(self, table) -> pd.DataFrame:
-        """All households that entered: those gone, and those still waiting (state 0).
-
-        Day columns are day numbers; ``out_day`` and ``startup_day`` are
-        ``NEVER`` where the event did not happen.
-        """
-        waiting = table.waiting()
-        cols = {
-            name: np.concatenate([self[name], table[name][waiting].astype(dtype)])
-            for name, dtype, _ in self.FIELDS
-        }
-        return pd.DataFrame(cols)
+from model.allocation.log import LettingLog
+from model.base.codes import GROUPS
+from model.inputs.parameters import Parameters
 
 
 @dataclass
@@ -184,27 +53,47 @@ class Results:
     regions: Any = None
 
     @classmethod
-    def of(cls, model) -> Results:
-        """A model's results so far."""
+    def of(
+        cls,
+        *,
+        monthly: pd.DataFrame,
+        region_months: list[dict],
+        households: pd.DataFrame,
+        realisation: list[dict],
+        lettings: LettingLog,
+        params: Parameters,
+        months_run: int,
+        day_end: int,
+    ) -> Results:
+        """A run's results so far, from what its parts recorded.
+
+        Args:
+            monthly: The month's figures, one row per month (the DataCollector's frame).
+            region_months: Per month, its rows by region as columns (``region_rows``).
+            households: Every household that entered (``OutcomeLog.frame``).
+            realisation: The quota's record per completed half year.
+            lettings: The letting log.
+            params: The run's parameters (scale, start date, regions).
+            months_run: Months simulated.
+            day_end: Day number of the end of the last simulated month.
+        """
         from model.asylum.integration import cohort_indicators
 
-        monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        monthly = monthly.reset_index(drop=True)
         monthly["date"] = pd.to_datetime(monthly["date"])
-        months = model._region_rows
         by_region = pd.DataFrame(
             {
-                name: np.concatenate([m[name] for m in months])
-                if isinstance(months[0][name], np.ndarray)
-                else [v for m in months for v in m[name]]
-                for name in months[0]
+                name: np.concatenate([m[name] for m in region_months])
+                if isinstance(region_months[0][name], np.ndarray)
+                else [v for m in region_months for v in m[name]]
+                for name in region_months[0]
             }
-            if months
+            if region_months
             else {}
         )
         if len(by_region):
             by_region["date"] = pd.to_datetime(by_region["date"])
-        households = model.queue.outcomes.frame(model.households)
-        names, k = model.params.regions.names, model.scale
+        names, k, start = params.regions.names, params.households_per_agent, params.start_date
         half_years = pd.DataFrame(
             [
                 {
@@ -215,23 +104,20 @@ class Results:
                     "backlog_after_persons": rec["backlog_after"][r] * k,
                     "lead_after_persons": rec["lead_after"][r] * k,
                 }
-                for rec in model.quota.realisation
+                for rec in realisation
                 for r, region in enumerate(names)
             ]
         )
-        day_end = model.clock.day_end
         return cls(
             monthly=monthly,
             monthly_by_region=by_region,
-            lettings=model.lettings_log.frame(names, pd.Timestamp(model.start_date), k),
+            lettings=lettings.frame(names, pd.Timestamp(start), k),
             half_years=half_years,
             households=households,
-            integration=cohort_indicators(
-                households, model.params, model.start_date, max(model.month + 1, 0), day_end, k
-            ),
+            integration=cohort_indicators(households, params, start, months_run, day_end, k),
             scale=k,
             end_day=day_end,
-            regions=model.params.regions,
+            regions=params.regions,
         )
 
     def yearly(self) -> pd.DataFrame:
