@@ -456,8 +456,6 @@ def inert_settings(timeline: Timeline, names, start: dt.date) -> list[str]:
             "or change that setting too"
         )
     # The SFT levers act before the scheme's end, flex building after it from it on.
-    from model.supply.stock import sft_inert
-
     dated = {
         k: [d for d in dates if d != dt.date.min] for k, (dates, _) in timeline._resolved.items()
     }
@@ -493,3 +491,38 @@ def _value_text(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def sft_inert(params: Parameters, changes: dict, names, start) -> list[str]:
+    """Why SFT settings in ``names`` would have no effect (empty: all act).
+
+    The SFT levers (``stock.flex_additions_per_year``, ``stock.flex_reserved_share``)
+    act only before ``stock.sft_end_date``; ``stock.flex_additions_after_sft_per_year``
+    only from it, within the run.
+
+    Args:
+        params: The run's parameters.
+        changes: Per lever, its dated steps as dates (phases resolved).
+        names: The settings to check.
+        start: The run's start date.
+    """
+    end_of_sft = params["stock.sft_end_date"]
+    end_of_run = add_months(start, params["calendar.months"])
+    out = []
+    for name in names:
+        if name in ("stock.flex_additions_per_year", "stock.flex_reserved_share"):
+            late = [d for d in changes.get(name, ()) if d >= end_of_sft]
+            if start >= end_of_sft or late:
+                when = late[0].isoformat() if late else start.isoformat()
+                out.append(
+                    f"parameter '{name}' has no effect from {when}: the SFT scheme ends on "
+                    f"{end_of_sft.isoformat()} ('stock.sft_end_date'); allowed: dates before "
+                    "it, or 'stock.flex_additions_after_sft_per_year' for flex building after it"
+                )
+        elif name == "stock.flex_additions_after_sft_per_year" and end_of_sft >= end_of_run:
+            out.append(
+                f"parameter '{name}' has no effect in this run: the SFT scheme ends on "
+                f"{end_of_sft.isoformat()} ('stock.sft_end_date'), after the run ends "
+                f"({end_of_run.isoformat()}); allowed: leave it out, or a longer run"
+            )
+    return out
