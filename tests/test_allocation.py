@@ -6,17 +6,16 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.allocation.engine import (
-    ADVERTISED_TYPE_ORDER,
+from model.allocation.advertised import ADVERTISED_TYPE_ORDER, let_advertised
+from model.allocation.options import (
     QUOTA_OPTIONS,
     QUOTA_OPTIONS_BANNED,
     URGENT_OPTIONS,
-    Ranking,
-    Vacancies,
-    let_advertised,
-    place_priority,
     preference_lists,
 )
+from model.allocation.priority import place_priority
+from model.allocation.ranking import Ranking
+from model.allocation.vacancies import Vacancies
 from model.base.codes import N_TYPES, NOBODY, SELF_CONTAINED, DwellingType, Group, Route
 from model.inputs.parameters import Parameters
 from model.supply.stock import fit_table
@@ -76,14 +75,14 @@ def test_priority_route_respects_rank_fit_cap_and_reservation(market, route, wit
     before = vac.let.copy()
     v, housed, refused, left = place_priority(
         vac,
-        c["region"][order],
-        order,
-        prefs,
-        c["size"][order],
-        c["refuses"][order],
-        cap,
-        persons_limit,
-        group,
+        region_of_candidate=c["region"][order],
+        candidates=order,
+        preferences=prefs,
+        persons=c["size"][order],
+        refuses=c["refuses"][order],
+        cap=cap,
+        persons_limit=persons_limit,
+        reserved_group=group,
     )
     assert len(set(v.tolist())) == len(v) and not before[v].any() and vac.let[v].all()
     assert len(set(housed.tolist())) == len(housed)
@@ -165,19 +164,7 @@ def _check_advertised(vac, c, lottery, v, pos, routes, refusals):
 def test_advertised_route_lets_by_registration_time_and_lottery(market):
     vac, c, lottery, _, _ = market
     eligible = {DwellingType.STARTUP: c["group"] == Group.STATUS_HOLDER}
-    v, pos, routes, refusals = let_advertised(
-        vac,
-        N_REGIONS,
-        c["region"],
-        c["size"],
-        c["group"],
-        c["key"],
-        c["ticket"],
-        c["refuses"],
-        lottery,
-        FITS,
-        eligible,
-    )
+    v, pos, routes, refusals = let_advertised(vac, **_advert_args(c, c["key"], lottery, eligible))
     _check_advertised(vac, c, lottery, v, pos, routes, refusals)
 
 
@@ -191,8 +178,10 @@ def test_the_most_restrictive_type_is_let_first():
     )
     one = np.zeros(2, np.int8)
     v, pos, _, _ = let_advertised(
-        vac, 1, one, np.array([1, 2], np.int16), np.array([Group.REGULAR, Group.REGULAR], np.int8),
-        np.array([0.0, 1.0]), np.array([0.5, 0.5]), np.zeros(2, bool), np.zeros(2, bool), FITS,
+        vac, n_regions=1, cand_region=one, cand_size=np.array([1, 2], np.int16),
+        cand_group=np.array([Group.REGULAR, Group.REGULAR], np.int8),
+        registration_key=np.array([0.0, 1.0]), ticket=np.array([0.5, 0.5]),
+        refuses=np.zeros(2, bool), lottery_vacancy=np.zeros(2, bool), fits=FITS,
     )  # fmt: skip
     assert sorted(pos.tolist()) == [0, 1]
     assert dict(zip(pos.tolist(), vac.type[v].tolist(), strict=True)) == {
@@ -239,10 +228,19 @@ def test_route_order_in_force_decides_who_goes_first():
 
 # ------------------------------------------------- the fast versions are exact
 
-from reference_allocation import (  # noqa: E402 - the loops the array code replaced
+from model.allocation.reference import (  # noqa: E402 - the loops the array code replaced
     let_advertised_reference,
     place_priority_reference,
 )
+
+
+def _advert_args(c: dict, key: np.ndarray, lottery: np.ndarray, eligible) -> dict:
+    """The advertised route's arguments for the candidates ``c`` of a random market."""
+    return dict(
+        n_regions=N_REGIONS, cand_region=c["region"], cand_size=c["size"],
+        cand_group=c["group"], registration_key=key, ticket=c["ticket"],
+        refuses=c["refuses"], lottery_vacancy=lottery, fits=FITS, eligible=eligible,
+    )  # fmt: skip
 
 
 def _copy(vac: Vacancies) -> Vacancies:
@@ -260,10 +258,11 @@ def test_priority_placement_equals_the_one_by_one_reference(market, route, with_
     options, group = ROUTE_OPTIONS[route]
     order = np.argsort(c["key"])
     prefs = preference_lists(options, c["size"][order], c["room"][order], FITS)
-    args = (c["region"][order], order, prefs, c["size"][order], c["refuses"][order], cap,
-            limit if with_limit else None, group)  # fmt: skip
+    args = dict(region_of_candidate=c["region"][order], candidates=order, preferences=prefs,
+                persons=c["size"][order], refuses=c["refuses"][order], cap=cap,
+                persons_limit=limit if with_limit else None, reserved_group=group)  # fmt: skip
     fast, slow = _copy(vac), _copy(vac)
-    for a, b in zip(place_priority(fast, *args), place_priority_reference(slow, *args),
+    for a, b in zip(place_priority(fast, **args), place_priority_reference(slow, **args),
                     strict=True):  # fmt: skip
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(fast.let, slow.let)
@@ -276,10 +275,9 @@ def test_advertised_letting_equals_the_region_by_region_reference(market):
     refusals as region by region."""
     vac, c, lottery, _, _ = market
     startup_ok = c["group"] == Group.STATUS_HOLDER
-    args = (N_REGIONS, c["region"], c["size"], c["group"], c["key"], c["ticket"], c["refuses"],
-            lottery, FITS, {DwellingType.STARTUP: startup_ok})  # fmt: skip
+    args = _advert_args(c, c["key"], lottery, {DwellingType.STARTUP: startup_ok})
     fast, slow = _copy(vac), _copy(vac)
-    for a, b in zip(let_advertised(fast, *args), let_advertised_reference(slow, *args),
+    for a, b in zip(let_advertised(fast, **args), let_advertised_reference(slow, **args),
                     strict=True):  # fmt: skip
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(fast.let, slow.let)
@@ -316,11 +314,10 @@ def test_advertised_letting_with_the_registration_day_ranking_equals_the_referen
     homes = np.bincount(vac.region, minlength=N_REGIONS)
     rankings = {Route.REGISTRATION: Ranking.by_registration(c["region"], day, key, homes + 1,
                                                             N_REGIONS)}  # fmt: skip
-    args = (N_REGIONS, c["region"], c["size"], c["group"], key, c["ticket"], c["refuses"],
-            lottery, FITS, None)  # fmt: skip
+    args = _advert_args(c, key, lottery, None)
     fast, slow = _copy(vac), _copy(vac)
-    for a, b in zip(let_advertised(fast, *args, rankings=rankings),
-                    let_advertised_reference(slow, *args), strict=True):  # fmt: skip
+    for a, b in zip(let_advertised(fast, **args, rankings=rankings),
+                    let_advertised_reference(slow, **args), strict=True):  # fmt: skip
         np.testing.assert_array_equal(a, b)
 
 

@@ -39,20 +39,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from agents.households import Rules, UrgentSeeker, by_class
-from model.allocation.engine import (
+from model.allocation.advertised import let_advertised
+from model.allocation.matching import match_vacancies
+from model.allocation.options import (
     FAMILY_OPTIONS,
     QUOTA_OPTIONS,
     QUOTA_OPTIONS_BANNED,
     SHARED_OPTION,
     URGENT_OPTIONS,
-    Lettings,
-    Ranking,
-    Vacancies,
-    let_advertised,
-    match_vacancies,
-    place_priority,
     preference_lists,
 )
+from model.allocation.priority import place_priority
+from model.allocation.ranking import (
+    DEPTH_PER_HOME,
+    LOTTERY_DEPTH_MARGIN,
+    REGISTRATION_DEPTH_MARGIN,
+    Ranking,
+)
+from model.allocation.vacancies import Lettings, Vacancies
 from model.base.calendar import DAYS_PER_YEAR, NEVER, Month
 from model.base.codes import (
     FIRST_LETTING,
@@ -191,13 +195,13 @@ class RouteMonth:
                 region,
                 self.table["registration_day"][self.reacting],
                 self.registration_key,
-                4 * homes + 512,
+                DEPTH_PER_HOME * homes + REGISTRATION_DEPTH_MARGIN,
                 self.n_regions,
             ),
             Route.LOTTERY: Ranking.of(
                 region,
                 self.ticket,
-                np.ceil(4 * share * homes).astype(np.int64) + 128,
+                np.ceil(DEPTH_PER_HOME * share * homes).astype(np.int64) + LOTTERY_DEPTH_MARGIN,
                 self.n_regions,
                 uniform=True,  # tickets
             ),
@@ -330,14 +334,14 @@ def _place(
     budget = month.budget(share, ROUTES[route])
     v, housed, refused, left = place_priority(
         month.vac,
-        table["region"][rows] if region is None else region,
-        rows,
-        preference_lists(options, sizes, room_ok, month.fits),
-        sizes,
-        refuses,
-        budget.cap,
-        persons_limit,
-        reserved_group,
+        region_of_candidate=table["region"][rows] if region is None else region,
+        candidates=rows,
+        preferences=preference_lists(options, sizes, room_ok, month.fits),
+        persons=sizes,
+        refuses=refuses,
+        cap=budget.cap,
+        persons_limit=persons_limit,
+        reserved_group=reserved_group,
     )
     budget.spend(left)
     month.record(v, housed, route)
@@ -420,17 +424,17 @@ def quota(month: RouteMonth) -> None:
     # Status holders placed with priority accept (refusing ends the reception entitlement).
     v, housed, left = match_vacancies(
         month.vac,
-        np.argsort(came, kind="stable"),
-        region,
-        rows,
-        table["size"][rows],
-        room_ok,
-        month.fits,
-        options,
-        budget.cap,
-        need,
-        Group.STATUS_HOLDER,
-        capped_types,
+        order=np.argsort(came, kind="stable"),
+        region_of_candidate=region,
+        candidates=rows,
+        persons=table["size"][rows],
+        room_ok=room_ok,
+        fits=month.fits,
+        options=options,
+        cap=budget.cap,
+        persons_limit=need,
+        reserved_group=Group.STATUS_HOLDER,
+        capped_types=capped_types,
     )
     budget.spend(left)
     month.record(v, housed, route)
@@ -504,16 +508,16 @@ def _advertise(
     )
     return let_advertised(
         vac,
-        month.n_regions,
-        table["region"][cand],
-        table["size"][cand],
-        table["group"][cand],
-        month.registration_key,
-        month.ticket,
-        month.refuses,
-        lottery,
-        month.fits,
-        eligibility(month.table, month.policy, cand),
+        n_regions=month.n_regions,
+        cand_region=table["region"][cand],
+        cand_size=table["size"][cand],
+        cand_group=table["group"][cand],
+        registration_key=month.registration_key,
+        ticket=month.ticket,
+        refuses=month.refuses,
+        lottery_vacancy=lottery,
+        fits=month.fits,
+        eligible=eligibility(month.table, month.policy, cand),
         excluded=excluded,
         rankings=month.rankings,
     )

@@ -1,8 +1,24 @@
-"""Reference implementations of the allocation (the loops the vectorised code replaced).
+"""The allocation rules, stated plainly: read this first.
 
-model/allocation/engine.py lets vacancies with array operations; these are the
-earlier, candidate-by-candidate versions, kept to check on random markets
-that the fast ones give exactly the same lettings (tests/test_allocation.py).
+These two functions say, as loops over candidates and homes, how the month's
+vacancies are let; they are the specification of the fast code.
+
+* :func:`place_priority_reference`: a **priority route** (urgent households,
+  generic family priority, the large-family pool) places ranked candidates one
+  by one, each in the first free home of its option list that fits it, while
+  the route's cap of open self-contained homes lasts and, for a persons target,
+  until the region has housed that many persons.
+* :func:`let_advertised_reference`: the **advertised route** lets every home
+  left, region by region and dwelling type by dwelling type from the most to
+  the least restrictive, to the best-ranked reacting candidate who fits it (by
+  registration time, or by lottery ticket for the lottery share); a refuser
+  ranked ahead of the last winner was offered a home and refused it.
+
+The model runs the same rules with array operations for every region at once
+(``priority.py``, ``advertised.py``, ``ranking.py``): a national month is too
+large for these loops. ``tests/test_allocation.py`` checks on random markets
+that both give exactly the same lettings, refusals and caps. The quota route's
+vacancy-first matching (``matching.py``) is a plain loop already.
 """
 
 from __future__ import annotations
@@ -11,12 +27,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from model.allocation.engine import ADVERTISED_TYPE_ORDER, Vacancies
+from model.allocation.advertised import ADVERTISED_TYPE_ORDER
+from model.allocation.vacancies import Vacancies
 from model.base.codes import NOBODY, SELF_CONTAINED, DwellingType, Route
 
 
 def place_priority_reference(
     vacancies: Vacancies,
+    *,
     region_of_candidate: np.ndarray,
     candidates: np.ndarray,
     preferences: Sequence[tuple[tuple[int, bool], ...]],
@@ -27,6 +45,8 @@ def place_priority_reference(
     reserved_group: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Place ranked candidates in fitting vacancies, one by one.
+
+    Long on purpose: the rule written out as one loop, top to bottom, to be read.
 
     Args:
         vacancies: This month's vacancies; ``let`` is updated in place.
@@ -114,6 +134,7 @@ def place_priority_reference(
 
 def let_advertised_reference(
     vacancies: Vacancies,
+    *,
     n_regions: int,
     cand_region: np.ndarray,
     cand_size: np.ndarray,
@@ -126,6 +147,8 @@ def let_advertised_reference(
     eligible: Mapping[int, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Let every remaining vacancy to reacting candidates, by registration time or lottery.
+
+    Long on purpose: the rule written out as loops, top to bottom, to be read.
 
     Args:
         vacancies: This month's vacancies; ``let`` is updated in place.
