@@ -642,6 +642,13 @@ class MonthLettings:
     from_reception_unlinked_persons: int
     refusals: int
 
+    @classmethod
+    def none(cls) -> MonthLettings:
+        """No lettings (the start row)."""
+        empty = np.zeros(0, np.int8)
+        return cls(empty, empty, empty, empty, np.zeros(0), np.zeros(0, bool),
+                   np.zeros(0, bool), 0, np.zeros(0), 0, 0, 0)  # fmt: skip
+
 
 def _follow_families(
     table: HouseholdTable, reunification: Reunification, out: np.ndarray, home_type: np.ndarray

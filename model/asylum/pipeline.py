@@ -45,10 +45,10 @@ class AsylumMonth:
         departed: Rejected applicants leaving reception (agent units).
     """
 
-    applications_persons: float
-    decisions: float
-    permits: float
-    departed: float
+    applications_persons: float = 0.0
+    decisions: float = 0.0
+    permits: float = 0.0
+    departed: float = 0.0
 
 
 class AsylumPipeline:

@@ -34,6 +34,7 @@ from model.base.codes import (
     Situation,
 )
 from model.households.queue import Exits
+from model.reporting.columns import ordered
 from model.reporting.results import quantiles_by_group, sorted_median, sorted_quantile
 from model.supply.stock import VacancyFlows
 
@@ -48,19 +49,19 @@ class MonthRecord:
     """What happened in one month, sub-model by sub-model (agent units).
 
     The start state (month -1) has only its reception; the other parts are
-    empty.
+    empty records (no lettings, no vacancies, no applications).
     """
 
     month: Month
-    asylum: AsylumMonth | None = None
+    asylum: AsylumMonth = field(default_factory=AsylumMonth)
     entered: np.ndarray = field(default_factory=lambda: np.zeros(len(GROUPS), np.int64))
     entered_reception_persons: int = 0
     reunified: Reunified = field(default_factory=Reunified)
     lapsed: int = 0
     exits: Exits = field(default_factory=Exits)
     startup_stays_ended: int = 0
-    vacancies: VacancyFlows | None = None
-    lettings: MonthLettings | None = None
+    vacancies: VacancyFlows = field(default_factory=VacancyFlows)
+    lettings: MonthLettings = field(default_factory=MonthLettings.none)
     reception: ReceptionMonth | None = None
 
 
@@ -96,82 +97,93 @@ class MonthEnd:
 
 
 def figures(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
-    """One row of ``Results.monthly``: the month's flows and the stocks at its end (real units).
+    """One row of ``Results.monthly``: the month's flows and the stocks at its end (real units),
+    in the order of the column specification (``model/reporting/columns.py``).
 
     Flows are over the month (zero, or NaN for a median of nothing, in the
     start row); stocks are at the month's end.
     """
     k = end.scale
-    month = record.month
+    month, let, vac, asylum = record.month, record.lettings, record.vacancies, record.asylum
     row: dict[str, Any] = {
         "date": end.date.isoformat(),
         "period": month.first.strftime("%Y-%m") if month.index >= 0 else "",
     }
-    row.update(_lettings(record.lettings, k))
+    row.update(_lettings(let, k))
     for g, name in enumerate(GROUPS):
         row[f"entered_{name}_households"] = int(record.entered[g]) * k
     for reason, n in zip(EXIT_REASONS, record.exits.by_reason, strict=True):
         row[f"exits_{reason}_households"] = int(n) * k
-    let = record.lettings
-    row["refusals_households"] = (let.refusals if let else 0) * k
+    row["refusals_households"] = let.refusals * k
     row["urgent_lapsed_unserved_households"] = record.lapsed * k
-    row["status_holders_housed_persons"] = (let.housed_from_reception_persons if let else 0) * k
-    vac = record.vacancies
-    for code, name in enumerate(ORIGINS):
-        row[f"vacancies_{name}_dwellings"] = (int(vac.by_origin[code]) if vac else 0) * k
-    row["flex_additions_reserved_dwellings"] = (vac.flex_reserved if vac else 0) * k
-    for t, name in enumerate(DWELLING_TYPES):
-        row[f"places_added_{name}_dwellings"] = (int(vac.added[t]) if vac else 0) * k
-    row["shared_homes_converted_dwellings"] = (vac.shared_converted if vac else 0) * k
-    row["demolished_dwellings"] = (vac.demolished if vac else 0) * k
-    row["sold_dwellings"] = (vac.sold if vac else 0) * k
-    row["liberalised_dwellings"] = (vac.liberalised if vac else 0) * k
-    row["turnover_tightness_factor_ratio"] = vac.turnover_factor if vac else 1.0
+    row["status_holders_housed_persons"] = let.housed_from_reception_persons * k
+    row.update(_vacancies(vac, k))
     row["startup_stays_ended_households"] = record.startup_stays_ended * k
-    row["reception_places_converted_persons"] = round(vac.converted_places * k) if vac else 0
-    asylum = record.asylum
-    row["asylum_applications_persons"] = asylum.applications_persons if asylum else 0.0
-    row["asylum_decisions_persons"] = asylum.decisions * k if asylum else 0.0
-    row["asylum_permits_persons"] = asylum.permits * k if asylum else 0.0
+    row["reception_places_converted_persons"] = round(vac.converted_places * k)
+    row["asylum_applications_persons"] = asylum.applications_persons
+    row["asylum_decisions_persons"] = asylum.decisions * k
+    row["asylum_permits_persons"] = asylum.permits * k
     row["asylum_pending_persons"] = end.asylum_pending * k
     row["asylum_rejected_in_reception_persons"] = end.asylum_rejected * k
-    row["asylum_rejected_left_reception_persons"] = asylum.departed * k if asylum else 0.0
+    row["asylum_rejected_left_reception_persons"] = asylum.departed * k
     row.update(_reception(record.reception, k))
-    re = record.reunified
-    row["reunification_arrivals_in_market_persons"] = re.arrivals_in_market_persons * k
-    row["reunification_arrivals_in_reception_persons"] = re.arrivals_in_reception_persons * k
-    row["reunification_arrivals_at_home_persons"] = re.arrivals_at_home_persons * k
-    row["reunification_reentries_households"] = re.reentries * k
-    ex = record.exits
-    linked = ex.from_reception_linked_persons + (let.from_reception_linked_persons if let else 0)
-    unlinked = ex.from_reception_unlinked_persons + (
-        let.from_reception_unlinked_persons if let else 0
-    )
-    # Status holders' persons in reception, month by month: in at the end = in at the
-    # start + entered with a permit + family joining there - housed (a social or
-    # start-up home let to them: status_holders_housed_persons) - self found or departed.
-    row["status_holders_entered_reception_persons"] = record.entered_reception_persons * k
-    row["status_holders_left_reception_self_found_persons"] = (
-        ex.from_reception_linked_persons + ex.from_reception_unlinked_persons
-    ) * k
-    row["integration_start_assigned_persons"] = linked * k
-    row["integration_start_brp_persons"] = unlinked * k
+    row.update(_status_holder_flows(record, k))
     row.update(_permit_to_home(let, end.norm_weeks))
-    row["flex_end_of_life_dwellings"] = (vac.flex_end_of_life if vac else 0) * k
+    row["flex_end_of_life_dwellings"] = vac.flex_end_of_life * k
     row.update(_stocks(end, month))
     row.update(_per_place(row))
+    return ordered(row)
+
+
+def _vacancies(vac: VacancyFlows, k: int) -> dict[str, Any]:
+    """New vacancies by origin, places added, and homes leaving the stock."""
+    row: dict[str, Any] = {}
+    for code, name in enumerate(ORIGINS):
+        row[f"vacancies_{name}_dwellings"] = int(vac.by_origin[code]) * k
+    row["flex_additions_reserved_dwellings"] = vac.flex_reserved * k
+    for t, name in enumerate(DWELLING_TYPES):
+        row[f"places_added_{name}_dwellings"] = int(vac.added[t]) * k
+    row["shared_homes_converted_dwellings"] = vac.shared_converted * k
+    row["demolished_dwellings"] = vac.demolished * k
+    row["sold_dwellings"] = vac.sold * k
+    row["liberalised_dwellings"] = vac.liberalised * k
+    row["turnover_tightness_factor_ratio"] = vac.turnover_factor
     return row
 
 
-def _lettings(let: MonthLettings | None, k: int) -> dict[str, Any]:
+def _status_holder_flows(record: MonthRecord, k: int) -> dict[str, Any]:
+    """Family members arriving, and status holders' persons entering and leaving reception
+    (in at the end = in at the start + entered + joined there - housed - self found)."""
+    re, ex, let = record.reunified, record.exits, record.lettings
+    return {
+        "reunification_arrivals_in_market_persons": re.arrivals_in_market_persons * k,
+        "reunification_arrivals_in_reception_persons": re.arrivals_in_reception_persons * k,
+        "reunification_arrivals_at_home_persons": re.arrivals_at_home_persons * k,
+        "reunification_reentries_households": re.reentries * k,
+        "status_holders_entered_reception_persons": record.entered_reception_persons * k,
+        "status_holders_left_reception_self_found_persons": (
+            ex.from_reception_linked_persons + ex.from_reception_unlinked_persons
+        )
+        * k,
+        "integration_start_assigned_persons": (
+            ex.from_reception_linked_persons + let.from_reception_linked_persons
+        )
+        * k,
+        "integration_start_brp_persons": (
+            ex.from_reception_unlinked_persons + let.from_reception_unlinked_persons
+        )
+        * k,
+    }
+
+
+def _lettings(let: MonthLettings, k: int) -> dict[str, Any]:
     """Lettings by group, dwelling type and route, and registration time at letting."""
     row: dict[str, Any] = {}
     n_groups, n_types = len(GROUPS), len(DWELLING_TYPES)
-    group = let.group if let else np.zeros(0, np.int8)
-    dtype = let.dwelling_type if let else np.zeros(0, np.int8)
+    group, dtype = let.group, let.dwelling_type
     # One count per (group, type) and per (type, let before) cell, read many ways.
-    by_cell = np.bincount(group.astype(np.int64) * n_types + dtype, minlength=n_groups * n_types)
-    by_cell = by_cell.reshape(n_groups, n_types) * k
+    cell = group.astype(np.int64) * n_types + dtype
+    by_cell = np.bincount(cell, minlength=n_groups * n_types).reshape(n_groups, n_types) * k
     self_contained = by_cell[:, SELF_CONTAINED].sum(axis=1)
     for g, name in enumerate(GROUPS):
         row[f"lettings_{name}_households"] = int(by_cell[g].sum())
@@ -181,23 +193,18 @@ def _lettings(let: MonthLettings | None, k: int) -> dict[str, Any]:
         row[f"lettings_self_contained_{name}_households"] = int(self_contained[g])
     for t, name in enumerate(DWELLING_TYPES):
         row[f"lettings_{name}_households"] = int(by_cell[:, t].sum())
-    again = ~let.first_letting if let else np.zeros(0, bool)
-    relet = np.bincount(dtype[again], minlength=n_types) * k
+    relet = np.bincount(dtype[~let.first_letting], minlength=n_types) * k
     for t, name in enumerate(DWELLING_TYPES):
         row[f"relettings_{name}_households"] = int(relet[t])
     # a start-up home is a step: the household searches on
+    startup = DwellingType.STARTUP
     for g, name in enumerate(GROUPS):
-        row[f"housed_for_good_{name}_households"] = int(
-            by_cell[g].sum() - by_cell[g, DwellingType.STARTUP]
-        )
-    by_route = np.bincount(let.route, minlength=len(ROUTES)) * k if let else [0] * len(ROUTES)
+        row[f"housed_for_good_{name}_households"] = int(by_cell[g].sum() - by_cell[g, startup])
+    by_route = np.bincount(let.route, minlength=len(ROUTES)) * k
     for r, name in enumerate(ROUTES):
         row[f"lettings_route_{name}_households"] = int(by_route[r])
-    row["lettings_doorstromer_households"] = (int(np.sum(let.leaves_social_home)) if let else 0) * k
-    if let:
-        median, p90 = quantiles_by_group(let.registration_years, group, (0.5, 0.9))
-    else:
-        median = p90 = [NAN] * n_groups
+    row["lettings_doorstromer_households"] = int(np.sum(let.leaves_social_home)) * k
+    median, p90 = quantiles_by_group(let.registration_years, group, (0.5, 0.9))
     for label, values in (("median", median), ("p90", p90)):
         for g, name in enumerate(GROUPS):
             row[f"registration_years_at_letting_{label}_{name}"] = values[g]
@@ -223,9 +230,9 @@ def _reception(rec: ReceptionMonth | None, k: int) -> dict[str, Any]:
     return row
 
 
-def _permit_to_home(let: MonthLettings | None, norm_weeks: float) -> dict[str, float]:
+def _permit_to_home(let: MonthLettings, norm_weeks: float) -> dict[str, float]:
     """Weeks from permit to a home of the status holders housed from reception in the month."""
-    weeks = let.weeks_permit_to_home if let is not None else np.zeros(0)
+    weeks = let.weeks_permit_to_home
     if len(weeks) == 0:
         return {
             "permit_to_housing_weeks_median": NAN,
@@ -310,10 +317,7 @@ def region_rows(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
     cells = n_regions * n_groups
     cell = table["region"][waiting].astype(np.int64) * n_groups + table["group"][waiting]
     queue = np.bincount(cell, minlength=cells)
-    if lettings is None:
-        l_region, l_group, years = np.zeros(0, np.int8), np.zeros(0, np.int8), np.zeros(0)
-    else:
-        l_region, l_group, years = lettings.region, lettings.group, lettings.registration_years
+    l_region, l_group, years = lettings.region, lettings.group, lettings.registration_years
     l_cell = l_region.astype(np.int64) * n_groups + l_group
     let = np.bincount(l_cell, minlength=cells)
     # Medians per cell from one sort: the middle of each cell's sorted run.

@@ -21,6 +21,7 @@ import pandas as pd
 from model.allocation.log import LettingLog
 from model.base.codes import GROUPS
 from model.inputs.parameters import Parameters
+from model.reporting.columns import of_kind
 
 
 @dataclass
@@ -124,12 +125,7 @@ class Results:
         """Flows summed per simulated year (12 months from the start), stocks at year end."""
         m = self.monthly.iloc[1:].copy()
         m["year"] = np.arange(len(m)) // 12 + 1
-        flows = [
-            c
-            for c in m.columns
-            if c.startswith(("lettings_", "entered_", "exits_", "reunification_", "asylum_app"))
-            or c.startswith(("reception_cost_", "asylum_permits", "integration_start"))
-        ]
+        flows = [c for c in of_kind("flow") if c in m.columns]
         out = m.groupby("year")[flows].sum()
         out["status_holder_share_of_self_contained_lettings"] = (
             out["lettings_self_contained_status_holder_households"]

@@ -136,11 +136,11 @@ class VacancyFlows:
             market's tightness (1 at the start), weighted by the regular stock.
     """
 
-    by_origin: np.ndarray
-    flex_reserved: int
-    demolished: int
-    flex_end_of_life: int
-    converted_places: float
+    by_origin: np.ndarray = field(default_factory=lambda: np.zeros(len(ORIGINS), np.int64))
+    flex_reserved: int = 0
+    demolished: int = 0
+    flex_end_of_life: int = 0
+    converted_places: float = 0.0
     added: np.ndarray = field(default_factory=lambda: np.zeros(N_TYPES, np.int64))
     sold: int = 0
     liberalised: int = 0
