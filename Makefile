@@ -56,7 +56,7 @@ VALIDATE_OUT ?= output/validation
 validate: $(STAMP)
 	$(PY) -m experiments validate --out $(VALIDATE_OUT)
 
-## docs: regenerate docs/parameters.md and the README's lever and scenario tables
+## docs: regenerate the reference documents in docs/ (parameters, scenarios, output files, outcomes)
 docs: $(STAMP)
 	$(PY) -m experiments docs
 

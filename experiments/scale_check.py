@@ -23,7 +23,7 @@ import pandas as pd
 
 from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 
-TOLERANCE = 0.03  # relative difference of the means over seeds from 1:10 (issue 7)
+TOLERANCE = 0.03  # relative difference of the means over seeds from 1:10
 
 # (key, label, unit)
 FIGURES = (

@@ -449,7 +449,7 @@ def validate(
     cal_rows, val_rows = _rows(targets, calibration, runs, regional, likely_causes())
     regional_rows, regional_text = _regional_tables(regional, reg_target)
     report = Validation(
-        title="Woonruimteverdeling: the model beside published figures (issue 11)",
+        title="Woonruimteverdeling: the model beside published figures",
         notes=_notes(runs, seeds, scale, until, cal_rows),
         calibration=pd.DataFrame(cal_rows),
         validation=pd.DataFrame(val_rows),

@@ -66,7 +66,7 @@ CAUSES: dict[str, str] = {
         "in reception (14,500 on 1 January 2025, 8,800 on 1 July 2025, 4,700 on 1 January "
         "2026) while municipalities still have quota to fill, so the 2025-H1 permit cohort "
         "(about 3,500 persons) is housed quickly; in reality about 20,000 waited in reception "
-        "and the backlog grew. The vacancy-first matching (issue 9) is not the cause: under "
+        "and the backlog grew. The vacancy-first matching is not the cause: under "
         "the 2025 defaults (a run from 2025-07-01) the model misses the norm for 81% of "
         "the first year's permit cohort, in persons (" + _PIPELINE + ")"
     ),

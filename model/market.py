@@ -5,7 +5,7 @@ scarce corporation vacancies, region by region, month by month on real
 dates, so that a change in allocation policy shows who gets the vacancies,
 who waits longer, where status holders end up and what it costs. Source of
 the policies: the cabinet letter on the "samenhangend pakket" (summer 2025,
-``shared/reference``); source of the numbers: ``model/inputs/data/defaults.toml``.
+``docs/reference``); source of the numbers: ``model/inputs/data/defaults.toml``.
 
 One month (:meth:`HousingMarket.step`) reads as the process it models; each
 stage is a sub-model that owns its state and returns a record of what it did:
@@ -187,7 +187,7 @@ class HousingMarket(mesa.Model):
     # ---------------------------------------------------------------- the step
 
     def step(self) -> None:
-        """One month of the market, in the order of the model brief."""
+        """One month of the market, stage by stage (docs/architecture.md)."""
         self.clock = month = Month.of(self.start_date, round(self.time) - 1)
         # The levers in force, with what was observed put in when the run starts in the past.
         self.policy, observed = self.history.apply(

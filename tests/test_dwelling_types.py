@@ -1,4 +1,4 @@
-"""Dwelling types with their own access rules, and a market that tightens (issue 10).
+"""Dwelling types with their own access rules, and a market that tightens.
 
 Start-up homes have a maximum stay and the household is followed after it;
 places in shared homes go to the singles they were made for; the SFT levers

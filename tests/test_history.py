@@ -1,4 +1,4 @@
-"""History mode (issue 11): a run from 2022-01-01 starts in that date's documented state
+"""History mode: a run from 2022-01-01 starts in that date's documented state
 and runs on the observed inputs of model/inputs/data/history.toml up to the last published
 period."""
 

@@ -1,4 +1,4 @@
-"""Reception, family reunification and integration (issue 4).
+"""Reception, family reunification and integration.
 
 Direction tests run paired scenarios on the same seeds and name their mechanism.
 """

@@ -1,4 +1,4 @@
-"""Regions from published data (issue 14): stock per province, registration times,
+"""Regions from published data: stock per province, registration times,
 search across regions, the spread of status holders, and the COROP level."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Results do not depend on households_per_agent beyond noise (issue 7).
+"""Results do not depend on households_per_agent beyond noise.
 
 Means over 8 seeds of the headline figures at the coarsest validated scale
 (1:20) agree with 1:10 within 3%, under current policy and the cabinet

@@ -1,6 +1,6 @@
 """Every setting takes effect or is refused; user values replace a lever's schedule.
 
-Issue 7: a value given for a lever that a scenario schedules used to be
+A value given for a lever that a scenario schedules was once
 overridden by the scenario's timeline without a word; a parameter inert
 under the other settings was accepted. Here: the rule (a user value replaces
 the lever's whole schedule; a dated form sets a schedule), the refusals, and

@@ -1,4 +1,4 @@
-"""The history data and the validation report (issue 11).
+"""The history data and the validation report.
 
 The observed inputs in model/inputs/data/history.toml each carry a source; the
 validation report keeps calibration and validation apart and shows a failure

@@ -3,8 +3,8 @@
 The national government sets a target per half year from the expected number
 of permits; each region's share follows its population. Status holders
 linked to a region and housed there count towards its target, in persons.
-Shortfalls carry over as backlog, surpluses as a lead (model brief, "The
-quota"). Municipalities spread the remaining need of the half year over its
+Shortfalls carry over as backlog, surpluses as a lead. Municipalities spread
+the remaining need of the half year over its
 remaining months; how many they can actually place is capped by the
 allocation route (``status_holders.quota_placement_max_share``).
 

@@ -2,7 +2,7 @@
 
 Occupancy is asylum seekers awaiting a first decision, rejected applicants
 not yet gone (``model.asylum``), and status holders waiting for a home
-(model brief, "Reception"). They live on places of four tiers:
+They live on places of four tiers:
 
 * ``regular``: azc locations under multi-year contracts with municipalities;
 * ``emergency_locations``: COA emergency locations (noodopvang: halls,

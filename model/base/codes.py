@@ -74,7 +74,7 @@ class UrgencyGround(IntEnum):
 
 
 class StatusHolderType(IntEnum):
-    """A status-holder household's type (model brief, "Agents")."""
+    """A status-holder household's type."""
 
     SINGLE = 0
     SINGLE_WAITING_FOR_FAMILY = 1  # alleengaand: family abroad will follow

@@ -1,8 +1,7 @@
 """Random streams with common random numbers.
 
 A paired comparison of two policies shows policy and not noise only if the
-same household meets the same luck under both (model brief, "Common random
-numbers"). Two tools serve that:
+same household meets the same luck under both. Two tools serve that:
 
 * :class:`Streams` gives each stochastic process its own
   ``numpy.random.Generator``, spawned from one ``SeedSequence``. A process

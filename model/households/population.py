@@ -5,10 +5,10 @@ activity, exit budget, urgency ground, ...) is drawn when it is created, as a
 pure function of its id (``Streams.uniform``). Ids are built from the month,
 the group, the region and a counter, so the j-th household entering a region
 in a month is the same household, with the same luck, under every policy
-(common random numbers, model brief).
+(common random numbers).
 
-Registration time at letting (model brief: "registration time is not search
-time"): a household registers, and starts searching some time later (its
+Registration time at letting ("registration time is not search time"): a
+household registers, and starts searching some time later (its
 *lag*). Ranked by registration date, a household whose lag is long is housed
 soon after it starts searching; one whose lag is short searches for years.
 The initial queue is the steady state of that process in each region, given

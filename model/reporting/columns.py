@@ -1,4 +1,4 @@
-"""The columns of ``monthly.csv``, specified once: name, unit, kind and meaning.
+"""The columns of the output tables, specified once: name, unit, kind and meaning.
 
 Every other place reads this list: the month's figures are put in its order
 and checked against it (``accounts.figures``), the yearly table sums the flows
@@ -34,6 +34,8 @@ KEYS = {
     "reason": EXIT_REASONS,
     "tier": TIERS,
     "flow": ("lettings", "relettings"),
+    "months": ("18", "24", "36", "60"),
+    "measure": ("work_share", "benefit_share"),
 }
 KEY_MEANINGS = {
     "group": "a household group",
@@ -46,6 +48,8 @@ KEY_MEANINGS = {
     "tier": "a reception place tier (`regular`: azc; `emergency_locations`: COA noodopvang, "
     "municipal tgo and crisis places)",
     "flow": "all lettings, or re-lettings of places let before",
+    "months": "months after the permit",
+    "measure": "in paid work, or on benefits",
 }
 KINDS = ("label", "flow", "stock", "statistic")
 
@@ -207,6 +211,78 @@ MONTHLY: tuple[Columns, ...] = (
     _c("{flow}_per_place_{type}_per_year", "per year", "statistic", "the month's lettings (all, "
        "or re-lettings) times 12 over the stock at the month's end", "type", "flow"),
 )  # fmt: skip
+
+
+BY_REGION: tuple[Columns, ...] = (
+    _c("date", "date", "label", "the snapshot date, as in monthly.csv"),
+    _c("region", "name", "label", "the region (province, or COROP area)"),
+    _c("group", "name", "label", "the household group of the row"),
+    _c("lettings_households", H, "flow", "homes let to the group in the region in the month"),
+    _c("waiting_households", H, "stock", "the group's households waiting in the region"),
+    _c("registration_years_at_letting_median", "years", "statistic", "median registration "
+       "time of the group's households housed in the region in the month"),
+    _c("stock_dwellings", D, "stock", "self-contained corporation dwellings in the region (the "
+       "same in each group's row)"),
+    _c("status_holders_in_reception_persons", P, "stock", "status holders waiting in a "
+       "reception centre in the region (the same in each group's row)"),
+    _c("reception_places_persons", P, "stock", "reception places of all tiers in the region: "
+       "the Spreidingswet key, or after its withdrawal moving to the pre-law distribution"),
+)  # fmt: skip
+
+LETTINGS: tuple[Columns, ...] = (
+    _c("month", "date", "label", "the first day of the month let"),
+    _c("region", "name", "label", "the region of the home"),
+    _c("dwelling_type", "name", "label", "the home's dwelling type"),
+    _c("dwelling_id", "id", "label", "the home's id (unique in the run: no home is let twice "
+       "at once)"),
+    _c("vacancy_origin", "name", "label", "where the vacancy came from"),
+    _c("group", "name", "label", "the household's group"),
+    _c("household_id", "id", "label", "the household's id"),
+    _c("household_size_persons", P, "statistic", "persons in the household"),
+    _c("route", "name", "label", "the allocation route that let the home"),
+    _c("registration_time_years", "years", "statistic", "registration time at letting "
+       "(status holders: since the permit)"),
+    _c("time_since_entry_years", "years", "statistic", "time since the search started, the "
+       "urgency was granted or the permit"),
+    _c("leaves_social_home", "true/false", "label", "the household leaves a corporation home "
+       "behind (a vacancy chain)"),
+    _c("situation_before", "name", "label", "where the household lived"),
+    _c("residence_permit", "true/false", "label", "a foreign national with a residence permit"),
+    _c("passed_over_household_id", "id", "label", "who pure registration order would have "
+       "housed (-1: nobody was passed over); only with the per-letting attribution"),
+    _c("passed_over_group", "name", "label", "that household's group (empty: nobody)"),
+    _c("responsible_region", "name", "label", "for a status holder: the region responsible "
+       "for civic integration (the quota link, the alternative coupling, or the BRP "
+       "registration where housed); empty for others"),
+    _c("households", H, "flow", "real households the row stands for (households per agent)"),
+)  # fmt: skip
+
+HALF_YEARS: tuple[Columns, ...] = (
+    _c("half_year", "YYYY-H1/H2", "label", "the completed half year"),
+    _c("region", "name", "label", "the region"),
+    _c("target_persons", P, "flow", "the half year's quota target"),
+    _c("housed_persons", P, "flow", "status holders housed for the quota in the half year"),
+    _c("backlog_after_persons", P, "stock", "persons behind everything due at its end"),
+    _c("lead_after_persons", P, "stock", "persons housed beyond everything due at its end"),
+)  # fmt: skip
+
+INTEGRATION: tuple[Columns, ...] = (
+    _c("date", "date", "label", "the snapshot date"),
+    _c("cohort_{months}_months_persons", P, "stock", "status holders whose permit was that "
+       "many months before the date", "months"),
+    _c("{measure}_{months}_months_share", "share", "statistic", "the share of that cohort in "
+       "paid work (18 and 36 months) or on benefits (24 and 60 months); empty until such a "
+       "cohort exists in the run", "measure", "months"),
+)  # fmt: skip
+
+# The tables of a run, by the name of their file (``python -m experiments run``).
+TABLES: dict[str, tuple[Columns, ...]] = {
+    "monthly.csv": MONTHLY,
+    "monthly_by_region.csv": BY_REGION,
+    "lettings.csv": LETTINGS,
+    "quota_half_years.csv": HALF_YEARS,
+    "integration.csv": INTEGRATION,
+}
 
 
 def names(columns: tuple[Columns, ...] = MONTHLY) -> list[str]:

@@ -1,4 +1,4 @@
-"""Displacement between groups, measured three ways (model brief, "Displacement, defined").
+"""Displacement between groups, measured three ways.
 
 1. **Paired counterfactual** (:func:`paired_differences` of the outcomes of
    ``experiments.outcomes.tidy``):

@@ -26,7 +26,7 @@ Dwelling types, each with its own stock, turnover, eligibility and route
   (woningdelen), on multi-year contracts with their own turnover, let to the
   singles they were made for (``model.routes.shared_eligible``).
 
-Vacancies arise from (model brief, "Stock and vacancies"):
+Vacancies arise from:
 
 * exogenous turnover: a background tenant leaves the social stock (moves out
   of it, dies, buys); calibrated so that the total lettings match CBS, and
