@@ -111,37 +111,54 @@ def let_advertised(
             state.ranking = Ranking.of(state.cand_region, key, depth, n_regions)
         for t in ADVERTISED_TYPE_ORDER:
             of_type = pool & (vacancies.type == t)
-            if not of_type.any():
-                continue
-            fits_t = fits[t]
-            only = None if eligible is None else eligible.get(t)
-
-            def fitting(pos, fits_t=fits_t, only=only):
-                """Who of the candidates at ``pos`` may get this type."""
-                ok = fits_t[sizes[pos]]
-                return ok if only is None else ok & only[pos]
-
-            def few(also: np.ndarray | None = None, fits_t=fits_t, only=only) -> np.ndarray:
-                """The candidates who may get this type (and meet ``also``): a small set."""
-                ok = fits_t[sizes]
-                if only is not None:
-                    ok &= only
-                return np.flatnonzero(ok if also is None else ok & also)
-
-            if t == DwellingType.LARGE:  # households of six or more first, then rank order
-                state.take_among(of_type & ~vacancies.let, route, few(large_household), key)
-            # Vacancies reserved for a group go to that group first; what the
-            # group leaves this month is open to everybody.
-            reserved = vacancies.reserved_for
-            held = reserved[of_type & ~vacancies.let & (reserved != NOBODY)]
-            for group in np.flatnonzero(np.bincount(held)).tolist():  # (the groups, sorted)
-                mine = of_type & ~vacancies.let & (reserved == group)
-                state.take_among(mine, route, few(cand_group == group), key)
-            if only is not None:  # a type few may get (start-up homes): rank just them
-                state.take_among(of_type & ~vacancies.let, route, few(), key)
-            else:
-                state.take(of_type & ~vacancies.let, route, fitting)
+            if of_type.any():
+                only = None if eligible is None else eligible.get(t)
+                who = _Who(fits[t], sizes, only, cand_group, large_household)
+                _let_type(state, t, of_type, route, key, who)
     return state.result()
+
+
+@dataclass(frozen=True)
+class _Who:
+    """Who of the candidates may get a dwelling type."""
+
+    fits: np.ndarray  # per household size
+    sizes: np.ndarray
+    only: np.ndarray | None  # an access rule beyond size (None: none)
+    group: np.ndarray
+    large_household: np.ndarray
+
+    def fitting(self, pos: np.ndarray) -> np.ndarray:
+        """Who of the candidates at ``pos`` may get this type."""
+        ok = self.fits[self.sizes[pos]]
+        return ok if self.only is None else ok & self.only[pos]
+
+    def few(self, also: np.ndarray | None = None) -> np.ndarray:
+        """The candidates who may get this type (and meet ``also``): a small set."""
+        ok = self.fits[self.sizes]
+        if self.only is not None:
+            ok &= self.only
+        return np.flatnonzero(ok if also is None else ok & also)
+
+
+def _let_type(
+    state: _Advert, t: int, of_type: np.ndarray, route: int, key: np.ndarray, who: _Who
+) -> None:
+    """Let this route's vacancies of one dwelling type: large homes to households of six or
+    more first; homes reserved for a group to that group first (what it leaves this month
+    is open to everybody); a type few may get (start-up homes) among just them."""
+    vacancies = state.vacancies
+    if t == DwellingType.LARGE:
+        state.take_among(of_type & ~vacancies.let, route, who.few(who.large_household), key)
+    reserved = vacancies.reserved_for
+    held = reserved[of_type & ~vacancies.let & (reserved != NOBODY)]
+    for group in np.flatnonzero(np.bincount(held)).tolist():  # (the groups, sorted)
+        mine = of_type & ~vacancies.let & (reserved == group)
+        state.take_among(mine, route, who.few(who.group == group), key)
+    if who.only is not None:
+        state.take_among(of_type & ~vacancies.let, route, who.few(), key)
+    else:
+        state.take(of_type & ~vacancies.let, route, who.fitting)
 
 
 @dataclass
