@@ -1,10 +1,16 @@
 """The codes the model stores in its numpy columns, with their names, defined once.
 
-Each is an ``IntEnum``: its members are the small integers held in the
-household table, the vacancy ledger and the letting log (so ``table["group"]
-== Group.URGENT`` is an array comparison), and its lower-case member names are
-what the results tables show (``GROUPS``, ``DWELLING_TYPES``, ...). A member's
-value fixes its code in every output: append new members at the end.
+Each set of codes is a class of named integers (:class:`Codes`): its members are
+the small integers held in the household table, the vacancy ledger and the
+letting log (so ``table["group"] == Group.URGENT`` is an array comparison), and
+its lower-case member names are what the results tables show (``GROUPS``,
+``DWELLING_TYPES``, ...). A member's value fixes its code in every output:
+append new members at the end.
+
+They are plain ``int`` values, not ``enum.IntEnum`` members, on purpose: numpy
+takes an ``IntEnum`` member for a 64-bit integer and converts a whole ``int8``
+column to compare it (five times slower per comparison, about a tenth of a
+month's time); a plain int it compares at the column's own width.
 
 Adding a dwelling type means one member of :class:`DwellingType` and one row
 of :data:`DWELLING_TYPE_INFO` here, plus its size limits
@@ -14,18 +20,53 @@ of :data:`DWELLING_TYPE_INFO` here, plus its size limits
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import IntEnum
 
 import numpy as np
 
 
-def names(codes: type[IntEnum]) -> tuple[str, ...]:
-    """The lower-case names of an enum's members, in code order."""
-    return tuple(member.name.lower() for member in codes)
+class _CodesType(type):
+    """Iterating a set of codes gives its members' values in order."""
+
+    def __iter__(cls) -> Iterator[int]:
+        return iter(cls._values)
+
+    def __len__(cls) -> int:
+        return len(cls._values)
 
 
-class Group(IntEnum):
+class Codes(metaclass=_CodesType):
+    """A set of named integer codes 0, 1, 2, ...: upper-case class attributes.
+
+    ``len(Codes)``, ``for code in Codes`` and ``Codes.name(code)`` work as for an enum.
+    """
+
+    _values: tuple[int, ...] = ()
+    _names: tuple[str, ...] = ()
+
+    def __init_subclass__(cls) -> None:
+        members = sorted(
+            ((v, k) for k, v in vars(cls).items() if k.isupper() and isinstance(v, int)),
+        )
+        values = [v for v, _ in members]
+        if values != list(range(len(values))):
+            raise ValueError(f"{cls.__name__}: codes must be 0, 1, 2, ...; got {values}")
+        cls._values = tuple(values)
+        cls._names = tuple(k.lower() for _, k in members)
+
+    @classmethod
+    def name(cls, code: int) -> str:
+        """A code's lower-case name."""
+        return cls._names[code]
+
+
+def names(codes: type[Codes]) -> tuple[str, ...]:
+    """The lower-case names of a set of codes, in code order."""
+    return codes._names
+
+
+class Group(Codes):
     """The agent class a household entered as (it never changes)."""
 
     REGULAR = 0
@@ -33,7 +74,7 @@ class Group(IntEnum):
     STATUS_HOLDER = 2
 
 
-class Situation(IntEnum):
+class Situation(Codes):
     """Where a household lives while it waits (its "current situation")."""
 
     WITH_PARENTS = 0
@@ -45,7 +86,7 @@ class Situation(IntEnum):
     SHELTER = 6
 
 
-class State(IntEnum):
+class State(Codes):
     """A household row's life cycle."""
 
     WAITING = 0
@@ -53,7 +94,7 @@ class State(IntEnum):
     LEFT = 2
 
 
-class ExitReason(IntEnum):
+class ExitReason(Codes):
     """Why a household left the market without a social home."""
 
     PRIVATE_RENT = 0
@@ -62,7 +103,7 @@ class ExitReason(IntEnum):
     OTHER = 3
 
 
-class UrgencyGround(IntEnum):
+class UrgencyGround(Codes):
     """The ground of an urgency declaration."""
 
     MEDICAL = 0
@@ -73,7 +114,7 @@ class UrgencyGround(IntEnum):
     OTHER = 5
 
 
-class StatusHolderType(IntEnum):
+class StatusHolderType(Codes):
     """A status-holder household's type."""
 
     SINGLE = 0
@@ -82,7 +123,7 @@ class StatusHolderType(IntEnum):
     LARGE_FAMILY = 3  # six or more persons
 
 
-class DwellingType(IntEnum):
+class DwellingType(Codes):
     """The dwelling types, each with its own stock, turnover, eligibility and routes."""
 
     SMALL = 0
@@ -124,7 +165,7 @@ DWELLING_TYPE_INFO = {
 }
 
 
-class Origin(IntEnum):
+class Origin(Codes):
     """Where a vacancy came from."""
 
     TURNOVER = 0  # a background tenant left the social stock
@@ -146,7 +187,7 @@ FIRST_LETTING_ORIGINS = (
 )
 
 
-class Route(IntEnum):
+class Route(Codes):
     """How a letting was made (recorded with every letting).
 
     The allocation runs *steps* in the order of the lever

@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from model.asylum.reception import TIERS
 from model.base.codes import DWELLING_TYPES, EXIT_REASONS, GROUPS, ORIGINS, ROUTES
@@ -285,13 +286,15 @@ TABLES: dict[str, tuple[Columns, ...]] = {
 }
 
 
-def names(columns: tuple[Columns, ...] = MONTHLY) -> list[str]:
+@cache
+def names(columns: tuple[Columns, ...] = MONTHLY) -> tuple[str, ...]:
     """Every column's name, in output order."""
-    return [n for c in columns for n in c.names()]
+    return tuple(n for c in columns for n in c.names())
 
 
+@cache
 def by_name(columns: tuple[Columns, ...] = MONTHLY) -> dict[str, Columns]:
-    """Each column's specification, by name."""
+    """Each column's specification, by name (do not change the dict: it is shared)."""
     return {n: c for c in columns for n in c.names()}
 
 
@@ -307,7 +310,7 @@ def ordered(values: dict, columns: tuple[Columns, ...] = MONTHLY) -> dict:
         KeyError: A specified column has no value, or a value has no specification.
     """
     spec = names(columns)
-    missing, extra = set(spec) - set(values), set(values) - set(spec)
-    if missing or extra:
+    if len(values) != len(spec) or not values.keys() >= set(spec):
+        missing, extra = set(spec) - set(values), set(values) - set(spec)
         raise KeyError(f"monthly figures missing {sorted(missing)}, unspecified {sorted(extra)}")
     return {n: values[n] for n in spec}
