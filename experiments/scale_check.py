@@ -6,7 +6,7 @@ the mean over seeds at each scale, its difference from the first (reference)
 scale, and the noise of that difference (two standard errors over seeds).
 Every figure is in real households or persons.
 
-Up to 1:20 (``model.parameters.COARSEST_VALIDATED_SCALE``) the means over 8
+Up to 1:20 (``model.inputs.parameters.COARSEST_VALIDATED_SCALE``) the means over 8
 seeds agree with 1:10 within ``TOLERANCE`` (``tests/test_scale.py``, a slow
 test); coarser scales are refused unless ``scale.allow_unvalidated`` is set,
 which this check does to show what goes wrong there.

@@ -4,9 +4,9 @@ Status holders, urgent seekers and regular seekers compete for the same
 scarce corporation vacancies; see ``model.market.HousingMarket``.
 
 The names below are loaded on first use, so that importing one module of the
-package (``model.calendar``, say) does not import the whole model: the
-household agents (``agents``) build on the model's leaf modules, and the
-model on the agents, without an import circle.
+package (``model.base.calendar``, say) does not import the whole model: the
+household agents (``agents``) build on the model's base, and the model on the
+agents, without an import circle (docs/architecture.md).
 """
 
 from __future__ import annotations

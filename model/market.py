@@ -18,7 +18,8 @@ stage is a sub-model that owns its state and returns a record of what it did:
 * ``stock`` (model/supply/stock.py): dwellings and vacancies;
 * ``allocation`` (model/allocation/routes.py): the routes in force let the vacancies;
 * ``reception`` (model/asylum/reception.py): places, occupancy, cost;
-* ``model.accounts``: the month's figures in real households and persons.
+* ``reporting`` (model/reporting/accounts.py): the month's figures in real households
+  and persons.
 
 The start state is built in model/start.py, the settings are checked in
 model/inputs/settings.py.
@@ -71,7 +72,7 @@ class HousingMarket(mesa.Model):
         start_date: First simulated month (a date YYYY-MM-01).
         parameters: Further parameter values by dotted name (``section.name``):
             a lever's value replaces the scenario's schedule for it
-            (``model.settings``).
+            (``model.inputs.settings``).
         attribution: Also work out, for each letting, who pure registration
             order would have housed instead (displacement measure 2, the
             ``passed_over_*`` columns of the lettings): about a tenth of a

@@ -59,8 +59,8 @@ def let_advertised(
     ticket. A refuser ranked ahead of the last winner of a type was offered
     a home and refused it. Regions are independent, so each step runs for
     all regions at once on a prefix of each region's ranking, grown until
-    it holds enough winners. (tests/reference_allocation.py holds the
-    region-by-region version; tests check they agree.)
+    it holds enough winners. (``reference.py`` holds the region-by-region
+    version; tests check they agree.)
 
     Args:
         vacancies: This month's vacancies; ``let`` is updated in place.

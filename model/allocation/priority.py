@@ -41,7 +41,7 @@ def place_priority(
     The sequence is computed in phases per region: while no option runs out,
     every candidate's choice is fixed, so a cumulative count finds the next
     candidate at which a stock, the cap or the persons limit runs out; the
-    candidates up to there are placed at once. (tests/reference_allocation.py
+    candidates up to there are placed at once. (``reference.py``
     holds the candidate-by-candidate version; tests check they agree.)
 
     Args:

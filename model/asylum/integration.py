@@ -129,12 +129,7 @@ def cohort_indicators(
     for m in range(months + 1):
         day = day_number(add_months(start, m))
         row = {"date": pd.Timestamp(add_months(start, m))}
-        for lag, measures in (
-            (18, ("work",)),
-            (24, ("benefit",)),
-            (36, ("work",)),
-            (60, ("benefit",)),
-        ):
+        for lag, measures in COHORTS:
             first = day - (lag + 1) * DAYS_PER_MONTH
             mine = (permit >= first) & (permit < day - lag * DAYS_PER_MONTH)
             w = persons[mine]

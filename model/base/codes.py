@@ -12,10 +12,11 @@ takes an ``IntEnum`` member for a 64-bit integer and converts a whole ``int8``
 column to compare it (five times slower per comparison, about a tenth of a
 month's time); a plain int it compares at the column's own width.
 
-Adding a dwelling type means one member of :class:`DwellingType` and one row
-of :data:`DWELLING_TYPE_INFO` here, plus its size limits
-(``dwellings.min_persons``, ``dwellings.max_persons``) and turnover in
-``model/inputs/data/defaults.toml``; everything else reads these.
+Adding a dwelling type starts with one member of :class:`DwellingType` and one
+row of :data:`DWELLING_TYPE_INFO` here; its size limits and turnover go in
+``model/inputs/data/defaults.toml``, and the rules of who may get it where they
+act (the routes' options, the quota's size tiers, the advertised order:
+docs/architecture.md lists them).
 """
 
 from __future__ import annotations

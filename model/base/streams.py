@@ -1,12 +1,11 @@
 """Random streams with common random numbers.
 
 A paired comparison of two policies shows policy and not noise only if the
-same household meets the same luck under both. Two tools serve that:
+same household meets the same luck under both. Every draw of the model is
+therefore counter-based, keyed by the seed and by what the draw is for
+(its *purpose*), never taken from a shared generator whose position other
+draws would move:
 
-* :class:`Streams` gives each stochastic process its own
-  ``numpy.random.Generator``, spawned from one ``SeedSequence``. A process
-  draws a fixed number of values each month, so a policy that changes who is
-  housed does not shift the draws of the other processes.
 * :meth:`Streams.uniform` is a counter-based draw: a uniform number that is a
   pure function of (seed, purpose, household id, month). Whether a household
   reacts this month, refuses an offer or holds a winning lottery ticket is
@@ -28,23 +27,6 @@ import hashlib
 from functools import cache
 
 import numpy as np
-
-# Each process's own stream. Append new names at the end: the position fixes
-# the spawned child, so inserting would change every later stream.
-STREAM_NAMES = (
-    "regular_inflow",
-    "urgent_inflow",
-    "permit_inflow",
-    "initial_state",
-    "turnover",
-    "construction",
-    "lottery",
-    "placement",
-    "reunification",
-    "asylum",
-    "integration",
-    "reception",
-)
 
 
 @cache
@@ -88,16 +70,8 @@ class Streams:
     def __init__(self, seed: int):
         self.seed = int(seed)
         root = np.random.SeedSequence(self.seed)
-        children = root.spawn(len(STREAM_NAMES))
-        self._generators = {
-            name: np.random.default_rng(child)
-            for name, child in zip(STREAM_NAMES, children, strict=True)
-        }
         self.key = np.uint64(root.generate_state(1, dtype=np.uint64)[0])
         self._carried: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, name: str) -> np.random.Generator:
-        return self._generators[name]
 
     def uniform(self, purpose: str, ids: np.ndarray, month: int) -> np.ndarray:
         """Uniform [0, 1) numbers that depend only on (seed, purpose, id, month).

@@ -1,8 +1,8 @@
 """The households in the market: who enters, whose urgency lapses, who leaves.
 
-The queue owns the household table (``model.households``: one row per agent
+The queue owns the household table (``model.households.table``: one row per agent
 still waiting, numpy columns), the draws of new households
-(``model.population``), the log of those who left the market or were housed,
+(``model.households.population``), the log of those who left the market or were housed,
 and the ledger of status holders' persons. Each month it takes in regular
 registrants, urgency declarations and new permits, ends lapsed urgency, and
 lets households leave the market (private rent, buying, moving away, or a

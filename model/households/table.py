@@ -8,7 +8,7 @@ Python loop.
 Rows are appended as households enter and kept while they wait. When a
 household is housed or leaves the market its row is marked and, once enough
 rows are marked, the table is compacted. Household ids are given by the
-caller (``model.population.household_ids``) and must be appended in
+caller (``model.households.population.household_ids``) and must be appended in
 increasing order, so the id column stays sorted and ``row_of`` is a binary
 search.
 
@@ -39,7 +39,7 @@ def is_large_family(size: np.ndarray | int) -> np.ndarray | bool:
 class HouseholdTable(ColumnTable):
     """Per-household state: append, lookup by id, and compaction.
 
-    Household ids are given by the caller (``model.population.household_ids``)
+    Household ids are given by the caller (``model.households.population.household_ids``)
     and must be appended in increasing order, so the id column stays sorted and
     ``row_of`` is a binary search.
     """

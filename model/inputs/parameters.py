@@ -57,7 +57,7 @@ class ParameterSpec:
             mapping of other settings to a condition (a value, or "> 0") that
             must hold at some date of the run. Empty: always in effect. A
             setting given while none of its alternatives holds is refused
-            (``model.policy.inert_settings``), so that nothing is silently ignored.
+            (``model.inputs.policy.inert_settings``), so that nothing is silently ignored.
     """
 
     name: str

@@ -6,7 +6,7 @@ Every sub-model returns a record of its month in agent units (``AsylumMonth``,
 turns them, with the stocks at the month's end, into one row of
 ``Results.monthly``. That is the one place where agent units become real
 households, persons, dwellings and euro (``households_per_agent`` times).
-The columns and their order are declared once, here; the README lists them.
+The columns and their order are specified in ``model/reporting/columns.py``.
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ Dwelling types, each with its own stock, turnover, eligibility and route
   for status holders, after it ``stock.flex_additions_after_sft_per_year``
   says what is still built;
 * ``startup``: start-up homes (opstartwoningen), a step with a maximum stay
-  (``model.queue.Queue.end_startup_stays``);
+  (``model.households.queue.Queue.end_startup_stays``);
 * ``shared``: places in corporation homes converted for two to four singles
   (woningdelen), on multi-year contracts with their own turnover, let to the
-  singles they were made for (``model.routes.shared_eligible``).
+  singles they were made for (``model.allocation.routes.shared_eligible``).
 
 Vacancies arise from:
 
