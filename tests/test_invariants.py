@@ -7,9 +7,11 @@ shared with the ledger tests of tests/test_reception.py.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
 from model.base.codes import N_TYPES, DwellingType, Situation, State
+from model.market import HousingMarket
 
 
 def test_households_are_conserved_every_month(stepped):
@@ -101,3 +103,47 @@ def test_rows_marked_out_are_not_waiting(stepped):
     out = table["state"] != State.WAITING
     assert (table["out_day"][out] < np.iinfo(np.int32).max).all()
     assert ((table["state"] == State.HOUSED) | (table["state"] == State.WAITING) | out).all()
+
+
+@pytest.mark.parametrize("scenario", ["family-priority", "cabinet-package"])
+def test_tracked_homes_stay_with_households_housed_in_another_region(scenario):
+    """The national pool for large families houses a household in another region: its old
+    home is freed where it is, and the stock's tracked homes stay those of the households
+    still waiting."""
+    model = HousingMarket(
+        scenario,
+        rng=6,
+        households_per_agent=20,
+        parameters={"policy.large_family_pool": True},
+    )
+    for _ in range(24):
+        model.step()
+        table = model.households
+        w = table.waiting()
+        has = table["home_type"][w] >= 0
+        counted = np.zeros_like(model.stock.tracked)
+        np.add.at(counted, (table["region"][w][has], table["home_type"][w][has]), 1)
+        np.testing.assert_array_equal(counted, model.stock.tracked)
+    let = model.results().lettings
+    moved = int((let["route"] == "large_pool").sum())
+    assert moved > 0
+
+
+def test_a_status_holder_leaving_a_startup_home_counts_for_the_quota_once():
+    """Counted for the quota when they moved from reception into the start-up home, not
+    again when they leave the market from it."""
+    model = HousingMarket("cabinet-package", rng=2, households_per_agent=20)
+    model.run(15)
+    table = model.households
+    w = table.waiting()
+    in_startup = w[
+        (table["situation"][w] == Situation.STARTUP_HOME) & (table["linked_region"][w] >= 0)
+    ]
+    in_reception = w[
+        (table["situation"][w] == Situation.RECEPTION) & (table["linked_region"][w] >= 0)
+    ]
+    assert len(in_startup) and len(in_reception)
+    table["exit_budget"][in_startup] = 0.0  # they leave this month
+    table["exit_budget"][in_reception[:5]] = 0.0
+    exits = model.queue.leave(model.rules(), model.clock)
+    assert exits.quota_persons.sum() == table["size"][in_reception[:5]].sum()

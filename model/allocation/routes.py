@@ -283,15 +283,17 @@ def large_pool(month: RouteMonth) -> None:
     )
     if len(homes) == 0:
         return
-    table = month.table
-    rows = _ranked(month.table, month.free(_column(month, "size") >= 6), "registration_day")
-    refusing = UrgentSeeker.refuses(month.rules, rows)  # the same draw for every class
-    rows = rows[~refusing]
+    size = _column(month, "size")
+    fits = month.fits[DwellingType.LARGE][np.minimum(size, month.fits.shape[1] - 1)]
+    ranked = _ranked(month.table, month.free((size >= 6) & fits), "registration_day")
+    refusing = UrgentSeeker.refuses(month.rules, ranked)  # the same draw for every class
+    rows = ranked[~refusing]
     n = min(len(homes), len(rows))
     vac.let[homes[:n]] = True
     month.record(homes[:n], rows[:n], Route.LARGE_POOL)
-    # Households housed in another region move there; the letting keeps the home's region.
-    table["region"][rows[:n]] = vac.region[homes[:n]]
+    # Refusers ranked ahead of the last household housed were offered a home.
+    reached = np.searchsorted(np.cumsum(~refusing), n) + 1 if n else 0
+    month.refusals += int(refusing[:reached].sum())
 
 
 def _place(

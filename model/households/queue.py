@@ -45,9 +45,9 @@ class Exits:
             for their civic integration).
         from_reception_unlinked_persons: The same without one (the BRP
             registration decides).
-        quota_region, quota_persons: Status holders with a quota link who settled
-            on their own: the region they are linked to and their persons (they
-            count for its quota).
+        quota_region, quota_persons: Status holders with a quota link who left
+            reception on their own: the region they are linked to and their persons
+            (they count for its quota).
     """
 
     by_reason: np.ndarray = field(default_factory=lambda: np.zeros(len(EXIT_REASONS), np.int64))
@@ -241,7 +241,9 @@ class Queue:
                 exits.from_reception_linked_persons += linked
                 exits.from_reception_unlinked_persons += unlinked
                 region = table["linked_region"][out]
-                mine = region >= 0
+                # Those leaving reception count once; from a start-up home they counted
+                # when they moved into it.
+                mine = (region >= 0) & (table["situation"][out] == Situation.RECEPTION)
                 exits.quota_region = region[mine]
                 exits.quota_persons = table["size"][out][mine].astype(float)
             exits.by_reason += np.bincount(table["exit_reason"][out], minlength=len(EXIT_REASONS))
@@ -262,13 +264,21 @@ class Queue:
         persons = self.table["size"][rows].astype(np.int64)
         return int(persons[assigned].sum()), int(persons[~assigned].sum())
 
-    def move_out(self, rows: np.ndarray, state: int, month: Month) -> None:
-        """Households housed for good or gone: free their old homes and log them."""
+    def move_out(
+        self, rows: np.ndarray, state: int, month: Month, new_region: np.ndarray | None = None
+    ) -> None:
+        """Households housed for good or gone: free their old homes and log them.
+
+        ``new_region``: where the housed households now live (the home's region), once
+        their old home is freed where it is.
+        """
         table = self.table
         home = table["home_type"][rows]
         has = home >= 0
         if has.any():
             self.stock.release(table["region"][rows][has], home[has], month.day_end)
+        if new_region is not None:
+            table["region"][rows] = new_region
         table.mark_out(rows, state, month.day0)
         self.outcomes.add(table, rows, state)
         self.gone_ids.append(table["id"][rows].copy())
@@ -291,12 +301,13 @@ class Queue:
             has = home >= 0
             if has.any():
                 self.stock.release(table["region"][movers][has], home[has], month.day_end)
+            table["region"][movers] = region[startup]  # they live where the home is
             table["situation"][movers] = Situation.STARTUP_HOME
             table["home_type"][movers] = DwellingType.STARTUP
             table["startup_day"][movers] = month.day0
             self.stock.occupy_tracked(region[startup], dtype[startup])
         out = rows[~startup]
-        self.move_out(out, State.HOUSED, month)
+        self.move_out(out, State.HOUSED, month, new_region=region[~startup])
         np.add.at(self.housed, table["group"][out], 1)
         sh_out = table["group"][out] == Group.STATUS_HOLDER
         self.sh_persons["housed"] += int(table["size"][out][sh_out].sum())
