@@ -287,7 +287,7 @@ class StatusHolder(Household):
     @classmethod
     def monthly_exit_hazard(cls, rules: Rules, rows: np.ndarray) -> np.ndarray:
         """In reception: leaving for a home found themselves (or departure), at its own rate;
-        elsewhere (a start-up home, a home grown too small) like any seeker."""
+        elsewhere (a start-up home) like any seeker."""
         in_reception = rules.table["situation"][rows] == Situation.RECEPTION
         return np.where(in_reception, rules.reception_exit_hazard, rules.exit_hazard)
 

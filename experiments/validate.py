@@ -9,10 +9,11 @@ validation kept apart.
   seeds, and compares the run with every figure marked ``use = "validation"``,
   each by its ``compare`` table and within the tolerance written down before;
 * **calibration**: shows every figure marked ``use = "calibration"`` beside
-  the run it was fitted on (current policy from ``calendar.start_date`` for a
-  year, under the figure's ``conditions``), the integration formula it was
-  solved from, or the history run's start state it was set to. These show the
-  fit and the inputs work; they are not evidence of validity.
+  the run it was fitted on (mostly the same history run: the 2022-2024 figures
+  the calibrated rates were fitted to, and inputs shown back), the integration
+  formula it was solved from, or a current-policy run from
+  ``calendar.start_date``. These show the fit and the inputs work; they are not
+  evidence of validity.
 
 A failure stays in the report, with what is thought to cause it
 (experiments/validation_causes.py) or "not known yet".
@@ -71,23 +72,10 @@ def integration_figures(params) -> dict[str, float]:
 
 def first_year_figures(results) -> dict[str, Any]:
     """The model's value of each first-year calibration figure, from a run's first year."""
-    year = results.monthly.iloc[1:13].sum(numeric_only=True)
     lettings = results.lettings
     regular = lettings[(lettings["group"] == "regular") & (lettings["route"] == "registration")]
     medians = regular.groupby("region", observed=True)["registration_time_years"].median()
-    return {
-        "self_contained_lettings": year["lettings_self_contained_households"],
-        "non_self_contained_lettings": year["lettings_room_households"],
-        "status_holders_housed": year["status_holders_housed_persons"],
-        "family_members_arriving": year["reunification_arrivals_in_market_persons"]
-        + year["reunification_arrivals_at_home_persons"],
-        "status_holder_share_of_self_contained_lettings": (
-            year["lettings_self_contained_status_holder_households"]
-            / year["lettings_self_contained_households"]
-        ),
-        "reception_backlog_at_start": results.monthly["reception_backlog_persons"].iloc[0],
-        "registration_years_at_letting": (float(medians.min()), float(medians.max())),
-    }
+    return {"registration_years_at_letting": (float(medians.min()), float(medians.max()))}
 
 
 def queue_growth(monthly) -> float:
@@ -268,15 +256,16 @@ PATHS = {
         "status_holders_in_reception_persons",
         "Status holders in reception (persons)",
         "Status holders waiting in reception, persons: the model (monthly snapshots, mean and "
-        "5-95% band over seeds) and the published counts (targets.toml).",
-        "COA via NRC (Oct 2022), ANP (Apr 2023), EenVandaag (Dec 2024); start: history.toml",
+        "5-95% band over seeds) and the published counts (targets.toml): 2022-2024 (hollow) "
+        "fitted with the quota cap, 5 January 2026 (filled) for validation.",
+        "COA via press and Kamerstukken (2022-2025), COA (5 Jan 2026); start: defaults.toml",
     ),
     "reception_residents": (
         "reception_occupancy_total_persons",
         "Everyone in asylum reception (persons)",
         "Residents of asylum reception (asylum seekers pending, rejected, and status "
         "holders), persons: the model and COA's counts.",
-        "COA financial report 2022 (36,000 at the start of 2022, 52,000 at its end)",
+        "COA weekly figures (2022-2023), press (Apr 2023); start: COA financial report 2022",
     ),
     "quota_backlog": (
         "quota_backlog_persons",
@@ -294,11 +283,11 @@ YEARLY = {
     "lettings": (
         lambda y: {"kind": "year_sum", "period": y,
                    "columns": ["lettings_self_contained_households"]},
-        {2021: (169000, "calibration"), "lettings_2022": None, "lettings_2023": None},
+        {2021: (169000, "calibration"), "lettings_2022": None, 2023: (161000, "calibration")},
         "Self-contained corporation homes let per year (households)",
         "Self-contained corporation lettings per calendar year, households: the model (sum of "
         "the monthly lettings; whiskers 5-95% over seeds) and CBS. 2021 (hollow) is before "
-        "the run; 161,000 (2023) was also the level the turnover rate was fitted to.",
+        "the run; 161,000 (2023, hollow) is the level the turnover rate was fitted to.",
         "CBS via Schulinck (2021), BlikOpNieuws (2022), ANP (2023)",
         1.0,
     ),
@@ -376,15 +365,17 @@ def _notes(runs, seeds, scale, until, cal_rows) -> list[str]:
     start_date = runs[0].monthly["date"].iloc[0].date()
     notes = [
         f"Current policy from {start_date} to {until}, {len(seeds)} seeds "
-        f"({', '.join(map(str, seeds))}), 1 agent = {scale} households; calibration runs: "
-        f"current policy from calendar.start_date for 12 months on the same seeds.",
+        f"({', '.join(map(str, seeds))}), 1 agent = {scale} households. The calibration "
+        "figures of 2022-2024 are read from the same runs; the queue's growth and the "
+        "registration times from current-policy runs from calendar.start_date.",
         "Every figure is in real persons or households and names its source. A failure is "
         "shown as a failure, with what is thought to cause it where a mechanism can be named.",
     ]
     history_rows = [r for r in cal_rows if r["figure"].startswith("history_start_")]
     if any(r["verdict"] == FAIL for r in history_rows):
         notes.append(
-            "WARNING: the history run's start does not match the state in history.toml "
+            "WARNING: the history run's start does not match the documented state "
+            "(defaults.toml, the *_at_start parameters) "
             "(history_start_* rows fail): this model version may not build the state of "
             f"{start_date}; the validation rows then compare a different start with the past."
         )

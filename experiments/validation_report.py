@@ -95,12 +95,23 @@ def share(
     return top / bottom if bottom > 0 else math.nan
 
 
+def _half_year_rows(half_years: pd.DataFrame, half_year: str) -> pd.DataFrame | None:
+    if len(half_years) == 0:
+        return None
+    rows = half_years[half_years["half_year"] == half_year]
+    return rows if len(rows) else None
+
+
+def half_year_housed(half_years: pd.DataFrame, half_year: str) -> float:
+    """National persons housed for the quota in a half year."""
+    rows = _half_year_rows(half_years, half_year)
+    return math.nan if rows is None else float(rows["housed_persons"].sum())
+
+
 def half_year_net_backlog(half_years: pd.DataFrame, half_year: str) -> float:
     """National persons behind the quota at the end of a half year, net of leads."""
-    if len(half_years) == 0:
-        return math.nan
-    rows = half_years[half_years["half_year"] == half_year]
-    if len(rows) == 0:
+    rows = _half_year_rows(half_years, half_year)
+    if rows is None:
         return math.nan
     return float((rows["backlog_after_persons"] - rows["lead_after_persons"]).sum())
 
@@ -197,12 +208,15 @@ def measure(results, compare: dict) -> float:
         )
     if kind == "half_year_net_backlog":
         return half_year_net_backlog(results.half_years, compare["half_year"])
+    if kind == "half_year_housed":
+        return half_year_housed(results.half_years, compare["half_year"])
     if kind == "permit_cohort_missed_norm":
         return permit_cohort_missed_norm(
             results.households, results.end_day, compare["from"], compare["to"], compare["weeks"]
         )
     raise ValueError(
-        f"compare kind {kind!r}; allowed: point, year_sum, share, half_year_net_backlog, "
+        f"compare kind {kind!r}; allowed: point, year_sum, share, half_year_housed, "
+        "half_year_net_backlog, "
         "permit_cohort_missed_norm, regional_registration"
     )
 

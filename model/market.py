@@ -36,7 +36,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from agents.households import Household, HouseholdAgents, Rules
+from agents.households import HouseholdAgents, Rules
 from model.allocation.log import LettingLog
 from model.allocation.routes import Allocation, AllocationInputs
 from model.asylum.pipeline import AsylumPipeline
@@ -46,20 +46,21 @@ from model.base.calendar import Month, add_months, as_date, months_between
 from model.base.codes import GROUPS
 from model.base.errors import ParameterError
 from model.base.streams import Streams
+from model.history_cache import run_history
 from model.households.population import Population
 from model.households.queue import Queue
-from model.households.table import HouseholdTable
-from model.inputs.history import History
+from model.inputs.history import HISTORY_START, History
 from model.inputs.parameters import Parameters, parameter_specs
 from model.inputs.policy import Scenario, Timeline
 from model.inputs.settings import Settings, check_settings
+from model.market_agents import HouseholdAccess
 from model.reporting.accounts import MonthEnd, MonthRecord, figures, region_rows
 from model.reporting.results import Results
 from model.start import StartParts, build_start
 from model.supply.stock import Stock, fit_table
 
 
-class HousingMarket(mesa.Model):
+class HousingMarket(HouseholdAccess, mesa.Model):
     """Households competing for social rental vacancies, month by month.
 
     Args:
@@ -103,15 +104,20 @@ class HousingMarket(mesa.Model):
         self.timeline = self.settings.timeline
         self.scale = self.params.households_per_agent
         self.start_date = self.params.start_date
+        # Every run starts in the documented state of HISTORY_START; the months up to the
+        # start date are the history (model/inputs/history.py). Month indices count from it.
+        self._offset = months_between(HISTORY_START, self.start_date)
         self.n_regions = len(self.params.regions)
         self.fits = fit_table(self.params)
-        self.clock = Month.of(self.start_date, -1)
+        self.clock = Month.of(HISTORY_START, -1)
         self.streams = Streams(self.seed)
 
         self.stock = Stock(self.params, self.scale, self.streams)
-        self.asylum = AsylumPipeline(self.params, self.scale, self.start_date)
-        self.history = History(self.start_date)  # observed inputs of a start in the past
-        self.reception = Reception(self.params, self.scale, self.start_date)
+        self.asylum = AsylumPipeline(self.params, self.scale, HISTORY_START)
+        self.history = History()  # observed inputs, 2022-2025
+        self.reception = Reception(
+            self.params, self.scale, HISTORY_START, self.history.capacity_decision()
+        )
         population = Population(self.params, self.streams, self.scale)
         self.reunification = Reunification(
             self.params, self.streams, population, self.scale, self.params["dwellings.max_persons"]
@@ -124,14 +130,19 @@ class HousingMarket(mesa.Model):
         self._agents = HouseholdAgents(self)  # made on demand
         self._region_rows: list[dict] = []  # per month, its rows by region as columns
 
-        # The situation on the start date, under the rules that led to it (the defaults).
+        # The documented state of HISTORY_START under the rules then (every lever at its
+        # default), and the history up to the start date under the same rules.
         start_params = self.settings.start_params
-        self.policy = Timeline(start_params).at(self.start_date)
+        as_it_was = Timeline(start_params)
+        self.policy = as_it_was.at(HISTORY_START)
         parts = StartParts(self.params, self.streams, self.queue, self.stock, self.reunification)
         self.quota = build_start(parts, start_params, self.policy)
-        self.policy = self.timeline.at(self.start_date)
-        start = MonthRecord(self.clock)  # the start row: stocks, no flows
-        start.reception = self._fill_reception(0.0)  # also settles the emergency places
+        if self._offset:
+            self._run_history(as_it_was)
+        self.policy = self.history.apply(self.timeline.at(self.start_date), self.start_date)[0]
+        start = MonthRecord(Month.of(self.start_date, -1))  # the start row: stocks, no flows
+        # (at HISTORY_START the reception settles its emergency places to the occupancy)
+        start.reception = self.reception.last if self._offset else self._fill_reception(0.0)
         self._close(start)
         self.datacollector = mesa.DataCollector(
             model_reporters={k: partial(month_figure, name=k) for k in self.month_stats}
@@ -156,8 +167,9 @@ class HousingMarket(mesa.Model):
 
     @property
     def month(self) -> int:
-        """Index of the month being (or last) simulated; -1 before the first step."""
-        return self.clock.index
+        """Index of the month being (or last) simulated from the start date; -1 before the
+        first step."""
+        return self.clock.index - self._offset
 
     @property
     def date(self) -> dt.date:
@@ -189,21 +201,28 @@ class HousingMarket(mesa.Model):
 
     def step(self) -> None:
         """One month of the market, stage by stage (docs/architecture.md)."""
-        self.clock = month = Month.of(self.start_date, round(self.time) - 1)
-        # The levers in force, with what was observed put in when the run starts in the past.
-        self.policy, observed = self.history.apply(
-            self.timeline.at(month.first), month.first, self._abroad_persons
-        )
+        month = Month.of(HISTORY_START, self._offset + round(self.time) - 1)
+        record = self._advance(month, self.timeline)
+        self._close(record)
+        self.datacollector.collect(self)
+
+    def _advance(self, month: Month, levers: Timeline) -> MonthRecord:
+        """One month: the levers in force (``levers``, with what was observed put in), then
+        every sub-model in the order of the brief; returns the month's record."""
+        self.clock = month
+        self.policy, observed = self.history.apply(levers.at(month.first), month.first)
         policy = self.policy
         record = MonthRecord(month)
-        record.asylum = self.asylum.month(month.index, policy, observed.applications_per_year)
+        record.asylum = self.asylum.month(month.index, policy, observed)
         if policy["policy.quota_in_force"]:
             self.quota.start_month(month.first, self._expected_to_house_per_year(observed))
         entered_before = self.queue.entered.copy()
         persons_before = self.queue.sh_persons["entered"]
         waits_where = self.reception.region_share(month.index, policy)
         self.queue.enter(month, policy, record.asylum.permits, waits_where)
-        record.reunified = self.reunification.step(month, policy, self.queue, self.quota)
+        record.reunified = self.reunification.step(
+            month, policy, self.queue, self.quota, observed.family_arrivals
+        )
         record.entered = self.queue.entered - entered_before
         record.entered_reception_persons = self.queue.sh_persons["entered"] - persons_before
         rules = self.rules()
@@ -214,14 +233,20 @@ class HousingMarket(mesa.Model):
         convert = self.reception.conversion_allowed(policy)
         record.vacancies = self.stock.step(month, policy, convert, self.queue.waiting_per_region())
         record.lettings = self.allocation.let(month, self._allocation_inputs())
+        if observed.capacity_decision is not None:
+            self.reception.decide(month.index, *observed.capacity_decision)
         record.reception = self._fill_reception(record.vacancies.converted_places)
-        self._close(record)
-        self.datacollector.collect(self)
         self.households.compact()  # agents find their rows by id, so nothing else moves
+        return record
+
+    def _run_history(self, as_it_was: Timeline) -> None:
+        """The months from HISTORY_START to the start date, on observed inputs under the
+        rules then (``model.history_cache.run_history``); what they leave is the start."""
+        run_history(self, lambda month: self._advance(month, as_it_was))
 
     def rules(self) -> Rules:
         """What the household classes' rules read this month (``agents``)."""
-        return self.queue.rules(self.month, self.policy)
+        return self.queue.rules(self.clock.index, self.policy)
 
     def _allocation_inputs(self) -> AllocationInputs:
         return AllocationInputs(
@@ -229,27 +254,20 @@ class HousingMarket(mesa.Model):
             self.lettings_log, self.fits,
         )  # fmt: skip
 
-    def _abroad_persons(self) -> float:
-        """Family members abroad (real persons): of housed sponsors and of households waiting."""
-        return (self.reunification.abroad_of_sponsors + self.queue.abroad_in_market()) * self.scale
-
     def _expected_to_house_per_year(self, observed) -> float:
-        """The quota target's yearly rate (agent-unit persons): the observed target in a
-        history run, else as the government forecasts it: expected permits over the
-        coming half year plus the families expected to join from abroad.
-        """
+        """The quota target's yearly rate (agent-unit persons): the observed target in the
+        history, else the government's forecast (``Quota.forecast_per_year``)."""
         if observed.quota_target_per_year is not None:
             return observed.quota_target_per_year / self.scale
-        permits = self.asylum.permits_expected_per_year(self.month, self.policy)
-        abroad = self._abroad_persons() / self.scale
-        arrivals = abroad * (1.0 - math.exp(-self.policy["reunification.arrival_per_year"]))
-        return permits + arrivals
+        permits = self.asylum.permits_expected_per_year(self.clock.index, self.policy)
+        return self.quota.forecast_per_year(permits, self.reunification, self.queue, self.clock)
 
     def _fill_reception(self, converted_places: float):
         """Reception at the month's end: asylum seekers and status holders on the places."""
         in_reception = self.queue.in_reception()
-        occupancy = self.asylum.in_reception + float(self.households["size"][in_reception].sum())
-        return self.reception.step(self.month, occupancy, self.policy, converted_places)
+        persons = self.households.reception_persons(in_reception)
+        occupancy = self.asylum.in_reception + float(persons.sum())
+        return self.reception.step(self.clock.index, occupancy, self.policy, converted_places)
 
     def _close(self, record: MonthRecord) -> None:
         """The month's figures (real units), its regional rows, and the agents of those gone."""
@@ -263,37 +281,6 @@ class HousingMarket(mesa.Model):
         self.month_stats = figures(end, record)
         self._region_rows.append(region_rows(end, record))
         self._agents.remove(self.queue.take_gone_ids())
-
-    # ------------------------------------------------------------------ agents
-
-    @property
-    def households(self) -> HouseholdTable:
-        """The household table (owned by the queue): one row per agent still waiting."""
-        return self.queue.table
-
-    @property
-    def agents(self) -> mesa.agent.AgentSet:
-        """Every household agent (Mesa's AgentSet), made on demand for those waiting."""
-        self._make_agents()
-        return super().agents
-
-    @property
-    def agents_by_type(self) -> dict:
-        """Household agents by class (RegularSeeker, UrgentSeeker, StatusHolder)."""
-        self._make_agents()
-        return super().agents_by_type
-
-    def _make_agents(self) -> None:
-        if "queue" in self.__dict__:  # (Mesa's own set-up runs before the market exists)
-            self._agents.make_waiting(self.households)
-
-    def agent(self, household_id: int) -> Household:
-        """The agent of a household still in the market (made if it did not exist yet).
-
-        Raises:
-            KeyError: No household with that id is waiting.
-        """
-        return self._agents.of(self.households, household_id)
 
     # ----------------------------------------------------------------- results
 

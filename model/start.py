@@ -20,7 +20,7 @@ from model.asylum.quota import Quota
 from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, Month, day_number
 from model.base.codes import DwellingType, Group, Origin
 from model.base.errors import ParameterError
-from model.households.population import INITIAL_MONTH, household_ids
+from model.households.population import FAMILY_DELAY_MIN_MONTHS, INITIAL_MONTH, household_ids
 from model.households.queue import urgency_allowed
 from model.inputs.parameters import Parameters
 
@@ -117,11 +117,13 @@ def build_start(parts: StartParts, start_params: Parameters, policy: dict) -> Qu
     sh_cols = {name: np.concatenate([c[name] for c in sh_rows]) for name in sh_rows[0]}
     order = np.argsort(sh_cols["id"])
     sh_cols = {name: col[order] for name, col in sh_cols.items()}
+    _families_not_yet_due(sh_cols, parts, day0)
     for cols in (regular_cols, urgent_cols, sh_cols):
         queue.add(cols, start)
-    # Housed status holders whose family is still abroad (65,000 persons with those above).
+    # Housed status holders whose family is still abroad (with those above: the families
+    # abroad at the start, reunification.abroad_at_start).
     parts.reunification.seed_sponsors(
-        float(sh_cols["family_abroad"].sum()), day0 - round(2 * DAYS_PER_YEAR)
+        float(sh_cols["family_abroad"].sum()), day0 - round(2 * DAYS_PER_YEAR), day0
     )
     # Homes vacated by last month's doorstromers are let this month (chains
     # run with a month's lag): seed one month of them.
@@ -130,6 +132,17 @@ def build_start(parts: StartParts, start_params: Parameters, policy: dict) -> Qu
     # The queue at the start: the market's tightness is measured against it.
     parts.stock.set_reference_queue(queue.waiting_per_region())
     return quota
+
+
+def _families_not_yet_due(cols: dict, parts: StartParts, day0: int) -> None:
+    """Families abroad of the status holders in reception at the start are due after it: a
+    due day that has passed is drawn again beyond the start (the delay is memoryless after
+    its minimum)."""
+    due = cols["family_due_day"]
+    late = (cols["family_abroad"] > 0) & (due <= day0)
+    extra = max(parts.params["reunification.arrival_delay_months"] - FAMILY_DELAY_MIN_MONTHS, 0.0)
+    u = parts.streams.uniform("family_delay_start", cols["id"][late], 0)
+    due[late] = day0 + (-np.log1p(-u) * extra * DAYS_PER_MONTH).astype(np.int32)
 
 
 def _status_holders_in_reception(parts: StartParts, p: Parameters, policy: dict) -> list[dict]:

@@ -48,7 +48,7 @@ def refused(args: list[str], capsys) -> str:
     [
         "allocation.lottery_share=0.2@2200-01-01",
         "allocation.lottery_share=0.2@9999-12-01",
-        "allocation.lottery_share=0.2@2025-08-01",  # the run below ends on that day
+        "allocation.lottery_share=0.2@2026-02-01",  # the run below ends on that day
     ],
 )
 def test_a_dated_value_from_the_runs_end_on_is_refused(setting, tmp_path, capsys):
@@ -288,18 +288,21 @@ def test_run_json_is_the_same_bytes_for_the_same_run(tmp_path, capsys):
 
 @pytest.mark.parametrize("scenario", ["current-policy", "cabinet-package", "mooiman"])
 def test_status_holders_in_reception_reconcile_month_by_month(scenario):
-    """In at the end = in at the start + entered with a permit + family joining there
-    - housed - left on their own, in persons, every month, from monthly.csv alone."""
+    """In at the end = in at the start + entered with a permit + family joining there +
+    families whose sponsor's home is too small - housed - left on their own, in persons,
+    every month, from monthly.csv alone."""
     m = HousingMarket(scenario, rng=4, households_per_agent=20).run(30).monthly
     change = m["status_holders_in_reception_persons"].diff().iloc[1:]
     flows = (
         m["status_holders_entered_reception_persons"]
         + m["reunification_arrivals_in_reception_persons"]
+        + m["reunification_reentries_in_reception_persons"]
         - m["status_holders_housed_persons"]
         - m["status_holders_left_reception_self_found_persons"]
     ).iloc[1:]
     assert (change - flows).abs().max() == 0
     assert m["reunification_arrivals_in_reception_persons"].sum() > 0
+    assert m["reunification_reentries_in_reception_persons"].sum() > 0
 
 
 # ------------------------------------------------------------- fuzz

@@ -118,6 +118,8 @@ LAYERS = {
     "model.allocation": 5,
     "model.reporting": 6,
     "model.start": 7,
+    "model.history_cache": 7,
+    "model.market_agents": 7,
     "model.market": 8,
     "model": 9,  # the package's own lazy exports
     "experiments": 10,

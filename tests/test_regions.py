@@ -82,10 +82,11 @@ def test_status_holders_who_search_themselves_mostly_stay_near_their_reception_c
     model.run(36)
     t = model.households
     after = day_number(dt.date(2026, 7, 1))
-    new = (
+    new = (  # (with a permit: not a family re-entering from a home grown too small)
         (t["group"] == Group.STATUS_HOLDER)
         & (t["entry_day"] >= after)
         & (t["reception_region"] >= 0)
+        & (t["home_type"] < 0)
     )
     elsewhere = np.mean(t["region"][new] != t["reception_region"][new])
     share = Parameters.from_overrides()["status_holders.search_elsewhere_share"]

@@ -11,7 +11,9 @@ from model.base.columns import ColumnTable
 
 
 class LettingLog(ColumnTable):
-    """Every letting, in the order made.
+    """Every letting, in the order made. ``month`` counts from the history's start
+    (1 January 2022, ``model.inputs.history.HISTORY_START``), as the market's clock does;
+    ``frame`` turns it into dates.
 
     Args:
         attribution: Whether the lettings carry who pure registration order would
@@ -28,6 +30,7 @@ class LettingLog(ColumnTable):
         ("group", np.int8, 0),
         ("household_id", np.int64, 0),
         ("persons", np.int16, 0),
+        ("family_abroad", np.int16, 0),
         ("route", np.int8, 0),
         ("registration_days", np.int32, 0),
         ("days_since_entry", np.int32, 0),
@@ -76,6 +79,7 @@ class LettingLog(ColumnTable):
                 "group": pd.Categorical.from_codes(cols["group"], GROUPS),
                 "household_id": cols["household_id"],
                 "household_size_persons": cols["persons"],
+                "family_abroad_persons": cols["family_abroad"],
                 "route": pd.Categorical.from_codes(cols["route"], ROUTES),
                 "registration_time_years": cols["registration_days"] / DAYS_PER_YEAR,
                 "time_since_entry_years": cols["days_since_entry"] / DAYS_PER_YEAR,

@@ -44,6 +44,7 @@ def match_vacancies(
     persons_limit: np.ndarray | None,
     reserved_group: int,
     capped_types: np.ndarray | None = None,
+    fit_persons: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Vacancy first: each vacancy in ``order`` goes to the best-fitting candidate.
 
@@ -72,6 +73,8 @@ def match_vacancies(
         reserved_group: The group whose reserved vacancies the route may take.
         capped_types: Per dwelling type, whether an open (not reserved) vacancy of it
             counts against the cap (default: the self-contained types).
+        fit_persons: Persons a candidate's home must fit, if not ``persons`` (a household
+            housed for the family still to join it); ``persons_limit`` counts ``persons``.
 
     Returns:
         (vacancy indices let, candidate ids housed in the same order, cap left per region).
@@ -82,7 +85,8 @@ def match_vacancies(
     room = no_limit if persons_limit is None else np.array(persons_limit, np.int64)
     counted = SELF_CONTAINED if capped_types is None else np.asarray(capped_types, bool)
     persons = np.asarray(persons, np.int64)
-    cls = np.minimum(persons, SIZE_CLASSES)
+    fit = persons if fit_persons is None else np.asarray(fit_persons, np.int64)
+    cls = np.minimum(fit, SIZE_CLASSES)
     region = np.asarray(region_of_candidate, np.int64)
     allowed = np.zeros((N_TYPES, 2), bool)
     for t, r in options:
@@ -95,14 +99,16 @@ def match_vacancies(
     dedicated = (
         reserved[idx] | (types[idx] == DwellingType.STARTUP) | (types[idx] == DwellingType.SHARED)
     )
-    # Dedicated homes first, then rooms, then the open self-contained homes in order.
-    stage = np.where(dedicated, 0, np.where(types[idx] == DwellingType.ROOM, 1, 2))
+    # Dedicated homes first, then rooms, then large homes (the hardest to find for a
+    # large family), then the other open homes in order.
+    t = types[idx]
+    stage = np.select([dedicated, t == DwellingType.ROOM, t == DwellingType.LARGE], [0, 1, 2], 3)
     idx = idx[np.lexsort((np.arange(len(idx)), stage, vacancies.region[idx]))]
     bounds = np.searchsorted(vacancies.region[idx], np.arange(n_regions + 1))
     # The loop below is sequential (each home changes who is left): on Python lists,
     # whose items are read several times faster than numpy's.
     taken = [False] * len(candidates)
-    sizes, fit_list = persons.tolist(), fits.tolist()
+    sizes, fit_sizes, fit_list = persons.tolist(), fit.tolist(), fits.tolist()
     type_of, reserved_of, counted_of = types.tolist(), reserved.tolist(), counted.tolist()
     cap_left, room_left = cap.tolist(), room.tolist()
     got_k: list[int] = []
@@ -112,7 +118,7 @@ def match_vacancies(
         if len(mine) == 0 or room_left[r] <= 0:
             continue
         pools = {c: mine[cls[mine] == c].tolist() for c in range(1, SIZE_CLASSES + 1)}
-        pools[0] = mine[(persons[mine] == 1) & room_ok[mine]].tolist()  # singles for a room
+        pools[0] = mine[(fit[mine] == 1) & room_ok[mine]].tolist()  # singles for a room
         heads = dict.fromkeys(pools, 0)
         nobody_for = set()  # types no candidate left fits (it stays so: pools only shrink)
         for v in idx[bounds[r] : bounds[r + 1]].tolist():
@@ -120,7 +126,7 @@ def match_vacancies(
             capped = counted_of[t] and not reserved_of[v]
             if (capped and cap_left[r] <= 0) or t in nobody_for:
                 continue
-            k = _best_fit(t, pools, heads, taken, sizes, fit_list)
+            k = _best_fit(t, pools, heads, taken, fit_sizes, fit_list)
             if k < 0:
                 nobody_for.add(t)
                 continue

@@ -248,7 +248,9 @@ class RouteBudget:
         """This month's earnings: ``share`` of the open self-contained vacancies."""
         self.share = share
         self.earned = share * np.asarray(vacancies, float)
-        self.balance = self.balance + self.earned
+        # What is carried is bounded by this month's share too: a route whose share fell
+        # (to nothing, say) does not go on with what it earned before.
+        self.balance = np.minimum(self.balance, self._at_least_one(self.earned)) + self.earned
 
     def _at_least_one(self, amount: np.ndarray) -> np.ndarray:
         """``amount``, but at least one home while the route has a share at all."""
@@ -375,7 +377,10 @@ def quota(month: RouteMonth) -> None:
     for them, a small home, a room or a flex home. Among those who fit,
     households linked to a municipality that keeps up with its quota come first
     (it houses whoever is linked to it within weeks, while the others work
-    through their own backlog), then the longest since the permit.
+    through their own backlog), then the longest since the permit. A status holder
+    waiting for family abroad (*alleengaand*) is housed in a home for the whole family
+    (``status_holders.sponsors_wait_for_family``), so usually once it has joined in
+    reception.
 
     Once the quota is abolished and priority is still legal, the municipalities
     that keep priority without the obligation (``policy.priority_without_quota_share``
@@ -401,7 +406,11 @@ def quota(month: RouteMonth) -> None:
         >= policy["status_holders.on_track_municipality_share"]
     ) & in_force
     rows = rows[np.lexsort((table["id"][rows], table["permit_day"][rows], behind))]
-    single = table["size"][rows] == 1
+    sizes = table["size"][rows]
+    fit = sizes  # the household a home must fit
+    if in_force and policy["status_holders.sponsors_wait_for_family"]:
+        fit = sizes + table["family_abroad"][rows]  # a home for the whole family
+    single = fit == 1
     if policy["policy.status_holder_priority"]:
         options = QUOTA_OPTIONS
         share = policy["status_holders.non_self_contained_share_of_singles"]
@@ -429,7 +438,7 @@ def quota(month: RouteMonth) -> None:
         order=np.argsort(came, kind="stable"),
         region_of_candidate=region,
         candidates=rows,
-        persons=table["size"][rows],
+        persons=sizes,
         room_ok=room_ok,
         fits=month.fits,
         options=options,
@@ -437,6 +446,7 @@ def quota(month: RouteMonth) -> None:
         persons_limit=need,
         reserved_group=Group.STATUS_HOLDER,
         capped_types=capped_types,
+        fit_persons=fit,
     )
     budget.spend(left)
     month.record(v, housed, route)
@@ -669,6 +679,7 @@ def _follow_families(
             abroad=table["family_abroad"][r],
             subsidiary=table["subsidiary"][r],
             permit_day=table["permit_day"][r],
+            due_day=table["family_due_day"][r],
         )
 
 
@@ -689,6 +700,7 @@ def _who(table, rows: np.ndarray, day: int, region: np.ndarray) -> dict[str, np.
         "group": group,
         "household_id": table["id"][rows],
         "persons": table["size"][rows],
+        "family_abroad": table["family_abroad"][rows],
         "registration_days": day - table["registration_day"][rows],
         "days_since_entry": day - table["entry_day"][rows],
         "leaves_social_home": table["home_type"][rows] >= 0,
@@ -789,13 +801,14 @@ class Allocation:
         keep[ledger_idx] = False
         ledger.keep(keep)
 
-        # Status holders leaving reception count for their linked region's quota.
+        # Status holders leaving reception count for their linked region's quota (a family
+        # rehoused with its sponsor counted when it arrived).
         linked = table["linked_region"][rows]
-        counts = from_reception & (linked >= 0)
+        counts = from_reception & (linked >= 0) & ~leaves_social_home
         inputs.quota.record(linked[counts], size[counts].astype(float))
         linked_persons, unlinked_persons = inputs.queue.responsibility(rows[from_reception])
         weeks = (day - table["permit_day"][rows][from_reception]) / 7.0
-        housed_persons = int(size[from_reception].sum())
+        housed_persons = int(table.reception_persons(rows[from_reception]).sum())
 
         out = inputs.queue.house(rows, dtype, region, month)
         _follow_families(table, inputs.reunification, out, dtype[dtype != DwellingType.STARTUP])

@@ -100,15 +100,22 @@ def left_reception_day(households: pd.DataFrame, end_day: int) -> np.ndarray:
 
 
 def cohort_indicators(
-    households: pd.DataFrame, params: Parameters, start, months: int, end_day: int, scale: int
+    households: pd.DataFrame,
+    params: Parameters,
+    start,
+    months: int,
+    end_day: int,
+    scale: int,
+    data_from=None,
 ) -> pd.DataFrame:
     """Work and benefit shares of the cohorts 18, 24, 36 and 60 months after their permit.
 
     For each month of the run, the status holders whose permit fell in the
     month 18 (24, 36, 60) months earlier, weighted by persons, with their
     actual time in reception (those still there count it up to the month's
-    end). Cohorts with a permit before the start are left out (NaN): only
-    those still in reception then are in the model, a biased part.
+    end). Cohorts with a permit before ``data_from`` (default: ``start``), when the
+    run's households begin, are left out (NaN): only those still in reception
+    then are in the model, a biased part.
 
     Returns:
         One row per month: ``date`` and the shares (``..._share``), with the
@@ -124,7 +131,7 @@ def cohort_indicators(
         params["integration.reception_time_value_linked"],
         params["integration.reception_time_value_unlinked"],
     )
-    start_day = day_number(start)
+    start_day = day_number(start if data_from is None else data_from)
     rows = []
     for m in range(months + 1):
         day = day_number(add_months(start, m))

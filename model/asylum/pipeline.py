@@ -1,21 +1,29 @@
 """Asylum: applications, decisions and permits, in persons (not agents).
 
-    applications -> pending at the IND -> first decision
-                   -> permit (recognition rate): status holders enter the market
-                   -> rejection: stays in reception for a while, then leaves
+    first and repeat applications -> pending at the IND -> first decision
+        -> permit (recognition rate): status holders enter reception, then the market
+        -> rejection: stays in reception for a while, then leaves
 
-First applications follow a named path per calendar year (``asylum.inflow_path``;
-the 2025 level, about 22,000, is CBS's). The IND decides at most its capacity
-a month, and no faster than the legal term allows (``asylum.decision_months_min``).
-Its capacity starts at the 2025 pace (``asylum.decisions_per_year``, about
-20,000 first decisions a year against about 48,000 waiting: a wait of over
-two years, as in 2025) and follows the inflow of first applications with a
-lag (``asylum.capacity_follows_inflow_years``): the IND hires when more apply
-and shrinks when fewer do, but does not clear its backlog.
+**History (2022-2025).** Applications are observed (first applications per
+quarter, repeat applications per year); the IND decides each month as many as
+keep the published stock awaiting a first decision on the straight line
+between two published dates, so that the decisions are bounded by what the
+pending stock allows; permits are the published count where there is one (CBS
+2022 and 2023, the IND's 2025 count), else the decisions times the year's
+recognition rate in the IND's own definition (``model/inputs/data/history.toml``).
+
+**From 2026.** First applications follow a named path per calendar year
+(``asylum.inflow_path``, from the MPP forecast of September 2025), repeat
+applications a share of them (``asylum.repeat_share_of_first``). The IND
+decides at most its capacity a month, and no faster than the legal term
+allows (``asylum.decision_months_min``); its capacity starts at
+``asylum.decisions_per_year`` and follows the inflow with a lag
+(``asylum.capacity_follows_inflow_years``): the IND hires when more apply and
+shrinks when fewer do, but does not clear its backlog.
 
 Permits come from this pipeline, or (``asylum.permit_source = "exogenous"``)
-from a fixed yearly number, ``status_holders.permits_persons_per_year``; the
-pipeline still fills reception with those awaiting a decision either way.
+from a fixed yearly number after the history, ``status_holders.permits_persons_per_year``;
+the pipeline still fills reception with those awaiting a decision either way.
 
 Persons are conserved: applications = pending + permitted + rejected;
 rejected = in reception + departed (``AsylumPipeline.ledger``).
@@ -23,15 +31,17 @@ rejected = in reception + departed (``AsylumPipeline.ledger``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
 
 from model.base.calendar import add_months
+from model.inputs.history import Observed
 from model.inputs.parameters import Parameters
 
 # The first calendar year of the application paths (their first value).
-PATH_FIRST_YEAR = 2025
+PATH_FIRST_YEAR = 2026
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class AsylumMonth:
 
     Attributes:
         applications_persons: First applications (real persons).
+        repeat_persons: Repeat applications (real persons).
         decisions: First decisions (agent units).
         permits: Persons granted a permit who need housing (agent units).
         departed: Rejected applicants leaving reception (agent units).
@@ -49,6 +60,7 @@ class AsylumMonth:
     decisions: float = 0.0
     permits: float = 0.0
     departed: float = 0.0
+    repeat_persons: float = 0.0
 
 
 class AsylumPipeline:
@@ -90,28 +102,44 @@ class AsylumPipeline:
         quickest = pending * (1.0 - math.exp(-1.0 / self.params["asylum.decision_months_min"]))
         return min(capacity_per_year / 12 / self.scale, quickest)
 
-    def follow_inflow(self, capacity: float, month: int) -> float:
-        """Next month's capacity (real persons a year): a step towards this month's inflow."""
+    def follow_inflow(self, capacity: float, inflow_per_year: float) -> float:
+        """Next month's capacity (real persons a year): a step towards this month's inflow
+        of first and repeat applications."""
         lag = self.params["asylum.capacity_follows_inflow_years"] * 12
         step = 1.0 if lag <= 1 else 1.0 / lag
-        return capacity + (self.applications_per_year(month) - capacity) * step
+        return capacity + (inflow_per_year - capacity) * step
 
-    def step(self, month: int, policy: dict, observed: float | None = None) -> AsylumMonth:
+    def step(self, month: int, policy: dict, observed: Observed) -> AsylumMonth:
         """One month: applications arrive, decisions are taken, rejected applicants leave.
 
+        In the history the IND decides as many as keep the published stock awaiting a
+        decision on its line, and the permits are the published count where there is
+        one; after it, the IND decides what its capacity allows (``decisions``), a
+        recognition rate of them permits.
+
         Args:
-            month: Months from the start.
+            month: Months from the history's start.
             policy: The levers in force.
-            observed: First applications a year observed for this month (history mode),
-                instead of the path's.
+            observed: What was observed this month (``History.month``).
         """
-        per_year = self.applications_per_year(month) if observed is None else observed
-        applications = per_year / 12 / self.scale
+        first = observed.applications_per_year
+        first = self.applications_per_year(month) if first is None else first
+        repeat = observed.repeat_per_year
+        repeat = first * self.params["asylum.repeat_share_of_first"] if repeat is None else repeat
+        applications = (first + repeat) / 12 / self.scale
         if policy["asylum.decisions_per_year"] != self._set_to:  # the start, or a new value
             self._set_to = self.capacity = policy["asylum.decisions_per_year"]
-        decided = self.decisions(self.pending, self.capacity)
-        self.capacity = self.follow_inflow(self.capacity, month)
-        permits = decided * policy["asylum.recognition_rate"]
+        if observed.pending_target is None:
+            decided = self.decisions(self.pending, self.capacity)
+        else:  # as many as keep the published stock awaiting a decision
+            most = self.pending + applications
+            decided = min(max(most - observed.pending_target / self.scale, 0.0), most)
+        self.capacity = self.follow_inflow(self.capacity, first + repeat)
+        if observed.permits_per_year is None:
+            permits = decided * policy["asylum.recognition_rate"]
+        else:  # the published count at the year's pace; each permit is a decision
+            permits = min(observed.permits_per_year / 12 / self.scale, self.pending + applications)
+            decided = max(decided, permits)
         stay = self.params["asylum.rejected_departure_months"]
         departing = self.rejected * (1.0 - math.exp(-1.0 / stay))
         self.pending += applications - decided
@@ -120,7 +148,10 @@ class AsylumPipeline:
         self.ledger["permitted"] += permits
         self.ledger["rejected"] += decided - permits
         self.ledger["departed"] += departing
-        return AsylumMonth(applications * self.scale, decided, permits, departing)
+        return AsylumMonth(
+            first / 12, decided, permits, departing,
+            repeat_persons=repeat / 12,
+        )  # fmt: skip
 
     def expected_permits(self, months: int, month: int, policy: dict) -> float:
         """Permits expected over the next ``months`` (a projection, as the MPP forecast is)."""
@@ -129,9 +160,12 @@ class AsylumPipeline:
         capacity = self.capacity if lever == self._set_to else lever
         for k in range(months):
             decided = self.decisions(pending, capacity)
-            capacity = self.follow_inflow(capacity, month + k)
+            inflow = self.applications_per_year(month + k) * (
+                1.0 + self.params["asylum.repeat_share_of_first"]
+            )
+            capacity = self.follow_inflow(capacity, inflow)
             total += decided * policy["asylum.recognition_rate"]
-            pending += self.applications_per_year(month + k) / 12 / self.scale - decided
+            pending += inflow / 12 / self.scale - decided
         return total
 
     @property
@@ -139,13 +173,13 @@ class AsylumPipeline:
         """Asylum seekers and rejected applicants in reception (agent-unit persons)."""
         return self.pending + self.rejected
 
-    def month(self, month: int, policy: dict, observed: float | None = None) -> AsylumMonth:
+    def month(self, month: int, policy: dict, observed: Observed) -> AsylumMonth:
         """One month of the pipeline, and the permits in force (pipeline or fixed number);
-        ``observed``: first applications a year observed for the month (history mode)."""
+        ``observed``: what was observed in the month (``History.month``)."""
         done = self.step(month, policy, observed)
-        if self.params["asylum.permit_source"] == "exogenous":
+        if self.params["asylum.permit_source"] == "exogenous" and observed.permits_per_year is None:
             permits = policy["status_holders.permits_persons_per_year"] / 12 / self.scale
-            done = AsylumMonth(done.applications_persons, done.decisions, permits, done.departed)
+            done = dataclasses.replace(done, permits=permits)
         return done
 
     def permits_expected_per_year(self, month: int, policy: dict) -> float:

@@ -14,10 +14,15 @@ All figures here are in agent-unit persons (persons / households_per_agent).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.base.calendar import Month, half_year_of
+from model.base.calendar import Month, add_months, day_number, half_year_of
+
+if TYPE_CHECKING:
+    from model.asylum.reunification import Reunification
+    from model.households.queue import Queue
 
 
 class Quota:
@@ -67,6 +72,16 @@ class Quota:
         self._target_this_half = permits_persons_per_year / 2.0 * self.share
         self.due = self.due + self._target_this_half
         self._housed_at_half_start = self.housed.copy()
+
+    @staticmethod
+    def forecast_per_year(
+        permits_per_year: float, reunification: Reunification, queue: Queue, month: Month
+    ) -> float:
+        """The national target's yearly rate as the government forecasts it (agent-unit
+        persons): the permits expected over the coming half year plus the families
+        expected to join from abroad in it."""
+        half_year = day_number(add_months(month.first, 6))
+        return permits_per_year + 2 * reunification.due_persons(queue, half_year)
 
     def monthly_need(self, date: dt.date) -> np.ndarray:
         """Persons each region aims to house this month to meet the half-year target."""

@@ -109,10 +109,18 @@ class Reception:
     Args:
         params: Model parameters.
         scale: Households per agent.
-        start: The start date.
+        start: The first month (month indices count from it).
+        decision: COA's capacity decision observed in the history (``History.capacity_decision``:
+            the month it takes effect, the regular places then, the places targeted).
     """
 
-    def __init__(self, params: Parameters, scale: int, start: dt.date):
+    def __init__(
+        self,
+        params: Parameters,
+        scale: int,
+        start: dt.date,
+        decision: tuple[dt.date, float, float] | None = None,
+    ):
         self.params = params
         self.scale = scale
         self.start = start
@@ -123,7 +131,15 @@ class Reception:
             "emergency_ships": p["reception.ship_places_start"] / k,
             "emergency_hotels": p["reception.hotel_places_start"] / k,
         }
-        self.taken_from_plans = 0.0  # places of the Spreidingswet path taken so far
+        self.taken_from_plans = 0.0  # places of the plans' path taken so far
+        # The plans' path: from (month, places) to an observed point (month, places), or,
+        # without one, to the target lever on its date (agent units).
+        self.path_from = (-1, self.places["regular"])
+        # COA's capacity decision (history.toml): the places it had on multi-year terms, in
+        # the month it takes effect, where the plans' path starts again (``decide``).
+        self.path_to = (
+            None if decision is None else (months_between(start, decision[0]), decision[1] / scale)
+        )
         self.orders: list[tuple[int, float]] = []  # (month due, places) sought beyond the plans
         self.notices: list[tuple[int, float]] = []  # (month due, places) cancelled with notice
         self.withdrawn_month: int | None = None  # month the Spreidingswet was withdrawn
@@ -169,14 +185,30 @@ class Reception:
 
     # ------------------------------------------------------------------ the month
 
+    def _path_end(self, policy: dict) -> tuple[int, float]:
+        """Where the plans' path goes: the observed point, or the target on its date."""
+        if self.path_to is not None:
+            return self.path_to
+        p = self.params
+        when = months_between(self.start, p["reception.regular_places_target_date"])
+        return when, policy["reception.regular_places_target"] / self.scale
+
     def plans_path(self, month: int, policy: dict) -> float:
-        """Regular places the Spreidingswet plans have realised by ``month`` (agent units):
-        a straight line from the start to the target on the target date."""
-        p, k = self.params, self.scale
-        start = p["reception.regular_places_start"] / k
-        total = max(months_between(self.start, p["reception.regular_places_target_date"]), 1)
-        done = min(max(month + 1, 0), total) / total
-        return max(start + (policy["reception.regular_places_target"] / k - start) * done, start)
+        """Regular places the plans have realised by ``month`` (agent units): a straight line
+        from the path's start to its end (in the history, up to COA's capacity decision of
+        September 2025; from it, to ``reception.regular_places_target`` on its date)."""
+        (m0, start), (m1, end) = self.path_from, self._path_end(policy)
+        done = min(max(month - m0, 0), max(m1 - m0, 1)) / max(m1 - m0, 1)
+        return max(start + (end - start) * done, start)
+
+    def decide(self, month: int, regular_places: float, target: float) -> None:
+        """COA's capacity decision: from ``month`` the regular places are ``regular_places``
+        (persons; the multi-year ones), and the plans aim at the target lever on its date
+        (``target``, the decision's, is its default)."""
+        self.places["regular"] = regular_places / self.scale
+        self.path_from = (month, self.places["regular"])
+        self.path_to = None
+        self.taken_from_plans = 0.0
 
     def settle_start(self, occupancy: float) -> None:
         """At the start, emergency locations hold whoever the other places do not."""
@@ -259,20 +291,12 @@ class Reception:
             if amount > back:
                 self.notices.append((when, amount - back))
             gap -= back
-        available = (
-            self.plans_path(month, policy)
-            - self.params["reception.regular_places_start"] / self.scale
-            - self.taken_from_plans
-        )
+        available = self.plans_path(month, policy) - self.path_from[1] - self.taken_from_plans
         take = min(max(available, 0.0), gap)
         self.taken_from_plans += take
         places["regular"] += take
-        p, k = self.params, self.scale
-        plans_left = (
-            policy["reception.regular_places_target"] / k
-            - p["reception.regular_places_start"] / k
-            - self.taken_from_plans
-        )
+        p = self.params
+        plans_left = self._path_end(policy)[1] - self.path_from[1] - self.taken_from_plans
         if gap - take > 0 and plans_left <= 0:
             self.orders.append((month + int(p["reception.opening_lead_months"]), gap - take))
         return take

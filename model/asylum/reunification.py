@@ -1,19 +1,32 @@
 """Family reunification: family members abroad (nareizigers) joining status holders.
 
-A status holder household may have family abroad (drawn at the permit; at the
-start 65,000 persons are waiting, letter). Each month a share of the families
-abroad arrives, all of a family at once:
+A status holder may have family abroad (drawn at the permit: single status
+holders waiting for their family, *alleengaand*). The family is due a number
+of months after the permit (``reunification.arrival_delay_months``: the nareis
+application, the IND's decision and the journey), and arrives, all of it at
+once:
 
-* to a household still in the market (in reception or a start-up home): the
-  household grows there, so it needs a larger home, and reception holds more;
-* to a household already housed: it grows in its home. If the home no longer
-  fits (passend toewijzen on size), the household re-enters the market as a
-  status holder who leaves a corporation home behind when rehoused.
+* at a household still in the market (in reception, or a start-up home): the
+  household grows there and leaves with it when it is housed, so it needs a
+  larger home, and reception holds more;
+* at a household already housed: it joins it at home (counting for the linked
+  municipality's quota). If the home no longer fits (passend toewijzen on
+  size), the household re-enters the market as a status holder who leaves a
+  corporation home behind when rehoused.
+
+Families come in the order they are due, as many a month as can: in the
+history (2022-2025) as many as arrived (observed), from 2026 the families due,
+up to ``reunification.arrivals_per_year`` (the IND deciding nareis applications
+in turn, and the visas used). Under the two-status system a
+subsidiary-protection holder's family may come only with a chance when it is
+due (``reunification.subsidiary_arrival_factor``), else it waits another year.
 
 Housed households with family abroad are kept in a small table of their own
-(*sponsors*): they are no longer agents, but their families still come.
-Under the two-status system, families of subsidiary-protection holders come
-at a fraction of the rate (lever).
+(*sponsors*): they are no longer agents, but their families still come. The
+families abroad on 1 January 2022 (``reunification.abroad_at_start``) belong to
+the single status holders then in reception, whose families are due after
+their permits, and to housed sponsors, whose families are due over the next
+three years (:data:`START_STOCK_YEARS`, an assumption).
 
 Persons are conserved: abroad at the start + abroad added with new permits =
 abroad now + arrived + dropped (``ledger`` here, the added and dropped in the
@@ -29,7 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.base.calendar import Month
+from model.base.calendar import DAYS_PER_YEAR, NEVER, Month
 from model.base.codes import DwellingType, Situation, StatusHolderType
 from model.base.columns import ColumnTable
 from model.base.streams import Streams
@@ -43,6 +56,9 @@ if TYPE_CHECKING:
 
 # Id namespace for sponsors present at the start (not a household group).
 SPONSOR_ID_GROUP = 3
+# The families of housed sponsors waiting abroad on 1 January 2022 are due over this many
+# years (assumption: the 40,000 abroad then and about 10,500 arriving a year in 2022-2023).
+START_STOCK_YEARS = 3.0
 
 
 @dataclass
@@ -56,12 +72,15 @@ class Reunified:
             reception.
         arrivals_at_home_persons: Persons joining housed households.
         reentries: Housed households whose home grew too small, searching again.
+        reentries_in_reception_persons: Their family members, who wait in reception
+            until the household is rehoused together.
     """
 
     arrivals_in_market_persons: int = 0
     arrivals_in_reception_persons: int = 0
     arrivals_at_home_persons: int = 0
     reentries: int = 0
+    reentries_in_reception_persons: int = 0
 
 
 class Sponsors(ColumnTable):
@@ -76,6 +95,7 @@ class Sponsors(ColumnTable):
         ("abroad", np.int16, 0),
         ("subsidiary", bool, False),
         ("permit_day", np.int32, 0),
+        ("due_day", np.int32, NEVER),
     )
 
 
@@ -105,11 +125,13 @@ class Reunification:
         self.fits_max = np.asarray(fits_max)
         self.sponsors = Sponsors()
         self.ledger = {"abroad_start": 0.0, "arrived": 0.0}
+        self._owed = 0.0  # persons the arrivals so far fall short of the budget (agent units)
 
     # -- set-up ------------------------------------------------------------------
 
-    def seed_sponsors(self, abroad_in_market: float, permit_day: int) -> None:
-        """Housed sponsors at the start: the 65,000 abroad minus those of households in reception.
+    def seed_sponsors(self, abroad_in_market: float, permit_day: int, day0: int) -> None:
+        """Housed sponsors at the start: the families abroad less those of the households in
+        reception, due over the next :data:`START_STOCK_YEARS` years from ``day0``.
 
         Assumption: each is a single status holder housed in a small home (50%),
         a medium home (30%) or a room (20%), spread by population, whose family
@@ -127,6 +149,7 @@ class Reunification:
             _pick(u("sponsor_home", ids, 0), [0.5, 0.3, 0.2])
         ]
         abroad = self.population.family_sizes(ids)
+        spread = u("sponsor_due", ids, 0) * START_STOCK_YEARS * DAYS_PER_YEAR
         self.add(
             id=ids,
             region=region,
@@ -136,6 +159,7 @@ class Reunification:
             abroad=abroad,
             subsidiary=u("subsidiary", ids, 0) < p["reunification.subsidiary_share"],
             permit_day=np.full(len(ids), permit_day, np.int32),
+            due_day=(day0 + spread).astype(np.int32),
         )
         self.ledger["abroad_start"] = float(abroad.sum()) + abroad_in_market
 
@@ -145,51 +169,84 @@ class Reunification:
 
     # -- arrivals --------------------------------------------------------------------
 
-    def arrives(
-        self, ids: np.ndarray, subsidiary: np.ndarray, month: int, policy: dict
-    ) -> np.ndarray:
-        """Which families (by household id) arrive this month under the policy in force."""
-        rate = policy["reunification.arrival_per_year"] * np.ones(len(ids))
-        if policy["reunification.two_status_system"]:
-            rate = np.where(
-                subsidiary, rate * policy["reunification.subsidiary_arrival_factor"], rate
-            )
-        chance = 1.0 - np.exp(-rate / 12.0)
-        return self.streams.uniform("reunify", ids, month) < chance
+    def _held(self, ids: np.ndarray, due: np.ndarray, subsidiary: np.ndarray, month: Month,
+              policy) -> None:  # fmt: skip
+        """Under the two-status system a subsidiary holder's family due this month may come
+        only with a chance (``reunification.subsidiary_arrival_factor``), else it waits a
+        year (``due`` moves on, in place)."""
+        if not policy["reunification.two_status_system"]:
+            return
+        now = due < month.day_end
+        u = self.streams.uniform("reunify", ids, month.index)
+        held = now & subsidiary & (u >= policy["reunification.subsidiary_arrival_factor"])
+        due[held] += round(DAYS_PER_YEAR)
 
-    def step_sponsors(self, month: int, policy: dict) -> dict[str, np.ndarray]:
-        """Families arriving at housed sponsors; those no longer fitting their home leave the table.
+    def _in_due_order(
+        self, due: np.ndarray, ids: np.ndarray, persons: np.ndarray, budget: float,
+        before_day: int | None,
+    ) -> np.ndarray:  # fmt: skip
+        """The families that come in a month: those due first, as many persons as the
+        month's budget and what earlier months left (a family comes whole, so a month may
+        overshoot; the next takes it back). ``before_day``: only families due before it
+        may come (None: any, as observed)."""
+        self._owed += budget
+        order = np.lexsort((ids, due))
+        if before_day is not None:
+            order = order[due[order] < before_day]
+        counts = persons[order].astype(np.int64)
+        middle = np.cumsum(counts) - counts / 2.0  # a family comes if its middle fits
+        taken = int(np.searchsorted(middle, self._owed, side="left"))
+        come = np.zeros(len(due), bool)
+        come[order[:taken]] = True
+        self._owed -= float(counts[:taken].sum())
+        if taken == len(order):  # nobody left who may come: capacity unused is not saved
+            self._owed = min(self._owed, 0.0)
+        return come
 
-        Returns:
-            The arrivals (persons, linked region) and the rows of households that
-            re-enter the market (their columns).
-        """
-        s = self.sponsors
-        came = self.arrives(s["id"], s["subsidiary"], month, policy)
-        persons = s["abroad"][came].astype(np.int64)
-        self.ledger["arrived"] += float(persons.sum())
-        s["size"][came] += s["abroad"][came]
-        s["abroad"][came] = 0
-        too_small = came & (s["size"] > self.fits_max[s["home_type"]])
-        out = s.select(too_small)
-        arrived = {"persons": persons, "linked_region": s["linked_region"][came].copy()}
-        s.keep(s["abroad"] > 0)  # sponsors whose family is complete are no longer followed
-        return {"arrived": arrived, "reenter": out}
-
-    def step(self, month: Month, policy: dict, queue: Queue, quota: Quota) -> Reunified:
+    def step(
+        self, month: Month, policy: dict, queue: Queue, quota: Quota, observed: float | None
+    ) -> Reunified:
         """Families arrive from abroad: at households still waiting, and at housed ones.
 
         A family joining a household in the market makes it larger there; one
         joining a housed household counts for the linked municipality's quota,
         and a home grown too small sends the household back to the queue.
+
+        Args:
+            month: The month.
+            policy: The levers in force.
+            queue: The households in the market.
+            quota: The municipalities' quota.
+            observed: Family members observed arriving this month (persons; None after
+                the history: those due, up to ``reunification.arrivals_per_year``).
         """
-        table = queue.table
+        table, s = queue.table, self.sponsors
         waiting = table.waiting()
         rows = waiting[table["family_abroad"][waiting] > 0]
-        came = rows[self.arrives(table["id"][rows], table["subsidiary"][rows], month.index, policy)]
+        ids = np.concatenate([table["id"][rows], s["id"]])
+        due = np.concatenate([table["family_due_day"][rows], s["due_day"]])
+        persons = np.concatenate([table["family_abroad"][rows], s["abroad"]])
+        if observed is None:  # from 2026: those due, as many as the IND and travel allow
+            subsidiary = np.concatenate([table["subsidiary"][rows], s["subsidiary"]])
+            self._held(ids, due, subsidiary, month, policy)
+            table["family_due_day"][rows] = due[: len(rows)]
+            s["due_day"][:] = due[len(rows) :]
+            budget = policy["reunification.arrivals_per_year"] / 12 / self.scale
+            comes = self._in_due_order(due, ids, persons, budget, month.day_end)
+        else:  # the history: as many as arrived, those due first
+            comes = self._in_due_order(due, ids, persons, observed / self.scale, None)
+        result = self._join_in_market(table, rows[comes[: len(rows)]], queue)
+        self._join_at_home(comes[len(rows) :], month, policy, queue, quota, result)
+        return result
+
+    def _join_in_market(self, table, came: np.ndarray, queue: Queue) -> Reunified:
+        """Families joining households still in the market (in reception, or a start-up home)."""
         persons = table["family_abroad"][came].astype(np.int64)
+        in_reception = table["situation"][came] == Situation.RECEPTION
         table["size"][came] += table["family_abroad"][came]
+        table["family_joined"][came] += table["family_abroad"][came]
         table["family_abroad"][came] = 0
+        table["family_due_day"][came] = NEVER
         large = is_large_family(table["size"][came])
         table["sh_type"][came] = np.where(
             large, StatusHolderType.LARGE_FAMILY, StatusHolderType.FAMILY_WITH_CHILDREN
@@ -197,20 +254,33 @@ class Reunification:
         table["children"][came] = True
         self.ledger["arrived"] += float(persons.sum())
         queue.sh_persons["arrived_in_market"] += int(persons.sum())
-        in_reception = table["situation"][came] == Situation.RECEPTION
-        result = Reunified(
+        return Reunified(
             arrivals_in_market_persons=int(persons.sum()),
             arrivals_in_reception_persons=int(persons[in_reception].sum()),
         )
 
-        step = self.step_sponsors(month.index, policy)
-        arrived = step["arrived"]
-        result.arrivals_at_home_persons = int(arrived["persons"].sum())
+    def _join_at_home(
+        self, came: np.ndarray, month: Month, policy: dict, queue: Queue, quota: Quota,
+        result: Reunified,
+    ) -> None:  # fmt: skip
+        """Families joining housed sponsors; those whose home grew too small re-enter the
+        market; sponsors whose family is complete are no longer followed."""
+        s = self.sponsors
+        persons = s["abroad"][came].astype(np.int64)
+        self.ledger["arrived"] += float(persons.sum())
+        at_home = s["size"].copy()
+        s["size"][came] += s["abroad"][came]
+        s["abroad"][came] = 0
+        too_small = came & (s["size"] > self.fits_max[s["home_type"]])
+        out = s.select(too_small) | {"at_home": at_home[too_small]}
+        if not policy["policy.quota_in_force"]:
+            out["linked_region"] = np.full(len(out["id"]), -1, np.int8)
+        linked = s["linked_region"][came].copy()
+        s.keep(s["abroad"] > 0)
+        result.arrivals_at_home_persons = int(persons.sum())
         if policy["policy.quota_in_force"]:  # family joining at home counts for the quota
-            linked = arrived["linked_region"]
             mine = linked >= 0
-            quota.record(linked[mine], arrived["persons"][mine].astype(float))
-        out = step["reenter"]
+            quota.record(linked[mine], persons[mine].astype(float))
         if len(out["id"]):
             counts = np.bincount(out["region"], minlength=len(self.params.regions))
             order = np.argsort(out["region"], kind="stable")
@@ -221,7 +291,18 @@ class Reunification:
             queue.add(cols, month)
             queue.sh_persons["reentered"] += int(cols["size"].sum())
             result.reentries = len(ids)
-        return result
+            result.reentries_in_reception_persons = int(cols["family_joined"].sum())
+
+    def due_persons(self, queue: Queue, before_day: int) -> int:
+        """Family members abroad due before ``before_day`` (agent units): the families the
+        government expects to arrive (for the quota's target)."""
+        table = queue.table
+        waiting = table.waiting()
+        mine = table["family_due_day"][waiting] < before_day
+        housed = self.sponsors["due_day"] < before_day
+        return int(table["family_abroad"][waiting][mine].sum()) + int(
+            self.sponsors["abroad"][housed].sum()
+        )
 
     @property
     def abroad_of_sponsors(self) -> int:

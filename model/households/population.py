@@ -29,12 +29,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.base import numerics
-from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR
+from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, NEVER
 from model.base.codes import DwellingType, ExitReason, Group, Situation, StatusHolderType
 from model.base.streams import Streams
 from model.inputs.parameters import Parameters
 
 INITIAL_MONTH = -1  # the month index in the ids of households present at the start
+# The least time from a permit to the family's arrival: the sponsor applies for family
+# reunification, and the IND decides within its 90-day term (assumption).
+FAMILY_DELAY_MIN_MONTHS = 3.0
 REENTRY_ID_GROUP = 4  # id namespace of housed status holders re-entering after reunification
 _COUNTER_BITS, _REGION_BITS, _GROUP_BITS = 30, 6, 4
 
@@ -531,6 +534,8 @@ class Population:
         abroad = np.zeros(n, np.int16)
         w = sh_type == StatusHolderType.SINGLE_WAITING_FOR_FAMILY
         abroad[w] = self.family_sizes(ids[w])
+        due = np.full(n, NEVER, np.int32)
+        due[w] = permit_day[w] + self.family_delay_days(ids[w])
         return {
             "id": ids,
             "group": np.full(n, Group.STATUS_HOLDER, np.int8),
@@ -549,6 +554,7 @@ class Population:
             "reception_region": reception_region,
             "sh_type": sh_type,
             "family_abroad": abroad,
+            "family_due_day": due,
             "residence_permit": np.ones(n, bool),
             "children": self._children(ids, size),
             "subsidiary": self._u("subsidiary", ids) < p["reunification.subsidiary_share"],
@@ -559,8 +565,12 @@ class Population:
     ) -> dict[str, np.ndarray]:
         """Housed status holders whose family joined and whose home is now too small.
 
-        They search again, from the home they have (which they free when
-        rehoused), with the registration time of their permit and no quota link.
+        The family waits in reception while the status holder keeps the home
+        (``persons_at_home``); the household searches again as a status holder in
+        reception, with the registration time of the permit and, while the quota is
+        in force, the sponsor's quota link: the municipality rehouses the family
+        together (it freed the old home). The family counted for the quota when it
+        arrived.
         """
         n = len(ids)
         size = sponsors["size"]
@@ -571,16 +581,18 @@ class Population:
             "size": size,
             "registration_day": sponsors["permit_day"],
             "entry_day": entry_day,
-            "situation": np.full(n, Situation.SOCIAL_TENANT, np.int8),
+            "situation": np.full(n, Situation.RECEPTION, np.int8),
+            "persons_at_home": sponsors["at_home"],
+            "family_joined": size - sponsors["at_home"],
             "home_type": sponsors["home_type"],
             "exit_budget": self._exit_budget(ids),
             "exit_reason": np.full(n, ExitReason.PRIVATE_RENT, np.int8),
             "activity": self._activity(ids),
             "refusal": np.full(n, self.params["regular.refusal_probability"], np.float32),
             "permit_day": sponsors["permit_day"],
-            "linked_region": np.full(n, -1, np.int8),
+            "linked_region": sponsors["linked_region"],
             "responsible_region": region,  # registered (BRP) where they live
-            "reception_region": np.full(n, -1, np.int8),
+            "reception_region": region,
             "sh_type": np.where(
                 size >= 6, StatusHolderType.LARGE_FAMILY, StatusHolderType.FAMILY_WITH_CHILDREN
             ).astype(np.int8),
@@ -595,6 +607,15 @@ class Population:
         q = 1.0 / mean
         u = self._u("abroad", ids)
         return (1 + np.floor(np.log1p(-u) / np.log1p(-q + 1e-12))).astype(np.int16)
+
+    def family_delay_days(self, ids: np.ndarray) -> np.ndarray:
+        """Days from the sponsor's permit to the family's arrival: at least
+        :data:`FAMILY_DELAY_MIN_MONTHS` (the nareis application and its decision), then
+        exponential, with the mean ``reunification.arrival_delay_months``."""
+        mean = self.params["reunification.arrival_delay_months"]
+        extra = max(mean - FAMILY_DELAY_MIN_MONTHS, 0.0)
+        months = FAMILY_DELAY_MIN_MONTHS - np.log1p(-self._u("family_delay", ids)) * extra
+        return (months * DAYS_PER_MONTH).astype(np.int32)
 
     def prefers_room(self, ids: np.ndarray, share: float) -> np.ndarray:
         """Which single status holders are placed in a room when one is free.

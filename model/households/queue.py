@@ -141,12 +141,14 @@ class Queue:
         """Append households to the table and occupy the homes they leave behind."""
         table = self.table
         rows = table.append(len(cols["id"]), **cols)
-        sh = cols["group"] == Group.STATUS_HOLDER
-        if sh.any() and cols["situation"][sh][0] == Situation.RECEPTION:  # permits (and the start)
+        home = table["home_type"][rows]
+        # permits (and the start): status holders entering reception without a home
+        sh = (cols["group"] == Group.STATUS_HOLDER) & (home < 0)
+        sh &= table["situation"][rows] == Situation.RECEPTION
+        if sh.any():
             self.sh_persons["entered"] += int(cols["size"][sh].sum())
             if month.index >= 0:
                 self.sh_persons["abroad_added"] += int(cols["family_abroad"][sh].sum())
-        home = table["home_type"][rows]
         has = home >= 0
         if has.any():
             self.stock.occupy_tracked(table["region"][rows][has], home[has])
@@ -243,7 +245,12 @@ class Queue:
                 region = table["linked_region"][out]
                 # Those leaving reception count once; from a start-up home they counted
                 # when they moved into it.
-                mine = (region >= 0) & (table["situation"][out] == Situation.RECEPTION)
+                # (a family that joined its sponsor's home counted when it arrived)
+                mine = (
+                    (region >= 0)
+                    & (table["situation"][out] == Situation.RECEPTION)
+                    & (table["home_type"][out] < 0)
+                )
                 exits.quota_region = region[mine]
                 exits.quota_persons = table["size"][out][mine].astype(float)
             exits.by_reason += np.bincount(table["exit_reason"][out], minlength=len(EXIT_REASONS))
@@ -261,7 +268,7 @@ class Queue:
         registration after housing (letter).
         """
         assigned = self.table["responsible_region"][rows] >= 0
-        persons = self.table["size"][rows].astype(np.int64)
+        persons = self.table.reception_persons(rows)
         return int(persons[assigned].sum()), int(persons[~assigned].sum())
 
     def move_out(

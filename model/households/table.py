@@ -75,6 +75,12 @@ class HouseholdTable(ColumnTable):
         ("reception_region", np.int8, -1),  # status holders: region of the reception centre
         ("sh_type", np.int8, NO_SH_TYPE),
         ("family_abroad", np.int16, 0),  # persons waiting abroad to join (nareizigers)
+        ("family_due_day", np.int32, NEVER),  # day the family abroad is due to arrive
+        # status holders whose family joined them in a home too small: the persons living
+        # there, while the family waits in reception (0: the whole household is where
+        # its situation says)
+        ("persons_at_home", np.int16, 0),
+        ("family_joined", np.int16, 0),  # persons who joined from abroad while in the market
         ("startup_day", np.int32, NEVER),  # day moved into a start-up home (NEVER: not)
         ("out_day", np.int32, NEVER),  # day housed or left
     )
@@ -104,6 +110,11 @@ class HouseholdTable(ColumnTable):
         if not np.all(ok):
             raise KeyError(f"household id(s) not in the table: {np.asarray(ids)[~np.asarray(ok)]}")
         return rows
+
+    def reception_persons(self, rows: np.ndarray) -> np.ndarray:
+        """Persons of each household in ``rows`` who are in reception (those of a status
+        holder in reception less any living in its home, ``persons_at_home``)."""
+        return self["size"][rows].astype(np.int64) - self["persons_at_home"][rows]
 
     def waiting(self) -> np.ndarray:
         """Row indices of households still waiting (read-only: kept until a row is

@@ -1,115 +1,52 @@
-"""History mode: a run that starts in the past runs on what was observed.
+"""History: every run starts on 1 January 2022 and runs on what was observed.
 
-``model/inputs/data/history.toml`` holds observed inputs from 2022 on (first asylum
-applications and family arrivals per quarter, recognition rates and IND first
-decisions per year, the national quota target per half year, corporation new
-construction) and the documented state of the system on a start date, each
-number with its source.
+``model/inputs/data/history.toml`` holds the observed inputs from 2022 to the end
+of 2025, each number with its source: first and repeat asylum applications, the
+stock awaiting a first decision, permits granted, recognition rates, family
+members arriving, the national quota target per half year, corporation new
+construction and COA's capacity decision of September 2025. The state of the
+system on 1 January 2022 is in ``defaults.toml`` (the ``*_at_start`` and
+``initial_*`` parameters).
 
-* **Start state.** A start date before the default one (2025-07-01) needs a
-  documented state: today only 2022-01-01 has one. Its values become the
-  defaults of that run's start parameters (below the scenario's and the user's
-  own values); the few that have no published figure are derived here, each
-  with its rule (:data:`DERIVED`).
+* **Every run starts on** :data:`HISTORY_START` in that documented state. A run
+  whose start date is later (by default :data:`HISTORY_END`, 1 January 2026,
+  the latest state with published figures) first runs the history, under the
+  policy as it was (every lever at its default) and on the observed inputs, up
+  to its start date; the scenario acts from there (``HousingMarket``).
 * **Observed inputs.** For every month whose period has an observed value, that
-  value replaces the scenario's assumption (:meth:`History.month`); from the
-  last published period on, the scenario applies. A yearly series with a gap
-  between two published years (the recognition rate of 2024, new construction
-  in 2022-2023) is interpolated linearly between them; a missing quarter or half
-  year, and anything after the last published period, takes the scenario's
-  value. The run's record says which periods were observed and which
-  interpolated (:meth:`History.record`).
+  value replaces the model's assumption (:meth:`History.month`). The IND decides
+  each month as many first applications as keep the stock awaiting a decision on
+  the straight line between two published dates; permits are the published
+  count where there is one, else the decisions times the year's recognition
+  rate. A yearly series with a gap between two published years is interpolated
+  linearly between them, a half-year series (the quota target) takes the mean of
+  the half years around the gap; anything not published takes the model's
+  assumption.
+  The run's record says which periods were observed and which interpolated
+  (:meth:`History.record`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import itertools
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from model.base.errors import ParameterError
-from model.inputs.parameters import published_targets
+from model.base.calendar import day_number
 
 HISTORY_FILE = "data/history.toml"
-DEFAULT_START = dt.date(2025, 7, 1)  # the state of defaults.toml
-
-# Start-state figures of history.toml and the parameter each one sets.
-STATE_PARAMETERS = {
-    "status_holders_in_reception": "status_holders.in_reception_at_start_persons",
-    "status_holders_in_reception_over_3_months": "status_holders.initial_backlog_persons",
-    "quota_backlog": "status_holders.initial_quota_backlog_persons",
-    "pending_first_decision": "asylum.pending_at_start",
-    "regular_reception_places": "reception.regular_places_start",
-}
-
-# Start-state values without a published figure: the rule, as (parameter, how).
-DERIVED = {
-    "asylum.rejected_at_start": "reception residents - pending first decision - status "
-    "holders in reception (history.toml)",
-    "reception.ship_places_start": "0: the cruise ships came from August 2022 (NRC); emergency "
-    "places on the date are emergency locations (halls, river boats)",
-    "reception.hotel_places_start": "0: hotels were used from 2023-2024 (NH Nieuws 2024)",
-    "regular.initial_seekers": "the 2025 queue (400,000, letter) shrunk back with the queue's "
-    "growth (2.7% a year, the ABF shortage 2023-2024: targets.toml queue_growth) over the "
-    "years between",
-    "reunification.abroad_at_start": "assumption: 40,000, between the 18,000 nareis "
-    "applications pending at the end of 2022 (IND) and the 65,000 waiting abroad in 2025 "
-    "(letter); not published for the date (history.toml, not_found)",
-}
+HISTORY_START = dt.date(2022, 1, 1)  # the documented state every run starts from
+HISTORY_END = dt.date(2026, 1, 1)  # the first month without observed inputs
 
 
 @cache
 def _read() -> dict[str, Any]:
     text = resources.files("model.inputs").joinpath(HISTORY_FILE).read_text(encoding="utf-8")
     return tomllib.loads(text)
-
-
-def documented_starts() -> list[dt.date]:
-    """The past dates with a documented state, and the default start date."""
-    past = [dt.date.fromisoformat(d) for d in _read().get("start", {})]
-    return sorted({*past, DEFAULT_START})
-
-
-def start_state(start: dt.date, defaults: dict[str, Any]) -> dict[str, Any]:
-    """Parameter values of the documented state on ``start`` (empty from the default start on).
-
-    Args:
-        start: The run's start date.
-        defaults: The default parameter values (for the derived ones).
-
-    Raises:
-        ParameterError: ``start`` is before the default start and has no documented state.
-    """
-    if start >= DEFAULT_START:
-        return {}
-    state = _read().get("start", {}).get(start.isoformat())
-    if state is None:
-        allowed = ", ".join(d.isoformat() for d in documented_starts())
-        raise ParameterError(
-            f"parameter 'calendar.start_date' = '{start}' has no documented state of the "
-            f"system (model/inputs/data/history.toml); allowed: {allowed}, or any later first of a "
-            "month (from the default state)"
-        )
-    out = {param: state[key]["value"] for key, param in STATE_PARAMETERS.items() if key in state}
-    residents = state["reception_residents"]["value"]
-    pending = state["pending_first_decision"]["value"]
-    out["asylum.rejected_at_start"] = max(
-        residents - pending - state["status_holders_in_reception"]["value"], 0
-    )
-    out["reception.ship_places_start"] = 0
-    out["reception.hotel_places_start"] = 0
-    years = (DEFAULT_START - start).days / 365.25
-    growth = published_targets()["queue_growth"]["value"]  # the queue's own growth (ABF)
-    out["regular.initial_seekers"] = round(
-        defaults["regular.initial_seekers"] / math.pow(1 + growth, years)
-    )
-    out["reunification.abroad_at_start"] = 40000
-    return out
 
 
 def _period(date: dt.date, period: str) -> str:
@@ -122,35 +59,38 @@ def _period(date: dt.date, period: str) -> str:
 
 @dataclass(frozen=True)
 class Observed:
-    """What was observed in one month (None: not published, the scenario applies).
+    """What was observed in one month (None: not published, the model's assumption applies).
 
     Attributes:
         applications_per_year: First asylum applications, at the month's quarter's pace.
-        family_arrivals: Family members arriving in the month (persons).
+        repeat_per_year: Repeat asylum applications, at the year's pace.
+        pending_target: Persons awaiting a first decision at the month's end, on the
+            line between two published dates.
+        permits_per_year: Permits on first and repeat applications, the year's count.
         recognition_rate: Share of first decisions granting a permit (the year's).
-        decisions_per_year: IND first decisions a year (the year's).
+        family_arrivals: Family members arriving in the month (persons).
         quota_target_per_year: The half year's national quota target, as a yearly pace.
         new_construction_per_year: Corporation new-build homes a year (year or half year).
+        capacity_decision: COA's capacity decision taking effect this month, as
+            (regular places, places target), or None.
     """
 
     applications_per_year: float | None = None
-    family_arrivals: float | None = None
+    repeat_per_year: float | None = None
+    pending_target: float | None = None
+    permits_per_year: float | None = None
     recognition_rate: float | None = None
-    decisions_per_year: float | None = None
+    family_arrivals: float | None = None
     quota_target_per_year: float | None = None
     new_construction_per_year: float | None = None
+    capacity_decision: tuple[float, float] | None = None
 
 
 class History:
-    """Observed inputs by month, for a run that starts before the default start date.
+    """Observed inputs by month, from :data:`HISTORY_START` to :data:`HISTORY_END`."""
 
-    Args:
-        start: The run's start date; from the default start on nothing is observed.
-    """
-
-    def __init__(self, start: dt.date):
-        self.active = start < DEFAULT_START
-        self.data = _read() if self.active else {}
+    def __init__(self) -> None:
+        self.data = _read()
         self.used: dict[str, list[str]] = {}
 
     def _note(self, table: str, key: str) -> None:
@@ -167,6 +107,22 @@ class History:
         if value is not None:
             self._note(table, key)
         return value
+
+    def _half_year(self, table: str, date: dt.date) -> float | None:
+        """A half-year series: the half year's value, or between two published half years
+        the mean of the two around it (noted as interpolated), else None."""
+        value = self._value(table, date)
+        if value is not None:
+            return value
+        values = self.data[table]["values"]
+        halves = sorted(values)  # "YYYY-Hn" sorts in time order
+        key = _period(date, "half_year")
+        before = [h for h in halves if h < key]
+        after = [h for h in halves if h > key]
+        if not before or not after:
+            return None
+        self._note(table, f"{key} (interpolated)")
+        return (values[before[-1]] + values[after[0]]) / 2
 
     def _yearly(self, table: str, date: dt.date, years: dict[int, float]) -> float | None:
         """A yearly series: the year's value, or between two published years the linear
@@ -187,76 +143,77 @@ class History:
         entry = self.data.get(table, {})
         return {int(k): float(v) for k, v in entry.get("values", {}).items()}
 
+    def _pending_target(self, month_end: dt.date) -> float | None:
+        """The stock awaiting a first decision on ``month_end``: on the straight line
+        between the published dates around it (None outside them)."""
+        points = sorted(
+            (dt.date.fromisoformat(k), float(v))
+            for k, v in self.data["pending_first_decision"]["values"].items()
+        )
+        for (d0, v0), (d1, v1) in itertools.pairwise(points):
+            if d0 < month_end <= d1:
+                self._note("pending_first_decision", f"{d0.isoformat()} to {d1.isoformat()}")
+                w = (day_number(month_end) - day_number(d0)) / (day_number(d1) - day_number(d0))
+                return (1 - w) * v0 + w * v1
+        return None
+
+    def capacity_decision(self) -> tuple[dt.date, float, float] | None:
+        """COA's capacity decision: (the month it takes effect, regular places, target)."""
+        decision = self.data.get("reception_capacity_decision")
+        if not decision:
+            return None
+        when = dt.date.fromisoformat(decision["date"])
+        return when, float(decision["regular_places"]), float(decision["places_target"])
+
+    def _capacity_decision(self, date: dt.date) -> tuple[float, float] | None:
+        decision = self.data.get("reception_capacity_decision")
+        if decision and dt.date.fromisoformat(decision["date"]) == date:
+            self._note("reception_capacity_decision", decision["date"])
+            return float(decision["regular_places"]), float(decision["places_target"])
+        return None
+
     def month(self, date: dt.date) -> Observed:
         """What was observed in the month starting on ``date``."""
-        if not self.active:
+        if not HISTORY_START <= date < HISTORY_END:
             return Observed()
         apps = self._value("first_applications", date)
         arrivals = self._value("family_arrivals", date)
-        target = self._value("quota_targets", date)
+        target = self._half_year("quota_targets", date)
         build = self._years("new_construction")
         for key, half in self.data.get("new_construction_half_year", {}).get("values", {}).items():
             build.setdefault(int(key[:4]), 2.0 * half)  # a half year's pace, as a year
+        month_end = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
         return Observed(
             applications_per_year=None if apps is None else 4 * apps,
-            family_arrivals=None if arrivals is None else arrivals / 3,
+            repeat_per_year=self._value("repeat_applications", date),
+            pending_target=self._pending_target(month_end),
+            permits_per_year=self._value("permits_first", date),
             recognition_rate=self._yearly(
                 "recognition_rate", date, self._years("recognition_rate")
             ),
-            decisions_per_year=self._yearly(
-                "first_decisions", date, self._years("first_decisions")
-            ),
+            family_arrivals=None if arrivals is None else arrivals / 3,
             quota_target_per_year=None if target is None else 2 * target,
             new_construction_per_year=self._yearly("new_construction", date, build),
+            capacity_decision=self._capacity_decision(date),
         )
 
-    def apply(
-        self, policy: dict[str, Any], date: dt.date, abroad: Callable[[], float]
-    ) -> tuple[dict[str, Any], Observed]:
+    def apply(self, policy: dict[str, Any], date: dt.date) -> tuple[dict[str, Any], Observed]:
         """The levers in force for the month starting on ``date`` (``policy``: the
-        scenario's), with what was observed put in (the scenario's own values from the
-        default start on), and the observations.
-
-        Args:
-            policy: The scenario's levers in force.
-            date: The month's first day.
-            abroad: Family members abroad now (real persons), asked for only when an
-                observed number of arrivals must become a rate.
-        """
-        if not self.active:
-            return policy, Observed()
+        scenario's, or the defaults while the history runs), with what was observed put
+        in, and the observations."""
         observed = self.month(date)
-        return self.policy(policy, observed, abroad()), observed
-
-    def policy(self, policy: dict[str, Any], observed: Observed, abroad: float) -> dict:
-        """The levers in force with the observed values put in for this month.
-
-        Args:
-            policy: The scenario's levers in force.
-            observed: This month's observations.
-            abroad: Family members abroad now (real persons), to turn observed
-                arrivals into the month's arrival rate.
-        """
         out = dict(policy)
         if observed.recognition_rate is not None:
             out["asylum.recognition_rate"] = observed.recognition_rate
-        if observed.decisions_per_year is not None:
-            out["asylum.decisions_per_year"] = observed.decisions_per_year
         if observed.new_construction_per_year is not None:
             out["stock.new_construction_per_year"] = observed.new_construction_per_year
-        if observed.family_arrivals is not None and abroad > 0:
-            share = min(observed.family_arrivals / abroad, 0.99)
-            out["reunification.arrival_per_year"] = -12.0 * math.log1p(-share)
-        return out
+        return out, observed
 
     def record(self) -> dict[str, Any]:
         """Which observed periods the run used, per input (for run.json)."""
-        if not self.active:
-            return {}
         return {
             "history": {
                 "observed_periods": {k: list(v) for k, v in self.used.items()},
-                "derived_start_values": DERIVED,
                 "source": HISTORY_FILE,
             }
         }

@@ -8,7 +8,8 @@ Rules (README, "Settings"):
   schedule, with the default before its first date.
 * A setting that has no effect under the others is refused, naming the
   setting that makes it inert (``needs`` in defaults.toml); so is the scale or
-  start date given twice, and a horizon past the year 9999.
+  start date given twice, and a start date outside the history (2022-01-01 to
+  2026-01-01).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from model.base.errors import ParameterError
-from model.inputs.history import start_state
+from model.inputs.history import HISTORY_END, HISTORY_START
 from model.inputs.parameters import Parameters, parameter_specs
 from model.inputs.policy import (
     Scenario,
@@ -194,21 +195,16 @@ def check_settings(
             parse_schedule(name, value)  # raises: not a lever, holds for the whole run
         else:
             values[name] = value
-    # A start in the past: the documented state of that date (model/inputs/history.py) under
-    # the scenario's and the user's own values.
-    start = Parameters.from_overrides(values).start_date
-    defaults = Parameters.from_overrides().values
-    values = {**start_state(start, defaults), **values}
     params = Parameters.from_overrides(values)
+    start = params.start_date
+    if not HISTORY_START <= start <= HISTORY_END:
+        raise ParameterError(
+            f"parameter 'calendar.start_date' = '{start}'; allowed: the first of a month from "
+            f"{HISTORY_START} (every run starts there, in its documented state, and runs on "
+            f"observed inputs) to {HISTORY_END} (the last month observed is the one before)"
+        )
     timeline = Timeline(params, levers)
     timeline.check(scenario_def.source)
-    start = params.start_date
-    if start.year * 12 + start.month - 1 + params["calendar.months"] >= 10000 * 12:
-        raise ParameterError(
-            f"parameter 'calendar.start_date' = '{params.start_date}' with "
-            f"'calendar.months' = {params['calendar.months']} runs past the year 9999; "
-            "allowed: a horizon that ends by December 9999"
-        )
     # Nothing silently ignored: the scenario's own settings (under the scenario
     # alone) and the user's (under everything) must each take effect.
     own = Timeline(Parameters.from_overrides(dict(scenario_def.parameters)), scenario_def.levers)

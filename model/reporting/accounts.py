@@ -121,6 +121,7 @@ def figures(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
     row["startup_stays_ended_households"] = record.startup_stays_ended * k
     row["reception_places_converted_persons"] = round(vac.converted_places * k)
     row["asylum_applications_persons"] = asylum.applications_persons
+    row["asylum_repeat_applications_persons"] = asylum.repeat_persons
     row["asylum_decisions_persons"] = asylum.decisions * k
     row["asylum_permits_persons"] = asylum.permits * k
     row["asylum_pending_persons"] = end.asylum_pending * k
@@ -153,13 +154,15 @@ def _vacancies(vac: VacancyFlows, k: int) -> dict[str, Any]:
 
 def _status_holder_flows(record: MonthRecord, k: int) -> dict[str, Any]:
     """Family members arriving, and status holders' persons entering and leaving reception
-    (in at the end = in at the start + entered + joined there - housed - self found)."""
+    (in at the end = in at the start + entered + joined there + families of re-entering
+    households - housed - self found)."""
     re, ex, let = record.reunified, record.exits, record.lettings
     return {
         "reunification_arrivals_in_market_persons": re.arrivals_in_market_persons * k,
         "reunification_arrivals_in_reception_persons": re.arrivals_in_reception_persons * k,
         "reunification_arrivals_at_home_persons": re.arrivals_at_home_persons * k,
         "reunification_reentries_households": re.reentries * k,
+        "reunification_reentries_in_reception_persons": re.reentries_in_reception_persons * k,
         "status_holders_entered_reception_persons": record.entered_reception_persons * k,
         "status_holders_left_reception_self_found_persons": (
             ex.from_reception_linked_persons + ex.from_reception_unlinked_persons
@@ -258,7 +261,7 @@ def _stocks(end: MonthEnd, month: Month) -> dict[str, Any]:
         row[f"waiting_{name}_households"] = int(np.count_nonzero(group == g)) * k
     status_holder = group == Group.STATUS_HOLDER
     sh = waiting[status_holder & (situation == Situation.RECEPTION)]
-    sizes = table["size"][sh]
+    sizes = table.reception_persons(sh)
     norm_days = end.norm_weeks * 7
     overdue = table["permit_day"][sh] < month.day_end - norm_days
     row["status_holders_in_reception_households"] = len(sh) * k
@@ -267,6 +270,10 @@ def _stocks(end: MonthEnd, month: Month) -> dict[str, Any]:
     row["quota_backlog_persons"] = float(end.quota_backlog.sum()) * k
     unlinked = table["responsible_region"][sh] < 0
     row["integration_no_responsible_municipality_persons"] = int(sizes[unlinked].sum()) * k
+    joined = table["family_joined"][sh]
+    row["family_in_reception_persons"] = int(joined.sum()) * k
+    housed_sponsor = table["persons_at_home"][sh] > 0
+    row["family_in_reception_sponsor_housed_persons"] = int(joined[housed_sponsor].sum()) * k
     row["family_abroad_persons"] = (
         end.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
     ) * k
@@ -308,7 +315,7 @@ def region_rows(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
     in_reception = waiting[(group == Group.STATUS_HOLDER) & (situation == Situation.RECEPTION)]
     sh_here = np.bincount(
         table["region"][in_reception],
-        weights=table["size"][in_reception],
+        weights=table.reception_persons(in_reception),
         minlength=n_regions,
     )
     stock = end.stock_total[:, SELF_CONTAINED].sum(axis=1)  # dwellings, not room places

@@ -137,7 +137,9 @@ MONTHLY: tuple[Columns, ...] = (
        "reached its maximum: they search on from elsewhere"),
     _c("reception_places_converted_persons", P, "flow", "reception places turned into homes"),
     _c("asylum_applications_persons", P, "flow", "first asylum applications"),
-    _c("asylum_decisions_persons", P, "flow", "first decisions by the IND"),
+    _c("asylum_repeat_applications_persons", P, "flow", "repeat asylum applications"),
+    _c("asylum_decisions_persons", P, "flow", "first decisions by the IND (in the history: as "
+       "many as keep the published stock awaiting a decision on its line)"),
     _c("asylum_permits_persons", P, "flow", "permits granted that need housing (expected "
        "persons; status_holders_entered_reception_persons are the whole households made of "
        "them)"),
@@ -172,10 +174,15 @@ MONTHLY: tuple[Columns, ...] = (
     _c("reunification_arrivals_at_home_persons", P, "flow", "family members arriving at "
        "housed households"),
     _c("reunification_reentries_households", H, "flow", "housed status holders whose home "
-       "became too small when the family arrived, searching again"),
+       "became too small when the family arrived, searching again as status holders in "
+       "reception"),
+    _c("reunification_reentries_in_reception_persons", P, "flow", "their family members, who "
+       "wait in reception until the household is rehoused together (the sponsor keeps the "
+       "home)"),
     _c("status_holders_entered_reception_persons", P, "flow", "status holders entering "
        "reception with a permit (whole households): in reception at the end = at the start "
-       "+ this + reunification_arrivals_in_reception_persons - status_holders_housed_persons "
+       "+ this + reunification_arrivals_in_reception_persons + "
+       "reunification_reentries_in_reception_persons - status_holders_housed_persons "
        "- status_holders_left_reception_self_found_persons"),
     _c("status_holders_left_reception_self_found_persons", P, "flow", "status holders leaving "
        "reception without a social home: a home found themselves, or departure"),
@@ -202,6 +209,10 @@ MONTHLY: tuple[Columns, ...] = (
     _c("integration_no_responsible_municipality_persons", P, "stock", "status holders in "
        "reception without a responsible municipality (after the quota is gone)"),
     _c("family_abroad_persons", P, "stock", "family members still abroad waiting to join"),
+    _c("family_in_reception_persons", P, "stock", "family members (nareizigers) who joined a "
+       "status holder and wait in reception with the household"),
+    _c("family_in_reception_sponsor_housed_persons", P, "stock", "of them, those whose "
+       "sponsor has a home that is too small for the family (the sponsor lives there)"),
     _c("status_holders_in_startup_homes_households", H, "stock", "status holders in a "
        "start-up home, still searching"),
     _c("urgent_with_active_urgency_households", H, "stock", "urgent households whose "
@@ -240,6 +251,8 @@ LETTINGS: tuple[Columns, ...] = (
     _c("group", "name", "label", "the household's group"),
     _c("household_id", "id", "label", "the household's id"),
     _c("household_size_persons", P, "statistic", "persons in the household"),
+    _c("family_abroad_persons", P, "statistic", "family members still abroad, for whom a "
+       "status holder's home was chosen too (status_holders.sponsors_wait_for_family)"),
     _c("route", "name", "label", "the allocation route that let the home"),
     _c("registration_time_years", "years", "statistic", "registration time at letting "
        "(status holders: since the permit)"),

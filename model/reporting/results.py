@@ -20,6 +20,7 @@ import pandas as pd
 
 from model.allocation.log import LettingLog
 from model.base.codes import GROUPS
+from model.inputs.history import HISTORY_START  # month indices count from it
 from model.inputs.parameters import Parameters
 from model.reporting.columns import of_kind
 
@@ -95,6 +96,7 @@ class Results:
         if len(by_region):
             by_region["date"] = pd.to_datetime(by_region["date"])
         names, k, start = params.regions.names, params.households_per_agent, params.start_date
+
         half_years = pd.DataFrame(
             [
                 {
@@ -112,10 +114,12 @@ class Results:
         return cls(
             monthly=monthly,
             monthly_by_region=by_region,
-            lettings=lettings.frame(names, pd.Timestamp(start), k),
+            lettings=lettings.frame(names, pd.Timestamp(HISTORY_START), k),
             half_years=half_years,
             households=households,
-            integration=cohort_indicators(households, params, start, months_run, day_end, k),
+            integration=cohort_indicators(
+                households, params, start, months_run, day_end, k, data_from=HISTORY_START
+            ),
             scale=k,
             end_day=day_end,
             regions=params.regions,
