@@ -56,14 +56,14 @@ VALIDATE_OUT ?= output/validation
 validate: $(STAMP)
 	$(PY) -m experiments validate --out $(VALIDATE_OUT)
 
-## robust-example: the example robust search over the levers (about 9 minutes on 2 cores;
+## robust-example: the example robust search over the levers (about 11 minutes on 2 cores;
 ##                 docs/robust-search.md); RESUME=1 continues an interrupted one
 ROBUST_OUT ?= output/robust/robust-example
 robust-example: $(STAMP)
 	$(PY) -m experiments robust experiments/specs/robust-example.toml --out $(ROBUST_OUT) \
 		$(if $(RESUME),--resume,)
 
-## docs: regenerate docs/parameters.md and the README's lever and scenario tables
+## docs: regenerate the reference documents in docs/ (parameters, scenarios, output files, outcomes)
 docs: $(STAMP)
 	$(PY) -m experiments docs
 

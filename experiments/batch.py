@@ -45,8 +45,8 @@ import numpy as np
 
 from experiments.ema.model import DEFAULT_OUTCOMES
 from experiments.naming import parameter_of
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 from model.market import HousingMarket
-from model.parameters import COARSEST_VALIDATED_SCALE
 
 
 def _final(model: BatchMarket, name: str) -> float:

@@ -1,7 +1,7 @@
 """One naming scheme for a parameter wherever it is a column or a keyword.
 
 A parameter's name is dotted, ``section.name`` (``stock.new_construction_per_year``),
-as in model/data/defaults.toml, scenario files and ``--set``. Where it becomes
+as in model/inputs/data/defaults.toml, scenario files and ``--set``. Where it becomes
 a column (the sweeps' Parquet files, the EMA workbench's experiments) or a
 keyword argument (the EMA model function, ``mesa.batch_run``), the dot becomes
 an underscore: ``stock_new_construction_per_year``. Outcome names
@@ -18,7 +18,8 @@ from __future__ import annotations
 import difflib
 from functools import cache
 
-from model.parameters import ParameterError, parameter_specs
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
 
 
 def column_of(name: str) -> str:

@@ -43,7 +43,7 @@ def command_sweep_report(args) -> int:
     """``report SWEEP_FOLDER --out FILE``: the options that set runs do not apply (refused)."""
     import time
 
-    from model.parameters import ParameterError
+    from model.base.errors import ParameterError
 
     for flag, value in (
         ("--seeds", args.seeds),

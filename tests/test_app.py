@@ -27,9 +27,9 @@ import pytest
 import solara
 
 from model import HousingMarket, ParameterError
-from model.parameters import parameter_specs
-from model.policy import load_scenario, scenario_names
-from model.presentation import GROUP_COLORS
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario, scenario_names
+from model.reporting.presentation import GROUP_COLORS
 from workshop import assumptions as asm
 from workshop import charts, export, live, names, regions, text
 from workshop import columns as col
@@ -189,7 +189,7 @@ def test_a_live_run_stops_exactly_at_the_horizon(finished):
     run, frames = finished
     assert run.month == run.horizon == 120
     assert frames[-1].state == "finished" and frames[-1].month == 120
-    assert frames[-1].month_text("nl") == "Afgelopen maand: jun 2035 (120/120)"
+    assert frames[-1].month_text("nl") == "Afgelopen maand: dec 2035 (120/120)"
     assert not run.play() and run.step() is None  # nothing past the horizon
     assert run.month == 120
     months = [f.month for f in frames]

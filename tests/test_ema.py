@@ -24,7 +24,7 @@ from experiments.ema import ema_model, housing_market
 from experiments.ema.evaluators import PoolEvaluator
 from experiments.ema.robustness import Percentile, Regret, robustness_outcome
 from experiments.outcomes import OUTCOMES
-from model.parameters import ParameterError
+from model.base.errors import ParameterError
 
 TINY = dict(months=4, households_per_agent=200)
 FIXED = {"scale.allow_unvalidated": True}

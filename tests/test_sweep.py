@@ -543,7 +543,8 @@ def test_a_dask_cluster_without_workers_is_reported_within_a_minute(tmp_path, mo
 def test_parameter_columns_are_one_to_one_and_plain():
     from experiments.naming import column_of, parameter_columns, parameter_of
     from experiments.sweep.fields import SAMPLED
-    from model.parameters import ParameterError, parameter_specs
+    from model.base.errors import ParameterError
+    from model.inputs.parameters import parameter_specs
 
     names = list(parameter_specs())
     columns = parameter_columns()

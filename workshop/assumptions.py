@@ -3,7 +3,7 @@
 Grouped by theme, each theme folded until opened, and filtered on request
 (only the assumptions, only the calibrated numbers, only what the scenario
 changes). Values read with Dutch or English units; the sources are quoted as
-written in ``model/data/defaults.toml`` (mostly English, citing Dutch
+written in ``model/inputs/data/defaults.toml`` (mostly English, citing Dutch
 documents). Above the list, the handful of assumptions a room should know.
 """
 
@@ -15,7 +15,7 @@ import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from model.parameters import ParameterSpec, default_regions, parameter_specs
+from model.inputs.parameters import ParameterSpec, default_regions, parameter_specs
 from workshop.names import choice, name_of, section_of
 from workshop.text import date_label, number, percent, t
 

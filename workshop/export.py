@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import columns as col
 from workshop import comparison as cmp
 from workshop.charts import Chart, png, svg

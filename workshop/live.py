@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from model import HousingMarket, ParameterError
-from model.parameters import COARSEST_VALIDATED_SCALE
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.inputs.history import HISTORY_END
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import columns as col
 from workshop.charts import Chart, Line
 from workshop.config import Config
@@ -60,7 +61,7 @@ class Frame:
     state: str
     month: int = 0
     horizon: int = 0
-    start: dt.date = dt.date(2025, 7, 1)
+    start: dt.date = HISTORY_END
     scale: int = SCALE
     series: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
     stats: Mapping[str, Any] = dataclasses.field(default_factory=dict)

@@ -29,8 +29,8 @@ import solara.lab
 from solara.alias import rv
 
 from model import ParameterError, scenario_names
-from model.policy import load_scenario
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.inputs.policy import load_scenario
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import assumptions as asm
 from workshop import columns as col
 from workshop import comparison as cmp

@@ -7,7 +7,7 @@ are keyword arguments under their column names (experiments/naming.py:
 ``ema_workbench.ReplicatorModel`` an exploratory modeller expects:
 
 * **uncertainties**: parameters outside policy's hands, each over its
-  plausible range (``low``/``high`` in model/data/defaults.toml) or one given;
+  plausible range (``low``/``high`` in model/inputs/data/defaults.toml) or one given;
 * **levers**: numeric policy levers over their plausible ranges: supply (new
   construction, flex homes), allocation (the urgent share cap, the lottery
   share) and reception (the regular places target) by default;
@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 
 from experiments.naming import column_of, parameter_of
-from model.parameters import COARSEST_VALIDATED_SCALE, ParameterError, parameter_specs
+from model.base.errors import ParameterError
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE, parameter_specs
 
 RESERVED = {"policy", "scenario", "model"}  # the workbench's own columns
 DEFAULT_UNCERTAINTIES = (
@@ -216,8 +217,8 @@ def parameter_range(name: str, ranges: Mapping[str, tuple[float, float]] | None 
     low, high = (ranges or {}).get(name, (spec.low, spec.high))
     if low is None:
         raise ParameterError(
-            f"parameter '{name}' has no plausible range (low/high in model/data/defaults.toml);"
-            " allowed: give its range"
+            f"parameter '{name}' has no plausible range (low/high in "
+            "model/inputs/data/defaults.toml); allowed: give its range"
         )
     lo = -np.inf if spec.minimum is None else spec.minimum
     hi = np.inf if spec.maximum is None else spec.maximum
@@ -314,7 +315,7 @@ def _check_names(uncertainties, levers, fixed, ranges) -> None:
 def _check_timeline(timeline: str) -> None:
     """A policy timeline sets levers only: a scenario that sets an uncertain parameter (the
     higher or lower inflow) describes a future, which belongs among the uncertainties."""
-    from model.policy import load_scenario, scenario_names
+    from model.inputs.policy import load_scenario, scenario_names
 
     scenario = load_scenario(timeline)
     specs = parameter_specs()

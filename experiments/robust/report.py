@@ -125,7 +125,7 @@ def _setup(spec: RobustSpec, manifest: dict) -> str:
 
 
 def _start() -> str:
-    from model.parameters import parameter_specs
+    from model.inputs.parameters import parameter_specs
 
     return str(parameter_specs()["calendar.start_date"].value)
 
@@ -229,7 +229,7 @@ def _against_reference(spec: RobustSpec, pareto: pd.DataFrame) -> str:
 def _pareto_table(spec: RobustSpec, pareto: pd.DataFrame) -> str:
     from experiments.naming import column_of
     from experiments.outcomes import OUTCOMES
-    from model.parameters import parameter_specs
+    from model.inputs.parameters import parameter_specs
 
     specs = parameter_specs()
     head = "".join(
@@ -259,8 +259,8 @@ def _pareto_table(spec: RobustSpec, pareto: pd.DataFrame) -> str:
 
 def _lever(name: str, value: float, timeline: str) -> str:
     """A lever's value; for the reference (no value): what the timeline runs with."""
-    from model.parameters import parameter_specs
-    from model.policy import load_scenario
+    from model.inputs.parameters import parameter_specs
+    from model.inputs.policy import load_scenario
 
     spec = parameter_specs()[name]
     if pd.isna(value):
@@ -333,7 +333,7 @@ def _spread(spec: RobustSpec, pareto: pd.DataFrame):
 
 def _levers(spec: RobustSpec, pareto: pd.DataFrame):
     from experiments.naming import column_of
-    from model.parameters import parameter_specs
+    from model.inputs.parameters import parameter_specs
 
     specs = parameter_specs()
     front = pareto[pareto["policy"] != "reference"]
@@ -371,7 +371,7 @@ def _convergence(spec: RobustSpec, convergence: pd.DataFrame) -> str:
 
 
 def _ranges_table(spec: RobustSpec) -> str:
-    from model.parameters import parameter_specs
+    from model.inputs.parameters import parameter_specs
 
     specs = parameter_specs()
     rows = []

@@ -93,7 +93,7 @@ def build(spec: RobustSpec):
 def replaced_schedules(spec: RobustSpec) -> list[str]:
     """Warnings: levers and uncertainties whose schedule or value the timeline sets (the
     search's value replaces it for the whole run)."""
-    from model.policy import load_scenario
+    from model.inputs.policy import load_scenario
 
     scenario = load_scenario(spec.timeline)
     return [
@@ -271,7 +271,7 @@ def pareto_table(front: pd.DataFrame, cache, ensemble: list, spec: RobustSpec) -
     """Each Pareto policy (and the reference, last): levers, robustness scores, and each
     outcome's range over the ensemble (min, 10th, 50th, 90th percentile, max)."""
     from experiments.naming import column_of
-    from model.parameters import parameter_specs
+    from model.inputs.parameters import parameter_specs
 
     whole = {column_of(n): isinstance(parameter_specs()[n].value, int) for n in spec.levers}
     outcomes = sorted({o.outcome for o in spec.objectives})

@@ -47,8 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from experiments.ema.robustness import METRICS, objective_name
-from model.parameters import COARSEST_VALIDATED_SCALE, ParameterError
-from model.tomlfile import read_toml
+from model.base.errors import ParameterError
+from model.base.tomlfile import read_toml
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 
 KEYS = {
     "title",
@@ -209,7 +210,7 @@ def _known(table: dict, allowed: set[str], name: str, where: str) -> None:
 
 
 def _timeline(raw: dict, where: str) -> str:
-    from model.policy import load_scenario
+    from model.inputs.policy import load_scenario
 
     timeline = raw.get("timeline", "current-policy")
     if not isinstance(timeline, str):

@@ -14,8 +14,9 @@ import pandas as pd
 from experiments.naming import column_of
 from experiments.sweep.fields import SAMPLED
 from experiments.sweep.spec import SpecError, SweepSpec, fail
-from model.parameters import ParameterError, parameter_specs
-from model.policy import load_scenario
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario
 
 # ------------------------------------------------------------------ the design
 

@@ -49,7 +49,7 @@ def describe(column: str) -> tuple[str, str]:
         KeyError: A column no sweep file has (so that none goes undescribed).
     """
     from experiments.outcomes import OUTCOMES
-    from model.parameters import parameter_specs
+    from model.inputs.parameters import parameter_specs
 
     if column in BOOKKEEPING:
         return BOOKKEEPING[column]
