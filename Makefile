@@ -52,9 +52,10 @@ calibrate: $(STAMP)
 
 ## validate: current policy from 2022-01-01 over 10 seeds at 1:10 beside the published figures;
 ##           writes the report (report.html, report.md, tables, figures) to $(VALIDATE_OUT)
+##           and its tables into docs/validation.md
 VALIDATE_OUT ?= output/validation
 validate: $(STAMP)
-	$(PY) -m experiments validate --out $(VALIDATE_OUT)
+	$(PY) -m experiments validate --docs --out $(VALIDATE_OUT)
 
 ## robust-example: the example robust search over the levers (about 11 minutes on 2 cores;
 ##                 docs/robust-search.md); RESUME=1 continues an interrupted one

@@ -26,6 +26,7 @@ one line and exit status 130 and 143; the earlier result stays.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import signal
@@ -249,6 +250,8 @@ def build_parser() -> Parser:
                      help="report folder (replaced whole; default output/validation)")  # fmt: skip
     val.add_argument("--set", type=_parameter_arg, action="append", default=[],
                      metavar="NAME=VALUE", help="a parameter for every run")  # fmt: skip
+    val.add_argument("--docs", action="store_true",
+                     help="also write the results into docs/validation.md")  # fmt: skip
     val.add_argument("--strict", action="store_true",
                      help="exit with status 1 when a figure fails")  # fmt: skip
     sc = sub.add_parser("scale-check", help="headline figures per scale, means over seeds")
@@ -617,11 +620,29 @@ def command_validate(args: argparse.Namespace) -> int:
             print(f"\n{title}: {summary_line(table)}")
             print(table[shown].to_string(index=False))
     print(f"\n{report.regional_text}")
-    print(f"\nwrote {args.out}/: {', '.join(files)} ({time.perf_counter() - started:.0f} s)")
+    seconds = time.perf_counter() - started
+    print(f"\nwrote {args.out}/: {', '.join(files)} ({seconds:.0f} s)")
+    if args.docs:
+        _validation_docs(args, report, seconds)
     failed = (report.validation["verdict"] == FAIL).any() or (
         report.calibration["verdict"] == FAIL
     ).any()
     return 1 if args.strict and failed else 0
+
+
+def _validation_docs(args: argparse.Namespace, report, seconds: float) -> None:
+    """Write the report's tables into docs/validation.md (between its markers)."""
+    from experiments.validation_report import docs_section, write_docs_section
+
+    made = (
+        f"Made on {dt.date.today().isoformat()} by `python -m experiments validate --docs` "
+        f"(current policy from {args.start} to {args.until}, {args.seeds} seeds at 1 agent = "
+        f"{args.households_per_agent} households, {seconds:.0f} s on 2 cores). The verdict is "
+        "on the mean over seeds; the range over seeds is in brackets."
+    )
+    path = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
+    write_docs_section(path, docs_section(report, made))
+    print(f"wrote {path}")
 
 
 def command_scale_check(args: argparse.Namespace) -> int:

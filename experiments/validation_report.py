@@ -671,3 +671,42 @@ def html_table_plain(frame: pd.DataFrame) -> str:
         for r in frame.itertuples(index=False)
     )
     return f"<table><tr>{head}</tr>{body}</table>"
+
+
+# ------------------------------------------------------------------ docs/validation.md
+
+DOCS_BEGIN = "<!-- results: written by `python -m experiments validate --docs` -->"
+DOCS_END = "<!-- end of results -->"
+DOCS_COLUMNS = ["figure", "date", "published", "model (mean, range over seeds)", "tolerance",
+                "verdict"]  # fmt: skip
+
+
+def docs_section(report, made: str) -> str:
+    """The results part of docs/validation.md: the tables and, for each failure, its likely
+    cause; ``made`` says when and how the run was made."""
+    md = [DOCS_BEGIN, "", made, ""]
+    for title, frame, _ in _tables(report):
+        md += [f"**{title}: {summary_line(frame)}.**", ""]
+        md += [markdown_table(frame, DOCS_COLUMNS), ""]
+    failures = report.validation[report.validation["verdict"] == FAIL]
+    if len(failures):
+        md += ["Likely causes of the validation failures "
+               "(`experiments/validation_causes.py`):", ""]  # fmt: skip
+        md += [f"* **{r['figure']}**: {r['likely cause']}" for _, r in failures.iterrows()]
+        md += [""]
+    md += [DOCS_END]
+    return "\n".join(md)
+
+
+def write_docs_section(path: Path, section: str) -> None:
+    """Replace the results part of ``path`` (between its markers) with ``section``.
+
+    Raises:
+        ValueError: The file lacks the markers (nothing is written).
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    begin, end = text.find(DOCS_BEGIN), text.find(DOCS_END)
+    if begin < 0 or end < begin:
+        raise ValueError(f"{path}: no results markers ({DOCS_BEGIN} ... {DOCS_END})")
+    new = text[:begin] + section + text[end + len(DOCS_END) :]
+    Path(path).write_text(new, encoding="utf-8")

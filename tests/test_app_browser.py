@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from workshop.browser import CHROMIUM, VIEWPORT, Server, launch
+from workshop.browser import CHROMIUM, VIEWPORT, Server, launch, month_text, start_text
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def page(server, browser):
     tab.on("requestfailed", lambda r: failed.append(r.url))
     tab.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     tab.goto(server.url, wait_until="networkidle", timeout=60_000)
-    expect(tab.get_by_text("Startsituatie jul 2025")).to_be_visible(timeout=30_000)
+    expect(tab.get_by_text(start_text())).to_be_visible(timeout=30_000)
     yield tab
     assert failed == []
     log = server.log.read_text()
@@ -114,20 +114,23 @@ def test_a_ten_year_run_ends_exactly_at_the_horizon_and_a_language_switch_does_n
     ):
         before = reached()
         switch()  # while running
-        page.wait_for_timeout(700)
+        for _ in range(50):  # a busy machine may take a few seconds for the next month
+            page.wait_for_timeout(100)
+            if reached() > before or reached() == 120:
+                break
         assert reached() > before or reached() == 120, "the run stalled after a switch"
     expect(month).to_contain_text("Last month")
     english = visible_text(page)
     for dutch in ("Hefbomen", "Toewijzingen", "Afgelopen", "woningen per jaar", "Vergelijken"):
         assert dutch not in english, dutch
-    expect(month).to_have_text("Last month: Jun 2035 (120/120)", timeout=60_000)
+    expect(month).to_have_text(month_text(120, lang="en"), timeout=60_000)
     seconds = time.monotonic() - began
     print(f"\none user, ten years at 1:20 in the browser: {seconds:.1f} s (target < 15 s)")
     page.wait_for_timeout(1500)
-    expect(month).to_have_text("Last month: Jun 2035 (120/120)")  # and not a month further
+    expect(month).to_have_text(month_text(120, lang="en"))  # and not a month further
     assert page.get_by_role("button", name="+1 month").is_disabled()
     page.get_by_role("button", name="NL", exact=True).click()
-    expect(month).to_have_text("Afgelopen maand: jun 2035 (120/120)")
+    expect(month).to_have_text(month_text(120))
 
 
 def choose(page, label: str, option: str) -> None:
@@ -160,7 +163,7 @@ def test_the_comparison_shows_a_band_and_a_verdict(page):
 
 def test_export_produces_files_and_a_link_recalls_the_settings(page, server):
     page.get_by_role("button", name="+1 jaar").click()
-    expect(page.locator(".ws-month")).to_have_text("Afgelopen maand: jun 2026 (12/120)")
+    expect(page.locator(".ws-month")).to_have_text(month_text(12))
     page.get_by_role("button", name=re.compile("Bewaren en terughalen")).click()
     files = {}
     for label in (
@@ -185,9 +188,7 @@ def test_export_produces_files_and_a_link_recalls_the_settings(page, server):
         server.url + "?scenario=cabinet-package&seed=2&nieuwbouw=30000&maand=6",
         wait_until="networkidle",
     )
-    expect(other.locator(".ws-month")).to_have_text(
-        "Afgelopen maand: dec 2025 (6/120)", timeout=30_000
-    )
+    expect(other.locator(".ws-month")).to_have_text(month_text(6), timeout=30_000)
     expect(other.locator(".ws-lever.ws-own")).to_contain_text("30.000 woningen per jaar")
     assert "Samenhangend pakket" in visible_text(other)
     other.close()
@@ -195,11 +196,11 @@ def test_export_produces_files_and_a_link_recalls_the_settings(page, server):
 
 def test_a_bad_link_gives_a_dutch_message_and_every_tab_has_its_own_run(page, server):
     page.get_by_role("button", name="+1 maand").click()
-    expect(page.locator(".ws-month")).to_have_text("Afgelopen maand: jul 2025 (1/120)")
+    expect(page.locator(".ws-month")).to_have_text(month_text(1))
     other = page.context.new_page()
     other.goto(server.url + "?scenario=no-such-policy", wait_until="networkidle")
     expect(other.get_by_text("Het scenario ‘no-such-policy’ bestaat niet (meer)")).to_be_visible(
         timeout=30_000
     )
     other.close()
-    expect(page.locator(".ws-month")).to_have_text("Afgelopen maand: jul 2025 (1/120)")
+    expect(page.locator(".ws-month")).to_have_text(month_text(1))

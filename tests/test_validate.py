@@ -301,3 +301,20 @@ def test_bad_dates_are_refused_with_the_parameter_named():
         validate((1,), 50, "2022-13-01", "2023-01-01", parameters=SHORT)
     with pytest.raises(ParameterError, match="'seeds'"):
         validate((), 50, parameters=SHORT)
+
+
+def test_the_results_go_into_the_docs_between_their_markers(short_history, tmp_path):
+    report, *_ = short_history
+    page = tmp_path / "validation.md"
+    page.write_text(f"# Method\n\nkept\n\n{vr.DOCS_BEGIN}\nSTALE TABLE\n{vr.DOCS_END}\n\nafter\n")
+    vr.write_docs_section(page, vr.docs_section(report, "Made today."))
+    text = page.read_text()
+    assert text.startswith("# Method\n\nkept\n") and text.endswith("\n\nafter\n")
+    assert "STALE TABLE" not in text and "Made today." in text
+    assert "**Validation: figures never used in fitting:" in text
+    assert "| lettings_2022 |" in text and "Likely causes" in text  # lettings_2022 fails here
+    bare = tmp_path / "bare.md"
+    bare.write_text("no markers\n")
+    with pytest.raises(ValueError, match="no results markers"):
+        vr.write_docs_section(bare, "x")
+    assert bare.read_text() == "no markers\n"

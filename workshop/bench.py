@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workshop.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server
+from workshop.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server, start_text
 
 TARGET_ONE_S = 15.0
 TARGET_ROOM_S = 60.0
@@ -106,7 +106,7 @@ async def _open(browser, url: str):
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     await page.goto(url, wait_until="networkidle", timeout=120_000)
-    await page.get_by_text("Startsituatie jul 2025").wait_for(timeout=120_000)
+    await page.get_by_text(start_text()).wait_for(timeout=120_000)
     return context, page
 
 
