@@ -169,7 +169,7 @@ def test_a_moved_lever_replaces_the_scenarios_schedule_for_the_whole_run():
 
 
 def test_configurations_go_through_a_link_and_a_file_unchanged():
-    keys = list(LEVERS)
+    keys = app.LEVERS
     config = cfg.Config("mooiman", 7, (("loting", 0.25), ("nieuwbouw", 30000)), month=36)
     assert cfg.from_query(config.to_query("en"), keys) == (config, "en")
     assert cfg.from_json(config.to_json("nl"), keys) == (config, "nl")
@@ -178,7 +178,7 @@ def test_configurations_go_through_a_link_and_a_file_unchanged():
     for bad in ("seed=-1", "seed=x", "nonsense=3", "loting=abc"):
         with pytest.raises(cfg.ConfigError):
             cfg.from_query(bad, keys)
-    with pytest.raises(cfg.ConfigError, match="not a settings file"):
+    with pytest.raises(cfg.ConfigError, match="geen instellingenbestand"):
         cfg.from_json('{"scenario": "x"}', keys)
 
 
@@ -487,11 +487,11 @@ def test_the_assumptions_list_every_parameter_with_plain_names_and_units():
 
 
 def test_a_recalled_settings_file_sets_the_sidebar_and_runs_to_its_month():
-    from workshop.page import Session
+    from workshop.session import Session
 
     session = Session(app.LEVERS, live.LIVE_CHARTS, cmp.COMPARISON_CHARTS, run_class=live.LiveRun)
     saved = cfg.Config("cabinet-package", 3, (("nieuwbouw", 30000),), month=4)
-    config, lang = cfg.from_json(saved.to_json("nl"), list(LEVERS))
+    config, lang = cfg.from_json(saved.to_json("nl"), app.LEVERS)
     session.recall(config, lang)
     try:
         assert session.draft.value == saved.settings() and not session.dirty
@@ -564,13 +564,13 @@ def test_the_page_is_dutch_with_english_one_click_away():
         for english in ENGLISH_CONTROLS:
             assert english not in page, english
         assert not DOTTED.search(re.sub(r"<[^>]+>", " ", page).replace("solara.dev", ""))
-        from workshop.page import language
+        from workshop.ui import language
 
         language.value = "en"
         english = texts_of(rc)
         assert "Compare" in english and "Regions" in english and "Levers" in english
     finally:
-        from workshop.page import language
+        from workshop.ui import language
 
         language.value = "nl"
         rc.close()

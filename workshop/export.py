@@ -156,39 +156,7 @@ def summary_html(
     if frame.error:
         parts.append(f"<p><b>{e(t('invalid', lang))}</b>: {e(frame.error)}</p>")
     else:
-        head = (
-            (
-                "group",
-                "homes a year (last 12 months)",
-                "waiting now",
-                "registration years at letting",
-            )
-            if en
-            else (
-                "groep",
-                "woningen per jaar (laatste 12 mnd)",
-                "nu wachtend",
-                "inschrijfduur bij toewijzing (jaren)",
-            )
-        )
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>"
-            for r in key_figures(frame, lang)
-        )
-        parts.append(
-            f"<h2>{'Key figures' if en else 'Kerncijfers'}</h2><table><tr>"
-            + "".join(f"<th>{e(h)}</th>" for h in head)
-            + f"</tr>{rows}</table>"
-        )
-        reception = frame.stats.get(col.IN_RECEPTION, float("nan"))
-        over = frame.stats.get(col.OVER_NORM, float("nan"))
-        cost = frame.stats.get(col.RECEPTION_COST, float("nan")) * 12
-        parts.append(
-            f"<p>{e(t('in_reception', lang))}: <b>{number(reception, lang)}</b> "
-            f"{e(t('persons', lang))}, {number(over, lang)} "
-            f"{e(t('over_norm', lang, norm=frame.norm_weeks))}. {e(t('reception_cost', lang))}: "
-            f"{e(money(cost, lang))} {e(t('per_year_now', lang))}.</p>"
-        )
+        parts.append(_key_figures_html(frame, lang))
         parts.append("<div class='grid'>" + "".join(svg(c) for c in charts) + "</div>")
     if comparison is not None:
         parts.append(comparison_html(comparison, lang))
@@ -274,3 +242,43 @@ def table_html(comparison: cmp.Comparison, lang: str) -> str:
 def frame_table(frame: Frame) -> pd.DataFrame:
     """The live charts' monthly figures as a table (for tests and quick looks)."""
     return pd.DataFrame({k: np.asarray(v, float) for k, v in frame.series.items()})
+
+
+def _key_figures_html(frame: Frame, lang: str) -> str:
+    """The key figures per group as a table, and reception in a sentence."""
+    e = html.escape
+    en = lang == "en"
+    parts = []
+    head = (
+        (
+            "group",
+            "homes a year (last 12 months)",
+            "waiting now",
+            "registration years at letting",
+        )
+        if en
+        else (
+            "groep",
+            "woningen per jaar (laatste 12 mnd)",
+            "nu wachtend",
+            "inschrijfduur bij toewijzing (jaren)",
+        )
+    )
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in key_figures(frame, lang)
+    )
+    parts.append(
+        f"<h2>{'Key figures' if en else 'Kerncijfers'}</h2><table><tr>"
+        + "".join(f"<th>{e(h)}</th>" for h in head)
+        + f"</tr>{rows}</table>"
+    )
+    reception = frame.stats.get(col.IN_RECEPTION, float("nan"))
+    over = frame.stats.get(col.OVER_NORM, float("nan"))
+    cost = frame.stats.get(col.RECEPTION_COST, float("nan")) * 12
+    parts.append(
+        f"<p>{e(t('in_reception', lang))}: <b>{number(reception, lang)}</b> "
+        f"{e(t('persons', lang))}, {number(over, lang)} "
+        f"{e(t('over_norm', lang, norm=frame.norm_weeks))}. {e(t('reception_cost', lang))}: "
+        f"{e(money(cost, lang))} {e(t('per_year_now', lang))}.</p>"
+    )
+    return "".join(parts)
