@@ -164,7 +164,7 @@ def test_export_produces_files_and_a_link_recalls_the_settings(page, server):
     page.get_by_role("button", name=re.compile("Bewaren en terughalen")).click()
     files = {}
     for label in (
-        "Samenvatting (HTML)",
+        "Handout (A4)",
         "Grafieken (PNG)",
         "Gegevens (CSV)",
         "Instellingen (bestand)",
@@ -172,7 +172,7 @@ def test_export_produces_files_and_a_link_recalls_the_settings(page, server):
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name=label).click()
         files[label] = download.value.path().read_bytes()
-    summary = files["Samenvatting (HTML)"].decode()
+    summary = files["Handout (A4)"].decode()
     assert "Huidig beleid" in summary and "(12/120)" in summary and summary.count("<svg") == 4
     assert len(zipfile.ZipFile(io.BytesIO(files["Grafieken (PNG)"])).namelist()) == 4
     assert "monthly.csv" in zipfile.ZipFile(io.BytesIO(files["Gegevens (CSV)"])).namelist()

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from model.parameters import ParameterSpec, default_regions, parameter_specs
-from workshop.names import choice, name_of, section_of
+from workshop.names import choice, name_of, plain, section_of
 from workshop.text import date_label, number, percent, t
 
 KINDS = ("calibrated", "assumption", "sourced")
@@ -186,13 +186,21 @@ def section_html(section_items: Iterable[Item], lang: str) -> str:
         )
         lever = f" <small>⚙ {e(t('lever_mark', lang))}</small>" if item.lever else ""
         year = f" ({item.year})" if item.year else ""
+        source = e(plain(item.source, "en")) + year
+        if lang == "nl":  # quoted as written in the model's data, in English: on request
+            source = (
+                f"<details lang='en'><summary lang='nl'>{e(t('source_en', lang))}</summary>"
+                f"<small>{source}</small></details>"
+            )
+        else:
+            source = f"<small>{source}</small>"
         rows.append(
             f"<tr class='{item.kind}' data-parameter='{e(item.parameter)}'>"
             f"<td style='width:30%'><b>{e(item.name)}</b>{lever}</td>"
             f"<td style='width:16%'>{e(item.value)}{default}</td>"
             f"<td style='width:10%'><span style='background:{KIND_COLORS[item.kind]};"
             f"padding:1px 6px;border-radius:8px'>{e(t('kind_' + item.kind, lang))}</span></td>"
-            f"<td><small>{e(item.source)}{year}</small></td></tr>"
+            f"<td>{source}</td></tr>"
         )
     return (
         "<table style='width:100%;border-collapse:collapse;font-size:14px' "
@@ -201,7 +209,14 @@ def section_html(section_items: Iterable[Item], lang: str) -> str:
 
 
 def regions_source(lang: str) -> str:
+    """The regions and the source of their figures (HTML; the source in its own language)."""
     regions = default_regions()
     label = "Regio's" if lang == "nl" else "Regions"
     provinces = "provincies" if lang == "nl" else "provinces"
-    return f"{label}: {len(regions)} {provinces}. {regions.source} ({regions.year})"
+    source = html.escape(f"{plain(regions.source, 'en')} ({regions.year})")
+    if lang == "nl":
+        source = (
+            f"<details lang='en' style='display:inline'><summary lang='nl'>"
+            f"{html.escape(t('source_en', lang))}</summary>{source}</details>"
+        )
+    return f"{label}: {len(regions)} {provinces}. {source}"

@@ -152,6 +152,15 @@ def _whole(text: Any, highest: int, name: tuple[str, str]) -> int:
     return int(value)
 
 
+def check_seed(text: Any) -> int:
+    """A seed typed or given: a whole number from 0 to ``MAX_SEED``.
+
+    Raises:
+        ConfigError: It is not.
+    """
+    return _whole(text, MAX_SEED, ("Toevalsgetal", "Seed"))
+
+
 def check_scenario(name: Any) -> str:
     """A scenario name from the project's own list; nothing else is ever read.
 
@@ -239,7 +248,7 @@ def from_fields(fields: Mapping[str, Any], levers) -> tuple[Config, str | None]:
     name = fields.get("naam", "")
     config = Config(
         scenario=scenario,
-        seed=_whole(fields.get("seed", 1), MAX_SEED, ("Toevalsgetal", "Seed")),
+        seed=check_seed(fields.get("seed", 1)),
         levers=tuple(sorted(moved.items())),
         month=_whole(fields.get("maand", 0), horizon, ("Maand", "Month")),
         name=clean_name(name if isinstance(name, str) else ""),

@@ -6,17 +6,17 @@ import datetime as dt
 import html
 
 import solara
-import solara.lab
 from solara.alias import rv
 
 from workshop import config as cfg
+from workshop.filepick import FilePick
 from workshop.session import Session
 from workshop.ui import T, lang
 
 
 @solara.component
 def SaveDialog(session: Session):
-    """Save the settings (link, file), recall them (file), download charts, data, summary.
+    """Save the settings (link, file), recall them (file), download charts, data, a handout.
 
     Its content is drawn only while it is open: it reads the run's frames.
     """
@@ -25,26 +25,52 @@ def SaveDialog(session: Session):
 
 
 @solara.component
-def SaveDialogContent(session: Session):
-    router = solara.use_router()
-    session.frame.value  # noqa: B018 (redrawn on a change of state)
+def RefusedLine(session: Session):
+    """A link or a file that was refused: its one line, in red, and nothing else."""
+    lines = session.error.value
+    if lines:
+        with solara.Row(gap="4px", style={"align-items": "center"}):
+            solara.Error(
+                lines["en" if lang() == "en" else "nl"], classes=["ws-error", "ws-refused"]
+            )
+            solara.Button("✕", text=True, small=True, on_click=lambda: session.error.set(None),
+                          attributes={"title": T("close")})  # fmt: skip
+
+
+def saved_config(session: Session) -> cfg.Config:
+    """The settings on screen with the month reached and the group's name."""
     frame = session.latest
     config = session.draft.value
     month = frame.month if frame is not None and not session.dirty else 0
-    saved = cfg.Config(config.scenario, config.seed, config.levers, month)
+    return cfg.Config(config.scenario, config.seed, config.levers, month, session.name.value)
+
+
+def recall_file(session: Session, info: dict) -> None:
+    """A settings file chosen or dropped: recalled, or refused in one line (nothing else)."""
+    try:
+        if info["data"] is None:
+            raise cfg.ConfigError(
+                "Dit is geen instellingenbestand van deze app.",
+                "This is not a settings file of this app.",
+            )
+        recalled, code = cfg.from_json(info["data"], session.levers)
+    except cfg.ConfigError as err:
+        session.refuse(err)
+        return
+    session.recall(recalled, code)
+    if session.on_apply is not None:
+        session.on_apply(recalled)  # the address bar: a reload brings the recalled run back
+    session.notice.value = T("recalled", name=info["name"])
+    session.dialog.value = False
+
+
+@solara.component
+def SaveDialogContent(session: Session):
+    router = solara.use_router()
+    session.frame.value  # noqa: B018 (redrawn on a change of state)
+    saved = saved_config(session)
     link = f"{router.path or '/'}?{saved.to_query(lang())}"
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-
-    def on_file(info) -> None:
-        try:
-            recalled, code = cfg.from_json(info["data"], session.levers)
-        except cfg.ConfigError as err:
-            session.notice.value = T("recall_failed", why=err.text(lang()))
-            return
-        session.recall(recalled, code)
-        session.notice.value = T("recalled", name=info["name"])
-        session.dialog.value = False
-
     with (
         rv.Dialog(v_model=session.dialog.value, on_v_model=session.dialog.set, max_width=640),
         solara.Card(T("save_recall")),
@@ -58,7 +84,8 @@ def SaveDialogContent(session: Session):
                 label=T("save_file"),
                 mime_type="application/json",
             )
-        solara.FileDrop(label=T("recall_file"), on_file=on_file, lazy=False)
+        FilePick(T("choose_file"), T("recall_file"), lambda info: recall_file(session, info))
+        RefusedLine(session)
         solara.HTML(
             tag="div",
             unsafe_innerHTML=f"<b>{html.escape(T('export'))}</b>",
@@ -78,8 +105,8 @@ def SaveDialogContent(session: Session):
                 mime_type="application/zip",
             )
             solara.FileDownload(
-                lambda: session.summary(saved, lang()).encode("utf-8"),
-                f"samenvatting-{stamp}.html",
+                lambda: session.handout(lang()).encode("utf-8"),
+                f"handout-{stamp}.html",
                 label=T("export_html"),
                 mime_type="text/html",
             )

@@ -1,39 +1,51 @@
-"""The workshop page (Solara): controls, four tabs, save and export.
+"""The workshop page (Solara): the shell every screen shares, from a phone to a projector.
 
-One :class:`Session` per browser tab holds what that tab chose and shows; the
-components below read it. The live model runs in a worker process of its own
-(:class:`workshop.worker.RemoteRun` around a :class:`workshop.live.LiveRun`)
-and is never read while it steps: the page draws the frames the run hands
-over. Solara's reactive values are per browser
-tab, so participants never see each other's runs.
+One :class:`workshop.session.Session` per browser tab holds what that tab
+chose and shows; the components read it. The live model runs in a worker
+process of its own (:class:`workshop.worker.RemoteRun` around a
+:class:`workshop.live.LiveRun`) and is never read while it steps: the page
+draws the frames the run hands over. Solara's reactive values are per
+browser tab, so participants never see each other's runs, except the runs
+a group names for the room (``workshop.room``).
 
-Layout for a 1400 x 900 projector: settings in the sidebar, four tabs (Model,
-Vergelijken, Regio's, Aannames) in the main area, each fitting without
-scrolling inside a box (the assumptions tab is a page to scroll through).
+The shell is the app's own (``workshop.style`` says how it adapts): a top bar
+(settings, save and download, presentation mode, language), the sidebar
+(``workshop.sidebar``) and five tabs, one module each: Model, Vergelijken,
+Regio's, Zaal and Aannames.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 
 import solara
 import solara.lab
 
 from workshop import config as cfg
-from workshop.dialogs import SaveDialog
+from workshop.dialogs import RefusedLine, SaveDialog
 from workshop.levers import Lever
 from workshop.live import LiveRun
 from workshop.session import TABS, Session
-from workshop.sidebar import Controls
+from workshop.sidebar import Controls, RunControls
 from workshop.style import CSS
 from workshop.tab_assumptions import AssumptionsTab
 from workshop.tab_compare import CompareTab
 from workshop.tab_model import ModelTab
 from workshop.tab_regions import RegionsTab
-from workshop.text import t
+from workshop.tab_room import RoomTab
 from workshop.ui import T, lang, language
 from workshop.worker import RemoteRun, start_fork_server
+
+SCREENS = {
+    "tab_model": ModelTab,
+    "tab_compare": CompareTab,
+    "tab_regions": RegionsTab,
+    "tab_room": RoomTab,
+    "tab_assumptions": AssumptionsTab,
+}
+UNLOCK_WINDOW_S = 5.0  # the second click that unlocks must come within this time
 
 
 def configure_server() -> None:
@@ -41,9 +53,9 @@ def configure_server() -> None:
 
     * No "runs on Solara" banner over the charts.
     * A tab whose connection dropped (not closed: closing ends its session at
-      once) keeps its session for 10 minutes instead of Solara's 24 hours, so
-      that the server's memory comes back after a workshop
-      (``SOLARA_KERNEL_CULL_TIMEOUT`` overrides).
+      once) keeps its session for 10 minutes instead of Solara's 24 hours
+      (``SOLARA_KERNEL_CULL_TIMEOUT`` overrides); its model's worker goes much
+      sooner (``workshop.session.DISCONNECT_GRACE_S``).
     """
     import solara.server.settings as server
 
@@ -51,6 +63,115 @@ def configure_server() -> None:
         server.theme.show_banner = False
     if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
         server.kernel.cull_timeout = "10m"
+
+
+def connection_probe() -> Callable[[], bool] | None:
+    """Whether a page of the current session is connected (None outside a served page)."""
+    try:
+        from solara.server import kernel_context
+
+        context = kernel_context.get_current_context()
+    except Exception:  # rendered without a server (the tests)
+        return None
+    status = getattr(context, "page_status", None)
+    if status is None:
+        return None
+    connected = kernel_context.PageStatus.CONNECTED
+    return lambda: connected in list(status.values())
+
+
+@solara.component
+def LockButton(session: Session):
+    """Lock the presentation against stray clicks; unlocking takes two clicks."""
+    armed = solara.use_reactive(False)
+
+    def unlock() -> None:
+        if armed.value:
+            armed.set(False)
+            session.locked.set(False)
+            return
+        armed.set(True)
+        timer = threading.Timer(UNLOCK_WINDOW_S, lambda: armed.set(False))
+        timer.daemon = True
+        timer.start()
+
+    if session.locked.value:
+        label = T("unlock_again") if armed.value else "🔒 " + T("unlock")
+        solara.Button(label, on_click=unlock, text=True, classes=["ws-unlock"],
+                      attributes={"title": T("lock_help")})  # fmt: skip
+    else:
+        solara.Button("🔓 " + T("lock"), on_click=lambda: session.locked.set(True), text=True,
+                      classes=["ws-lock-button"], attributes={"title": T("lock_help")})  # fmt: skip
+
+
+@solara.component
+def TopBar(session: Session):
+    """The top bar: the sidebar's button, the title, save and download, presenting, language."""
+    present, locked = session.present.value, session.locked.value
+    side = session.sidebar.value
+    with solara.Div(classes=["ws-top"]):
+        if not present:
+            solara.Button("☰", text=True, classes=["ws-wide-only", "ws-toggle"],
+                          attributes={"title": T("hide_settings")},
+                          on_click=lambda: session.sidebar.set("auto" if side == "hidden"
+                                                               else "hidden"))  # fmt: skip
+            solara.Button("☰ " + T("settings_button"), text=True,
+                          classes=["ws-narrow-only", "ws-open-settings"],
+                          on_click=lambda: session.sidebar.set("auto" if side == "shown"
+                                                               else "shown"))  # fmt: skip
+        solara.HTML(tag="div", unsafe_innerHTML=T("app_title"), classes=["ws-title"])
+        if present:
+            LockButton(session)
+        if not locked:
+            solara.Button(icon_name="mdi-content-save", text=True,
+                          children=[solara.HTML(tag="span", unsafe_innerHTML=T("save_recall")
+                                                + " · " + T("export"), classes=["ws-label"])],
+                          on_click=lambda: session.dialog.set(True),
+                          classes=["ws-save"])  # fmt: skip
+            solara.Button(
+                "▣",
+                children=[solara.HTML(tag="span", classes=["ws-label"],
+                                      unsafe_innerHTML=" " + (T("present_stop") if present
+                                                              else T("present")))],
+                text=True,
+                on_click=lambda: (session.present.set(not present), session.locked.set(False)),
+                classes=["ws-present-button"],
+                attributes={"title": T("present_stop") if present else T("present")},
+            )  # fmt: skip
+            solara.ToggleButtonsSingle(
+                value=lang().upper(),
+                values=["NL", "EN"],
+                on_value=lambda v: language.set(v.lower()),
+                dense=True,
+            )
+
+
+@solara.component
+def Sidebar(session: Session):
+    """The settings above, the run's buttons at the foot (always in view)."""
+    with solara.Div(classes=["ws-side"]):
+        with solara.Div(classes=["ws-side-scroll"]):
+            with solara.Div(classes=["ws-side-close"]):
+                solara.Button("✕ " + T("close"), text=True, small=True,
+                              on_click=lambda: session.sidebar.set("auto"),
+                              classes=["ws-close-settings"])  # fmt: skip
+            Controls(session)
+        with solara.Div(classes=["ws-side-foot"]):
+            RunControls(session)
+
+
+@solara.component
+def Main(session: Session):
+    """The tabs and the screen chosen."""
+    with solara.Div(classes=["ws-main"]):
+        RefusedLine(session)
+        with (
+            solara.Div(classes=["ws-tabs"]),
+            solara.lab.Tabs(value=session.tab.value, on_value=session.show_tab),
+        ):
+            for key in TABS:
+                solara.lab.Tab(T(key))
+        SCREENS[TABS[session.tab.value]](session)
 
 
 def make_page(
@@ -77,13 +198,17 @@ def make_page(
         router = solara.use_router()
 
         def start():
+            refused = None
             try:
                 config, code = cfg.from_query(router.search, levers)
-            except cfg.ConfigError as err:
-                config, code = cfg.Config(), None
-                why = err.text(language.value)
-                session.notice.value = t("recall_failed", language.value, why=why)
+            except cfg.ConfigError as err:  # the link is refused: its line, and the default run
+                config, code, refused = cfg.Config(), None, err
             session.recall(config, code)
+            if refused is not None:
+                session.refuse(refused)
+            probe = connection_probe()
+            if probe is not None:
+                session.watch(probe)
             return session.close
 
         def address(config: cfg.Config) -> None:
@@ -96,33 +221,15 @@ def make_page(
         solara.use_effect(start, [])
         solara.Style(CSS)
         solara.Title(T("app_title"))
-        with solara.AppBar():
-            solara.Button(
-                T("save_recall") + " · " + T("export"),
-                icon_name="mdi-content-save",
-                on_click=lambda: session.dialog.set(True),
-                text=True,
-            )
-            solara.ToggleButtonsSingle(
-                value=lang().upper(),
-                values=["NL", "EN"],
-                on_value=lambda v: language.set(v.lower()),
-                dense=True,
-            )
-        with solara.Sidebar():
-            Controls(session)
+        shell = ["ws-shell", f"ws-{session.sidebar.value}"]
+        if session.present.value:
+            shell.append("ws-present")
+        with solara.Div(classes=shell):
+            TopBar(session)
+            Sidebar(session)
+            Main(session)
+            if session.present.value and session.locked.value:
+                solara.Div(classes=["ws-lock"])
         SaveDialog(session)
-        with solara.lab.Tabs(value=session.tab.value, on_value=session.show_tab):
-            for key in TABS:
-                solara.lab.Tab(T(key))
-        tab = TABS[session.tab.value]
-        if tab == "tab_model":
-            ModelTab(session)
-        elif tab == "tab_compare":
-            CompareTab(session)
-        elif tab == "tab_regions":
-            RegionsTab(session)
-        else:
-            AssumptionsTab(session)
 
     return Page

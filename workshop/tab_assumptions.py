@@ -17,9 +17,7 @@ from workshop.ui import T, lang
 def AssumptionsTab(session: Session):
     show = solara.use_reactive("all")
     session.frame.value  # noqa: B018 (a new run may have other values)
-    values = {}
-    if session.live is not None:
-        values = session.live.parameter_values
+    values = session.parameter_values()
     counts = asm.counts()
     points = "".join(f"<li>{html.escape(p[lang() == 'en'])}</li>" for p in asm.KEY_POINTS)
     legend = " ".join(
@@ -40,7 +38,7 @@ def AssumptionsTab(session: Session):
         T("show_changed"): "changed",
     }
     names = {v: k for k, v in options.items()}
-    with solara.Row(style={"align-items": "center"}):
+    with solara.Div(classes=["ws-row"]):
         solara.Text(T("show") + ":")
         solara.ToggleButtonsSingle(
             value=names[show.value],
@@ -57,7 +55,7 @@ def AssumptionsTab(session: Session):
                     solara.HTML(tag="div", unsafe_innerHTML=asm.section_html(section_items, lang()))
     solara.HTML(
         tag="div",
-        unsafe_innerHTML=html.escape(asm.regions_source(lang())),
+        unsafe_innerHTML=asm.regions_source(lang()),
         classes=["ws-small"],
         style={"margin-top": "8px"},
     )

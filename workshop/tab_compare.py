@@ -12,28 +12,37 @@ from model import scenario_names
 from workshop import comparison as cmp
 from workshop import export
 from workshop.charts import svg
-from workshop.session import ON_SCREEN, Session
+from workshop.handout import setup_text, verdict_html
+from workshop.room import ROOM
+from workshop.session import ON_SCREEN, ROOM_SIDE, Session
 from workshop.text import t
-from workshop.ui import ErrorBox, T, lang, scenario_title, side_title
+from workshop.ui import ErrorBox, T, lang, scenario_title
+
+
+def choices(session: Session, lc: str) -> dict[str, str]:
+    """The A/B options by their label: the scenarios, the settings on screen, the room's runs."""
+    out = {scenario_title(n, lc): n for n in scenario_names()}
+    out[t("on_screen", lc, title=session.title(session.draft.value, lc))] = ON_SCREEN
+    for entry in ROOM.entries():
+        label = f"{t('tab_room', lc)} · {entry.name}: {session.title(entry.config, lc)}"
+        out[label] = ROOM_SIDE + entry.key
+    return out
 
 
 @solara.component
-def CompareTab(session: Session):
-    names = scenario_names()
-    choices = {scenario_title(n, lang()): n for n in names}
-    choices[
-        t("on_screen", lang(), title=side_title(session.draft.value, session.levers, lang()))
-    ] = ON_SCREEN
-    label_of = {v: k for k, v in choices.items()}
+def CompareControls(session: Session):
+    """A, B, years, repetitions and the button."""
+    options = choices(session, lang())
+    label_of = {v: k for k, v in options.items()}
     job = session.job.value
-    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "nowrap"}):
+    with solara.Div(classes=["ws-row", "ws-compare-controls"]):
         for side, key in ((session.side_a, "side_a"), (session.side_b, "side_b")):
             solara.Select(
                 T(key),
-                values=list(choices),
-                value=label_of.get(side.value, next(iter(choices))),
-                on_value=lambda v, side=side: side.set(choices[v]),
-                style={"width": "290px", "flex": "0 0 290px"},
+                values=list(options),
+                value=label_of.get(side.value, next(iter(options))),
+                on_value=lambda v, side=side: side.set(options[v]),
+                style={"flex": "1 1 250px", "min-width": "200px", "max-width": "420px"},
             )
         solara.Select(
             T("years"),
@@ -47,12 +56,18 @@ def CompareTab(session: Session):
             values=[str(s) for s in cmp.SEED_CHOICES],
             value=str(session.seeds.value),
             on_value=lambda v: session.seeds.set(int(v)),
-            style={"width": "120px", "flex": "0 0 120px"},
+            style={"width": "110px", "flex": "0 0 110px"},
         )
         if job is None:
             solara.Button(T("compare"), on_click=session.compare, color="primary")
         else:
             solara.Button(T("cancel"), on_click=session.cancel_comparison, outlined=True)
+
+
+@solara.component
+def CompareTab(session: Session):
+    job = session.job.value
+    CompareControls(session)
     solara.HTML(
         tag="div",
         unsafe_innerHTML=html.escape(T("horizon_cap", years=cmp.MAX_YEARS)),
@@ -64,14 +79,14 @@ def CompareTab(session: Session):
     if outcome is None:
         if job is None:
             solara.Info(T("compare_hint"))
-        return
-    if isinstance(outcome, str):
+    elif outcome == "room_gone":
+        solara.Error(T("room_gone"), classes=["ws-error"])
+    elif isinstance(outcome, str):
         ErrorBox(outcome)
-        return
-    if isinstance(outcome, Exception):
-        solara.Error(str(outcome))
-        return
-    ComparisonView(outcome, session.comparison_charts)
+    elif isinstance(outcome, Exception):
+        ErrorBox(str(outcome))
+    else:
+        ComparisonView(outcome, session.comparison_charts)
 
 
 @solara.component
@@ -108,27 +123,25 @@ def ComparisonProgress(job: cmp.Job):
 def ComparisonView(comparison: cmp.Comparison, chart_builders):
     e = html.escape
     request = comparison.request
-    with solara.Row(gap="16px", style={"align-items": "flex-start"}):
-        with solara.Column(style={"flex": "0 0 32%"}, gap="4px"):
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=f"A: <b>{e(request.a.title[lang()])}</b><br>"
-                f"B: <b>{e(request.b.title[lang()])}</b><br>"
-                f"<span class='ws-small'>{e(export.setup_text(comparison, lang()))}</span>",
-            )
-            items = "".join(
-                f"<li>{export.verdict_html(name, phrases, lang())}</li>"
-                for _, name, phrases in cmp.verdicts(comparison, lang())
-            )
-            solara.HTML(
-                tag="div",
-                unsafe_innerHTML=f"<b>{e(T('verdicts'))}</b><ul class='ws-verdicts'>{items}</ul>",
-                classes=["ws-verdict-box"],
-            )
-        with solara.Column(style={"flex": "1 1 66%", "min-width": "0"}, gap="2px"):
-            solara.HTML(tag="div", unsafe_innerHTML=export.table_html(comparison, lang()))
-            solara.HTML(tag="div", unsafe_innerHTML=e(T("band_note")), classes=["ws-small"])
-    with solara.GridFixed(columns=3):
+    items = "".join(
+        f"<li>{verdict_html(name, phrases, lang())}</li>"
+        for _, name, phrases in cmp.verdicts(comparison, lang())
+    )
+    with solara.Div(classes=["ws-compare-top"]):
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"A: <b>{e(request.a.title[lang()])}</b><br>"
+            f"B: <b>{e(request.b.title[lang()])}</b><br>"
+            f"<span class='ws-small'>{e(setup_text(comparison, lang()))}</span>"
+            f"<div class='ws-verdict-box'><b>{e(T('verdicts'))}</b>"
+            f"<ul class='ws-verdicts'>{items}</ul></div>",
+        )
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=export.table_html(comparison, lang())
+            + f"<div class='ws-small'>{e(T('band_note'))}</div>",
+        )
+    with solara.Div(classes=["ws-charts3"]):
         for build in chart_builders:
             solara.HTML(
                 tag="div",

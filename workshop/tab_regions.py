@@ -54,25 +54,22 @@ def regions_html(
     maps = []
     if values["live"] is not None and frame is not None and frame.month:
         title = t("regions_policy_live", lc, title=frame.title.get(lc, ""))
-        maps.append(("live", title, None, frame.month_text(lc)))
+        maps.append(("live", title, frame.month_text(lc)))
     if comparison is not None:
         for side, request_side in (("A", comparison.request.a), ("B", comparison.request.b)):
             if values.get(side) is not None:
                 title = t("regions_policy_side", lc, side=side, title=request_side.title[lc])
-                reference = values["A"] if side == "B" else None
-                maps.append(
-                    (side, title, reference, t("after_years", lc, years=comparison.request.years))
-                )
+                maps.append((side, title, t("after_years", lc, years=comparison.request.years)))
     out = [
         f"<div class='ws-small'>{e(measure.unit[lc == 'en'])}</div>{reg.legend(measure, scale, lc)}"
     ]
     if not maps:
         out.append(f"<p>{e(t('regions_empty', lc))}</p>")
-    out.append("<div style='display:flex;gap:14px;align-items:flex-start'>")
-    for key, title, reference, note in maps:
+    out.append("<div class='ws-maps'>")
+    for key, title, note in maps:
         out.append(
-            "<div style='flex:1 1 0;max-width:330px'>"
-            + reg.tile_map(measure, values[key], title, lc, scale, reference, key)
+            "<div>"
+            + reg.tile_map(measure, values[key], title, lc, scale, key=key)
             + f"<div class='ws-small'>{e(note)}</div></div>"
         )
     out.append("</div>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,6 @@ import solara.lab
 
 from model import ParameterError
 from model.policy import load_scenario
-from workshop import config as cfg
 from workshop.errors import explain
 from workshop.live import Frame
 from workshop.text import t
@@ -37,13 +37,7 @@ def scenario_title(name: str, language_code: str) -> str:
     try:
         return load_scenario(name).title[language_code]
     except ParameterError:
-        return f"{name} (?)"
-
-
-def side_title(config: cfg.Config, levers, language_code: str) -> str:
-    title = scenario_title(config.scenario, language_code)
-    moved = sum(1 for lever in levers if lever.key in config.overrides)
-    return t("own_levers", language_code, title=title, n=moved) if moved else title
+        return name
 
 
 @solara.component
@@ -74,8 +68,13 @@ def Live(session: Session, render: Callable[[Frame], str], classes=(), style=Non
 
 @solara.component
 def ErrorBox(message: str):
-    with solara.Column(gap="2px"):
-        solara.Error(f"{T('invalid')}: {explain(message, lang())}", classes=["ws-error"])
-        solara.Text(T("fix_and_start"))
-        with solara.Details(T("technical")):
-            solara.Text(message)
+    """A refused setting: one line in the room's language (the model's own message goes to
+    the server's log, for whoever looks into it)."""
+
+    def log():
+        print(f"workshop: refused: {message}", file=sys.stderr, flush=True)
+
+    solara.use_effect(log, [message])
+    solara.Error(
+        f"{T('invalid')}: {explain(message, lang())} {T('fix_and_start')}", classes=["ws-error"]
+    )
