@@ -268,7 +268,7 @@ def from_query(query: str | None, levers) -> tuple[Config, str | None]:
     Raises:
         ConfigError: As :func:`from_fields`.
     """
-    fields = dict(urllib.parse.parse_qsl((query or "").lstrip("?")))
+    fields = dict(urllib.parse.parse_qsl((query or "").lstrip("?"), keep_blank_values=True))
     return from_fields(fields, levers)
 
 

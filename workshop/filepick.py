@@ -95,22 +95,27 @@ def FilePick(label: str, hint: str, on_file: Callable[[dict[str, Any]], None]):
     (``data`` is None): whoever receives it says why it is refused.
     """
     info, set_info = solara.use_state(None)
+    wired, set_wired = solara.use_state(None)
     zone = FilePickZone.element(label=label, hint=hint, on_file_info=set_info)
 
-    def take(cancel: threading.Event) -> None:
+    def wire() -> None:  # on the render thread: the widget's files, once chosen
         if not info:
             return
         widget = solara.get_widget(zone)
         widget.version += 1
         widget.reset_stats()
-        files = widget.get_files()
-        if not files:
+        set_wired(widget.get_files())
+
+    solara.use_effect(wire, [info])
+
+    def take(cancel: threading.Event) -> None:  # in a thread: reading waits for the browser
+        if not wired:
             return
-        file = files[0]
+        file = wired[0]
         data = file["file_obj"].read() if file["size"] <= MAX_BYTES else None
         on_file({"name": file["name"], "size": file["size"], "data": data})
 
-    result = solara.use_thread(take, [info])
+    result = solara.use_thread(take, [wired])
     if result.error:
         raise result.error
     return zone

@@ -36,6 +36,7 @@ from workshop.text import add_months, month_label, t
 
 SCALE = COARSEST_VALIDATED_SCALE  # households per agent: the coarsest the model vouches for
 FRAME_INTERVAL_S = 0.25  # at most four redraws a second while running
+BUSY_FRAME_INTERVAL_S = 1.0  # once a second when the run had to wait for its turn (a busy room)
 REGION_INTERVAL_S = 1.5  # the regional figures are dearer: at most every 1.5 s
 SLOW_DELAY_S = 0.25  # the "steady" speed: four months a second
 CHUNK_S = 2.0  # a run holds its slot for at most this long before letting others step
@@ -298,7 +299,12 @@ class LiveRun:
     def _loop(self, target: int, delay_s: float) -> None:
         """Step to ``target``: a stretch of months at a time while holding a slot."""
         last_frame = last_regions = time.monotonic()
-        queued = lambda: self.publish(self.frame("queued", fresh_regions=False))  # noqa: E731
+        interval = [FRAME_INTERVAL_S]
+
+        def queued() -> None:
+            interval[0] = BUSY_FRAME_INTERVAL_S  # a busy room: fewer frames for every browser
+            self.publish(self.frame("queued", fresh_regions=False))
+
         while not self._stop.is_set() and self.model is not None and self.month < target:
             with self.slots.held(self._stop, queued) as holding:
                 began = time.monotonic()
@@ -307,7 +313,7 @@ class LiveRun:
                         if self.model is None or self.month >= target or not self._advance():
                             break
                     now = time.monotonic()
-                    if delay_s or now - last_frame >= FRAME_INTERVAL_S:
+                    if delay_s or now - last_frame >= interval[0]:
                         fresh = now - last_regions >= REGION_INTERVAL_S
                         if fresh:
                             last_regions = now

@@ -97,11 +97,25 @@ def LockButton(session: Session):
 
     if session.locked.value:
         label = T("unlock_again") if armed.value else "🔒 " + T("unlock")
-        solara.Button(label, on_click=unlock, text=True, classes=["ws-unlock"],
-                      attributes={"title": T("lock_help")})  # fmt: skip
+        on_click, classes = unlock, ["ws-unlock"]
     else:
-        solara.Button("🔓 " + T("lock"), on_click=lambda: session.locked.set(True), text=True,
-                      classes=["ws-lock-button"], attributes={"title": T("lock_help")})  # fmt: skip
+        label = "🔓 " + T("lock")
+        on_click, classes = (lambda: session.locked.set(True)), ["ws-lock-button"]
+    solara.Button(label, on_click=on_click, text=True, classes=classes,
+                  attributes={"title": T("lock_help")})  # fmt: skip
+
+
+def labelled(icon: str, label: str, on_click: Callable, css: str) -> None:
+    """A top-bar button: its icon (Material Design, served with the page), and its label
+    where the screen is wide enough."""
+    solara.Button(
+        icon_name=icon,
+        children=[solara.HTML(tag="span", unsafe_innerHTML=" " + label, classes=["ws-label"])],
+        text=True,
+        on_click=on_click,
+        classes=[css],
+        attributes={"title": label, "aria-label": label},
+    )
 
 
 @solara.component
@@ -109,41 +123,37 @@ def TopBar(session: Session):
     """The top bar: the sidebar's button, the title, save and download, presenting, language."""
     present, locked = session.present.value, session.locked.value
     side = session.sidebar.value
+
+    def toggle(shown: str) -> Callable[[], None]:
+        return lambda: session.sidebar.set("auto" if side == shown else shown)
+
     with solara.Div(classes=["ws-top"]):
         if not present:
-            solara.Button("☰", text=True, classes=["ws-wide-only", "ws-toggle"],
-                          attributes={"title": T("hide_settings")},
-                          on_click=lambda: session.sidebar.set("auto" if side == "hidden"
-                                                               else "hidden"))  # fmt: skip
-            solara.Button("☰ " + T("settings_button"), text=True,
-                          classes=["ws-narrow-only", "ws-open-settings"],
-                          on_click=lambda: session.sidebar.set("auto" if side == "shown"
-                                                               else "shown"))  # fmt: skip
+            solara.Button(
+                "☰",
+                text=True,
+                classes=["ws-wide-only", "ws-toggle"],
+                attributes={"title": T("hide_settings")},
+                on_click=toggle("hidden"),
+            )
+            solara.Button("☰ " + T("settings_button"), text=True, on_click=toggle("shown"),
+                          classes=["ws-narrow-only", "ws-open-settings"])  # fmt: skip
         solara.HTML(tag="div", unsafe_innerHTML=T("app_title"), classes=["ws-title"])
         if present:
             LockButton(session)
-        if not locked:
-            solara.Button(icon_name="mdi-content-save", text=True,
-                          children=[solara.HTML(tag="span", unsafe_innerHTML=T("save_recall")
-                                                + " · " + T("export"), classes=["ws-label"])],
-                          on_click=lambda: session.dialog.set(True),
-                          classes=["ws-save"])  # fmt: skip
-            solara.Button(
-                "▣",
-                children=[solara.HTML(tag="span", classes=["ws-label"],
-                                      unsafe_innerHTML=" " + (T("present_stop") if present
-                                                              else T("present")))],
-                text=True,
-                on_click=lambda: (session.present.set(not present), session.locked.set(False)),
-                classes=["ws-present-button"],
-                attributes={"title": T("present_stop") if present else T("present")},
-            )  # fmt: skip
-            solara.ToggleButtonsSingle(
-                value=lang().upper(),
-                values=["NL", "EN"],
-                on_value=lambda v: language.set(v.lower()),
-                dense=True,
-            )
+        if locked:
+            return
+        labelled("mdi-content-save", T("save_recall") + " · " + T("export"),
+                 lambda: session.dialog.set(True), "ws-save")  # fmt: skip
+        labelled("mdi-presentation", T("present_stop") if present else T("present"),
+                 lambda: (session.present.set(not present), session.locked.set(False)),
+                 "ws-present-button")  # fmt: skip
+        solara.ToggleButtonsSingle(
+            value=lang().upper(),
+            values=["NL", "EN"],
+            on_value=lambda v: language.set(v.lower()),
+            dense=True,
+        )
 
 
 @solara.component

@@ -105,19 +105,15 @@ class Session:
         """A new frame from the run.
 
         A change of state (started, paused, finished, a new run) redraws the page
-        through ``frame``. While running, the frames repaint only what shows
-        figures (the painters: charts, figures, month, maps) by setting their
-        widgets directly: redrawing the whole page through Solara cost about
-        35 ms a frame, repainting costs the charts' few milliseconds.
+        through ``frame``. While busy (running, or queued for its turn), the
+        frames repaint only what shows figures (the painters: charts, figures,
+        month, maps) by setting their widgets directly: redrawing the whole page
+        through Solara cost about 35 ms a frame, repainting costs the charts' few
+        milliseconds.
         """
         self.latest = frame
         shown = self.frame.peek()
-        if (
-            shown is None
-            or frame.state != "running"
-            or shown.state != "running"
-            or shown.config != frame.config
-        ):
+        if shown is None or not (frame.busy and shown.busy) or shown.config != frame.config:
             self.frame.value = frame
             self.to_room()
         else:
@@ -325,7 +321,7 @@ class Session:
                     away = None
                 elif away is None:
                     away = time.monotonic()
-                elif time.monotonic() - away >= DISCONNECT_GRACE_S:
+                elif time.monotonic() - away >= DISCONNECT_GRACE_S and not connected():
                     self.suspend()
 
         threading.Thread(target=loop, name="session-watch", daemon=True).start()

@@ -47,7 +47,10 @@ html, body { overflow: hidden !important; }
   .ws-top .ws-title { font-size: 15px; }
 }
 @media (max-width: 620px) {
-  .ws-top .ws-label, .ws-top .ws-present-button { display: none !important; }
+  .ws-top .ws-label { display: none !important; }
+  .ws-tabs .v-tab { font-size: 14px !important; padding: 0 7px !important; }
+  .ws-tabs .v-slide-group__prev, .ws-tabs .v-slide-group__next { display: none !important; }
+  .ws-main { padding: 0 6px 8px; }
 }
 .ws-shell.ws-present .ws-side { display: none !important; }
 .ws-shell.ws-present .ws-main { grid-column: 1 / -1; zoom: 1.3; }
