@@ -4,9 +4,11 @@
 what a room sees. This file only declares the levers a room may move and the
 charts it watches; the parts live in the ``workshop`` package.
 
-Tabs: Model (the live run), Vergelijken (two policies over several seeds),
-Regio's (the twelve provinces), Aannames (every number and its source). Dutch
-first, English one click away; every figure in real households or persons.
+Tabs: Model (the live run and what happens in it), Vergelijken (two policies
+over several seeds), Regio's (the twelve provinces), Zaal (every group's named
+run side by side, for the facilitator), Aannames (every number and its
+source). Dutch first, English one click away; every figure in real households
+or persons; from a phone to a projector.
 """
 
 from workshop import levers as lv

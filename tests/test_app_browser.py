@@ -175,7 +175,9 @@ def download(page, label: str) -> bytes:
 
 def test_exports_open_in_dutch_tools_and_a_link_recalls_the_settings(page, server, browser):
     page.get_by_role("button", name="+1 jaar").click()
-    expect(page.locator(".ws-month")).to_have_text("Afgelopen maand: jun 2026 (12/120)")
+    expect(page.locator(".ws-month")).to_have_text(
+        "Afgelopen maand: jun 2026 (12/120)", timeout=30_000
+    )
     page.locator(".ws-save").click()
     files = {label: download(page, label) for label in (
         "Handout (A4)", "Grafieken (PNG)", "Gegevens (CSV)", "Instellingen (bestand)")}  # fmt: skip
@@ -238,7 +240,9 @@ def test_a_recalled_bad_file_shows_only_the_error_and_a_good_one_is_in_the_addre
     good = json.dumps({"format": "woonruimteverdeling-workshop/1", "scenario": "mooiman",
                        "seed": 5, "levers": {"loting": 0.2}, "month": 3}).encode()  # fmt: skip
     recall(page, "goed.json", good)
-    expect(page.locator(".ws-month")).to_have_text("Afgelopen maand: sep 2025 (3/120)")
+    expect(page.locator(".ws-month")).to_have_text(
+        "Afgelopen maand: sep 2025 (3/120)", timeout=60_000
+    )
     expect(page.locator(".ws-run-title")).to_have_text(
         "Amendement Mooiman, eigen keuze: loting 20%"
     )
@@ -247,7 +251,9 @@ def test_a_recalled_bad_file_shows_only_the_error_and_a_good_one_is_in_the_addre
 
 def test_a_bad_link_gives_one_dutch_line_and_every_tab_has_its_own_run(page, server):
     page.get_by_role("button", name="+1 maand").click()
-    expect(page.locator(".ws-month")).to_have_text("Afgelopen maand: jul 2025 (1/120)")
+    expect(page.locator(".ws-month")).to_have_text(
+        "Afgelopen maand: jul 2025 (1/120)", timeout=30_000
+    )
     other = page.context.new_page()
     for query, line in (
         ("?scenario=no-such-policy", "Het scenario ‘no-such-policy’ bestaat niet."),
