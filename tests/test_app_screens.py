@@ -40,6 +40,18 @@ SIDEBAR = (
     ".ws-side-foot button:has-text('Opnieuw')",
 )
 TOP = (".ws-save", ".ws-present-button", ".ws-top .v-btn-toggle button:has-text('EN')")
+TAB_CONTROLS = {  # the controls of the tabs, each reachable on its tab
+    "Vergelijken": (
+        ".ws-compare-controls .v-select >> nth=0",
+        ".ws-compare-controls .v-select >> nth=1",
+        ".ws-compare-controls .v-select >> nth=2",
+        ".ws-compare-controls .v-select >> nth=3",
+        ".ws-compare-controls button:has-text('Vergelijk')",
+    ),
+    "Regio's": (".ws-main .v-select",),
+    "Zaal": (".ws-room-compare", ".ws-main button:has-text('Handouts')", ".ws-room-pick"),
+    "Aannames": (".ws-main .v-btn-toggle", ".ws-main .v-expansion-panel-header >> nth=0"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +93,8 @@ def test_every_screen_reads_dutch_and_reaches_every_control(server, browser, siz
         assert dutch_problems(text) == [], (tab, dutch_problems(text))
         if width >= 1280:
             assert page.evaluate(SIDEWAYS) == [], tab
+        for selector in TAB_CONTROLS.get(tab, ()):
+            assert reachable(page, page.locator(selector).first) == "ok", (tab, selector)
         page.screenshot(path=tmp_path / f"{width}x{height}-{tab.strip(chr(39))}.png")
     page.get_by_role("tab", name="Model").click()
     for selector in TOP:
