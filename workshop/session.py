@@ -24,7 +24,7 @@ import solara
 
 from workshop import comparison as cmp
 from workshop import config as cfg
-from workshop import export
+from workshop import export, handout
 from workshop import regions as reg
 from workshop.levers import Lever, run_title
 from workshop.live import SLOW_DELAY_S, Frame, LiveRun
@@ -293,8 +293,6 @@ class Session:
 
     def handout(self, lc: str) -> str:
         """This tab's one-page A4 handout (HTML)."""
-        from workshop import handout
-
         entry = Entry(
             self.key,
             self.name.peek() or t("this_run", lc),

@@ -88,7 +88,7 @@ def ScenarioPicker(session: Session):
         small=True,
         on_click=lambda: about.set(not about.value),
         classes=["ws-about"],
-        style={"margin-top": "-14px", "padding": "0 2px"},
+        style={"margin-top": "-14px", "padding": "0 2px", "align-self": "flex-start"},
     )
     if about.value:
         text = plain(load_scenario(config.scenario).description[lang()], lang())
