@@ -57,9 +57,9 @@ html, body { overflow: hidden !important; }
 .ws-lock { position: fixed; inset: 44px 0 0 0; z-index: 30; background: rgba(0,0,0,0);
            cursor: not-allowed; }
 .ws-lever-head { display: flex; justify-content: space-between; align-items: baseline;
-                 font-size: 13px; flex-wrap: nowrap; gap: 4px; }
-.ws-lever-head > span:first-child { white-space: nowrap; overflow: hidden;
-                                    text-overflow: ellipsis; }
+                 font-size: 13px; flex-wrap: wrap; gap: 0 6px; }
+.ws-lever-head > span:first-child { white-space: nowrap; }
+.ws-lever-head > div { margin-left: auto; }
 .ws-scenario .ws-value { color: #666; }
 .ws-own .ws-value { font-weight: 700; color: #000; }
 .ws-value { text-align: right; }
