@@ -68,7 +68,17 @@ def browser():
         chromium.close()
 
 
+TAB_READY = {  # an element each tab shows once it is drawn
+    "Model": "svg.chart",
+    "Vergelijken": ".ws-compare-controls",
+    "Regio's": ".ws-main .v-select",
+    "Zaal": ".ws-room-compare",
+    "Aannames": ".ws-main .v-expansion-panel",
+}
+
+
 def reachable(page, locator) -> str:
+    locator.wait_for(state="visible", timeout=30_000)
     locator.scroll_into_view_if_needed(timeout=10_000)
     return locator.evaluate(REACHABLE)
 
@@ -88,7 +98,8 @@ def test_every_screen_reads_dutch_and_reaches_every_control(server, browser, siz
     expect(page.locator("svg.chart path").first).to_be_attached(timeout=60_000)
     for tab in TABS:
         page.get_by_role("tab", name=tab).click()
-        page.wait_for_timeout(600)
+        expect(page.locator(TAB_READY[tab]).first).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(300)
         text = page.locator(".ws-main").inner_text()
         assert dutch_problems(text) == [], (tab, dutch_problems(text))
         if width >= 1280:
