@@ -53,11 +53,12 @@ calibrate: $(STAMP)
 
 ## validate: current policy from 2022-01-01 over 10 seeds at 1:10 beside the published figures;
 ##           writes the report (report.html, report.md, tables, figures) to $(VALIDATE_OUT)
+##           and its tables into docs/validation.md
 VALIDATE_OUT ?= output/validation
 validate: $(STAMP)
-	$(PY) -m experiments validate --out $(VALIDATE_OUT)
+	$(PY) -m experiments validate --docs --out $(VALIDATE_OUT)
 
-## docs: regenerate docs/parameters.md and the README's lever and scenario tables
+## docs: regenerate the reference documents in docs/ (parameters, scenarios, output files, outcomes)
 docs: $(STAMP)
 	$(PY) -m experiments docs
 

@@ -8,32 +8,59 @@ who leaves the market, whose urgency declaration lapses), so the national
 market runs as array operations; the instance methods apply the same rules
 to the agent's own row, so that one household can be inspected on its own.
 
+The class-level rules read only what a :class:`Rules` context gives them (the
+table, the streams, the month, the exit hazards in force), so a rule can be
+tested on a table of its own; this package imports nothing of the model but
+its base.
+
 With ``households_per_agent`` K > 1 an agent stands for K identical households.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
 import numpy as np
 
-from model.calendar import date_of
-from model.households import (
+from model.base.calendar import date_of
+from model.base.codes import (
     EXIT_REASONS,
     GROUPS,
-    RECEPTION,
-    REGULAR,
     SH_TYPES,
     SITUATIONS,
-    STATUS_HOLDER,
     URGENCY_GROUNDS,
-    URGENT,
+    Group,
+    Situation,
+    State,
 )
 
 if TYPE_CHECKING:
-    from model.market import HousingMarket
+    from model.base.streams import Streams
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the household classes' rules read in a month.
+
+    Attributes:
+        table: The household table (numpy columns by name; rules may write a
+            household's own columns: its exit hazard spent, its urgency).
+        streams: The run's random streams (counter-based draws per household).
+        month: The month's index.
+        exit_hazard: Monthly chance a seeker leaves the market (private rent,
+            buying, moving away).
+        reception_exit_hazard: Monthly chance a status holder in reception
+            leaves for a home found themselves, under the policy in force.
+    """
+
+    table: Any
+    streams: Streams
+    month: int
+    exit_hazard: float
+    reception_exit_hazard: float
 
 
 def same_for_every_class(rule):
@@ -43,7 +70,7 @@ def same_for_every_class(rule):
     return rule
 
 
-def by_class(rule: str, model: HousingMarket, rows: np.ndarray, group: np.ndarray) -> np.ndarray:
+def by_class(rule: str, rules: Rules, rows: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Each household class's rule ``rule`` (a class-level method) on its own ``rows``
     (``group``: their groups), as one array in the order of ``rows``.
 
@@ -51,13 +78,13 @@ def by_class(rule: str, model: HousingMarket, rows: np.ndarray, group: np.ndarra
     run it together, once: the result is the same, without splitting the rows.
     """
     classes = list(AGENT_CLASSES.items())
-    rules = {getattr(cls, rule).__func__ for _, cls in classes}
-    if len(rules) == 1 and getattr(next(iter(rules)), "same_for_every_class", False):
-        return getattr(classes[0][1], rule)(model, rows)
+    functions = {getattr(cls, rule).__func__ for _, cls in classes}
+    if len(functions) == 1 and getattr(next(iter(functions)), "same_for_every_class", False):
+        return getattr(classes[0][1], rule)(rules, rows)
     out = None
     for g, cls in classes:
         mine = np.flatnonzero(group == g)  # indices: faster than a mask, used twice
-        got = getattr(cls, rule)(model, rows[mine])
+        got = getattr(cls, rule)(rules, rows[mine])
         if out is None:
             out = np.zeros(len(rows), got.dtype)
         out[mine] = got
@@ -77,7 +104,7 @@ class Household(mesa.Agent):
 
     group: ClassVar[int]
 
-    def __init__(self, model: HousingMarket, household_id: int):
+    def __init__(self, model: mesa.Model, household_id: int):
         super().__init__(model)
         self.household_id = int(household_id)
 
@@ -85,32 +112,32 @@ class Household(mesa.Agent):
 
     @classmethod
     @same_for_every_class
-    def reacts(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+    def reacts(cls, rules: Rules, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` react to advertised homes this month.
 
         Each household has its own search activity (a chance per month); the
         draw is counter-based, so it is the same under every policy.
         """
-        table = model.households
-        u = model.streams.uniform("active", table["id"][rows], model.month)
+        table = rules.table
+        u = rules.streams.uniform("active", table["id"][rows], rules.month)
         return u < table["activity"][rows]
 
     @classmethod
     @same_for_every_class
-    def refuses(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+    def refuses(cls, rules: Rules, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` would refuse an offer made this month."""
-        table = model.households
-        u = model.streams.uniform("refuse", table["id"][rows], model.month)
+        table = rules.table
+        u = rules.streams.uniform("refuse", table["id"][rows], rules.month)
         return u < table["refusal"][rows]
 
     @classmethod
-    def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray | float:
+    def monthly_exit_hazard(cls, rules: Rules, rows: np.ndarray) -> np.ndarray | float:
         """Chance per month of leaving the market (private rent, buying, moving away): one
         per row, or one number for all of them."""
-        return float(model.queue.regular_exit_hazard)
+        return float(rules.exit_hazard)
 
     @classmethod
-    def leaves(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+    def leaves(cls, rules: Rules, rows: np.ndarray) -> np.ndarray:
         """Which of ``rows`` leave the market this month.
 
         Each household drew an exit budget when it entered (an exponential
@@ -118,8 +145,8 @@ class Household(mesa.Agent):
         household leaves when the budget is used up. That keeps each
         household's luck fixed while the hazard may change with policy.
         """
-        table = model.households
-        hazard = np.asarray(cls.monthly_exit_hazard(model, rows), np.float64)
+        table = rules.table
+        hazard = np.asarray(cls.monthly_exit_hazard(rules, rows), np.float64)
         spent = table["exit_spent"][rows] - np.log1p(-hazard)  # (a float64 even if one number)
         table["exit_spent"][rows] = spent
         return spent >= table["exit_budget"][rows]
@@ -175,11 +202,11 @@ class Household(mesa.Agent):
 
     def reacts_this_month(self) -> bool:
         """Whether it reacts to advertised homes this month."""
-        return bool(type(self).reacts(self.model, np.array([self._row]))[0])
+        return bool(type(self).reacts(self.model.rules(), np.array([self._row]))[0])
 
     def refuses_offer_this_month(self) -> bool:
         """Whether it would refuse an offer made this month."""
-        return bool(type(self).refuses(self.model, np.array([self._row]))[0])
+        return bool(type(self).refuses(self.model.rules(), np.array([self._row]))[0])
 
     def describe(self) -> dict:
         """The household's state as a plain dict (for inspection and the app)."""
@@ -198,7 +225,7 @@ class Household(mesa.Agent):
 class RegularSeeker(Household):
     """A regular home seeker (reguliere woningzoekende), ranked by registration time."""
 
-    group = REGULAR
+    group = Group.REGULAR
 
 
 class UrgentSeeker(Household):
@@ -209,16 +236,16 @@ class UrgentSeeker(Household):
     list with its registration time.
     """
 
-    group = URGENT
+    group = Group.URGENT
 
     @classmethod
-    def lapse_expired(cls, model: HousingMarket, rows: np.ndarray, day: int) -> np.ndarray:
+    def lapse_expired(cls, rules: Rules, rows: np.ndarray, day: int) -> np.ndarray:
         """End the declarations of ``rows`` that expire on or before ``day``.
 
         Returns:
             The rows whose declaration lapsed unserved.
         """
-        table = model.households
+        table = rules.table
         expired = rows[table["urgency_active"][rows] & (table["urgency_expiry_day"][rows] <= day)]
         table["urgency_active"][expired] = False
         return expired
@@ -255,17 +282,14 @@ class StatusHolder(Household):
     regular list, with a registration time that starts at the permit.
     """
 
-    group = STATUS_HOLDER
+    group = Group.STATUS_HOLDER
 
     @classmethod
-    def monthly_exit_hazard(cls, model: HousingMarket, rows: np.ndarray) -> np.ndarray:
+    def monthly_exit_hazard(cls, rules: Rules, rows: np.ndarray) -> np.ndarray:
         """In reception: leaving for a home found themselves (or departure), at its own rate;
-        elsewhere (a start-up home, a home grown too small) like any seeker."""
-        in_reception = model.households["situation"][rows] == RECEPTION
-        queue = model.queue
-        return np.where(
-            in_reception, queue.status_holder_exit_hazard(model.policy), queue.regular_exit_hazard
-        )
+        elsewhere (a start-up home) like any seeker."""
+        in_reception = rules.table["situation"][rows] == Situation.RECEPTION
+        return np.where(in_reception, rules.reception_exit_hazard, rules.exit_hazard)
 
     @property
     def permit_date(self) -> dt.date:
@@ -303,7 +327,53 @@ class StatusHolder(Household):
 
 
 AGENT_CLASSES: dict[int, type[Household]] = {
-    REGULAR: RegularSeeker,
-    URGENT: UrgentSeeker,
-    STATUS_HOLDER: StatusHolder,
+    Group.REGULAR: RegularSeeker,
+    Group.URGENT: UrgentSeeker,
+    Group.STATUS_HOLDER: StatusHolder,
 }
+
+
+class HouseholdAgents:
+    """The Mesa agents of waiting households, made on demand (through Mesa's own
+    constructor) the first time somebody asks: a run that never looks at agents never
+    pays for them. The household table stays the state; an agent is a view on its row.
+
+    Args:
+        model: The Mesa model the agents belong to.
+    """
+
+    def __init__(self, model: mesa.Model):
+        self.model = model
+        self._of: dict[int, Household] = {}
+
+    def make_waiting(self, table: Any) -> None:
+        """Make the agents of every waiting household that has none yet."""
+        waiting = table.waiting()
+        missing = [i for i in table["id"][waiting].tolist() if i not in self._of]
+        if not missing:
+            return
+        groups = table["group"][table.row_of(np.asarray(missing, np.int64))]
+        for hid, g in zip(missing, groups.tolist(), strict=True):
+            self._of[hid] = AGENT_CLASSES[g](self.model, hid)
+
+    def of(self, table: Any, household_id: int) -> Household:
+        """The agent of a household still waiting (made if it did not exist yet).
+
+        Raises:
+            KeyError: No household with that id is waiting.
+        """
+        hid = int(household_id)
+        if hid not in self._of:
+            row = table.row_of(hid)
+            if table["state"][row] != State.WAITING:
+                raise KeyError(f"household {hid} is no longer in the market")
+            self._of[hid] = AGENT_CLASSES[int(table["group"][row])](self.model, hid)
+        return self._of[hid]
+
+    def remove(self, gone_ids: np.ndarray) -> None:
+        """Remove the agents of households that left the table (if they were made)."""
+        if self._of:
+            for hid in gone_ids.tolist():
+                agent = self._of.pop(hid, None)
+                if agent is not None:
+                    agent.remove()

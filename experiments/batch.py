@@ -44,8 +44,8 @@ from typing import Any
 import numpy as np
 
 from experiments.ema import DEFAULT_OUTCOMES, dotted
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 from model.market import HousingMarket
-from model.parameters import COARSEST_VALIDATED_SCALE
 
 
 def _final(model: BatchMarket, name: str) -> float:

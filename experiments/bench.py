@@ -166,7 +166,7 @@ def bench(
                 f"peak memory x{r['peak_mb'] / b['peak_mb']:.2f}"
             )
     print(
-        "targets (2 cores): 1:10 at least 3x faster than before the engine work (issue 8), "
+        "targets (2 cores): 1:10 at least 3x faster than before the engine work (4a52ccd), "
         "1:1 under 20 s, peak memory at 1:1 under 1,024 MB"
     )
     if sweep:
@@ -193,8 +193,7 @@ def bench_sweep(runs: int = 8, months: int = 60, scale: int = 20) -> dict:
         runs: Runs per sweep (seeds 1..runs of current policy).
         months: Length of each run.
         scale: Households per agent (1:20 is the coarsest scale whose figures
-            are validated; issue 12 asked for 1:50, which the model now refuses
-            without ``scale.allow_unvalidated``).
+            are validated; 1:50 needs ``scale.allow_unvalidated``).
     """
     from experiments.sweep import load_spec, run_sweep
     from model.market import HousingMarket
@@ -231,6 +230,4 @@ def bench_sweep(runs: int = 8, months: int = 60, scale: int = 20) -> dict:
           f"  ({timings['cli_run_s'] / per_run:.1f}x faster than the CLI run)")  # fmt: skip
     print(f"  sweep, 1 process: {timings['sweep_1_s']:6.1f} s; 2 processes: "
           f"{timings['sweep_2_s']:6.1f} s; speed-up x{speedup:.2f} (target x1.8)")  # fmt: skip
-    if scale != 50:
-        print("  (issue 12 asked for 1:50; figures are valid only up to 1:20, so 1:20 is timed)")
     return {**timings, "per_run_s": per_run, "speedup": speedup, "load": load}

@@ -1,102 +1,122 @@
-"""Calibrate the rates marked ``calibrated = true`` in model/data/defaults.toml.
+"""Calibrate the rates marked ``calibrated = true`` in model/inputs/data/defaults.toml.
 
-A current-policy run from the start date should reproduce, over its first
-year, the published figures in model/data/targets.toml marked
-``use = "calibration"``:
+The history run (current policy from 2022-01-01 on the observed inputs of
+model/inputs/data/history.toml) should reproduce the published 2022-2024 figures
+of model/inputs/data/targets.toml marked ``use = "calibration"`` whose ``fits``
+names the rate:
 
-* self-contained corporation lettings (CBS)   <- stock.exogenous_turnover_per_year
-* households moving into rooms (stadszaken)   <- stock.non_self_contained_turnover_per_year
-* status holders housed, persons (letter)     <- status_holders.quota_placement_max_share
-* family members arriving, persons (CBS)      <- reunification.arrival_per_year
+* self-contained corporation lettings 2023 (CBS)  <- stock.exogenous_turnover_per_year
+* households moving into rooms (stadszaken)       <- stock.non_self_contained_turnover_per_year
+* status holders in COA reception 2022-2024 and
+  persons housed for the quota per half year
+  2022-H1 to 2024-H1, both together                <- status_holders.quota_placement_max_share
 
-then, over the ten years from the start (targets.toml ``months``),
+then, over the ten years from the start date (targets.toml ``months``),
 
-* the queue growing as the ABF shortage did   <- regular.registration_growth_per_year
+* the queue growing as the ABF shortage did       <- regular.registration_growth_per_year
 
 and solves the integration rates in closed form from the cohort figures.
 
-Each first-year rate is updated by a damped fixed-point step on the mean of a
-few seeds, a few times over; the registration growth by secant steps on the
-mean queue growth of the same seeds. ``--write`` puts the result in
-defaults.toml.
+The two turnover rates are updated by a damped fixed-point step on the mean of a
+few seeds; the quota cap by a golden-section search on the root mean square of
+the relative misses of its figures (one cap cannot move the stock of status
+holders in reception and the persons housed independently: the search weighs
+both, so that neither is fitted at the other's expense); the registration growth
+by secant steps on the mean queue growth. ``--write`` puts the result in
+defaults.toml. 2025's figures are never used: they are the validation.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from importlib import resources
 
 import numpy as np
 
+from model.inputs.parameters import parameter_specs, published_targets
 from model.market import HousingMarket
-from model.parameters import parameter_specs, published_targets
 
-PARAMS = {
-    "stock.exogenous_turnover_per_year": "self_contained_lettings",
-    "stock.non_self_contained_turnover_per_year": "non_self_contained_lettings",
-    "status_holders.quota_placement_max_share": "status_holders_housed",
-    "reunification.arrival_per_year": "family_members_arriving",
-}
+# The fixed-point rates and the quota cap (fitted to every figure whose `fits` names it).
+TURNOVER = ("stock.exogenous_turnover_per_year", "stock.non_self_contained_turnover_per_year")
+QUOTA_CAP = "status_holders.quota_placement_max_share"
+HISTORY_UNTIL = "2025-01-01"  # the calibration years 2022-2024
 
 
-COLUMNS = {
-    "self_contained_lettings": "lettings_self_contained_households",
-    "non_self_contained_lettings": "lettings_room_households",
-    "status_holders_housed": "status_holders_housed_persons",
-    "family_members_arriving": (
-        "reunification_arrivals_in_market_persons",
-        "reunification_arrivals_at_home_persons",
-    ),
-}
+def fitted_to(name: str) -> dict[str, dict]:
+    """The calibration figures fitted by ``name`` (targets.toml ``fits``)."""
+    return {n: t for n, t in published_targets().items() if t.get("fits") == name}
 
 
-def first_year(values: dict, seeds, scale: int) -> dict[str, float]:
-    """Mean first-year figures over ``seeds`` for the given parameter values, each on runs
-    under its target's conditions (targets.toml)."""
-    targets = published_targets()
-    out = {}
-    for target, column in COLUMNS.items():
-        conditions = targets[target].get("conditions", {})
-        got = []
-        for seed in seeds:
-            model = HousingMarket("current-policy", rng=seed, households_per_agent=scale,
-                                  parameters={**values, **conditions})  # fmt: skip
-            year = model.run(12).monthly.iloc[1:13]
-            got.append(
-                sum(year[c].sum() for c in ((column,) if isinstance(column, str) else column))
-            )
-        out[target] = float(np.mean(got))
-    return out
+def history_figures(values: dict, seeds, scale: int) -> dict[str, float]:
+    """Mean over ``seeds`` of every fitted figure, on history runs under ``values``."""
+    from experiments.validation_report import measure
+
+    targets = {n: t for n, t in published_targets().items() if "fits" in t}
+    runs = [
+        HousingMarket("current-policy", rng=seed, households_per_agent=scale,
+                      start_date="2022-01-01", parameters=values).run(until=HISTORY_UNTIL)
+        for seed in seeds
+    ]  # fmt: skip
+    return {n: float(np.mean([measure(r, t["compare"]) for r in runs])) for n, t in targets.items()}
 
 
-def calibrate(seeds=(1, 2, 3), scale: int = 10, rounds: int = 6, verbose: bool = True) -> dict:
-    """Return calibrated values of the rates in ``PARAMS``."""
-    targets = published_targets()
-    specs = parameter_specs()
-    values = {name: specs[name].value for name in PARAMS}
-    for k in range(rounds):
-        got = first_year(values, seeds, scale)
-        if verbose:
-            print(
-                f"round {k}: "
-                + ", ".join(
-                    f"{t} {got[t]:,.0f} (target {targets[t]['value']:,})" for t in PARAMS.values()
-                )
-            )
-        for name, target in PARAMS.items():
-            ratio = targets[target]["value"] / got[target]
-            # Lettings respond less than one for one (chains, new construction).
-            values[name] = float(values[name] * ratio**1.25)
-    got = first_year(values, seeds, scale)
+def cap_miss(got: dict[str, float]) -> float:
+    """Root mean square of the relative misses of the quota cap's figures."""
+    misses = [got[n] / t["value"] - 1.0 for n, t in fitted_to(QUOTA_CAP).items()]
+    return float(np.sqrt(np.mean(np.square(misses))))
+
+
+def _report(label: str, got: dict[str, float], verbose: bool) -> None:
     if verbose:
-        print(
-            "final:   "
-            + ", ".join(
-                f"{t} {got[t]:,.0f} (target {targets[t]['value']:,})" for t in PARAMS.values()
-            )
-        )
+        targets = published_targets()
+        print(f"{label}: " + ", ".join(
+            f"{n} {got[n]:,.0f} ({targets[n]['value']:,})" for n in got
+        ) + f"; quota cap miss {cap_miss(got):.3f}")  # fmt: skip
+
+
+def calibrate(seeds=(1, 2, 3), scale: int = 10, rounds: int = 3, verbose: bool = True) -> dict:
+    """Return calibrated values of the turnover rates, the quota cap and the registration
+    growth."""
+    specs = parameter_specs()
+    values = {name: specs[name].value for name in (*TURNOVER, QUOTA_CAP)}
+    for k in range(rounds):
+        got = history_figures(values, seeds, scale)
+        _report(f"round {k}", got, verbose)
+        for name in TURNOVER:
+            ((target, spec),) = fitted_to(name).items()
+            # Lettings respond less than one for one (chains, new construction).
+            values[name] = float(values[name] * (spec["value"] / got[target]) ** 1.25)
+        values[QUOTA_CAP] = _search_cap(values, seeds, scale, verbose)
+    _report("final", history_figures(values, seeds, scale), verbose)
     growth = calibrate_registration_growth(values, seeds, scale, verbose=verbose)
     return values | {"regular.registration_growth_per_year": growth}
+
+
+def _search_cap(values: dict, seeds, scale: int, verbose: bool, steps: int = 6) -> float:
+    """Golden-section search of the quota cap around its value (a factor 2 either way)."""
+    x = values[QUOTA_CAP]
+    lo, hi = math.log(x / 2), math.log(x * 2)
+    g = (math.sqrt(5) - 1) / 2
+
+    def miss(log_cap: float) -> float:
+        m = cap_miss(history_figures({**values, QUOTA_CAP: math.exp(log_cap)}, seeds, scale))
+        if verbose:
+            print(f"  quota cap {math.exp(log_cap):.4f}: miss {m:.3f}")
+        return m
+
+    a, b = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fb = miss(a), miss(b)
+    for _ in range(steps):
+        if fa < fb:
+            hi, b, fb = b, a, fa
+            a = hi - g * (hi - lo)
+            fa = miss(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + g * (hi - lo)
+            fb = miss(b)
+    return float(math.exp(a if fa < fb else b))
 
 
 def queue_growth(values: dict, seeds, scale: int, months: int) -> float:
@@ -134,16 +154,16 @@ def calibrate_registration_growth(
 
 
 def integration_rates() -> dict:
-    """The integration rates, solved in closed form (model/integration.py)."""
-    from model.integration import calibrated_rates
-    from model.parameters import Parameters
+    """The integration rates, solved in closed form (model/asylum/integration.py)."""
+    from model.asylum.integration import calibrated_rates
+    from model.inputs.parameters import Parameters
 
     return calibrated_rates(Parameters.from_overrides())
 
 
 def write(values: dict) -> str:
     """Put calibrated values into defaults.toml; returns the file's path."""
-    path = resources.files("model").joinpath("data/defaults.toml")
+    path = resources.files("model.inputs").joinpath("data/defaults.toml")
     text = path.read_text(encoding="utf-8")
     for name, value in values.items():
         key = name.split(".", 1)[1]

@@ -25,6 +25,7 @@ one line and exit status 130 and 143; the earlier result stays.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import signal
@@ -37,9 +38,11 @@ from typing import NoReturn
 import pandas as pd
 
 from experiments.output import OutputError, interrupts_raise, replacing
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario, scenario_names
 from model.market import HousingMarket
-from model.parameters import ParameterError, parameter_specs
-from model.policy import load_scenario, scenario_names
+from model.reporting.displacement import epf_horizon
 
 EXIT_BAD_INPUT = 2
 
@@ -50,8 +53,25 @@ FLAG_PARAMETERS = (
 )
 
 
+class StoreOnce(argparse.Action):
+    """An option's value, given at most once (a second value is an error, not the last one)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        seen = namespace.__dict__.setdefault("_given_once", set())
+        if self.dest in seen:
+            parser.error(f"{option_string} is given twice; allowed: once")
+        seen.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit status 2, without the usage."""
+    """An argument parser whose errors are one line and exit status 2, without the usage;
+    an option that takes one value may be given once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register("action", None, StoreOnce)
+        self.register("action", "store", StoreOnce)
 
     def error(self, message: str) -> NoReturn:
         message = " ".join(message.split())
@@ -62,13 +82,12 @@ class Parser(argparse.ArgumentParser):
 
 def _int_arg(name: str, minimum: int, maximum: int | None = None):
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
+        if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", text):  # int() also takes other scripts' digits
             raise argparse.ArgumentTypeError(
                 f"parameter '{name}' = {text!r} is not a whole number; "
                 f"allowed: {minimum} to {maximum if maximum is not None else 'any'}"
-            ) from None
+            )
+        value = int(text)
         if value < minimum or (maximum is not None and value > maximum):
             raise argparse.ArgumentTypeError(
                 f"parameter '{name}' = {value}; allowed: a whole number from {minimum}"
@@ -100,6 +119,11 @@ def _parameter_arg(text: str) -> tuple[str, object]:
             f"--set {text!r}: allowed form is section.name=value or section.name=value@YYYY-MM-01,"
             " e.g. allocation.lottery_share=0.2"
         )
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise argparse.ArgumentTypeError(
+            f"--set {text!r} holds a line break or another control character; allowed: one "
+            "setting per --set, section.name=value"
+        )
     name, raw = text.split("=", 1)
     when = None
     if "@" in raw:
@@ -110,12 +134,32 @@ def _parameter_arg(text: str) -> tuple[str, object]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except RecursionError:
+        raise argparse.ArgumentTypeError(
+            f"--set {name.strip()}: the value is nested too deeply; allowed: a number, a "
+            "true/false, a text or a list of those"
+        ) from None
     return name.strip(), value if when is None else Dated(when, value)
+
+
+def _positive_float_arg(name: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(
+                f"parameter '{name}' = {text!r}; allowed: a number more than 0"
+            )
+        return value
+
+    return parse
 
 
 def _first_of_month_arg(name: str):
     def parse(text: str) -> str:
-        from model.calendar import as_date
+        from model.base.calendar import as_date
 
         day = as_date(text)
         if day is None or day.day != 1:
@@ -181,9 +225,10 @@ def build_parser() -> Parser:
     cmp.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
     cmp.add_argument(
         "--years",
-        type=float,
-        default=2.0,
-        help="N of 'housed within N years' (equal playing field)",
+        type=_positive_float_arg("years"),
+        default=None,
+        help="N of 'housed within N years' (equal playing field; default 2, or what fits a "
+        "run of two years or less)",
     )
     cmp.add_argument("--set", type=_parameter_arg, action="append", default=[],
                      metavar="NAME=VALUE", help="a parameter for both scenarios")  # fmt: skip
@@ -204,6 +249,8 @@ def build_parser() -> Parser:
                      help="report folder (replaced whole; default output/validation)")  # fmt: skip
     val.add_argument("--set", type=_parameter_arg, action="append", default=[],
                      metavar="NAME=VALUE", help="a parameter for every run")  # fmt: skip
+    val.add_argument("--docs", action="store_true",
+                     help="also write the results into docs/validation.md")  # fmt: skip
     val.add_argument("--strict", action="store_true",
                      help="exit with status 1 when a figure fails")  # fmt: skip
     sc = sub.add_parser("scale-check", help="headline figures per scale, means over seeds")
@@ -411,8 +458,9 @@ def model_parameters(args: argparse.Namespace) -> dict:
     return parameters
 
 
-def run_record(model: HousingMarket, seed: int, parameters_set: list, seconds: float) -> dict:
-    """What ``run.json`` says about a run: its settings and how long it took."""
+def run_record(model: HousingMarket, seed: int, parameters_set: list) -> dict:
+    """What ``run.json`` says about a run: its settings (the same bytes for the same run;
+    how long it took goes to ``timing.json``)."""
     return {
         "scenario": model.scenario_def.name,
         "scenario_file": model.scenario_def.source,
@@ -424,7 +472,6 @@ def run_record(model: HousingMarket, seed: int, parameters_set: list, seconds: f
             name: ({"from": v.when, "value": v.value} if isinstance(v, Dated) else v)
             for name, v in parameters_set
         },
-        "run_seconds": round(seconds, 2),
         # What the run applied: every parameter, and every lever's schedule.
         "in_force": model.settings_record(),
     }
@@ -439,6 +486,7 @@ RUN_FILES = (
     "overview.png",
     "reception.png",
     "run.json",
+    "timing.json",
 )
 
 
@@ -470,8 +518,10 @@ def command_run(args: argparse.Namespace) -> int:
         title = f"{scenario.title['en']} / {scenario.title['nl']} (seed {args.seed})"
         run_figure(results.monthly, title, tmp / "overview.png", lang=args.lang)
         reception_figure(results, title, tmp / "reception.png")
-        record = run_record(model, args.seed, args.set, elapsed)
+        record = run_record(model, args.seed, args.set)
         (tmp / "run.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+        timing = {"run_seconds": round(elapsed, 2)}
+        (tmp / "timing.json").write_text(json.dumps(timing, indent=2) + "\n")
     args.written = args.out  # for the message if interrupted from here on
     table = summary_table(results, model.scale)
     print(
@@ -493,11 +543,7 @@ def command_compare(args: argparse.Namespace) -> int:
     _, params, _ = HousingMarket.check_settings(args.a, args.households_per_agent, None, parameters)
     HousingMarket.check_settings(args.b, args.households_per_agent, None, parameters)
     months, scale = params["calendar.months"], params.households_per_agent
-    if not 0 < args.years < months / 12:
-        raise ParameterError(
-            f"parameter 'years' = {args.years}; allowed: more than 0 and less than the run "
-            f"({months / 12:g} years)"
-        )
+    epf_horizon(months, args.years)  # a --years that does not fit: refused before any run
     parameters.pop("scale.households_per_agent", None)  # given as the scale below
     started = time.perf_counter()
     with replacing(args.out, "--out", marks=("compare.csv",)) as tmp:
@@ -527,6 +573,8 @@ def command_compare(args: argparse.Namespace) -> int:
     )
     with pd.option_context("display.width", 160):
         print(by_type_table(result).to_string(float_format=lambda v: f"{v:,.0f}", na_rep=""))
+    for note in result["notes"]:
+        print(f"\nnote: {note}")
     print(f"\nwrote {args.out}/: {', '.join(written)}")
     return 0
 
@@ -555,11 +603,29 @@ def command_validate(args: argparse.Namespace) -> int:
             print(f"\n{title}: {summary_line(table)}")
             print(table[shown].to_string(index=False))
     print(f"\n{report.regional_text}")
-    print(f"\nwrote {args.out}/: {', '.join(files)} ({time.perf_counter() - started:.0f} s)")
+    seconds = time.perf_counter() - started
+    print(f"\nwrote {args.out}/: {', '.join(files)} ({seconds:.0f} s)")
+    if args.docs:
+        _validation_docs(args, report, seconds)
     failed = (report.validation["verdict"] == FAIL).any() or (
         report.calibration["verdict"] == FAIL
     ).any()
     return 1 if args.strict and failed else 0
+
+
+def _validation_docs(args: argparse.Namespace, report, seconds: float) -> None:
+    """Write the report's tables into docs/validation.md (between its markers)."""
+    from experiments.validation_report import docs_section, write_docs_section
+
+    made = (
+        f"Made on {dt.date.today().isoformat()} by `python -m experiments validate --docs` "
+        f"(current policy from {args.start} to {args.until}, {args.seeds} seeds at 1 agent = "
+        f"{args.households_per_agent} households, {seconds:.0f} s on 2 cores). The verdict is "
+        "on the mean over seeds; the range over seeds is in brackets."
+    )
+    path = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
+    write_docs_section(path, docs_section(report, made))
+    print(f"wrote {path}")
 
 
 def command_scale_check(args: argparse.Namespace) -> int:

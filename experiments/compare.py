@@ -37,11 +37,14 @@ import numpy as np
 import pandas as pd
 
 from experiments.outcomes import OUTCOMES, RunView, headline_outcomes, tidy
-from model.displacement import equal_playing_field, paired_differences
-from model.households import GROUPS
+from model.base.codes import DWELLING_TYPES, GROUPS
 from model.market import HousingMarket
-from model.policy import load_scenario
-from model.stock import DWELLING_TYPES
+from model.reporting.displacement import (
+    EPF_YEARS,
+    epf_horizon,
+    equal_playing_field,
+    paired_differences,
+)
 
 # Monthly outcomes of the registry whose differences compare_monthly.csv holds.
 MONTHLY_SERIES = [
@@ -87,9 +90,14 @@ def run_one(task: tuple) -> dict:
     )
     view = RunView(model.run(months))
     monthly = pd.DataFrame({name: OUTCOMES[name](view) for name in MONTHLY_SERIES})
-    _, epf = equal_playing_field(view.results, model.params.regions.names, years=epf_years)
+    epf = None
+    if epf_years is not None:
+        _, epf = equal_playing_field(view.results, model.params.regions.names, years=epf_years)
+    summary = tidy(view, dates)
+    if epf_years != EPF_YEARS:  # the registry's rows follow households for 2 years
+        summary = summary[summary["measure"] != "housed_within_years_share"]
     return {
-        "summary": tidy(view, dates),
+        "summary": summary,
         "monthly": monthly,
         "passed_over": view.passed_over,
         "equal_playing_field": epf,
@@ -151,7 +159,7 @@ def compare(
     months: int | None = None,
     scale: int | None = None,
     dates: list[dt.date] | None = None,
-    epf_years: float = 2.0,
+    epf_years: float | None = None,
     workers: int | None = None,
     parameters: dict | None = None,
 ) -> dict:
@@ -163,16 +171,23 @@ def compare(
         months: The run's length (None: the parameter ``calendar.months``).
         scale: Households per agent (None: the parameter ``scale.households_per_agent``).
         dates: Dates at which to report stocks (besides the end).
-        epf_years: N of "housed within N years" (equal playing field).
+        epf_years: N of "housed within N years" (equal playing field); None: 2 years,
+            or what fits a shorter run (``epf_horizon``; the note says so).
         workers: Worker processes (None: up to two).
         parameters: Further parameter values for both scenarios.
 
     Returns:
         A dict with ``differences`` (paired_differences), ``monthly`` (per
         date and series: mean difference and band), ``passed_over`` and
-        ``equal_playing_field`` (both scenarios, mean over seeds).
+        ``equal_playing_field`` (both scenarios, mean over seeds; None when the run is
+        too short for it), and ``notes`` (what was chosen or left out, and why).
+
+    Raises:
+        ParameterError: A scenario, a setting or ``epf_years`` is invalid.
     """
-    load_scenario(a), load_scenario(b)  # fail early, with the message, on a bad name
+    _, params, _ = HousingMarket.check_settings(a, scale, None, parameters)
+    HousingMarket.check_settings(b, scale, None, parameters)
+    epf_years, note = epf_horizon(months or params["calendar.months"], epf_years)
     dates = dates or [dt.date(2027, 7, 1)]
     workers = workers or min(2, os.cpu_count() or 1)
     tasks = [
@@ -221,7 +236,10 @@ def compare(
         "passed_over": mean_over_seeds(
             "passed_over", ["route", "housed_group", "passed_over_group"]
         ),
-        "equal_playing_field": mean_over_seeds("equal_playing_field", ["group"]),
+        "equal_playing_field": (
+            None if epf_years is None else mean_over_seeds("equal_playing_field", ["group"])
+        ),
+        "notes": [note] if note else [],
     }
 
 
@@ -273,6 +291,8 @@ def write(result: dict, out: Path) -> list[Path]:
         ("passed_over", "passed_over.csv"),
         ("equal_playing_field", "equal_playing_field.csv"),
     ):
+        if result[key] is None:  # left out (the note says why)
+            continue
         path = out / name
         result[key].to_csv(path, index=False)
         paths.append(path)
@@ -287,7 +307,7 @@ def write(result: dict, out: Path) -> list[Path]:
         **result,
         "a": label["A"],
         "b": label["B"],
-        "equal_playing_field": epf.assign(scenario=epf["side"].map(label)),
+        "equal_playing_field": None if epf is None else epf.assign(scenario=epf["side"].map(label)),
     }
     paths.append(compare_figure(shown, out / "compare.png"))
     return paths

@@ -1,17 +1,21 @@
-"""Generate the documentation tables from the data files (one source of truth).
+"""Generate the reference documents from their one source (a test fails when they are stale).
 
-``python -m experiments docs`` rewrites docs/parameters.md and the tables
-between the ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers in
-README.md. A test fails when they are out of date.
+``python -m experiments docs`` rewrites:
+
+* ``docs/parameters.md``: every parameter (``model/inputs/data/defaults.toml``)
+  and the published figures the model is checked against (``targets.toml``);
+* ``docs/scenarios.md``: the named scenarios and the levers;
+* ``docs/output-files.md``: the files a run writes and every column of its
+  tables (``model/reporting/columns.py``);
+* ``docs/outcomes.md``: the outcome registry (``experiments/outcomes.toml``).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from model.parameters import default_regions, parameter_specs, published_targets
-from model.policy import load_scenario, scenario_names
+from model.inputs.parameters import default_regions, parameter_specs, published_targets
+from model.inputs.policy import load_scenario, scenario_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +48,8 @@ def parameters_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `model/data/defaults.toml` by `python -m experiments docs`; do not edit.",
+        "Generated from `model/inputs/data/defaults.toml` by `python -m experiments docs`; "
+        "do not edit.",
         "Names are `section.name`; set them with `--set NAME=VALUE` on the command line, the",
         "`parameters={...}` argument of `HousingMarket`, or a scenario file. **lever**: a policy",
         "timeline may change it on a date. **calibrated**: tuned to reproduce a published figure",
@@ -86,8 +91,8 @@ def parameters_markdown() -> str:
         "",
         "## Published figures the model is checked against",
         "",
-        "From `model/data/targets.toml`. Calibration figures were fitted or are inputs shown "
-        "back (`tests/test_calibration.py` checks them); validation figures were never used "
+        "From `model/inputs/data/targets.toml`. Calibration figures were fitted or are inputs "
+        "shown back (`tests/test_calibration.py` checks them); validation figures were never used "
         "in fitting and are compared with a run from 2022 (`python -m experiments validate`, "
         "docs/validation.md).",
         "",
@@ -141,23 +146,137 @@ def scenarios_table() -> str:
     return "\n".join(lines)
 
 
-TABLES = {"levers": levers_table, "scenarios": scenarios_table}
+RUN_FILES = (
+    ("monthly.csv", "one row per month, national; the first row is the state at the start"),
+    ("monthly_by_region.csv", "one row per month, region and group"),
+    ("lettings.csv", "one row per letting (with K households per agent a row stands for K "
+     "lettings: column `households`)"),
+    ("quota_half_years.csv", "the quota per completed half year and region"),
+    ("integration.csv", "per month, the share in paid work and on benefits of the status-"
+     "holder cohorts 18, 24, 36 and 60 months after their permit"),
+    ("overview.png", "lettings per group, registration time at letting, queues, reception"),
+    ("reception.png", "reception by tier, its cost, time from permit to housing, integration"),
+    ("run.json", "scenario, seed, scale, the parameters set, and `in_force`: every parameter "
+     "and lever schedule the run applied (the same bytes for the same run)"),
+    ("timing.json", "how long the run took"),
+)  # fmt: skip
+
+KIND_WORDS = {
+    "label": "label",
+    "flow": "flow over the month",
+    "stock": "stock at the month's end",
+    "statistic": "statistic of the month",
+}
 
 
-def render_readme(text: str) -> str:
-    """README text with every generated table replaced."""
-    for name, make in TABLES.items():
-        pattern = re.compile(rf"(<!-- {name}:start -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
-        if pattern.search(text):
-            text = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)
-    return text
+def _columns_table(columns) -> list[str]:
+    lines = ["| column | unit | kind | meaning |", "|---|---|---|---|"]
+    for c in columns:
+        kind = KIND_WORDS[c.kind]
+        lines.append(f"| `{c.pattern}` | {c.unit} | {kind} | {_cell(c.description)} |")
+    return lines
+
+
+def output_files_markdown() -> str:
+    """docs/output-files.md: the files a run writes and every column of its tables."""
+    from model.reporting.columns import KEY_MEANINGS, KEYS, TABLES
+
+    lines = [
+        "# Output files and columns",
+        "",
+        "Generated from `model/reporting/columns.py` by `python -m experiments docs`; do not "
+        "edit. Every figure is in real households, persons, dwellings or euro, never in "
+        "agents; names end in their unit.",
+        "",
+        "## What `python -m experiments run` writes",
+        "",
+        "| file | contents |",
+        "|---|---|",
+        *(f"| `{name}` | {text} |" for name, text in RUN_FILES),
+        "",
+        "In a column name, `{key}` stands for each of its values:",
+        "",
+        "| key | values | meaning |",
+        "|---|---|---|",
+        *(
+            f"| `{{{k}}}` | {', '.join(f'`{v}`' for v in values)} | {KEY_MEANINGS[k]} |"
+            for k, values in KEYS.items()
+        ),
+    ]
+    for name, columns in TABLES.items():
+        lines += ["", f"## `{name}`", "", *_columns_table(columns)]
+    lines += [
+        "",
+        "`python -m experiments compare` writes `compare.csv` (per measure, group and "
+        "period: the means of A and B, the mean difference B - A with its 5-95% band over "
+        "seeds, the unit), `compare_by_type.csv` (per group, dwelling type and route: "
+        "lettings a year under A and B and the difference with its band; per group the "
+        "households housed for good; per type the places added), `compare_monthly.csv`, "
+        "`passed_over.csv` and `equal_playing_field.csv` (both with a `side` column, A or "
+        "B), and `compare.png`. The outcomes behind compare.csv are in "
+        "[outcomes.md](outcomes.md).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def scenarios_markdown() -> str:
+    """docs/scenarios.md: the named scenarios and every lever."""
+    return "\n".join([
+        "# Scenarios and levers",
+        "",
+        "Generated from `experiments/scenarios/*.toml` and `model/inputs/data/defaults.toml` "
+        "by `python -m experiments docs`; do not edit.",
+        "",
+        "## Scenarios",
+        "",
+        scenarios_table(),
+        "",
+        "## Levers",
+        "",
+        "A lever may change on a date: in a scenario file "
+        "(`[{ from = \"2027-01-01\", value = 0 }]`, or a phase of the letter: "
+        "`preparation`, `implementation`, `normalisation`), or with "
+        "`--set NAME=VALUE@YYYY-MM-01`.",
+        "",
+        levers_table(),
+    ]) + "\n"  # fmt: skip
+
+
+def outcomes_markdown() -> str:
+    """docs/outcomes.md: every outcome of the registry."""
+    from experiments.outcomes import OUTCOMES
+
+    lines = [
+        "# Outcomes",
+        "",
+        "Generated from `experiments/outcomes.toml` by `python -m experiments docs`; do not "
+        "edit. Compare, the sweeps, the EMA workbench model, the reports and the app read "
+        "these definitions. *Direction*: whether a higher value is worse or better.",
+        "",
+        "| outcome | kind | unit | direction | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for o in OUTCOMES.values():
+        lines.append(
+            f"| `{o.name}` | {o.kind} | {o.unit} | {o.higher_is} | {_cell(o.description)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {
+    "parameters.md": parameters_markdown,
+    "scenarios.md": scenarios_markdown,
+    "output-files.md": output_files_markdown,
+    "outcomes.md": outcomes_markdown,
+}
 
 
 def write_docs() -> list[Path]:
-    """Rewrite docs/parameters.md and README.md's tables; return the paths written."""
-    params = ROOT / "docs" / "parameters.md"
-    params.parent.mkdir(exist_ok=True)
-    params.write_text(parameters_markdown(), encoding="utf-8")
-    readme = ROOT / "README.md"
-    readme.write_text(render_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
-    return [params, readme]
+    """Rewrite the generated documents; return the paths written."""
+    paths = []
+    for name, make in GENERATED.items():
+        path = ROOT / "docs" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(make(), encoding="utf-8")
+        paths.append(path)
+    return paths

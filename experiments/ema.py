@@ -7,7 +7,7 @@ as Python names, ``section__name`` (``stock__new_construction_per_year``), so
 that they can be keyword arguments; :func:`alias` and :func:`dotted` convert.
 
 :func:`ema_model` builds a ready ``ema_workbench.Model`` from the parameters'
-plausible ranges (``low``/``high`` in model/data/defaults.toml) and the
+plausible ranges (``low``/``high`` in model/inputs/data/defaults.toml) and the
 outcome registry. Its names avoid ``policy``, ``scenario`` and ``model``, which
 the workbench uses for its own columns: the policy lever is
 ``housing_policy``. Example (the PRIM script: ``experiments/prim_example.py``)::
@@ -31,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from model.parameters import COARSEST_VALIDATED_SCALE, ParameterError, parameter_specs
+from model.base.errors import ParameterError
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE, parameter_specs
 
 SEPARATOR = "__"
 RESERVED = {"policy", "scenario", "model"}  # the workbench's own column names
@@ -156,7 +157,7 @@ def ema_model(
     )
 
     from experiments.outcomes import check_names
-    from model.policy import scenario_names
+    from model.inputs.policy import scenario_names
 
     outcomes = list(outcomes)
     check_names(outcomes, "scalar")
@@ -168,7 +169,7 @@ def ema_model(
         if spec is None or spec.low is None:
             raise ParameterError(
                 f"parameter '{dotted_name}' has no plausible range (low/high in "
-                "model/data/defaults.toml); allowed: "
+                "model/inputs/data/defaults.toml); allowed: "
                 + ", ".join(n for n, s in specs.items() if s.low is not None)
             )
         if isinstance(spec.value, int):

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import matplotlib
 
+from model.base.codes import GROUPS
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from model.households import GROUPS
-from model.presentation import GROUP_COLORS, group_label
+from model.reporting.presentation import GROUP_COLORS, group_label
 
 
 def rolling_year(series: pd.Series) -> pd.Series:
@@ -151,8 +152,22 @@ def compare_figure(result: dict, path: Path) -> Path:
     ax.set_ylabel("persons (B - A)")
     ax.legend()
 
-    ax = axes[1, 1]
-    epf = result["equal_playing_field"]
+    _equal_playing_field_panel(axes[1, 1], result["equal_playing_field"], a, b)
+    for ax in axes.flat:
+        ax.grid(alpha=0.3)
+    fig.suptitle(f"{b} minus {a}: mean over {result['seeds']} seeds, band 5-95%")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _equal_playing_field_panel(ax, epf: pd.DataFrame | None, a: str, b: str) -> None:
+    """Housed within N years for comparable households, A and B side by side per group."""
+    if epf is None:  # the run is too short for it (compare's note says so)
+        ax.text(0.5, 0.5, "Housed within N years:\nthe run is too short", ha="center",
+                va="center", transform=ax.transAxes)  # fmt: skip
+        ax.set_axis_off()
+        return
     width = 0.38
     for k, (name, shade) in enumerate(((a, 0.45), (b, 1.0))):
         sel = epf[epf["scenario"] == name].set_index("group").reindex(list(GROUPS))
@@ -164,12 +179,6 @@ def compare_figure(result: dict, path: Path) -> Path:
     ax.set_title(f"Housed within {years:g} years (comparable households)")
     ax.set_ylabel("share (standardised to regular seekers' mix)")
     ax.legend()
-    for ax in axes.flat:
-        ax.grid(alpha=0.3)
-    fig.suptitle(f"{b} minus {a}: mean over {result['seeds']} seeds, band 5-95%")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
 
 
 def reception_figure(results, title: str, path: Path) -> Path:

@@ -55,6 +55,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 AT_FDCWD = -100
+# File names have at most 255 bytes; ".NAME-tmp-<pid>-<random>" needs room for the suffix.
+MAX_NAME_BYTES = 200
 RENAME_EXCHANGE = 2
 
 
@@ -285,9 +287,22 @@ def check_target(out: Path, option: str = "--out", marks: tuple[str, ...] = ()) 
             existing folder that is not empty must hold one of them.
     """
     shown = str(out)
+    if not shown.strip():
+        raise OutputError(f"{option} is empty; allowed: the path of a folder")
     target = Path(os.path.abspath(out))
     if target.parent == target:
         raise OutputError(f"{option} '{shown}' is the root folder; allowed: a folder below it")
+    if Path.cwd() == target or target in Path.cwd().parents:
+        raise OutputError(
+            f"{option} '{shown}' is the current folder or holds it, which would be replaced; "
+            "allowed: a folder inside it"
+        )
+    if len(target.name.encode()) > MAX_NAME_BYTES:
+        raise OutputError(
+            f"{option} '{shown[:40]}...': the folder's name has {len(target.name.encode())} "
+            f"bytes; allowed: at most {MAX_NAME_BYTES} (a hidden temporary folder gets the "
+            "name and a suffix)"
+        )
     if target.is_symlink():  # a link to a folder: write the folder it points to
         target = Path(os.path.realpath(target))
     if target.exists() and not target.is_dir():

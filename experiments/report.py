@@ -34,7 +34,8 @@ import pandas as pd
 from experiments.output import OutputError
 from experiments.sweep import RunTask, _run_all, _scenario_key, git_commit, model_version
 from experiments.sweep_figures import scenario_colors
-from model.parameters import ParameterError, parameter_specs
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
 
 SERIES = (
     "status_holders_in_reception_persons",

@@ -6,7 +6,7 @@ the mean over seeds at each scale, its difference from the first (reference)
 scale, and the noise of that difference (two standard errors over seeds).
 Every figure is in real households or persons.
 
-Up to 1:20 (``model.parameters.COARSEST_VALIDATED_SCALE``) the means over 8
+Up to 1:20 (``model.inputs.parameters.COARSEST_VALIDATED_SCALE``) the means over 8
 seeds agree with 1:10 within ``TOLERANCE`` (``tests/test_scale.py``, a slow
 test); coarser scales are refused unless ``scale.allow_unvalidated`` is set,
 which this check does to show what goes wrong there.
@@ -21,9 +21,9 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from model.parameters import COARSEST_VALIDATED_SCALE
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 
-TOLERANCE = 0.03  # relative difference of the means over seeds from 1:10 (issue 7)
+TOLERANCE = 0.03  # relative difference of the means over seeds from 1:10
 
 # (key, label, unit)
 FIGURES = (

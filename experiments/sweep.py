@@ -78,8 +78,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.output import OutputError, check_target, replacing
-from model.parameters import COARSEST_VALIDATED_SCALE, ParameterError, parameter_specs
-from model.policy import load_scenario
+from model.base.errors import ParameterError
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE, parameter_specs
+from model.inputs.policy import load_scenario
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
 SPEC_KEYS = {
@@ -481,7 +482,7 @@ def _varied(name: str, entry: Any, design: str, where: str) -> Varied:
 
 def _varied_values(spec, kind: str, entry: dict, design: str, where: str) -> Varied:
     """A varied parameter given as a list of values (full factorial designs only)."""
-    from model.parameters import check_value
+    from model.inputs.parameters import check_value
 
     name, values = spec.name, entry["values"]
     if set(entry) - {"values"}:

@@ -1,18 +1,19 @@
-"""The model beside the published figures (model/data/targets.toml), calibration and
+"""The model beside the published figures (model/inputs/data/targets.toml), calibration and
 validation kept apart.
 
 ``python -m experiments validate --out FOLDER`` (and ``make validate``):
 
 * **validation**: runs current policy from a start in the past (default
   2022-01-01, the history mode: the state of that date and the observed inputs
-  of model/data/history.toml up to the last published quarter) on several
+  of model/inputs/data/history.toml up to the last published quarter) on several
   seeds, and compares the run with every figure marked ``use = "validation"``,
   each by its ``compare`` table and within the tolerance written down before;
 * **calibration**: shows every figure marked ``use = "calibration"`` beside
-  the run it was fitted on (current policy from ``calendar.start_date`` for a
-  year, under the figure's ``conditions``), the integration formula it was
-  solved from, or the history run's start state it was set to. These show the
-  fit and the inputs work; they are not evidence of validity.
+  the run it was fitted on (mostly the same history run: the 2022-2024 figures
+  the calibrated rates were fitted to, and inputs shown back), the integration
+  formula it was solved from, or a current-policy run from
+  ``calendar.start_date``. These show the fit and the inputs work; they are not
+  evidence of validity.
 
 A failure stays in the report, with what is thought to cause it
 (experiments/validation_causes.py) or "not known yet".
@@ -43,8 +44,9 @@ from experiments.validation_report import (
     row,
     yearly,
 )
+from model.base.errors import ParameterError
+from model.inputs.parameters import default_regions, published_targets
 from model.market import HousingMarket
-from model.parameters import ParameterError, default_regions, published_targets
 
 HISTORY_START = "2022-01-01"
 HISTORY_UNTIL = "2026-01-01"
@@ -55,7 +57,7 @@ HISTORY_UNTIL = "2026-01-01"
 
 def integration_figures(params) -> dict[str, float]:
     """The integration curves at the published cohorts' time to housing."""
-    from model.integration import benefit_share, clock, work_share
+    from model.asylum.integration import benefit_share, clock, work_share
 
     alpha = params["integration.reception_time_value_linked"]
     recent = published_targets()["work_share_18_months"]["years_to_housing"]
@@ -70,23 +72,10 @@ def integration_figures(params) -> dict[str, float]:
 
 def first_year_figures(results) -> dict[str, Any]:
     """The model's value of each first-year calibration figure, from a run's first year."""
-    year = results.monthly.iloc[1:13].sum(numeric_only=True)
     lettings = results.lettings
     regular = lettings[(lettings["group"] == "regular") & (lettings["route"] == "registration")]
     medians = regular.groupby("region", observed=True)["registration_time_years"].median()
-    return {
-        "self_contained_lettings": year["lettings_self_contained_households"],
-        "non_self_contained_lettings": year["lettings_room_households"],
-        "status_holders_housed": year["status_holders_housed_persons"],
-        "family_members_arriving": year["reunification_arrivals_in_market_persons"]
-        + year["reunification_arrivals_at_home_persons"],
-        "status_holder_share_of_self_contained_lettings": (
-            year["lettings_self_contained_status_holder_households"]
-            / year["lettings_self_contained_households"]
-        ),
-        "reception_backlog_at_start": results.monthly["reception_backlog_persons"].iloc[0],
-        "registration_years_at_letting": (float(medians.min()), float(medians.max())),
-    }
+    return {"registration_years_at_letting": (float(medians.min()), float(medians.max()))}
 
 
 def queue_growth(monthly) -> float:
@@ -267,15 +256,16 @@ PATHS = {
         "status_holders_in_reception_persons",
         "Status holders in reception (persons)",
         "Status holders waiting in reception, persons: the model (monthly snapshots, mean and "
-        "5-95% band over seeds) and the published counts (targets.toml).",
-        "COA via NRC (Oct 2022), ANP (Apr 2023), EenVandaag (Dec 2024); start: history.toml",
+        "5-95% band over seeds) and the published counts (targets.toml): 2022-2024 (hollow) "
+        "fitted with the quota cap, 5 January 2026 (filled) for validation.",
+        "COA via press and Kamerstukken (2022-2025), COA (5 Jan 2026); start: defaults.toml",
     ),
     "reception_residents": (
         "reception_occupancy_total_persons",
         "Everyone in asylum reception (persons)",
         "Residents of asylum reception (asylum seekers pending, rejected, and status "
         "holders), persons: the model and COA's counts.",
-        "COA financial report 2022 (36,000 at the start of 2022, 52,000 at its end)",
+        "COA weekly figures (2022-2023), press (Apr 2023); start: COA financial report 2022",
     ),
     "quota_backlog": (
         "quota_backlog_persons",
@@ -293,11 +283,11 @@ YEARLY = {
     "lettings": (
         lambda y: {"kind": "year_sum", "period": y,
                    "columns": ["lettings_self_contained_households"]},
-        {2021: (169000, "calibration"), "lettings_2022": None, "lettings_2023": None},
+        {2021: (169000, "calibration"), "lettings_2022": None, 2023: (161000, "calibration")},
         "Self-contained corporation homes let per year (households)",
         "Self-contained corporation lettings per calendar year, households: the model (sum of "
         "the monthly lettings; whiskers 5-95% over seeds) and CBS. 2021 (hollow) is before "
-        "the run; 161,000 (2023) was also the level the turnover rate was fitted to.",
+        "the run; 161,000 (2023, hollow) is the level the turnover rate was fitted to.",
         "CBS via Schulinck (2021), BlikOpNieuws (2022), ANP (2023)",
         1.0,
     ),
@@ -375,15 +365,17 @@ def _notes(runs, seeds, scale, until, cal_rows) -> list[str]:
     start_date = runs[0].monthly["date"].iloc[0].date()
     notes = [
         f"Current policy from {start_date} to {until}, {len(seeds)} seeds "
-        f"({', '.join(map(str, seeds))}), 1 agent = {scale} households; calibration runs: "
-        f"current policy from calendar.start_date for 12 months on the same seeds.",
+        f"({', '.join(map(str, seeds))}), 1 agent = {scale} households. The calibration "
+        "figures of 2022-2024 are read from the same runs; the queue's growth and the "
+        "registration times from current-policy runs from calendar.start_date.",
         "Every figure is in real persons or households and names its source. A failure is "
         "shown as a failure, with what is thought to cause it where a mechanism can be named.",
     ]
     history_rows = [r for r in cal_rows if r["figure"].startswith("history_start_")]
     if any(r["verdict"] == FAIL for r in history_rows):
         notes.append(
-            "WARNING: the history run's start does not match the state in history.toml "
+            "WARNING: the history run's start does not match the documented state "
+            "(defaults.toml, the *_at_start parameters) "
             "(history_start_* rows fail): this model version may not build the state of "
             f"{start_date}; the validation rows then compare a different start with the past."
         )
@@ -448,7 +440,7 @@ def validate(
     cal_rows, val_rows = _rows(targets, calibration, runs, regional, likely_causes())
     regional_rows, regional_text = _regional_tables(regional, reg_target)
     report = Validation(
-        title="Woonruimteverdeling: the model beside published figures (issue 11)",
+        title="Woonruimteverdeling: the model beside published figures",
         notes=_notes(runs, seeds, scale, until, cal_rows),
         calibration=pd.DataFrame(cal_rows),
         validation=pd.DataFrame(val_rows),
@@ -457,18 +449,19 @@ def validate(
         regional_text=regional_text,
         validation_intro=(
             "Published figures never used in fitting, compared with the history run. Each "
-            "tolerance and its reason were written down in model/data/targets.toml before any "
-            "comparison was made. The verdict is on the mean over seeds."
+            "tolerance and its reason were written down in model/inputs/data/targets.toml before "
+            "any comparison was made. The verdict is on the mean over seeds."
         ),
         calibration_intro=(
-            "Figures that were fitted (experiments/calibrate.py, model/integration.py), inputs "
-            "shown back, or figures a fitted parameter fixes. They show that the fit and the "
-            "inputs work; they are no evidence that the model is right."
+            "Figures that were fitted (experiments/calibrate.py, model/asylum/integration.py), "
+            "inputs shown back, or figures a fitted parameter fixes. They show that the fit and "
+            "the inputs work; they are no evidence that the model is right."
         ),
         method=[
-            "Published figures, tolerances and how each is compared: model/data/targets.toml. "
-            "Observed inputs of the history run: model/data/history.toml. Likely causes of "
-            "failures: experiments/validation_causes.py. Method: docs/validation.md.",
+            "Published figures, tolerances and how each is compared: "
+            "model/inputs/data/targets.toml. Observed inputs of the history run: "
+            "model/inputs/data/history.toml. Likely causes of failures: "
+            "experiments/validation_causes.py. Method: docs/validation.md.",
             "A point in time is the monthly snapshot interpolated to the date; a year is the sum "
             "of the monthly flows over that calendar year; a share is a ratio of sums.",
         ],

@@ -1,6 +1,6 @@
 """The model beside published figures: measures, verdicts and the report.
 
-Every published figure in model/data/targets.toml is either a calibration
+Every published figure in model/inputs/data/targets.toml is either a calibration
 figure (fitted, or an input shown back) or a validation figure (never used in
 fitting). A validation figure carries a ``compare`` table that says which
 model output it is compared with and how; :func:`measure` evaluates it on one
@@ -40,14 +40,15 @@ from pathlib import Path
 
 import matplotlib
 
+from model.base.codes import GROUPS, State
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
-from model.calendar import NEVER, day_number
-from model.households import GROUPS, HOUSED, LEFT
+from model.base.calendar import NEVER, day_number
 
 STATUS_HOLDER = GROUPS.index("status_holder")
 PASS, FAIL, NOT_COVERED = "pass", "FAIL", "not covered"
@@ -94,12 +95,23 @@ def share(
     return top / bottom if bottom > 0 else math.nan
 
 
+def _half_year_rows(half_years: pd.DataFrame, half_year: str) -> pd.DataFrame | None:
+    if len(half_years) == 0:
+        return None
+    rows = half_years[half_years["half_year"] == half_year]
+    return rows if len(rows) else None
+
+
+def half_year_housed(half_years: pd.DataFrame, half_year: str) -> float:
+    """National persons housed for the quota in a half year."""
+    rows = _half_year_rows(half_years, half_year)
+    return math.nan if rows is None else float(rows["housed_persons"].sum())
+
+
 def half_year_net_backlog(half_years: pd.DataFrame, half_year: str) -> float:
     """National persons behind the quota at the end of a half year, net of leads."""
-    if len(half_years) == 0:
-        return math.nan
-    rows = half_years[half_years["half_year"] == half_year]
-    if len(rows) == 0:
+    rows = _half_year_rows(half_years, half_year)
+    if rows is None:
         return math.nan
     return float((rows["backlog_after_persons"] - rows["lead_after_persons"]).sum())
 
@@ -123,10 +135,12 @@ def permit_cohort_missed_norm(
     # family made the home too small re-enter later, from that home, not from reception.
     h = h[(h["entry_day"] >= first) & (h["entry_day"] < last)]
     h = h[h["registration_day"] == h["entry_day"]]
-    out = np.where(h["state"] == HOUSED, h["out_day"], NEVER).astype(np.int64)
+    out = np.where(h["state"] == State.HOUSED, h["out_day"], NEVER).astype(np.int64)
     out = np.minimum(out, h["startup_day"].to_numpy(np.int64))
     deadline = h["entry_day"].to_numpy(np.int64) + norm
-    left_early = (h["state"].to_numpy() == LEFT) & (h["out_day"].to_numpy(np.int64) <= deadline)
+    left_early = (h["state"].to_numpy() == State.LEFT) & (
+        h["out_day"].to_numpy(np.int64) <= deadline
+    )
     left_early &= out > deadline
     persons = h["size"].to_numpy(float)[~left_early]
     missed = (out > deadline)[~left_early]
@@ -194,12 +208,15 @@ def measure(results, compare: dict) -> float:
         )
     if kind == "half_year_net_backlog":
         return half_year_net_backlog(results.half_years, compare["half_year"])
+    if kind == "half_year_housed":
+        return half_year_housed(results.half_years, compare["half_year"])
     if kind == "permit_cohort_missed_norm":
         return permit_cohort_missed_norm(
             results.households, results.end_day, compare["from"], compare["to"], compare["weeks"]
         )
     raise ValueError(
-        f"compare kind {kind!r}; allowed: point, year_sum, share, half_year_net_backlog, "
+        f"compare kind {kind!r}; allowed: point, year_sum, share, half_year_housed, "
+        "half_year_net_backlog, "
         "permit_cohort_missed_norm, regional_registration"
     )
 
@@ -654,3 +671,42 @@ def html_table_plain(frame: pd.DataFrame) -> str:
         for r in frame.itertuples(index=False)
     )
     return f"<table><tr>{head}</tr>{body}</table>"
+
+
+# ------------------------------------------------------------------ docs/validation.md
+
+DOCS_BEGIN = "<!-- results: written by `python -m experiments validate --docs` -->"
+DOCS_END = "<!-- end of results -->"
+DOCS_COLUMNS = ["figure", "date", "published", "model (mean, range over seeds)", "tolerance",
+                "verdict"]  # fmt: skip
+
+
+def docs_section(report, made: str) -> str:
+    """The results part of docs/validation.md: the tables and, for each failure, its likely
+    cause; ``made`` says when and how the run was made."""
+    md = [DOCS_BEGIN, "", made, ""]
+    for title, frame, _ in _tables(report):
+        md += [f"**{title}: {summary_line(frame)}.**", ""]
+        md += [markdown_table(frame, DOCS_COLUMNS), ""]
+    failures = report.validation[report.validation["verdict"] == FAIL]
+    if len(failures):
+        md += ["Likely causes of the validation failures "
+               "(`experiments/validation_causes.py`):", ""]  # fmt: skip
+        md += [f"* **{r['figure']}**: {r['likely cause']}" for _, r in failures.iterrows()]
+        md += [""]
+    md += [DOCS_END]
+    return "\n".join(md)
+
+
+def write_docs_section(path: Path, section: str) -> None:
+    """Replace the results part of ``path`` (between its markers) with ``section``.
+
+    Raises:
+        ValueError: The file lacks the markers (nothing is written).
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    begin, end = text.find(DOCS_BEGIN), text.find(DOCS_END)
+    if begin < 0 or end < begin:
+        raise ValueError(f"{path}: no results markers ({DOCS_BEGIN} ... {DOCS_END})")
+    new = text[:begin] + section + text[end + len(DOCS_END) :]
+    Path(path).write_text(new, encoding="utf-8")

@@ -4,9 +4,9 @@ Status holders, urgent seekers and regular seekers compete for the same
 scarce corporation vacancies; see ``model.market.HousingMarket``.
 
 The names below are loaded on first use, so that importing one module of the
-package (``model.calendar``, say) does not import the whole model: the
-household agents (``agents``) build on the model's leaf modules, and the
-model on the agents, without an import circle.
+package (``model.base.calendar``, say) does not import the whole model: the
+household agents (``agents``) build on the model's base, and the model on the
+agents, without an import circle (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "HousingMarket": "model.market",
-    "ParameterError": "model.parameters",
-    "Parameters": "model.parameters",
-    "Results": "model.results",
-    "Scenario": "model.policy",
-    "load_scenario": "model.policy",
-    "scenario_names": "model.policy",
+    "ParameterError": "model.base.errors",
+    "Parameters": "model.inputs.parameters",
+    "Results": "model.reporting.results",
+    "Scenario": "model.inputs.policy",
+    "load_scenario": "model.inputs.policy",
+    "scenario_names": "model.inputs.policy",
 }
 
 __all__ = [
@@ -35,10 +35,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from model.base.errors import ParameterError
+    from model.inputs.parameters import Parameters
+    from model.inputs.policy import Scenario, load_scenario, scenario_names
     from model.market import HousingMarket
-    from model.parameters import ParameterError, Parameters
-    from model.policy import Scenario, load_scenario, scenario_names
-    from model.results import Results
+    from model.reporting.results import Results
 
 
 def __getattr__(name: str) -> Any:

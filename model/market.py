@@ -5,23 +5,24 @@ scarce corporation vacancies, region by region, month by month on real
 dates, so that a change in allocation policy shows who gets the vacancies,
 who waits longer, where status holders end up and what it costs. Source of
 the policies: the cabinet letter on the "samenhangend pakket" (summer 2025,
-``shared/reference``); source of the numbers: ``model/data/defaults.toml``.
+``docs/reference``); source of the numbers: ``model/inputs/data/defaults.toml``.
 
 One month (:meth:`HousingMarket.step`) reads as the process it models; each
 stage is a sub-model that owns its state and returns a record of what it did:
 
-* ``asylum`` (model/asylum.py): applications, decisions, permits;
-* ``quota`` (model/quota.py): half-year targets per municipality, the backlog;
-* ``queue`` (model/queue.py): the households in the market, who enters, whose
+* ``asylum`` (model/asylum/pipeline.py): applications, decisions, permits;
+* ``quota`` (model/asylum/quota.py): half-year targets per municipality, the backlog;
+* ``queue`` (model/households/queue.py): the households in the market, who enters, whose
   urgency lapses, who leaves;
-* ``reunification`` (model/reunification.py): families arriving from abroad;
-* ``stock`` (model/stock.py): dwellings and vacancies;
-* ``allocation`` (model/routes.py): the routes in force let the vacancies;
-* ``reception`` (model/reception.py): places, occupancy, cost;
-* ``model.accounts``: the month's figures in real households and persons.
+* ``reunification`` (model/asylum/reunification.py): families arriving from abroad;
+* ``stock`` (model/supply/stock.py): dwellings and vacancies;
+* ``allocation`` (model/allocation/routes.py): the routes in force let the vacancies;
+* ``reception`` (model/asylum/reception.py): places, occupancy, cost;
+* ``reporting`` (model/reporting/accounts.py): the month's figures in real households
+  and persons.
 
 The start state is built in model/start.py, the settings are checked in
-model/settings.py.
+model/inputs/settings.py.
 """
 
 from __future__ import annotations
@@ -35,27 +36,31 @@ from typing import Any
 import mesa
 import numpy as np
 
-from agents.households import AGENT_CLASSES, Household
-from model.accounts import MonthRecord, figures, region_rows
-from model.asylum import AsylumPipeline
-from model.calendar import Month, add_months, as_date
-from model.crn import Streams
-from model.history import History
-from model.households import GROUPS, HouseholdTable
-from model.parameters import ParameterError
-from model.policy import Scenario, Timeline
-from model.population import Population
-from model.queue import Queue
-from model.reception import Reception
-from model.results import LettingLog, Results
-from model.reunification import Reunification
-from model.routes import Allocation
-from model.settings import Settings, check_settings
-from model.start import build_start
-from model.stock import Stock, fit_table
+from agents.households import HouseholdAgents, Rules
+from model.allocation.log import LettingLog
+from model.allocation.routes import Allocation, AllocationInputs
+from model.asylum.pipeline import AsylumPipeline
+from model.asylum.reception import Reception
+from model.asylum.reunification import Reunification
+from model.base.calendar import Month, add_months, as_date, months_between
+from model.base.codes import GROUPS
+from model.base.errors import ParameterError
+from model.base.streams import Streams
+from model.history_cache import run_history
+from model.households.population import Population
+from model.households.queue import Queue
+from model.inputs.history import HISTORY_START, History
+from model.inputs.parameters import Parameters, parameter_specs
+from model.inputs.policy import Scenario, Timeline
+from model.inputs.settings import Settings, check_settings
+from model.market_agents import HouseholdAccess
+from model.reporting.accounts import MonthEnd, MonthRecord, figures, region_rows
+from model.reporting.results import Results
+from model.start import StartParts, build_start
+from model.supply.stock import Stock, fit_table
 
 
-class HousingMarket(mesa.Model):
+class HousingMarket(HouseholdAccess, mesa.Model):
     """Households competing for social rental vacancies, month by month.
 
     Args:
@@ -68,7 +73,7 @@ class HousingMarket(mesa.Model):
         start_date: First simulated month (a date YYYY-MM-01).
         parameters: Further parameter values by dotted name (``section.name``):
             a lever's value replaces the scenario's schedule for it
-            (``model.settings``).
+            (``model.inputs.settings``).
         attribution: Also work out, for each letting, who pure registration
             order would have housed instead (displacement measure 2, the
             ``passed_over_*`` columns of the lettings): about a tenth of a
@@ -99,34 +104,45 @@ class HousingMarket(mesa.Model):
         self.timeline = self.settings.timeline
         self.scale = self.params.households_per_agent
         self.start_date = self.params.start_date
+        # Every run starts in the documented state of HISTORY_START; the months up to the
+        # start date are the history (model/inputs/history.py). Month indices count from it.
+        self._offset = months_between(HISTORY_START, self.start_date)
         self.n_regions = len(self.params.regions)
         self.fits = fit_table(self.params)
-        self.clock = Month.of(self.start_date, -1)
+        self.clock = Month.of(HISTORY_START, -1)
         self.streams = Streams(self.seed)
 
         self.stock = Stock(self.params, self.scale, self.streams)
-        self.asylum = AsylumPipeline(self.params, self.scale, self.start_date)
-        self.history = History(self.start_date)  # observed inputs of a start in the past
-        self.reception = Reception(self.params, self.scale, self.start_date)
+        self.asylum = AsylumPipeline(self.params, self.scale, HISTORY_START)
+        self.history = History()  # observed inputs, 2022-2025
+        self.reception = Reception(
+            self.params, self.scale, HISTORY_START, self.history.capacity_decision()
+        )
         population = Population(self.params, self.streams, self.scale)
         self.reunification = Reunification(
             self.params, self.streams, population, self.scale, self.params["dwellings.max_persons"]
         )
-        self.queue = Queue(population, self.stock, self.reunification)
+        self.queue = Queue(population, self.stock)
         if not isinstance(attribution, bool | np.bool_):
             raise ParameterError(f"attribution = {attribution!r}; allowed: true or false")
         self.allocation = Allocation(bool(attribution))
         self.lettings_log = LettingLog(bool(attribution))
-        self._agent_of: dict[int, Household] = {}  # the agents made so far, by household id
+        self._agents = HouseholdAgents(self)  # made on demand
         self._region_rows: list[dict] = []  # per month, its rows by region as columns
 
-        # The situation on the start date, under the rules that led to it (the defaults).
+        # The documented state of HISTORY_START under the rules then (every lever at its
+        # default), and the history up to the start date under the same rules.
         start_params = self.settings.start_params
-        self.policy = Timeline(start_params).at(self.start_date)
-        self.quota = build_start(self, start_params, self.policy)
-        self.policy = self.timeline.at(self.start_date)
-        start = MonthRecord(self.clock)  # the start row: stocks, no flows
-        start.reception = self._fill_reception(0.0)  # also settles the emergency places
+        as_it_was = Timeline(start_params)
+        self.policy = as_it_was.at(HISTORY_START)
+        parts = StartParts(self.params, self.streams, self.queue, self.stock, self.reunification)
+        self.quota = build_start(parts, start_params, self.policy)
+        if self._offset:
+            self._run_history(as_it_was)
+        self.policy = self.history.apply(self.timeline.at(self.start_date), self.start_date)[0]
+        start = MonthRecord(Month.of(self.start_date, -1))  # the start row: stocks, no flows
+        # (at HISTORY_START the reception settles its emergency places to the occupancy)
+        start.reception = self.reception.last if self._offset else self._fill_reception(0.0)
         self._close(start)
         self.datacollector = mesa.DataCollector(
             model_reporters={k: partial(month_figure, name=k) for k in self.month_stats}
@@ -151,8 +167,9 @@ class HousingMarket(mesa.Model):
 
     @property
     def month(self) -> int:
-        """Index of the month being (or last) simulated; -1 before the first step."""
-        return self.clock.index
+        """Index of the month being (or last) simulated from the start date; -1 before the
+        first step."""
+        return self.clock.index - self._offset
 
     @property
     def date(self) -> dt.date:
@@ -172,26 +189,10 @@ class HousingMarket(mesa.Model):
 
         Raises:
             ParameterError: ``months`` is not a whole number >= 0, ``until`` is
-                not such a date, both are given, or the run would pass the year 9999.
+                not such a date, both are given, or the run would pass the longest
+                horizon (``calendar.months``'s maximum).
         """
-        if months is not None and until is not None:
-            raise ParameterError(
-                f"run(months={months!r}, until={until!r}); allowed: one of the two"
-            )
-        if until is not None:
-            end = _first_of_month(until, "until")
-            months = (end.year - self.date.year) * 12 + end.month - self.date.month
-            if months < 0:
-                raise ParameterError(
-                    f"parameter 'until' = '{end}' is before the model's date {self.date}; "
-                    "allowed: a date on or after it"
-                )
-        months = _whole_months(self.params["calendar.months"] if months is None else months)
-        if (self.date.year * 12 + self.date.month - 1 + months) >= 10000 * 12:
-            raise ParameterError(
-                f"parameter 'months' = {months} from {self.date} runs past the year 9999; "
-                "allowed: a horizon that ends by December 9999"
-            )
+        months = _months_to_run(self.params, self.month + 1, months, until)
         if months:
             self.run_for(months)
         return self.results()
@@ -199,118 +200,126 @@ class HousingMarket(mesa.Model):
     # ---------------------------------------------------------------- the step
 
     def step(self) -> None:
-        """One month of the market, in the order of the model brief."""
-        self.clock = month = Month.of(self.start_date, round(self.time) - 1)
-        # The levers in force, with what was observed put in when the run starts in the past.
-        self.policy, observed = self.history.apply(self, month.first)
+        """One month of the market, stage by stage (docs/architecture.md)."""
+        month = Month.of(HISTORY_START, self._offset + round(self.time) - 1)
+        record = self._advance(month, self.timeline)
+        self._close(record)
+        self.datacollector.collect(self)
+
+    def _advance(self, month: Month, levers: Timeline) -> MonthRecord:
+        """One month: the levers in force (``levers``, with what was observed put in), then
+        every sub-model in the order of the brief; returns the month's record."""
+        self.clock = month
+        self.policy, observed = self.history.apply(levers.at(month.first), month.first)
         policy = self.policy
         record = MonthRecord(month)
-        record.asylum = self.asylum.month(month.index, policy, observed.applications_per_year)
+        record.asylum = self.asylum.month(month.index, policy, observed)
         if policy["policy.quota_in_force"]:
             self.quota.start_month(month.first, self._expected_to_house_per_year(observed))
         entered_before = self.queue.entered.copy()
+        persons_before = self.queue.sh_persons["entered"]
         waits_where = self.reception.region_share(month.index, policy)
         self.queue.enter(month, policy, record.asylum.permits, waits_where)
-        record.reunified = self.reunification.step(month, policy, self.queue, self.quota)
+        record.reunified = self.reunification.step(
+            month, policy, self.queue, self.quota, observed.family_arrivals
+        )
         record.entered = self.queue.entered - entered_before
-        record.lapsed = self.queue.lapse_urgency(self, month)
-        record.exits = self.queue.leave(self, month, self.quota)
+        record.entered_reception_persons = self.queue.sh_persons["entered"] - persons_before
+        rules = self.rules()
+        record.lapsed = self.queue.lapse_urgency(rules, month)
+        record.exits = self.queue.leave(rules, month)
+        self.quota.record(record.exits.quota_region, record.exits.quota_persons)
         record.startup_stays_ended = self.queue.end_startup_stays(month)
         convert = self.reception.conversion_allowed(policy)
         record.vacancies = self.stock.step(month, policy, convert, self.queue.waiting_per_region())
-        record.lettings = self.allocation.let(self, month)
+        record.lettings = self.allocation.let(month, self._allocation_inputs())
+        if observed.capacity_decision is not None:
+            self.reception.decide(month.index, *observed.capacity_decision)
         record.reception = self._fill_reception(record.vacancies.converted_places)
-        self._close(record)
-        self.datacollector.collect(self)
         self.households.compact()  # agents find their rows by id, so nothing else moves
+        return record
+
+    def _run_history(self, as_it_was: Timeline) -> None:
+        """The months from HISTORY_START to the start date, on observed inputs under the
+        rules then (``model.history_cache.run_history``); what they leave is the start."""
+        run_history(self, lambda month: self._advance(month, as_it_was))
+
+    def rules(self) -> Rules:
+        """What the household classes' rules read this month (``agents``)."""
+        return self.queue.rules(self.clock.index, self.policy)
+
+    def _allocation_inputs(self) -> AllocationInputs:
+        return AllocationInputs(
+            self.policy, self.queue, self.stock, self.quota, self.reunification,
+            self.lettings_log, self.fits,
+        )  # fmt: skip
 
     def _expected_to_house_per_year(self, observed) -> float:
-        """The quota target's yearly rate (agent-unit persons): the observed target in a
-        history run, else as the government forecasts it: expected permits over the
-        coming half year plus the families expected to join from abroad.
-        """
+        """The quota target's yearly rate (agent-unit persons): the observed target in the
+        history, else the government's forecast (``Quota.forecast_per_year``)."""
         if observed.quota_target_per_year is not None:
             return observed.quota_target_per_year / self.scale
-        permits = self.asylum.permits_expected_per_year(self.month, self.policy)
-        abroad = self.reunification.abroad_of_sponsors + self.queue.abroad_in_market()
-        arrivals = abroad * (1.0 - math.exp(-self.policy["reunification.arrival_per_year"]))
-        return permits + arrivals
+        permits = self.asylum.permits_expected_per_year(self.clock.index, self.policy)
+        return self.quota.forecast_per_year(permits, self.reunification, self.queue, self.clock)
 
     def _fill_reception(self, converted_places: float):
         """Reception at the month's end: asylum seekers and status holders on the places."""
         in_reception = self.queue.in_reception()
-        occupancy = self.asylum.in_reception + float(self.households["size"][in_reception].sum())
-        return self.reception.step(self.month, occupancy, self.policy, converted_places)
+        persons = self.households.reception_persons(in_reception)
+        occupancy = self.asylum.in_reception + float(persons.sum())
+        return self.reception.step(self.clock.index, occupancy, self.policy, converted_places)
 
     def _close(self, record: MonthRecord) -> None:
         """The month's figures (real units), its regional rows, and the agents of those gone."""
-        self.month_stats = figures(self, record)
-        self._region_rows.append(region_rows(self, record))
-        gone = self.queue.take_gone_ids()
-        if self._agent_of:  # only agents someone asked for exist
-            for hid in gone.tolist():
-                agent = self._agent_of.pop(hid, None)
-                if agent is not None:
-                    agent.remove()
-
-    # ------------------------------------------------------------------ agents
-
-    @property
-    def households(self) -> HouseholdTable:
-        """The household table (owned by the queue): one row per agent still waiting."""
-        return self.queue.table
-
-    @property
-    def agents(self) -> mesa.agent.AgentSet:
-        """Every household agent (Mesa's AgentSet), made on demand for those waiting."""
-        self._make_agents()
-        return super().agents
-
-    @property
-    def agents_by_type(self) -> dict:
-        """Household agents by class (RegularSeeker, UrgentSeeker, StatusHolder)."""
-        self._make_agents()
-        return super().agents_by_type
-
-    def _make_agents(self) -> None:
-        """Create, through Mesa's own constructor, the agents of waiting households that
-        nobody has asked for yet: a run that never looks at agents never pays for them."""
-        if "queue" not in self.__dict__:
-            return  # Mesa's own set-up, before the market exists
-        table = self.households
-        waiting = table.waiting()
-        missing = [i for i in table["id"][waiting].tolist() if i not in self._agent_of]
-        if not missing:
-            return
-        groups = table["group"][table.row_of(np.asarray(missing, np.int64))]
-        for hid, g in zip(missing, groups.tolist(), strict=True):
-            self._agent_of[hid] = AGENT_CLASSES[g](self, hid)
-
-    def agent(self, household_id: int) -> Household:
-        """The agent of a household still in the market (made if it did not exist yet).
-
-        Raises:
-            KeyError: No household with that id is waiting.
-        """
-        hid = int(household_id)
-        if hid not in self._agent_of:
-            row = self.households.row_of(hid)
-            if self.households["state"][row] != 0:
-                raise KeyError(f"household {hid} is no longer in the market")
-            self._agent_of[hid] = AGENT_CLASSES[int(self.households["group"][row])](self, hid)
-        return self._agent_of[hid]
+        end = MonthEnd(
+            self.date, self.households, self.quota.backlog_at(self.clock),
+            self.reunification.abroad_of_sponsors, self.stock.total, len(self.stock.ledger),
+            self.asylum.pending, self.asylum.rejected,
+            self.params.regions.names, self.params["status_holders.outflow_norm_weeks"],
+            self.scale,
+        )  # fmt: skip
+        self.month_stats = figures(end, record)
+        self._region_rows.append(region_rows(end, record))
+        self._agents.remove(self.queue.take_gone_ids())
 
     # ----------------------------------------------------------------- results
 
     def results(self) -> Results:
-        """All results so far as tidy DataFrames (see ``model.results``)."""
-        return Results.of(self)
+        """All results so far as tidy DataFrames (see ``model.reporting.results``)."""
+        return Results.of(
+            monthly=self.datacollector.get_model_vars_dataframe(),
+            region_months=self._region_rows,
+            households=self.queue.outcomes.frame(self.households),
+            realisation=self.quota.realisation,
+            lettings=self.lettings_log,
+            params=self.params,
+            months_run=max(self.month + 1, 0),
+            day_end=self.clock.day_end,
+        )
 
 
 def month_figure(model: HousingMarket, name: str) -> Any:
     """One of the month's figures (a DataCollector reporter, used through ``functools.partial``
     of this module-level function rather than a lambda, so that the model pickles)."""
     return model.month_stats[name]
+
+
+def _months_to_run(params: Parameters, months_run: int, months: Any, until: Any) -> int:
+    """The months ``run(months, until)`` asks for, checked (see ``HousingMarket.run``)."""
+    if months is not None and until is not None:
+        raise ParameterError(f"run(months={months!r}, until={until!r}); allowed: one of the two")
+    start = params.start_date
+    if until is not None:
+        end, now = _first_of_month(until, "until"), add_months(start, months_run)
+        months = months_between(now, end)
+        if months < 0:
+            raise ParameterError(
+                f"parameter 'until' = '{end}' is before the model's date {now}; "
+                "allowed: a date on or after it"
+            )
+    months = _whole_months(params["calendar.months"] if months is None else months)
+    _check_horizon(start, months_run, months)
+    return months
 
 
 def _whole_months(months: Any) -> int:
@@ -326,6 +335,17 @@ def _whole_months(months: Any) -> int:
     if not ok or months < 0:
         raise ParameterError(f"parameter 'months' = {months!r}; allowed: a whole number >= 0")
     return int(months)
+
+
+def _check_horizon(start: dt.date, months_run: int, months: int) -> None:
+    """A run may not pass the longest horizon (``calendar.months``'s maximum) in all."""
+    longest = int(parameter_specs()["calendar.months"].maximum)
+    if months_run + months > longest:
+        raise ParameterError(
+            f"parameter 'months' = {months} from {add_months(start, months_run)} makes a run "
+            f"of {months_run + months} months; allowed: at most {longest} months in all "
+            f"(until {add_months(start, longest)})"
+        )
 
 
 def _first_of_month(value: Any, name: str) -> dt.date:

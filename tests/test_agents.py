@@ -9,7 +9,7 @@ import pytest
 from scales import COARSE
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-from model.households import GROUPS, RECEPTION
+from model.base.codes import GROUPS, Group, Situation
 from model.market import HousingMarket
 
 
@@ -52,21 +52,21 @@ def test_status_holders_wait_in_reception_with_a_permit(model):
 
 def test_urgency_lapses_on_its_expiry_date():
     m = HousingMarket("current-policy", rng=9, households_per_agent=500, parameters=COARSE)
-    urgent = m.agents_by_type[UrgentSeeker].to_list()
+    urgent = [a for a in m.agents_by_type[UrgentSeeker].to_list() if a.has_urgency]
     agent = min(urgent, key=lambda a: a.urgency_expiry_date)
     assert agent.has_urgency
     day = (agent.urgency_expiry_date - dt.date(1970, 1, 1)).days
     rows = np.array([m.households.row_of(agent.household_id)])
-    assert len(UrgentSeeker.lapse_expired(m, rows, day - 1)) == 0
+    assert len(UrgentSeeker.lapse_expired(m.rules(), rows, day - 1)) == 0
     assert agent.has_urgency
-    assert len(UrgentSeeker.lapse_expired(m, rows, day)) == 1
+    assert len(UrgentSeeker.lapse_expired(m.rules(), rows, day)) == 1
     assert not agent.has_urgency
 
 
 def test_behaviour_of_one_agent_matches_its_class(model):
     agents = model.agents_by_type[RegularSeeker].to_list()[:200]
     rows = np.array([model.households.row_of(a.household_id) for a in agents])
-    reacts = RegularSeeker.reacts(model, rows)
+    reacts = RegularSeeker.reacts(model.rules(), rows)
     assert [a.reacts_this_month() for a in agents] == reacts.tolist()
     assert 0.3 < reacts.mean() < 0.95  # search activity about 0.7
 
@@ -75,7 +75,7 @@ def test_status_holders_in_reception_are_agents(model):
     table = model.households
     waiting = table.waiting()
     in_reception = np.sum(
-        (table["group"][waiting] == 2) & (table["situation"][waiting] == RECEPTION)
+        (table["group"][waiting] == 2) & (table["situation"][waiting] == Situation.RECEPTION)
     )
     assert in_reception <= len(model.agents_by_type[StatusHolder])
 
@@ -91,7 +91,7 @@ def test_agents_are_made_on_demand_and_follow_the_table():
     has one; households gone lose theirs."""
     m = HousingMarket("current-policy", rng=9, households_per_agent=200, parameters=COARSE)
     m.run(2)
-    assert len(m._agent_of) == 0  # nobody asked
+    assert len(m._agents._of) == 0  # nobody asked
     for cls in (RegularSeeker, UrgentSeeker, StatusHolder):
         ids = {a.household_id for a in m.agents_by_type[cls]}
         assert ids == _waiting_ids(m, cls)
@@ -137,17 +137,18 @@ def test_a_rule_is_applied_class_by_class_unless_it_is_the_same_for_every_class(
     group = model.households["group"][rows]
     each = np.zeros(len(rows), bool)
     for g, cls in ah.AGENT_CLASSES.items():
-        each[group == g] = cls.reacts(model, rows[group == g])
-    np.testing.assert_array_equal(ah.by_class("reacts", model, rows, group), each)
+        each[group == g] = cls.reacts(model.rules(), rows[group == g])
+    np.testing.assert_array_equal(ah.by_class("reacts", model.rules(), rows, group), each)
 
     class Stubborn(UrgentSeeker):
         @classmethod
-        def refuses(cls, model, rows):
+        def refuses(cls, rules, rows):
             return np.ones(len(rows), bool)
 
-    monkeypatch.setitem(ah.AGENT_CLASSES, ah.URGENT, Stubborn)
-    got = ah.by_class("refuses", model, rows, group)
-    assert got[group == ah.URGENT].all()
+    monkeypatch.setitem(ah.AGENT_CLASSES, Group.URGENT, Stubborn)
+    got = ah.by_class("refuses", model.rules(), rows, group)
+    assert got[group == Group.URGENT].all()
     np.testing.assert_array_equal(
-        got[group != ah.URGENT], RegularSeeker.refuses(model, rows[group != ah.URGENT])
+        got[group != Group.URGENT],
+        RegularSeeker.refuses(model.rules(), rows[group != Group.URGENT]),
     )

@@ -6,31 +6,19 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.allocation import (
-    ADVERTISED_TYPE_ORDER,
-    LOTTERY_ROUTE,
+from model.allocation.advertised import ADVERTISED_TYPE_ORDER, let_advertised
+from model.allocation.options import (
     QUOTA_OPTIONS,
     QUOTA_OPTIONS_BANNED,
-    REGISTRATION_ROUTE,
     URGENT_OPTIONS,
-    Ranking,
-    Vacancies,
-    let_advertised,
-    place_priority,
     preference_lists,
 )
-from model.households import REGULAR, STATUS_HOLDER, URGENT
-from model.parameters import Parameters
-from model.stock import (
-    LARGE,
-    N_TYPES,
-    NOBODY,
-    ROOM,
-    SELF_CONTAINED,
-    SMALL,
-    STARTUP,
-    fit_table,
-)
+from model.allocation.priority import place_priority
+from model.allocation.ranking import Ranking
+from model.allocation.vacancies import Vacancies
+from model.base.codes import N_TYPES, NOBODY, SELF_CONTAINED, DwellingType, Group, Route
+from model.inputs.parameters import Parameters
+from model.supply.stock import fit_table
 
 FITS = fit_table(Parameters.from_overrides())
 N_REGIONS = 3
@@ -46,12 +34,12 @@ def markets(draw):
     vac = Vacancies(
         rng.integers(0, N_REGIONS, nv).astype(np.int8),
         rng.integers(0, N_TYPES, nv).astype(np.int8),
-        np.where(rng.random(nv) < 0.2, STATUS_HOLDER, NOBODY).astype(np.int8),
+        np.where(rng.random(nv) < 0.2, Group.STATUS_HOLDER, NOBODY).astype(np.int8),
     )
     cand = {
         "region": rng.integers(0, N_REGIONS, nc).astype(np.int8),
         "size": rng.choice([1, 1, 1, 2, 3, 4, 5, 6, 8], nc).astype(np.int16),
-        "group": rng.choice([REGULAR, URGENT, STATUS_HOLDER], nc).astype(np.int8),
+        "group": rng.choice([Group.REGULAR, Group.URGENT, Group.STATUS_HOLDER], nc).astype(np.int8),
         "key": rng.permutation(nc).astype(float),
         "ticket": rng.random(nc),
         "refuses": rng.random(nc) < draw(st.sampled_from([0.0, 0.2, 0.5])),
@@ -67,9 +55,9 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 
 ROUTE_OPTIONS = {
-    "urgent": (URGENT_OPTIONS, URGENT),
-    "quota": (QUOTA_OPTIONS, STATUS_HOLDER),
-    "quota_banned": (QUOTA_OPTIONS_BANNED, STATUS_HOLDER),
+    "urgent": (URGENT_OPTIONS, Group.URGENT),
+    "quota": (QUOTA_OPTIONS, Group.STATUS_HOLDER),
+    "quota_banned": (QUOTA_OPTIONS_BANNED, Group.STATUS_HOLDER),
 }
 
 
@@ -82,19 +70,19 @@ def test_priority_route_respects_rank_fit_cap_and_reservation(market, route, wit
     prefs = preference_lists(options, c["size"][order], c["room"][order], FITS)
     for p, room in zip(prefs, c["room"][order], strict=True):
         assert set(p) <= set(options)
-        assert room or all(t != ROOM for t, _ in p)
+        assert room or all(t != DwellingType.ROOM for t, _ in p)
     persons_limit = limit if with_limit else None
     before = vac.let.copy()
     v, housed, refused, left = place_priority(
         vac,
-        c["region"][order],
-        order,
-        prefs,
-        c["size"][order],
-        c["refuses"][order],
-        cap,
-        persons_limit,
-        group,
+        region_of_candidate=c["region"][order],
+        candidates=order,
+        preferences=prefs,
+        persons=c["size"][order],
+        refuses=c["refuses"][order],
+        cap=cap,
+        persons_limit=persons_limit,
+        reserved_group=group,
     )
     assert len(set(v.tolist())) == len(v) and not before[v].any() and vac.let[v].all()
     assert len(set(housed.tolist())) == len(housed)
@@ -140,8 +128,8 @@ def _check_advertised(vac, c, lottery, v, pos, routes, refusals):
     types = vac.type[v]
     assert FITS[types, np.minimum(c["size"][pos], FITS.shape[1] - 1)].all()
     assert (vac.region[v] == c["region"][pos]).all()
-    assert (routes[lottery[v]] == LOTTERY_ROUTE).all()
-    assert (routes[~lottery[v]] == REGISTRATION_ROUTE).all()
+    assert (routes[lottery[v]] == Route.LOTTERY).all()
+    assert (routes[~lottery[v]] == Route.REGISTRATION).all()
     assert (refusals >= 0).all() and refusals.sum() <= c["refuses"].sum()
     housed = np.zeros(len(c["key"]), bool)
     housed[pos] = True
@@ -150,8 +138,8 @@ def _check_advertised(vac, c, lottery, v, pos, routes, refusals):
     for i in np.flatnonzero(~vac.let):
         t, r = vac.type[i], vac.region[i]
         fitting = FITS[t, np.minimum(c["size"], FITS.shape[1] - 1)] & (c["region"] == r)
-        if t == STARTUP:
-            fitting &= c["group"] == STATUS_HOLDER
+        if t == DwellingType.STARTUP:
+            fitting &= c["group"] == Group.STATUS_HOLDER
         assert not (fitting & free).any(), i
     # Registration order: an open (unreserved) home of a type went to the best-ranked
     # free households that fit; nobody free and fitting ranks above a winner.
@@ -159,11 +147,11 @@ def _check_advertised(vac, c, lottery, v, pos, routes, refusals):
         if vac.reserved_for[vi] != NOBODY:
             continue
         t, r = vac.type[vi], vac.region[vi]
-        key = c["ticket"] if route == LOTTERY_ROUTE else c["key"]
+        key = c["ticket"] if route == Route.LOTTERY else c["key"]
         fitting = FITS[t, np.minimum(c["size"], FITS.shape[1] - 1)] & (c["region"] == r) & free
-        if t == STARTUP:
-            fitting &= c["group"] == STATUS_HOLDER
-        if t == LARGE:  # six or more persons first
+        if t == DwellingType.STARTUP:
+            fitting &= c["group"] == Group.STATUS_HOLDER
+        if t == DwellingType.LARGE:  # six or more persons first
             big = c["size"] >= 6
             better = fitting & ((big & ~big[ci]) | ((big == big[ci]) & (key < key[ci])))
         else:
@@ -175,20 +163,8 @@ def _check_advertised(vac, c, lottery, v, pos, routes, refusals):
 @given(markets())
 def test_advertised_route_lets_by_registration_time_and_lottery(market):
     vac, c, lottery, _, _ = market
-    eligible = {STARTUP: c["group"] == STATUS_HOLDER}
-    v, pos, routes, refusals = let_advertised(
-        vac,
-        N_REGIONS,
-        c["region"],
-        c["size"],
-        c["group"],
-        c["key"],
-        c["ticket"],
-        c["refuses"],
-        lottery,
-        FITS,
-        eligible,
-    )
+    eligible = {DwellingType.STARTUP: c["group"] == Group.STATUS_HOLDER}
+    v, pos, routes, refusals = let_advertised(vac, **_advert_args(c, c["key"], lottery, eligible))
     _check_advertised(vac, c, lottery, v, pos, routes, refusals)
 
 
@@ -196,15 +172,22 @@ def test_the_most_restrictive_type_is_let_first():
     """A room (singles only) and a small home (1-2 persons), a single ranked first and a
     couple second: both are housed only if the room is let before the small home."""
     vac = Vacancies(
-        np.zeros(2, np.int8), np.array([SMALL, ROOM], np.int8), np.full(2, NOBODY, np.int8)
+        np.zeros(2, np.int8),
+        np.array([DwellingType.SMALL, DwellingType.ROOM], np.int8),
+        np.full(2, NOBODY, np.int8),
     )
     one = np.zeros(2, np.int8)
     v, pos, _, _ = let_advertised(
-        vac, 1, one, np.array([1, 2], np.int16), np.array([REGULAR, REGULAR], np.int8),
-        np.array([0.0, 1.0]), np.array([0.5, 0.5]), np.zeros(2, bool), np.zeros(2, bool), FITS,
+        vac, n_regions=1, cand_region=one, cand_size=np.array([1, 2], np.int16),
+        cand_group=np.array([Group.REGULAR, Group.REGULAR], np.int8),
+        registration_key=np.array([0.0, 1.0]), ticket=np.array([0.5, 0.5]),
+        refuses=np.zeros(2, bool), lottery_vacancy=np.zeros(2, bool), fits=FITS,
     )  # fmt: skip
     assert sorted(pos.tolist()) == [0, 1]
-    assert dict(zip(pos.tolist(), vac.type[v].tolist(), strict=True)) == {0: ROOM, 1: SMALL}
+    assert dict(zip(pos.tolist(), vac.type[v].tolist(), strict=True)) == {
+        0: DwellingType.ROOM,
+        1: DwellingType.SMALL,
+    }
     assert set(ADVERTISED_TYPE_ORDER) == set(range(N_TYPES))  # every type is let
 
 
@@ -245,10 +228,19 @@ def test_route_order_in_force_decides_who_goes_first():
 
 # ------------------------------------------------- the fast versions are exact
 
-from reference_allocation import (  # noqa: E402 - the loops the array code replaced
+from model.allocation.reference import (  # noqa: E402 - the loops the array code replaced
     let_advertised_reference,
     place_priority_reference,
 )
+
+
+def _advert_args(c: dict, key: np.ndarray, lottery: np.ndarray, eligible) -> dict:
+    """The advertised route's arguments for the candidates ``c`` of a random market."""
+    return dict(
+        n_regions=N_REGIONS, cand_region=c["region"], cand_size=c["size"],
+        cand_group=c["group"], registration_key=key, ticket=c["ticket"],
+        refuses=c["refuses"], lottery_vacancy=lottery, fits=FITS, eligible=eligible,
+    )  # fmt: skip
 
 
 def _copy(vac: Vacancies) -> Vacancies:
@@ -266,10 +258,11 @@ def test_priority_placement_equals_the_one_by_one_reference(market, route, with_
     options, group = ROUTE_OPTIONS[route]
     order = np.argsort(c["key"])
     prefs = preference_lists(options, c["size"][order], c["room"][order], FITS)
-    args = (c["region"][order], order, prefs, c["size"][order], c["refuses"][order], cap,
-            limit if with_limit else None, group)  # fmt: skip
+    args = dict(region_of_candidate=c["region"][order], candidates=order, preferences=prefs,
+                persons=c["size"][order], refuses=c["refuses"][order], cap=cap,
+                persons_limit=limit if with_limit else None, reserved_group=group)  # fmt: skip
     fast, slow = _copy(vac), _copy(vac)
-    for a, b in zip(place_priority(fast, *args), place_priority_reference(slow, *args),
+    for a, b in zip(place_priority(fast, **args), place_priority_reference(slow, **args),
                     strict=True):  # fmt: skip
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(fast.let, slow.let)
@@ -281,11 +274,10 @@ def test_advertised_letting_equals_the_region_by_region_reference(market):
     """All regions at once give the same lettings, in the same order, and the same
     refusals as region by region."""
     vac, c, lottery, _, _ = market
-    startup_ok = c["group"] == STATUS_HOLDER
-    args = (N_REGIONS, c["region"], c["size"], c["group"], c["key"], c["ticket"], c["refuses"],
-            lottery, FITS, {STARTUP: startup_ok})  # fmt: skip
+    startup_ok = c["group"] == Group.STATUS_HOLDER
+    args = _advert_args(c, c["key"], lottery, {DwellingType.STARTUP: startup_ok})
     fast, slow = _copy(vac), _copy(vac)
-    for a, b in zip(let_advertised(fast, *args), let_advertised_reference(slow, *args),
+    for a, b in zip(let_advertised(fast, **args), let_advertised_reference(slow, **args),
                     strict=True):  # fmt: skip
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(fast.let, slow.let)
@@ -320,13 +312,12 @@ def test_advertised_letting_with_the_registration_day_ranking_equals_the_referen
     day = (np.arange(n) * 13 % 5).astype(np.int32)
     key = day + c["ticket"]
     homes = np.bincount(vac.region, minlength=N_REGIONS)
-    rankings = {REGISTRATION_ROUTE: Ranking.by_registration(c["region"], day, key, homes + 1,
+    rankings = {Route.REGISTRATION: Ranking.by_registration(c["region"], day, key, homes + 1,
                                                             N_REGIONS)}  # fmt: skip
-    args = (N_REGIONS, c["region"], c["size"], c["group"], key, c["ticket"], c["refuses"],
-            lottery, FITS, None)  # fmt: skip
+    args = _advert_args(c, key, lottery, None)
     fast, slow = _copy(vac), _copy(vac)
-    for a, b in zip(let_advertised(fast, *args, rankings=rankings),
-                    let_advertised_reference(slow, *args), strict=True):  # fmt: skip
+    for a, b in zip(let_advertised(fast, **args, rankings=rankings),
+                    let_advertised_reference(slow, **args), strict=True):  # fmt: skip
         np.testing.assert_array_equal(a, b)
 
 

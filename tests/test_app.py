@@ -27,9 +27,9 @@ import pytest
 import solara
 
 from model import HousingMarket, ParameterError
-from model.parameters import parameter_specs
-from model.policy import load_scenario, scenario_names
-from model.presentation import GROUP_COLORS
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario, scenario_names
+from model.reporting.presentation import GROUP_COLORS
 from workshop import assumptions as asm
 from workshop import charts, export, live, names, regions, text
 from workshop import columns as col
@@ -159,7 +159,7 @@ def test_a_moved_lever_replaces_the_scenarios_schedule_for_the_whole_run():
     config = cfg.Config("cabinet-package").with_lever("flex", 12000).with_lever("uitstel", 6)
     run = live.LiveRun(config, app.LEVERS)
     timeline = run.model.timeline
-    for day in (dt.date(2025, 8, 1), dt.date(2029, 1, 1)):
+    for day in (run.model.start_date, dt.date(2029, 1, 1)):  # the first month and a later one
         assert timeline.at(day)["stock.flex_additions_per_year"] == 12000
     assert run.model.params["phases.implementation_start"] == dt.date(2027, 1, 1)
     assert run.model.params["phases.normalisation_start"] == dt.date(2028, 1, 1)
@@ -189,7 +189,12 @@ def test_a_live_run_stops_exactly_at_the_horizon(finished):
     run, frames = finished
     assert run.month == run.horizon == 120
     assert frames[-1].state == "finished" and frames[-1].month == 120
-    assert frames[-1].month_text("nl") == "Afgelopen maand: jun 2035 (120/120)"
+    start = run.model.start_date  # the model's default (calendar.start_date)
+    assert start == live.DEFAULT_START and frames[0].start == start
+    last = text.month_label(text.add_months(start, 119), "nl")  # the 120th month
+    assert frames[-1].month_text("nl") == f"Afgelopen maand: {last} (120/120)"
+    fresh = live.Frame(cfg.Config(), "ready")  # before a run is built: the same start
+    assert fresh.month_text("nl") == f"Startsituatie {text.month_label(start, 'nl')}"
     assert not run.play() and run.step() is None  # nothing past the horizon
     assert run.month == 120
     months = [f.month for f in frames]

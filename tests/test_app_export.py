@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.parameters import parameter_specs
-from model.policy import load_scenario, scenario_names
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import load_scenario, scenario_names
 from workshop import charts, export, handout, headers, live, phases, room, story
 from workshop import columns as col
 from workshop import config as cfg
@@ -159,6 +159,9 @@ def test_every_column_has_a_dutch_header(package):
         assert len(set(names)) == len(names)
         for column, name in zip(table.columns, names, strict=True):
             assert "_" not in name and name != column, column
+            # named in Dutch, not the fallback (the code name's English words)
+            english = headers.header(column, "en")
+            assert name.split(" (")[0] != english.split(" (")[0], column
     assert headers.header("lettings_status_holder_households") == (
         "toewijzingen statushouders (huishoudens)"
     )

@@ -3,7 +3,7 @@ bad value gets one line in the room's language, never a traceback or a hung work
 
 A link (``?scenario=...``) or a settings file could name any path; the model
 would read any ``.toml`` file the server can read. The app takes scenario names
-from ``model.policy.scenario_names()`` only and reads no path; an audit hook
+from ``model.inputs.policy.scenario_names()`` only and reads no path; an audit hook
 checks that no such file is even opened.
 """
 

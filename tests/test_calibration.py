@@ -1,7 +1,10 @@
-"""A current-policy run reproduces the published figures (model/data/targets.toml).
+"""The calibrated rates reproduce the figures they were fitted to (model/inputs/data/targets.toml,
+``use = "calibration"``), on the history run of 2022-2024 and on current-policy runs from
+the start date.
 
-The figures and their sources are in targets.toml; each is checked within its
-stated tolerance, on the mean of three seeds at 1 agent per 10 households.
+Each figure is checked within its stated tolerance, on the mean of three seeds at 1 agent
+per 10 households. These show that the fit works; the validation (experiments/validate.py)
+is the evidence.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.calibrate import HISTORY_UNTIL, QUOTA_CAP, cap_miss, fitted_to
+from experiments.validation_report import measure
+from model.inputs.parameters import default_regions, published_targets
 from model.market import HousingMarket
-from model.parameters import default_regions, published_targets
 
 TARGETS = published_targets()
 
@@ -29,57 +34,57 @@ def _within(value, target):
     return abs(value - published) <= tol * published
 
 
-def test_self_contained_lettings_in_the_first_year(year_runs):
-    value = np.mean([_first_year(r, "lettings_self_contained_households") for r in year_runs])
-    assert _within(value, "self_contained_lettings"), value
+@pytest.fixture(scope="module")
+def calibration_runs():
+    """The history run 2022-2024 (the calibration years) at 1:10 on three seeds."""
+    return [
+        HousingMarket(rng=seed, households_per_agent=10, start_date="2022-01-01").run(
+            until=HISTORY_UNTIL
+        )
+        for seed in (11, 12, 13)
+    ]
 
 
-def test_room_lettings_in_the_first_year(year_runs):
-    value = np.mean([_first_year(r, "lettings_room_households") for r in year_runs])
-    assert _within(value, "non_self_contained_lettings"), value
+def _mean(runs, name):
+    return float(np.mean([measure(r, TARGETS[name]["compare"]) for r in runs]))
 
 
-def test_family_members_arriving_in_the_first_year(year_runs):
-    value = np.mean(
-        [
-            _first_year(r, "reunification_arrivals_in_market_persons")
-            + _first_year(r, "reunification_arrivals_at_home_persons")
-            for r in year_runs
-        ]
-    )
-    assert _within(value, "family_members_arriving"), value
+@pytest.mark.parametrize("name", ["self_contained_lettings", "non_self_contained_lettings"])
+def test_the_turnover_rates_give_the_lettings_they_were_fitted_to(calibration_runs, name):
+    assert _within(_mean(calibration_runs, name), name), name
 
 
-def test_status_holders_housed_in_the_first_year(recent_year_runs):
-    """Under the inflow of 2022-2024 (the target's conditions)."""
-    value = np.mean([_first_year(r, "status_holders_housed_persons") for r in recent_year_runs])
-    assert _within(value, "status_holders_housed"), value
+def test_the_quota_cap_fits_the_status_holders_in_reception_and_the_persons_housed(
+    calibration_runs,
+):
+    """The fit's objective (the root mean square of the relative misses over both series)
+    is as small as the fit left it, and every stock point is within its tolerance; the
+    persons housed per half year are shown against theirs in the validation report (one
+    cap cannot fit both series exactly)."""
+    got = {name: _mean(calibration_runs, name) for name in fitted_to(QUOTA_CAP)}
+    assert cap_miss(got) <= 0.12, got
+    for name, value in got.items():
+        if name.startswith("status_holders_in_reception_"):
+            assert _within(value, name), (name, value)
 
 
-def test_status_holder_share_of_self_contained_lettings(recent_year_runs):
-    """Under the inflow of 2022-2024 (the target's conditions)."""
-    for r in recent_year_runs:
-        sh = _first_year(r, "lettings_self_contained_status_holder_households")
-        total = _first_year(r, "lettings_self_contained_households")
-        assert _within(sh / total, "status_holder_share_of_self_contained_lettings"), sh / total
+def test_the_observed_family_arrivals_come_back(calibration_runs):
+    """An input shown back: the model has enough families abroad for the observed arrivals."""
+    assert _within(_mean(calibration_runs, "family_members_arriving_2024"),
+                   "family_members_arriving_2024")  # fmt: skip
 
 
-def test_reception_backlog_starts_at_the_published_figure(year_runs):
-    for r in year_runs:
-        start = r.monthly.iloc[0]
-        assert _within(start["reception_backlog_persons"], "reception_backlog_at_start")
-        assert start["quota_backlog_persons"] == pytest.approx(12500, rel=0.01)
-
-
-def test_registration_time_at_letting_by_region(year_runs):
-    """Each region's median registration time at letting matches its input within 15%,
-    and the regions span the published national range (under 4 to about 9 years).
+def test_registration_time_at_letting_by_region(calibration_runs):
+    """In 2022, the first year of the history, each region's median registration time at
+    letting matches its input (from which the 2022 queue is built) within 15%, and the
+    regions span the published national range (under 4 to about 9 years).
 
     The lettings of the three seeds are pooled: Zeeland, the smallest region, has about
     270 registration lettings a seed at 1:10, and one seed's median moves by 10%."""
     regions = default_regions()
-    lettings = pd.concat([r.lettings for r in year_runs])
+    lettings = pd.concat([r.lettings for r in calibration_runs])
     regular = lettings[(lettings["group"] == "regular") & (lettings["route"] == "registration")]
+    regular = regular[regular["month"] < pd.Timestamp("2023-01-01")]
     medians = regular.groupby("region", observed=True)["registration_time_years"].median()
     for name, expected in zip(regions.names, regions.registration_years_at_letting, strict=True):
         assert medians[name] == pytest.approx(expected, rel=0.15), name
@@ -87,10 +92,12 @@ def test_registration_time_at_letting_by_region(year_runs):
     assert _within(medians.max(), "registration_years_at_letting")
 
 
-def test_queue_holds_the_letters_searching_households(year_runs):
+def test_the_queue_reaches_the_letters_searching_households(year_runs):
+    """The 2022 queue was derived from the letter's 'ruim 400.000' (2025) with the queue's
+    own growth; the history reaches about that many by the start (within 5%)."""
     start = year_runs[0].monthly.iloc[0]
     waiting = sum(start[f"waiting_{g}_households"] for g in ("regular", "urgent", "status_holder"))
-    assert waiting == pytest.approx(400_000, rel=0.01)
+    assert waiting == pytest.approx(400_000, rel=0.05)
 
 
 @pytest.mark.slow

@@ -15,15 +15,15 @@ from scales import COARSE
 
 from experiments.compare import compare
 from experiments.outcomes import tidy
-from model.calendar import day_number
-from model.displacement import (
+from model.base.calendar import day_number
+from model.base.codes import GROUPS
+from model.market import HousingMarket
+from model.reporting.displacement import (
     equal_playing_field,
     kaplan_meier,
     passed_over,
     reception_stays,
 )
-from model.households import GROUPS
-from model.market import HousingMarket
 
 SEEDS = (1, 2)
 SCALE = 20

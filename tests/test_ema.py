@@ -17,7 +17,7 @@ import pytest
 
 from experiments.batch import BatchMarket
 from experiments.ema import DEFAULT_UNCERTAINTIES, alias, dotted, housing_market
-from model.parameters import ParameterError
+from model.base.errors import ParameterError
 
 TINY = dict(months=4, households_per_agent=200, scale__allow_unvalidated=True)
 OUT = ("status_holders_in_reception_end_persons", "reception_cost_eur_per_year")

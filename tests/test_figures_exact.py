@@ -7,8 +7,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.crn import Streams
-from model.results import quantiles_by_group, sorted_median, sorted_quantile
+from model.base.streams import Streams
+from model.reporting.results import quantiles_by_group, sorted_median, sorted_quantile
 
 VALUES = st.lists(
     st.one_of(
@@ -72,7 +72,7 @@ def _splitmix_uniform(key: int, purpose_key: int, ids, month: int) -> np.ndarray
     st.sampled_from(["active", "refuse", "ticket", "carry:x"]),
 )
 def test_counter_based_draw_is_splitmix64_of_seed_purpose_id_and_month(seed, ids, month, purpose):
-    from model.crn import purpose_key
+    from model.base.streams import purpose_key
 
     streams = Streams(seed)
     ids = np.array(ids, np.int64)
@@ -89,8 +89,8 @@ def test_counter_based_draw_is_splitmix64_of_seed_purpose_id_and_month(seed, ids
 def test_draws_made_together_are_the_draws_made_one_by_one():
     """``Population.drawing`` batches an entrant's draws; every column comes out the same
     as with each draw made on its own (purposes missing from the batch included)."""
-    from model.parameters import Parameters
-    from model.population import REGULAR_DRAWS, Population, household_ids
+    from model.households.population import REGULAR_DRAWS, Population, household_ids
+    from model.inputs.parameters import Parameters
 
     params = Parameters.from_overrides()
     population = Population(params, Streams(3), scale=10)

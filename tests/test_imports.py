@@ -104,3 +104,87 @@ def test_long_functions_say_why():
                 if code > 62 and "Long on purpose" not in source:
                     long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({code})")
     assert not long, "long functions without a reason:\n" + "\n".join(long)
+
+
+# The layers of the model, lowest first. A module may import its own package and
+# the layers below its own; ``agents`` and the inputs sit side by side on the base.
+LAYERS = {
+    "model.base": 0,
+    "agents": 1,
+    "model.inputs": 1,
+    "model.supply": 2,
+    "model.households": 3,
+    "model.asylum": 4,
+    "model.allocation": 5,
+    "model.reporting": 6,
+    "model.start": 7,
+    "model.history_cache": 7,
+    "model.market_agents": 7,
+    "model.market": 8,
+    "model": 9,  # the package's own lazy exports
+    "experiments": 10,
+    "workshop": 11,  # the app reads the command line's comparisons and outcomes
+    "app": 12,
+}
+
+
+def _layer(module: str) -> str | None:
+    """The layer a module belongs to (the longest matching prefix)."""
+    best = None
+    for layer in LAYERS:
+        if (module == layer or module.startswith(layer + ".")) and (
+            best is None or len(layer) > len(best)
+        ):
+            best = layer
+    return best
+
+
+def _all_imports(path: Path) -> set[tuple[str, int]]:
+    """Every project module a file imports, wherever: at module level, under TYPE_CHECKING,
+    inside functions (with the line)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {(a.name, node.lineno) for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add((node.module, node.lineno))
+    return {(m, line) for m, line in found if _layer(m) is not None}
+
+
+def layering_violations(root: Path = ROOT) -> list[str]:
+    """Imports against the layering: upward, or sideways into another package of the
+    same rank."""
+    files = [p for pkg in (*PACKAGES, "workshop") for p in (root / pkg).rglob("*.py")]
+    out = []
+    for path in files:
+        own = _layer(_module_name_under(path, root))
+        for target, line in sorted(_all_imports(path)):
+            theirs = _layer(target)
+            if theirs is None or theirs == own:
+                continue
+            if LAYERS[theirs] >= LAYERS[own]:
+                out.append(f"{path.relative_to(root)}:{line} ({own}) imports {target} ({theirs})")
+    return out
+
+
+def _module_name_under(path: Path, root: Path) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_imports_follow_the_layers():
+    """base <- (agents, inputs) <- supply <- households <- asylum <- allocation <- reporting
+    <- start <- market; the command line, then the app, on top (docs/architecture.md)."""
+    assert not layering_violations(), "\n".join(layering_violations())
+
+
+def test_the_layering_test_catches_an_upward_import(tmp_path):
+    """A base module that imports the market is reported (the test can fail)."""
+    for pkg in (*PACKAGES, "workshop"):
+        (tmp_path / pkg).mkdir()
+    (tmp_path / "model" / "base").mkdir()
+    (tmp_path / "model" / "base" / "bad.py").write_text("from model.market import HousingMarket\n")
+    (tmp_path / "agents" / "bad.py").write_text("from model.inputs import policy\n")
+    found = layering_violations(tmp_path)
+    assert any("model/base/bad.py" in v and "model.market" in v for v in found)
+    assert any("agents/bad.py" in v for v in found)

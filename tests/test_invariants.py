@@ -7,10 +7,11 @@ shared with the ledger tests of tests/test_reception.py.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from agents.households import RegularSeeker, StatusHolder, UrgentSeeker
-from model.households import HOUSED, STARTUP_HOME, WAITING
-from model.stock import N_TYPES, STARTUP
+from model.base.codes import N_TYPES, DwellingType, Situation, State
+from model.market import HousingMarket
 
 
 def test_households_are_conserved_every_month(stepped):
@@ -55,31 +56,42 @@ def test_no_household_housed_twice(stepped):
     model, _ = stepped
     log = model.lettings_log
     hid = log.column("household_id")
-    final = log.column("dwelling_type") != STARTUP
+    final = log.column("dwelling_type") != DwellingType.STARTUP
     assert len(np.unique(hid[final])) == final.sum()
     assert len(np.unique(hid[~final])) == (~final).sum()
     assert (~final).sum() > 0, "the run should use start-up homes"
     # a household still waiting has no final letting; one housed has exactly one
     table = model.households
-    waiting_ids = table["id"][table["state"] == WAITING]
+    waiting_ids = table["id"][table["state"] == State.WAITING]
     assert not np.isin(waiting_ids, hid[final]).any()
-    in_startup = table["id"][(table["state"] == WAITING) & (table["situation"] == STARTUP_HOME)]
+    in_startup = table["id"][
+        (table["state"] == State.WAITING) & (table["situation"] == Situation.STARTUP_HOME)
+    ]
     assert np.isin(in_startup, hid[~final]).all()
 
 
 def test_housed_count_matches_letting_records(stepped):
-    model, _ = stepped
+    """The lettings since the start date are the households housed since then (the queue's
+    counts run from the history's start)."""
+    model, snapshots = stepped
     log = model.lettings_log
-    final = log.column("dwelling_type") != STARTUP
-    assert final.sum() == model.queue.housed.sum()
+    final = log.column("dwelling_type") != DwellingType.STARTUP
+    housed = model.queue.housed - snapshots[0]["housed_before"]
+    assert final.sum() == housed.sum()
     groups = np.bincount(log.column("group")[final], minlength=3)
-    np.testing.assert_array_equal(groups, model.queue.housed)
+    np.testing.assert_array_equal(groups, housed)
 
 
 def test_every_letting_fits_the_household(stepped):
+    """Every home fits the household let it, or (a status holder's home chosen for the
+    family still to come) the household with its family abroad."""
     model, _ = stepped
     log = model.lettings_log
-    assert model.fits[log.column("dwelling_type"), log.column("persons")].all()
+    types, persons = log.column("dwelling_type"), log.column("persons")
+    top = model.fits.shape[1] - 1
+    with_family = np.minimum(persons + log.column("family_abroad"), top)
+    assert (model.fits[types, persons] | model.fits[types, with_family]).all()
+    assert model.fits[types, persons].mean() > 0.99
 
 
 def test_monthly_figures_are_real_households(small_run):
@@ -97,6 +109,50 @@ def test_monthly_figures_are_real_households(small_run):
 def test_rows_marked_out_are_not_waiting(stepped):
     model, _ = stepped
     table = model.households
-    out = table["state"] != WAITING
+    out = table["state"] != State.WAITING
     assert (table["out_day"][out] < np.iinfo(np.int32).max).all()
-    assert ((table["state"] == HOUSED) | (table["state"] == WAITING) | out).all()
+    assert ((table["state"] == State.HOUSED) | (table["state"] == State.WAITING) | out).all()
+
+
+@pytest.mark.parametrize("scenario", ["family-priority", "cabinet-package"])
+def test_tracked_homes_stay_with_households_housed_in_another_region(scenario):
+    """The national pool for large families houses a household in another region: its old
+    home is freed where it is, and the stock's tracked homes stay those of the households
+    still waiting."""
+    model = HousingMarket(
+        scenario,
+        rng=6,
+        households_per_agent=20,
+        parameters={"policy.large_family_pool": True},
+    )
+    for _ in range(24):
+        model.step()
+        table = model.households
+        w = table.waiting()
+        has = table["home_type"][w] >= 0
+        counted = np.zeros_like(model.stock.tracked)
+        np.add.at(counted, (table["region"][w][has], table["home_type"][w][has]), 1)
+        np.testing.assert_array_equal(counted, model.stock.tracked)
+    let = model.results().lettings
+    moved = int((let["route"] == "large_pool").sum())
+    assert moved > 0
+
+
+def test_a_status_holder_leaving_a_startup_home_counts_for_the_quota_once():
+    """Counted for the quota when they moved from reception into the start-up home, not
+    again when they leave the market from it."""
+    model = HousingMarket("cabinet-package", rng=2, households_per_agent=20)
+    model.run(15)
+    table = model.households
+    w = table.waiting()
+    in_startup = w[
+        (table["situation"][w] == Situation.STARTUP_HOME) & (table["linked_region"][w] >= 0)
+    ]
+    in_reception = w[
+        (table["situation"][w] == Situation.RECEPTION) & (table["linked_region"][w] >= 0)
+    ]
+    assert len(in_startup) and len(in_reception)
+    table["exit_budget"][in_startup] = 0.0  # they leave this month
+    table["exit_budget"][in_reception[:5]] = 0.0
+    exits = model.queue.leave(model.rules(), model.clock)
+    assert exits.quota_persons.sum() == table["size"][in_reception[:5]].sum()

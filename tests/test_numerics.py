@@ -1,4 +1,4 @@
-"""The model's outputs do not depend on the processor's last bits (model/numerics.py).
+"""The model's outputs do not depend on the processor's last bits (model/base/numerics.py).
 
 numpy's exp, log, log1p and power give, on processors with AVX-512, results
 that differ in the last bit from the C library's. The golden files must hold
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from golden_runs import outputs, read
 
-from model import numerics
+from model.base import numerics
 
 ROOT = Path(__file__).resolve().parent.parent
 

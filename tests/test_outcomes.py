@@ -9,17 +9,18 @@ import pandas as pd
 import pytest
 
 from experiments.outcomes import (
+    EMERGENCY_COLUMNS,
     OUTCOMES,
     RunView,
     check_names,
-    emergency_columns,
     evaluate,
     monthly_long,
     scalar_names,
     tidy,
 )
-from model.households import GROUPS
-from model.parameters import ParameterError, ParameterSpec, _check_plausible_range
+from model.base.codes import GROUPS
+from model.base.errors import ParameterError
+from model.inputs.parameters import ParameterSpec, _check_plausible_range
 
 
 @pytest.fixture(scope="module")
@@ -61,22 +62,21 @@ def test_scalars_are_finite_numbers_in_real_units(view, small_run):
 
 
 def test_emergency_places_are_every_place_type_but_regular(view):
-    cols = emergency_columns(view.monthly)
+    cols = EMERGENCY_COLUMNS
     assert cols and not any("regular" in c or "total" in c for c in cols)
     parts = view.monthly[[*cols, "reception_occupancy_regular_persons"]].sum(axis=1)
     assert np.allclose(parts, view.monthly["reception_occupancy_total_persons"])
 
 
-def test_emergency_columns_are_the_emergency_tiers(view):
-    assert sorted(emergency_columns(view.monthly)) == [
-        "reception_occupancy_emergency_hotels_persons",
-        "reception_occupancy_emergency_locations_persons",
-        "reception_occupancy_emergency_ships_persons",
-    ]
-    renamed = view.monthly.rename(
-        columns={"reception_occupancy_emergency_ships_persons": "reception_occupancy_boats_persons"}
-    )
-    assert "reception_occupancy_boats_persons" in emergency_columns(renamed)
+def test_every_column_an_outcome_reads_is_specified():
+    """A definition naming a column the model does not write is refused at load."""
+    from experiments import outcomes
+
+    bad = {"name": "x_persons", "kind": "scalar", "unit": "persons", "compute": "at_end",
+           "column": "no_such_column_persons", "measure": "x", "nl": "x", "en": "x",
+           "about": "x"}  # fmt: skip
+    with pytest.raises(KeyError, match="no_such_column_persons"):
+        outcomes._define(bad)
 
 
 # The rows compare.csv had before the registry (measure, group, period), kept.

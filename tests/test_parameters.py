@@ -7,9 +7,10 @@ import re
 import pytest
 from scales import COARSE
 
+from model.base.errors import ParameterError
+from model.inputs.parameters import Parameters, parameter_specs, published_targets
+from model.inputs.policy import load_scenario, scenario_names
 from model.market import HousingMarket
-from model.parameters import ParameterError, Parameters, parameter_specs, published_targets
-from model.policy import load_scenario, scenario_names
 
 
 def test_every_parameter_has_unit_source_and_range():

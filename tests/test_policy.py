@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from scales import COARSE
 
+from model.base.errors import ParameterError
+from model.inputs.parameters import parameter_specs
+from model.inputs.policy import Scenario, Timeline, load_scenario, scenario_names
 from model.market import HousingMarket
-from model.parameters import ParameterError, parameter_specs
-from model.policy import Scenario, Timeline, load_scenario, scenario_names
 
 SWITCH = dt.date(2026, 7, 1)
-MONTHS_BEFORE = 12  # July 2025 - June 2026
+MONTHS_BEFORE = 6  # January - June 2026 (the default start is 2026-01-01)
 
 
 def _scenario(levers: dict, parameters: dict | None = None) -> Scenario:
@@ -37,7 +38,11 @@ LEVER_CASES = {
         {"policy.status_holder_priority": False},
         0.8,
     ),
-    "status_holders.on_track_municipality_share": ({}, 1.0),
+    # (with many status holders waiting, so that who comes first decides who is housed)
+    "status_holders.on_track_municipality_share": (
+        {"status_holders.permits_persons_per_year": 90000},
+        1.0,
+    ),
     "status_holders.search_elsewhere_share": (
         {"policy.status_holder_priority": False, "status_holders.permits_persons_per_year": 90000},
         0.9,
@@ -73,7 +78,8 @@ LEVER_CASES = {
     "reception.spreidingswet_in_force": ({}, False),
     "reception.regular_places_target": ({"reception.cancel_unused_places": False}, 120000),
     "reception.cancel_unused_places": ({}, False),
-    "reunification.arrival_per_year": ({}, 0.9),
+    "reunification.arrivals_per_year": ({}, 40000),
+    "status_holders.sponsors_wait_for_family": ({}, False),
     "reunification.two_status_system": ({}, True),
     "reunification.subsidiary_arrival_factor": ({"reunification.two_status_system": True}, 1.0),
 }
@@ -86,8 +92,18 @@ CASE_PARAMETERS = {
     "policy.places_per_converted_home": LOW_OCCUPANCY,
     "reception.cancel_unused_places": LOW_OCCUPANCY,  # places to spare, so some are cancelled
     "status_holders.search_elsewhere_share": {"asylum.permit_source": "exogenous"},  # enough
+    "status_holders.on_track_municipality_share": {"asylum.permit_source": "exogenous"},
     # Flex building after the SFT scheme acts once the scheme has ended.
     "stock.flex_additions_after_sft_per_year": {"stock.sft_end_date": "2026-01-01"},
+}
+
+
+# Months after the switch a case runs (default 6): conversion waits until occupancy falls
+# below the places, which under the low inflow takes into 2028 from the 2026 state.
+MONTHS_AFTER = {
+    "policy.reception_places_converted_per_year": 30,
+    "policy.places_per_converted_home": 30,
+    "reception.cancel_unused_places": 30,
 }
 
 
@@ -132,7 +148,7 @@ def test_lever_switches_on_its_date_and_not_before(lever):
     base_levers, value = LEVER_CASES[lever]
     parameters = CASE_PARAMETERS.get(lever, {})
     switched = {**base_levers, lever: [(SWITCH, value)]}
-    months = MONTHS_BEFORE + 6
+    months = MONTHS_BEFORE + MONTHS_AFTER.get(lever, 6)
     a, housed_a = _base_run(repr(sorted(base_levers.items())), repr(parameters), months)
     b, housed_b = _run(_scenario(switched, parameters), months)
     rows_before = MONTHS_BEFORE + 1  # the start row and the months to June 2026
@@ -266,7 +282,7 @@ def test_contradictory_levers_are_rejected(levers, fragment):
 
 
 def test_timeline_resolves_phases():
-    from model.parameters import Parameters
+    from model.inputs.parameters import Parameters
 
     params = Parameters.from_overrides()
     timeline = Timeline(params, {"allocation.lottery_share": (("implementation", 0.3),)})

@@ -53,8 +53,8 @@ def test_households_keep_their_luck_under_another_policy():
         new_entries(base, base_results), new_entries(other, other_results)
     )
     # Who reacts to adverts this month is the household's own luck, whatever the policy.
-    reacts_a = RegularSeeker.reacts(base, rows_a)
-    reacts_b = RegularSeeker.reacts(other, rows_b)
+    reacts_a = RegularSeeker.reacts(base.rules(), rows_a)
+    reacts_b = RegularSeeker.reacts(other.rules(), rows_b)
     regular = a["group"][rows_a] == 0
     np.testing.assert_array_equal(reacts_a[regular], reacts_b[regular])
     assert 0 < reacts_a[regular].mean() < 1

@@ -1,4 +1,4 @@
-"""Results do not depend on households_per_agent beyond noise (issue 7).
+"""Results do not depend on households_per_agent beyond noise.
 
 Means over 8 seeds of the headline figures at the coarsest validated scale
 (1:20) agree with 1:10 within 3%, under current policy and the cabinet
@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 
 from experiments.scale_check import FIGURES, TOLERANCE, scale_runs, scale_table
+from model.base.errors import ParameterError
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 from model.market import HousingMarket
-from model.parameters import COARSEST_VALIDATED_SCALE, ParameterError
 
 
 def test_coarser_than_validated_is_refused_with_the_reason():

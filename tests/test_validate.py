@@ -1,6 +1,6 @@
-"""The history data and the validation report (issue 11).
+"""The history data and the validation report.
 
-The observed inputs in model/data/history.toml each carry a source; the
+The observed inputs in model/inputs/data/history.toml each carry a source; the
 validation report keeps calibration and validation apart and shows a failure
 as a failure.
 """
@@ -17,17 +17,18 @@ import pandas as pd
 import pytest
 
 from experiments import validation_report as vr
-from model.calendar import NEVER, day_number
+from model.base.calendar import NEVER, day_number
 
 PERIOD_KEY = {
     "quarter": re.compile(r"^\d{4}-Q[1-4]$"),
     "half_year": re.compile(r"^\d{4}-H[12]$"),
     "year": re.compile(r"^\d{4}$"),
+    "date": re.compile(r"^\d{4}-\d{2}-01$"),
 }
 
 
 def history() -> dict:
-    text = resources.files("model").joinpath("data/history.toml").read_text(encoding="utf-8")
+    text = resources.files("model.inputs").joinpath("data/history.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -60,11 +61,11 @@ def test_the_schema_the_model_reads_is_there():
     assert data["quota_targets"]["period"] == "half_year"
     assert data["quota_targets"]["values"]["2022-H2"] == 13500
     assert data["new_construction"]["unit"] == "dwellings per year"
-    start = data["start"]["2022-01-01"]
-    for key in ("reception_residents", "status_holders_in_reception", "quota_backlog"):
-        assert {"value", "unit", "source"} <= set(start[key]), key
-    for key, figure in start.items():
-        assert figure["unit"].strip() and len(figure["source"]) > 20, key
+    pending = data["pending_first_decision"]["values"]
+    assert {"2022-01-01", "2026-01-01"} <= set(pending), "the stock awaiting a decision"
+    assert data["permits_first"]["values"]["2022"] == 18710
+    decision = data["reception_capacity_decision"]
+    assert decision["regular_places"] == 50000 and decision["places_target"] == 88000
     assert data["not_found"]["items"], "what could not be found is written down"
 
 
@@ -201,9 +202,9 @@ def test_a_failing_row_shows_its_failure_and_its_cause_or_that_none_is_known():
 
 
 def test_every_validation_figure_says_how_it_is_compared():
-    from model.parameters import published_targets
+    from model.inputs.parameters import published_targets
 
-    kinds = {"point", "year_sum", "share", "half_year_net_backlog",
+    kinds = {"point", "year_sum", "share", "half_year_housed", "half_year_net_backlog",
              "permit_cohort_missed_norm", "regional_registration"}  # fmt: skip
     for name, t in published_targets().items():
         assert t["use"] in ("calibration", "validation"), name
@@ -212,6 +213,12 @@ def test_every_validation_figure_says_how_it_is_compared():
             assert t["compare"]["kind"] in kinds, name
         else:
             assert t["basis"] and t["run"] in ("first_year", "long_run", "formula", "history"), name
+            if t["run"] == "history":
+                assert t["compare"]["kind"] in kinds, name
+        if "fits" in t:  # a fitted figure names a calibrated parameter
+            from model.inputs.parameters import parameter_specs
+
+            assert t["use"] == "calibration" and parameter_specs()[t["fits"]].calibrated, name
 
 
 # ------------------------------------------------------------------ the report
@@ -223,7 +230,7 @@ SHORT = {"scale.allow_unvalidated": True}
 def short_history(tmp_path_factory):
     """A short history (2022-01 to 2023-06) at 1:50 with one figure made to fail."""
     from experiments import validate as validate_module
-    from model.parameters import published_targets
+    from model.inputs.parameters import published_targets
 
     targets = {name: dict(t) for name, t in published_targets().items()}
     targets["lettings_2022"]["value"] = 1  # no run lets one home a year: must fail
@@ -278,15 +285,15 @@ def test_a_failing_row_is_shown_as_failing(short_history):
 def test_figures_after_the_run_are_not_covered_rather_than_passed(short_history):
     report, *_ = short_history
     rows = report.validation.set_index("figure")
-    for name in ("quota_backlog_2024_h1", "status_holders_left_reception_2024",
-                 "norm_14_weeks_missed_2025", "lettings_2023"):  # fmt: skip
+    for name in ("quota_backlog_2024_h2", "status_holders_left_reception_2024",
+                 "norm_14_weeks_missed_2025", "status_holder_lettings_2023"):  # fmt: skip
         assert rows.loc[name, "verdict"] == vr.NOT_COVERED, name
-    assert rows.loc["status_holders_in_reception_2022_10", "verdict"] != vr.NOT_COVERED
+    assert rows.loc["reception_residents_2022_12", "verdict"] != vr.NOT_COVERED
 
 
 def test_bad_dates_are_refused_with_the_parameter_named():
     from experiments.validate import validate
-    from model.parameters import ParameterError
+    from model.base.errors import ParameterError
 
     with pytest.raises(ParameterError, match="'until' = '2022-01-01' is not after"):
         validate((1,), 50, "2022-01-01", "2022-01-01", parameters=SHORT)
@@ -294,3 +301,20 @@ def test_bad_dates_are_refused_with_the_parameter_named():
         validate((1,), 50, "2022-13-01", "2023-01-01", parameters=SHORT)
     with pytest.raises(ParameterError, match="'seeds'"):
         validate((), 50, parameters=SHORT)
+
+
+def test_the_results_go_into_the_docs_between_their_markers(short_history, tmp_path):
+    report, *_ = short_history
+    page = tmp_path / "validation.md"
+    page.write_text(f"# Method\n\nkept\n\n{vr.DOCS_BEGIN}\nSTALE TABLE\n{vr.DOCS_END}\n\nafter\n")
+    vr.write_docs_section(page, vr.docs_section(report, "Made today."))
+    text = page.read_text()
+    assert text.startswith("# Method\n\nkept\n") and text.endswith("\n\nafter\n")
+    assert "STALE TABLE" not in text and "Made today." in text
+    assert "**Validation: figures never used in fitting:" in text
+    assert "| lettings_2022 |" in text and "Likely causes" in text  # lettings_2022 fails here
+    bare = tmp_path / "bare.md"
+    bare.write_text("no markers\n")
+    with pytest.raises(ValueError, match="no results markers"):
+        vr.write_docs_section(bare, "x")
+    assert bare.read_text() == "no markers\n"

@@ -3,7 +3,7 @@
 Grouped by theme, each theme folded until opened, and filtered on request
 (only the assumptions, only the calibrated numbers, only what the scenario
 changes). Values read with Dutch or English units; the sources are quoted as
-written in ``model/data/defaults.toml`` (mostly English, citing Dutch
+written in ``model/inputs/data/defaults.toml`` (mostly English, citing Dutch
 documents). Above the list, the handful of assumptions a room should know.
 """
 
@@ -15,7 +15,7 @@ import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from model.parameters import ParameterSpec, default_regions, parameter_specs
+from model.inputs.parameters import ParameterSpec, default_regions, parameter_specs
 from workshop.names import choice, name_of, plain, section_of
 from workshop.text import date_label, number, percent, t
 
@@ -36,8 +36,12 @@ KEY_POINTS: tuple[tuple[str, str], ...] = (
         "(except in the national pool for large families).",
     ),
     (
-        "De ruim 400.000 woningzoekenden uit de Kamerbrief zijn de wachtrij bij de start.",
-        "The letter's 400,000 households searching are the queue at the start.",
+        "Elke run begint op 1 januari 2022 (ruim 360.000 woningzoekenden, teruggerekend uit de "
+        "400.000 van de Kamerbrief) en rekent de jaren tot de startdatum na met de gepubliceerde "
+        "asielaanvragen, vergunningen en taakstellingen; de hefbomen werken vanaf de startdatum.",
+        "Every run begins on 1 January 2022 (some 360,000 households searching, worked back from "
+        "the letter's 400,000) and replays the years up to its start date on the published "
+        "asylum applications, permits and quotas; the levers act from the start date.",
     ),
     (
         "Inschrijfduur is geen zoektijd: veel mensen schrijven zich jaren in voordat ze zoeken.",
@@ -50,10 +54,13 @@ KEY_POINTS: tuple[tuple[str, str], ...] = (
         "time; flex, start-up homes and rooms keep them out of reception.",
     ),
     (
-        "Drie getallen zijn gekalibreerd op gepubliceerde cijfers: de verhuurgraad, de verhuur van "
-        "kamers en de 28.000 gehuisveste statushouders per jaar.",
-        "Three rates are calibrated to published figures: turnover, room lettings and the 28,000 "
-        "status holders housed a year.",
+        "Een paar getallen zijn gekalibreerd op gepubliceerde cijfers van 2022 tot 2024: de "
+        "verhuurgraad, de verhuur van kamers, de groei van de wachtrij en het aandeel woningen "
+        "voor statushouders (statushouders in de COA-opvang en gehuisvest per halfjaar); de "
+        "cijfers van 2025 dienen als controle.",
+        "A few rates are calibrated to published figures of 2022 to 2024: turnover, room "
+        "lettings, the queue's growth and the share of homes for status holders (status holders "
+        "in COA reception and housed per half year); the 2025 figures serve as a check.",
     ),
     (
         "Voor de maatregelen uit het pakket noemt de brief geen aantallen; de aantallen in de "

@@ -36,12 +36,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workshop.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server
+from workshop.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server, month_line
 
 TARGET_ONE_S = 15.0
 TARGET_ROOM_S = 60.0
 TARGET_MEMORY_MB = 50.0
-DONE = "(120/120)"
+START = month_line(0)  # "Startsituatie jan 2026": the model's default start date
+DONE = month_line(120)  # "Afgelopen maand: dec 2035 (120/120)"
 
 
 @dataclass
@@ -112,7 +113,7 @@ async def _open(browser, url: str):
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     await page.goto(url, wait_until="networkidle", timeout=120_000)
-    await page.locator(".ws-month", has_text="Startsituatie").wait_for(timeout=120_000)
+    await page.locator(".ws-month", has_text=START).wait_for(timeout=120_000)
     return context, page
 
 

@@ -33,6 +33,16 @@ VIEWPORT = {"width": 1400, "height": 900}  # the workshop's projector
 SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 
+def month_line(done: int, lang: str = "nl") -> str:
+    """What the month line (``.ws-month``) says after ``done`` months of a run from the
+    model's default start date and horizon (``calendar.start_date``, ``calendar.months``):
+    ``Startsituatie jan 2026``, ``Afgelopen maand: jun 2026 (6/120)``."""
+    from workshop.config import Config
+    from workshop.live import DEFAULT_HORIZON, Frame
+
+    return Frame(Config(), "paused", month=done, horizon=DEFAULT_HORIZON).month_text(lang)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

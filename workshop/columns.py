@@ -1,10 +1,9 @@
-"""The columns of the model's output that the app reads, named in one place.
+"""The columns of the model's output that the app reads.
 
-The model's monthly columns grow and some will be renamed (the emergency
-reception place types become tiers). The project's outcome registry
-(``experiments/outcomes.py``) names the monthly columns by role, in one place;
-the app asks it, so a rename there reaches the app too. The regional columns
-(``monthly_by_region``), which the registry does not read, are named here.
+The monthly columns are specified once, in ``model/reporting/columns.py``;
+the names below are checked against that specification when the app starts,
+so a renamed column fails at once, not on screen. The regional columns
+(``monthly_by_region``) are named here.
 """
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.outcomes import column
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.reporting.columns import by_name
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 
 GROUPS: tuple[str, ...] = tuple(GROUP_LABELS["en"])  # regular, urgent, status_holder
 assert set(GROUPS) == set(GROUP_COLORS)
@@ -21,24 +20,30 @@ assert set(GROUPS) == set(GROUP_COLORS)
 DATE = "date"
 
 
+def _checked(name: str) -> str:
+    if name not in by_name():
+        raise KeyError(f"the app reads monthly column '{name}', which the model does not write")
+    return name
+
+
 def lettings(group: str) -> str:
     """Homes let to the group in the month (households)."""
-    return column("lettings_group", group)
+    return _checked(f"lettings_{group}_households")
 
 
 def waiting(group: str) -> str:
     """Households of the group in the queue at the month's end."""
-    return column("waiting_group", group)
+    return _checked(f"waiting_{group}_households")
 
 
 def registration_median(group: str) -> str:
     """Median registration time of the group's households housed in the month (years)."""
-    return column("registration_median_group", group)
+    return _checked(f"registration_years_at_letting_median_{group}")
 
 
-IN_RECEPTION = column("in_reception_persons")
-OVER_NORM = column("backlog_persons")
-RECEPTION_COST = column("cost_total_eur")
+IN_RECEPTION = _checked("status_holders_in_reception_persons")
+OVER_NORM = _checked("reception_backlog_persons")
+RECEPTION_COST = _checked("reception_cost_total_eur")
 
 # The monthly series the live charts and the figures above them read.
 LIVE_SERIES: tuple[str, ...] = (

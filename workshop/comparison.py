@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.parameters import parameter_specs
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.inputs.parameters import parameter_specs
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import columns as col
 from workshop import phases
 from workshop.charts import Chart, Line

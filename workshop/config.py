@@ -10,7 +10,7 @@ As a link: ``?scenario=cabinet-package&seed=3&nieuwbouw=25000&maand=36``.
 As a file: JSON with the same fields, plus the app's version for the record.
 
 A link or a file is checked field by field before anything runs: the scenario
-must be one of the project's own (``model.policy.scenario_names()``; a path is
+must be one of the project's own (``model.inputs.policy.scenario_names()``; a path is
 never read), every number finite and on its slider's range, a lever must act
 in the scenario. What is refused says so in one line, in Dutch or English.
 """
@@ -56,7 +56,7 @@ class Config:
     """What the room chose.
 
     Attributes:
-        scenario: A named scenario (one of ``model.policy.scenario_names()``).
+        scenario: A named scenario (one of ``model.inputs.policy.scenario_names()``).
         seed: The random seed (a whole number >= 0).
         levers: The levers moved away from the scenario: (key, value) pairs,
             sorted by key, values in the model's units.
@@ -170,7 +170,7 @@ def check_scenario(name: Any) -> str:
     Raises:
         ConfigError: The name is not one of ``scenario_names()``.
     """
-    from model.policy import scenario_names
+    from model.inputs.policy import scenario_names
 
     if isinstance(name, str) and name in scenario_names():
         return name

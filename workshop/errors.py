@@ -57,7 +57,7 @@ LINES = {
 
 def _share_like(name: str) -> bool:
     """Whether the parameter is a share (the room reads it, and its slider, in %)."""
-    from model.parameters import parameter_specs
+    from model.inputs.parameters import parameter_specs
 
     spec = parameter_specs().get(name)
     return spec is not None and spec.unit.lower().startswith(("share", "probability"))

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.presentation import GROUP_COLORS
+from model.reporting.presentation import GROUP_COLORS
 from workshop import comparison as cmp
 from workshop.charts import Chart, png
 from workshop.config import Config

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from model.presentation import DWELLING_LABELS, GROUP_LABELS, ROUTE_LABELS
+from model.reporting.presentation import DWELLING_LABELS, GROUP_LABELS, ROUTE_LABELS
 
 TIERS = {
     "total": ("totaal", "total"),
@@ -71,6 +71,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "reception_places_converted": ("opvangplekken omgeklapt naar woningen",
                                    "reception places converted"),
     "asylum_applications": ("eerste asielaanvragen", "first asylum applications"),
+    "asylum_repeat_applications": ("herhaalde asielaanvragen", "repeat asylum applications"),
     "asylum_decisions": ("eerste beslissingen IND", "first IND decisions"),
     "asylum_permits": ("verleende vergunningen", "permits granted"),
     "asylum_pending": ("asielzoekers in afwachting van een besluit",
@@ -90,6 +91,13 @@ NAMES: dict[str, tuple[str, str]] = {
                                        "family arriving at housed status holders"),
     "reunification_reentries": ("gehuisveste statushouders opnieuw zoekend (woning te klein)",
                                 "housed status holders searching again"),
+    "reunification_arrivals_in_reception": ("nareizigers bij statushouders in de opvang",
+                                            "family joining status holders in reception"),
+    "reunification_reentries_in_reception": (
+        "gezinsleden in de opvang tot het gezin samen een woning heeft",
+        "family waiting in reception until rehoused together"),
+    "status_holders_entered_reception": ("statushouders met vergunning de opvang in",
+                                         "status holders entering reception with a permit"),
     "status_holders_left_reception_self_found": ("statushouders zelf uit de opvang vertrokken",
                                                  "status holders leaving reception themselves"),
     "integration_start_assigned": ("inburgering bij toegewezen gemeente",
@@ -108,6 +116,10 @@ NAMES: dict[str, tuple[str, str]] = {
     "quota_backlog": ("achterstand op de taakstelling", "behind the quota"),
     "integration_no_responsible_municipality": ("statushouders zonder verantwoordelijke gemeente",
                                                 "status holders without a municipality"),
+    "family_in_reception": ("nareizigers in de opvang", "family members in reception"),
+    "family_in_reception_sponsor_housed": (
+        "nareizigers in de opvang, referent woont al (woning te klein)",
+        "family in reception, sponsor housed (home too small)"),
     "family_abroad": ("gezinsleden nog in het buitenland", "family still abroad"),
     "status_holders_in_startup_homes": ("statushouders in een startwoning",
                                         "status holders in a start-up home"),

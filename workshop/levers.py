@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from model import HousingMarket, ParameterError
-from model.parameters import parameter_specs
+from model.inputs.parameters import parameter_specs
 from workshop.text import add_months, month_label, number, percent, t
 
 

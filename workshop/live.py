@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from model import HousingMarket, ParameterError
-from model.calendar import DAYS_PER_YEAR
-from model.households import GROUPS as MODEL_GROUPS
-from model.parameters import COARSEST_VALIDATED_SCALE
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.base.calendar import DAYS_PER_YEAR
+from model.base.codes import GROUPS as MODEL_GROUPS
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE, parameter_specs
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import columns as col
 from workshop import phases
 from workshop.charts import Chart, Line
@@ -35,6 +35,10 @@ from workshop.slots import NoSlots
 from workshop.text import add_months, month_label, t
 
 SCALE = COARSEST_VALIDATED_SCALE  # households per agent: the coarsest the model vouches for
+# The model's default start date (``calendar.start_date``): the start a frame shows
+# before its run is built, and the one a run without its own start date begins on.
+DEFAULT_START = dt.date.fromisoformat(str(parameter_specs()["calendar.start_date"].value))
+DEFAULT_HORIZON = int(parameter_specs()["calendar.months"].value)  # months a run lasts
 FRAME_INTERVAL_S = 0.25  # at most four redraws a second while running
 BUSY_FRAME_INTERVAL_S = 1.0  # once a second when the run had to wait for its turn (a busy room)
 REGION_INTERVAL_S = 1.5  # the regional figures are dearer: at most every 1.5 s
@@ -71,7 +75,7 @@ class Frame:
     state: str
     month: int = 0
     horizon: int = 0
-    start: dt.date = dt.date(2025, 7, 1)
+    start: dt.date = DEFAULT_START
     scale: int = SCALE
     series: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
     stats: Mapping[str, Any] = dataclasses.field(default_factory=dict)
@@ -97,7 +101,7 @@ class Frame:
         return add_months(self.start, self.month)
 
     def month_text(self, lang: str) -> str:
-        """``Afgelopen maand: jul 2026 (13/120)`` or ``Startsituatie jul 2025``."""
+        """``Afgelopen maand: jul 2026 (13/120)`` or ``Startsituatie jan 2026``."""
         if self.month == 0:
             return t("start_state", lang, month=month_label(self.start, lang))
         last = month_label(add_months(self.start, self.month - 1), lang)
@@ -184,8 +188,9 @@ class LiveRun:
         room can read. The lettings are the model's own (``lettings_log``).
         """
         log = self.model.lettings_log
-        months = log["month"]
-        first = np.searchsorted(months, self.month - ROLLING_MONTHS)  # the log is in month order
+        months = log["month"]  # counted from the history's start (2022), like the model's clock
+        now = self.model.clock.index + 1  # the first month not simulated yet, on that count
+        first = np.searchsorted(months, now - ROLLING_MONTHS)  # the log is in month order
         groups = log["group"][first:]
         years = log["registration_days"][first:] / DAYS_PER_YEAR
         out = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from model.parameters import parameter_specs
+from model.inputs.parameters import parameter_specs
 
 SECTIONS: dict[str, tuple[str, str]] = {
     "calendar": ("Looptijd", "Calendar"),
@@ -222,6 +222,10 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Asylum inflow factor",
     ),
     "asylum.applications_low": ("Asielaanvragen, laag pad", "Asylum applications, low path"),
+    "asylum.repeat_share_of_first": (
+        "Herhaalde aanvragen per eerste aanvraag",
+        "Repeat applications per first application",
+    ),
     "asylum.applications_central": (
         "Asielaanvragen, middenpad",
         "Asylum applications, central path",
@@ -304,7 +308,18 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Nareizigers in het buitenland bij de start",
         "Family abroad at the start",
     ),
-    "reunification.arrival_per_year": ("Aankomst nareizigers", "Arrival of family"),
+    "reunification.arrivals_per_year": (
+        "Nareizigers per jaar (hoogstens)",
+        "Family members arriving a year (at most)",
+    ),
+    "reunification.arrival_delay_months": (
+        "Maanden van vergunning tot aankomst gezin",
+        "Months from permit to the family's arrival",
+    ),
+    "status_holders.sponsors_wait_for_family": (
+        "Alleengaanden wachten op hun gezin",
+        "Singles wait for their family",
+    ),
     "reunification.subsidiary_share": (
         "Aandeel subsidiaire bescherming",
         "Share with subsidiary protection",

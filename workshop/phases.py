@@ -3,7 +3,7 @@
 Four moments change the picture: the ban on priority for status holders, the
 normalisation phase of the letter, the end of the SFT scheme (flex homes
 reserved for status holders) and the end of the housing quota. Their dates
-come from the run's lever timeline and parameters (``model.policy.Timeline``),
+come from the run's lever timeline and parameters (``model.inputs.policy.Timeline``),
 so a lever that moves a phase (the delay) moves its mark too, and a scenario
 without a ban shows no ban. A mark is drawn only inside the run's horizon.
 """
@@ -73,7 +73,7 @@ def of_timeline(timeline, params, months: int) -> tuple[Mark, ...]:
     """The marks of a run's timeline and parameters within its ``months``.
 
     Args:
-        timeline: The run's ``model.policy.Timeline``.
+        timeline: The run's ``model.inputs.policy.Timeline``.
         params: The run's parameters.
         months: The run's horizon.
     """

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from model.parameters import default_regions
-from model.presentation import GROUP_COLORS
+from model.inputs.parameters import default_regions
+from model.reporting.presentation import GROUP_COLORS
 from workshop import columns as col
 from workshop.text import number
 

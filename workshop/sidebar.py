@@ -8,7 +8,7 @@ import solara
 import solara.lab
 
 from model import ParameterError, scenario_names
-from model.policy import load_scenario
+from model.inputs.policy import load_scenario
 from workshop import config as cfg
 from workshop.levers import DelayLever, Lever, value_text
 from workshop.live import Frame

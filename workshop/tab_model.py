@@ -7,7 +7,7 @@ import html
 import numpy as np
 import solara
 
-from model.presentation import GROUP_COLORS, GROUP_LABELS
+from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import columns as col
 from workshop import story
 from workshop.charts import svg

@@ -10,7 +10,7 @@ import solara
 import solara.lab
 
 from model import ParameterError
-from model.policy import load_scenario
+from model.inputs.policy import load_scenario
 from workshop.errors import explain
 from workshop.live import Frame
 from workshop.text import t

@@ -10,7 +10,10 @@ all of its memory back.
 The worker processes are forked from a small fork server
 (``python -m workshop.worker``) that has imported the model once and runs no
 threads, so forking is safe and a new tab's worker starts in a fraction of a
-second. (``multiprocessing``'s own fork server would also re-run the web
+second. The fork server has also run the default run's history once (every
+run starts in January 2022 and runs to its start date, ``model.history_cache``):
+the workers inherit that state, so a tab's first run does not spend a second
+on it. (``multiprocessing``'s own fork server would also re-run the web
 server's main script in every worker.) It listens on a Unix socket in a
 private folder and exits when the server that started it goes away. A worker
 wraps a :class:`workshop.live.LiveRun` and takes commands over its socket;
@@ -91,6 +94,8 @@ def serve_forks(address: str, slots: int) -> None:
     """
     import model  # noqa: F401  (imported once here; every worker inherits it)
     import workshop.live  # noqa: F401
+
+    LiveRun(Config(), (), scale=SCALE).close()  # the default history, kept for every worker
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the system
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
