@@ -52,6 +52,8 @@ def month_text(done: int, total: int = 120, lang: str = "nl") -> str:
 
     last = month_label(add_months(_default_start(), done - 1), lang)
     return f"{t('last_month', lang)}: {t('month_of', lang, month=last, done=done, total=total)}"
+
+
 # As ``make app`` serves it: two malloc arenas in the web server, not one per thread.
 SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
