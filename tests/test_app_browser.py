@@ -17,7 +17,7 @@ import zipfile
 
 import pytest
 
-from workshop.browser import CHROMIUM, VIEWPORT, Server, launch, month_line
+from workshop.browser import CHROMIUM, VIEWPORT, Server, launch, month_text, start_text
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def page(server, browser):
     tab.on("requestfailed", lambda r: failed.append(r.url))
     tab.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     tab.goto(server.url, wait_until="networkidle", timeout=60_000)
-    expect(tab.locator(".ws-month")).to_have_text(month_line(0), timeout=30_000)
+    expect(tab.locator(".ws-month")).to_have_text(start_text(), timeout=30_000)
     yield tab
     assert failed == []
     log = server.log.read_text()
@@ -108,20 +108,23 @@ def test_a_ten_year_run_ends_exactly_at_the_horizon_and_a_language_switch_does_n
     ):
         before = reached()
         switch()  # while running
-        page.wait_for_timeout(700)
+        for _ in range(50):  # a busy machine may take a few seconds for the next month
+            page.wait_for_timeout(100)
+            if reached() > before or reached() == 120:
+                break
         assert reached() > before or reached() == 120, "the run stalled after a switch"
     expect(month).to_contain_text("Last month")
     english = page.locator(".ws-main").inner_text()
     for dutch in ("Hefbomen", "Toewijzingen", "Afgelopen", "woningen per jaar", "Vergelijken"):
         assert dutch not in english, dutch
-    expect(month).to_have_text(month_line(120, "en"), timeout=60_000)
+    expect(month).to_have_text(month_text(120, lang="en"), timeout=60_000)
     seconds = time.monotonic() - began
     print(f"\none user, ten years at 1:20 in the browser: {seconds:.1f} s (target < 15 s)")
     page.wait_for_timeout(1500)
-    expect(month).to_have_text(month_line(120, "en"))  # and not a month further
+    expect(month).to_have_text(month_text(120, lang="en"))  # and not a month further
     assert page.get_by_role("button", name="+1 month").is_disabled()
     page.get_by_role("button", name="NL", exact=True).click()
-    expect(month).to_have_text(month_line(120))
+    expect(month).to_have_text(month_text(120))
     assert page.locator("svg[data-chart=lettings] g.mark").count() == 1  # the end of the SFT
 
 
@@ -175,7 +178,7 @@ def download(page, label: str) -> bytes:
 
 def test_exports_open_in_dutch_tools_and_a_link_recalls_the_settings(page, server, browser):
     page.get_by_role("button", name="+1 jaar").click()
-    expect(page.locator(".ws-month")).to_have_text(month_line(12), timeout=30_000)
+    expect(page.locator(".ws-month")).to_have_text(month_text(12), timeout=30_000)
     page.locator(".ws-save").click()
     files = {label: download(page, label) for label in (
         "Handout (A4)", "Grafieken (PNG)", "Gegevens (CSV)", "Instellingen (bestand)")}  # fmt: skip
@@ -202,7 +205,7 @@ def test_exports_open_in_dutch_tools_and_a_link_recalls_the_settings(page, serve
     other = page.context.new_page()  # a link opens its settings at its month
     other.goto(server.url + "?scenario=cabinet-package&seed=2&nieuwbouw=30000&maand=6",
                wait_until="networkidle")  # fmt: skip
-    expect(other.locator(".ws-month")).to_have_text(month_line(6), timeout=30_000)
+    expect(other.locator(".ws-month")).to_have_text(month_text(6), timeout=30_000)
     expect(other.locator(".ws-lever.ws-own")).to_contain_text("30.000 woningen per jaar")
     expect(other.locator(".ws-run-title")).to_have_text(
         "Samenhangend pakket (kabinet), eigen keuze: nieuwbouw 30.000"
@@ -236,7 +239,7 @@ def test_a_recalled_bad_file_shows_only_the_error_and_a_good_one_is_in_the_addre
     good = json.dumps({"format": "woonruimteverdeling-workshop/1", "scenario": "mooiman",
                        "seed": 5, "levers": {"loting": 0.2}, "month": 3}).encode()  # fmt: skip
     recall(page, "goed.json", good)
-    expect(page.locator(".ws-month")).to_have_text(month_line(3), timeout=60_000)
+    expect(page.locator(".ws-month")).to_have_text(month_text(3), timeout=60_000)
     expect(page.locator(".ws-run-title")).to_have_text(
         "Amendement Mooiman, eigen keuze: loting 20%"
     )
@@ -245,7 +248,7 @@ def test_a_recalled_bad_file_shows_only_the_error_and_a_good_one_is_in_the_addre
 
 def test_a_bad_link_gives_one_dutch_line_and_every_tab_has_its_own_run(page, server):
     page.get_by_role("button", name="+1 maand").click()
-    expect(page.locator(".ws-month")).to_have_text(month_line(1), timeout=30_000)
+    expect(page.locator(".ws-month")).to_have_text(month_text(1), timeout=30_000)
     other = page.context.new_page()
     for query, line in (
         ("?scenario=no-such-policy", "Het scenario ‘no-such-policy’ bestaat niet."),
@@ -255,4 +258,4 @@ def test_a_bad_link_gives_one_dutch_line_and_every_tab_has_its_own_run(page, ser
         other.goto(server.url + query, wait_until="networkidle")
         expect(other.locator(".ws-refused")).to_contain_text(line, timeout=30_000)
     other.close()
-    expect(page.locator(".ws-month")).to_have_text(month_line(1))
+    expect(page.locator(".ws-month")).to_have_text(month_text(1))

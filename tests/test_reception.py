@@ -216,19 +216,23 @@ def test_spreidingswet_withdrawal_moves_waiting_and_search_to_the_pre_law_region
 def test_restricting_reunification_lowers_the_need_for_large_homes():
     """Mechanism: under the two-status system families of subsidiary holders mostly stay
     abroad, so fewer households grow: fewer homes become too small (re-entries) and fewer
-    large status-holder families wait for a home."""
+    status-holder households of four or more persons need a home.
+
+    The large families still waiting at the end are too few to compare (about 25
+    households an agent run at 1:20; seeds 1-4 pooled: 102 against 111), so the test
+    counts the large households themselves (about 950 a run, 4-5% fewer on every seed)."""
     restrict = {"reunification.two_status_system": True}
+
+    def large_households(results):
+        h = results.households
+        return ((h["group"] == 2) & (h["size"] >= 4)).sum()
+
     for a, b in _paired("current-policy", "current-policy", params_b=restrict, months=36):
         reentries = "reunification_reentries_households"
         assert b.monthly[reentries].sum() < 0.8 * a.monthly[reentries].sum()
         arrivals = "reunification_arrivals_at_home_persons"
         assert b.monthly[arrivals].sum() < a.monthly[arrivals].sum()
-
-        def large_families_waiting(results):
-            h = results.households
-            return ((h["group"] == 2) & (h["size"] >= 4) & (h["state"] == 0)).sum()
-
-        assert large_families_waiting(b) <= large_families_waiting(a)
+        assert large_households(b) < large_households(a)
 
 
 def test_integration_rates_are_the_calibrated_ones():

@@ -139,7 +139,14 @@ def test_a_corop_run_agrees_with_the_province_run_nationally():
             diffs[f].append(runs["corop"][f] / runs["province"][f] - 1)
     for f, d in diffs.items():
         mean, se = np.mean(d), np.std(d, ddof=1) / np.sqrt(len(d))
-        assert abs(mean) <= max(0.03, 2 * se), (f, d)
+        assert abs(mean) <= max(TOLERANCE.get(f, 0.03), 2 * se), (f, d)
+
+
+# A difference the level makes by mechanism: in the smaller COROP areas a status holder's
+# home is too small for the family that follows more often (re-entries about +14%, seed 2),
+# so the persons housed (re-housed families counted again) are higher with the same number
+# of lettings: +2%, +9%, +4% on seeds 1-3 (province: 34,010 persons, COROP: 37,120 on seed 2).
+TOLERANCE = {"status_holders_housed_persons": 0.08}
 
 
 @pytest.mark.slow

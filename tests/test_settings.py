@@ -288,11 +288,31 @@ def test_a_folder_or_unreadable_scenario_file_is_refused(tmp_path):
 
 def test_a_phase_date_no_lever_uses_is_refused():
     with pytest.raises(ParameterError, match=r"phases\.preparation_start.*no lever"):
-        HousingMarket(parameters={"phases.preparation_start": "2025-09-01"})
+        HousingMarket(parameters={"phases.preparation_start": "2026-03-01"})
     HousingMarket(
         "cabinet-package",
         households_per_agent=500,
-        parameters={**COARSE, "phases.preparation_start": "2025-09-01"},
+        parameters={**COARSE, "phases.preparation_start": "2026-03-01"},
+    )
+
+
+def test_a_phase_date_before_the_start_is_refused():
+    """The months before the start are history: a phase that begins by then is in force
+    from the start at any such date."""
+    with pytest.raises(ParameterError, match=r"phases\.preparation_start.*after 2026-01-01"):
+        HousingMarket(
+            "cabinet-package",
+            households_per_agent=500,
+            parameters={**COARSE, "phases.preparation_start": "2025-09-01"},
+        )
+    HousingMarket(
+        "cabinet-package",
+        households_per_agent=500,
+        parameters={
+            **COARSE,
+            "calendar.start_date": "2025-07-01",
+            "phases.preparation_start": "2025-09-01",
+        },
     )
 
 
@@ -326,10 +346,9 @@ PERTURB = {
     "dwellings.max_persons": [2, 4, 12, 1, 2, 4, 1],
     "urgent.ground_shares": [0.1, 0.1, 0.3, 0.4, 0.05, 0.05],
     "regular.large_household_persons": [6, 9, 10],
-    "reception.minimum_regular_places": 70000,
-    "asylum.applications_central": [10000, 10000, 10000, 10000],
+    "asylum.applications_central": [10000, 10000],
     "reception.regular_places_target_date": "2025-10-01",
-    "phases.preparation_start": "2025-08-01",
+    "phases.preparation_start": "2026-03-01",
     "phases.implementation_start": "2026-01-01",
     "phases.normalisation_start": "2027-01-01",
     "allocation.route_order": ["large_pool", "quota", "urgent", "family", "advertised"],
@@ -348,6 +367,9 @@ SPECIAL = {
     "reception.opening_lead_months": ("higher-inflow", {}, 2),
     # Places are cancelled only when some are to spare: with a low inflow.
     "reception.notice_months": ("lower-inflow", {}, 3),
+    "reception.minimum_regular_places": ("lower-inflow", {}, 70000),
+    # Hotels are opened in a crisis and closed first: with a high inflow.
+    "reception.cost_emergency_hotels_eur_per_place_year": ("higher-inflow", {}, 136501),
 }
 NOT_A_MODEL_SETTING = {
     "scale.households_per_agent",

@@ -36,13 +36,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workshop.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server, month_line
+from workshop.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Server, month_text, start_text
 
 TARGET_ONE_S = 15.0
 TARGET_ROOM_S = 60.0
 TARGET_MEMORY_MB = 50.0
-START = month_line(0)  # "Startsituatie jan 2026": the model's default start date
-DONE = month_line(120)  # "Afgelopen maand: dec 2035 (120/120)"
+START = start_text()  # "Startsituatie jan 2026": the model's default start date
+DONE = month_text(120)  # "Afgelopen maand: dec 2035 (120/120)"
 
 
 @dataclass

@@ -29,18 +29,34 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 900}  # the workshop's projector
+
+
+def _default_start():
+    from model.base.calendar import as_date
+    from model.inputs.parameters import parameter_specs
+
+    return as_date(parameter_specs()["calendar.start_date"].value)
+
+
+def start_text(lang: str = "nl") -> str:
+    """The month status of a run not yet started (``Startsituatie jan 2026``): the default
+    start date, as the app writes it."""
+    from workshop.text import month_label, t
+
+    return t("start_state", lang, month=month_label(_default_start(), lang))
+
+
+def month_text(done: int, total: int = 120, lang: str = "nl") -> str:
+    """The month status after ``done`` months (``Afgelopen maand: jan 2026 (1/120)``)."""
+    from model.base.calendar import add_months
+    from workshop.text import month_label, t
+
+    last = month_label(add_months(_default_start(), done - 1), lang)
+    return f"{t('last_month', lang)}: {t('month_of', lang, month=last, done=done, total=total)}"
+
+
 # As ``make app`` serves it: two malloc arenas in the web server, not one per thread.
 SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
-
-
-def month_line(done: int, lang: str = "nl") -> str:
-    """What the month line (``.ws-month``) says after ``done`` months of a run from the
-    model's default start date and horizon (``calendar.start_date``, ``calendar.months``):
-    ``Startsituatie jan 2026``, ``Afgelopen maand: jun 2026 (6/120)``."""
-    from workshop.config import Config
-    from workshop.live import DEFAULT_HORIZON, Frame
-
-    return Frame(Config(), "paused", month=done, horizon=DEFAULT_HORIZON).month_text(lang)
 
 
 def free_port() -> int:

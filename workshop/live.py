@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from model import HousingMarket, ParameterError
-from model.base.calendar import DAYS_PER_YEAR
+from model.base.calendar import DAYS_PER_YEAR, as_date
 from model.base.codes import GROUPS as MODEL_GROUPS
 from model.inputs.parameters import COARSEST_VALIDATED_SCALE, parameter_specs
 from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
@@ -37,7 +37,7 @@ from workshop.text import add_months, month_label, t
 SCALE = COARSEST_VALIDATED_SCALE  # households per agent: the coarsest the model vouches for
 # The model's default start date (``calendar.start_date``): the start a frame shows
 # before its run is built, and the one a run without its own start date begins on.
-DEFAULT_START = dt.date.fromisoformat(str(parameter_specs()["calendar.start_date"].value))
+DEFAULT_START = as_date(parameter_specs()["calendar.start_date"].value)
 DEFAULT_HORIZON = int(parameter_specs()["calendar.months"].value)  # months a run lasts
 FRAME_INTERVAL_S = 0.25  # at most four redraws a second while running
 BUSY_FRAME_INTERVAL_S = 1.0  # once a second when the run had to wait for its turn (a busy room)

@@ -270,13 +270,9 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
     ),
     "reception.occupancy_norm": ("Bezettingsnorm opvang", "Reception occupancy norm"),
     "reception.notice_months": ("Opzegtermijn opvangplekken", "Notice on reception places"),
-    "reception.ship_places_start": (
-        "Plekken op schepen bij de start",
-        "Places on ships at the start",
-    ),
-    "reception.hotel_places_start": (
-        "Plekken in hotels bij de start",
-        "Places in hotels at the start",
+    "reception.emergency_opening_shares": (
+        "Nieuwe noodplekken: locaties, schepen, hotels",
+        "New emergency places: locations, ships, hotels",
     ),
     "reception.ship_term_months": ("Resterend contract schepen", "Remaining ship contract"),
     "reception.emergency_location_term_months": (

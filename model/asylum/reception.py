@@ -26,7 +26,8 @@ COA's behaviour, month by month (assumptions documented in defaults.toml):
   is withdrawn first when places are needed again;
 * whoever does not fit on the regular places (at the occupancy norm) is on
   emergency places, cheapest tier first: locations, ships, hotels; when those
-  are full, new emergency locations open at once (crisis places);
+  are full, new emergency places open at once (crisis places), as locations,
+  ships and hotels in the shares ``reception.emergency_opening_shares``;
 * emergency places no longer needed close: hotels at once (the letter: phase
   out hotels and cruise ships first), ships and locations as their contracts
   run out (``reception.ship_term_months``, ``reception.emergency_location_term_months``);
@@ -128,8 +129,8 @@ class Reception:
         self.places = {
             "regular": p["reception.regular_places_start"] / k,
             "emergency_locations": 0.0,  # set by the occupancy at the start (settle_start)
-            "emergency_ships": p["reception.ship_places_start"] / k,
-            "emergency_hotels": p["reception.hotel_places_start"] / k,
+            "emergency_ships": 0.0,  # none on 1 January 2022, when every run starts
+            "emergency_hotels": 0.0,
         }
         self.taken_from_plans = 0.0  # places of the plans' path taken so far
         # The plans' path: from (month, places) to an observed point (month, places), or,
@@ -248,9 +249,11 @@ class Reception:
         for tier in EMERGENCY_TIERS:
             occupied[tier] = min(rest, places[tier])
             rest -= occupied[tier]
-        if rest > 0:  # crisis: new emergency locations open at once
-            places["emergency_locations"] += rest
-            occupied["emergency_locations"] += rest
+        if rest > 0:  # crisis: new emergency places open at once
+            shares = p["reception.emergency_opening_shares"]
+            for tier, share in zip(EMERGENCY_TIERS, shares, strict=True):
+                places[tier] += rest * share
+                occupied[tier] += rest * share
             opened += rest
         if month >= 0:
             closed += self._close_emergency(occupied)

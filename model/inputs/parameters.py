@@ -433,6 +433,7 @@ class Parameters:
             "urgent.size_shares",
             "urgent.ground_shares",
             "status_holders.size_shares",
+            "reception.emergency_opening_shares",
         ):
             total = sum(self[name])
             if not math.isclose(total, 1.0, abs_tol=1e-6):

@@ -436,6 +436,14 @@ def inert_settings(timeline: Timeline, names, start: dt.date) -> list[str]:
                     f"'{phase}' phase in this scenario; allowed: leave it out, or tie a lever "
                     f'to the phase ({{ from = "{phase}", value = ... }})'
                 )
+            elif _before_start(timeline.params[name], specs[name].value, start):
+                problems.append(
+                    f"parameter '{name}' = {_iso(as_date(timeline.params[name]))} has no effect "
+                    f"in this run: the run starts on {start.isoformat()}, the months before it "
+                    "are the observed history, and a phase that begins on or before the start "
+                    f"is in force from the start either way (as at its default, "
+                    f"{specs[name].value}); allowed: a date after {start.isoformat()}"
+                )
             continue
         needs = specs[name].needs
         if not needs:
@@ -461,6 +469,12 @@ def inert_settings(timeline: Timeline, names, start: dt.date) -> list[str]:
     }
     problems += sft_inert(timeline.params, dated, names, start)
     return problems
+
+
+def _before_start(value: Any, default: Any, start: dt.date) -> bool:
+    """Whether a phase date and its default both fall on or before the run's start (then
+    the phase is in force from the start at either date)."""
+    return as_date(value) <= start and as_date(default) <= start
 
 
 def _past_the_end(timeline: Timeline, names, end: dt.date) -> list[str]:
