@@ -37,7 +37,8 @@ bench: $(STAMP)
 	$(PY) -m experiments bench $(if $(BASELINE),--against $(BASELINE),)
 	$(PY) -m workshop.bench
 
-## bench-app: load test of the workshop app: one user, 8 participants at once, server memory
+## bench-app: load test of the workshop app: one user, 15 participants at once (a seed each, their
+##            browsers on this machine), server memory before and after; prints the load average
 bench-app: $(STAMP)
 	$(PY) -m workshop.bench
 

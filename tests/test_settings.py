@@ -308,8 +308,11 @@ def test_a_phase_date_before_the_start_is_refused():
     HousingMarket(
         "cabinet-package",
         households_per_agent=500,
-        parameters={**COARSE, "calendar.start_date": "2025-07-01",
-                    "phases.preparation_start": "2025-09-01"},
+        parameters={
+            **COARSE,
+            "calendar.start_date": "2025-07-01",
+            "phases.preparation_start": "2025-09-01",
+        },
     )
 
 

@@ -1,25 +1,26 @@
-"""The workshop app's parts: controls, charts, comparison, regions, export (Solara).
+"""The workshop app's parts: the page by screen, the live run, the room, exports (Solara).
 
 ``app.py`` at the repository root is the short declarative shell that puts
-these together; this package holds what it is made of:
+these together; this package holds what it is made of (docs/app.md has the
+table of modules). In short:
 
-* :mod:`workshop.text`: every word on the page in Dutch and English, and
-  numbers, dates and shares written the Dutch or English way;
-* :mod:`workshop.columns`: the one place that names the model's output columns;
-* :mod:`workshop.levers`: the levers a room can move, with units and positions;
-* :mod:`workshop.config`: a configuration, saved as a link or a file and recalled;
-* :mod:`workshop.errors`: the model's messages in plain Dutch;
-* :mod:`workshop.charts`: charts as SVG (cheap to redraw every few hundred
-  milliseconds) and, for export, as PNG;
-* :mod:`workshop.live`: the live run, stepped in a thread of its own;
-* :mod:`workshop.comparison`: two policies over several seeds with the
-  project's own ``experiments.compare``, in a separate process;
-* :mod:`workshop.regions`: the tile map of the twelve provinces;
-* :mod:`workshop.export`: PNG, CSV and a one-page HTML summary;
-* :mod:`workshop.assumptions`: every parameter with its Dutch name and source;
-* :mod:`workshop.page`: the Solara components;
-* :mod:`workshop.bench`: the load test (``make bench-app``).
+* words and numbers: :mod:`workshop.text`, :mod:`workshop.names` (plain names
+  for parameters, code removed from texts), :mod:`workshop.errors`,
+  :mod:`workshop.headers`;
+* settings: :mod:`workshop.levers`, :mod:`workshop.config` (a link or a file,
+  checked field by field; scenario names from the project's list only);
+* the run: :mod:`workshop.live` (frames), :mod:`workshop.worker` (one process
+  per tab), :mod:`workshop.slots` (at most one run per core steps at once),
+  :mod:`workshop.phases`, :mod:`workshop.story`;
+* what it shows: :mod:`workshop.charts`, :mod:`workshop.comparison`,
+  :mod:`workshop.regions`, :mod:`workshop.room`, :mod:`workshop.export`,
+  :mod:`workshop.handout`, :mod:`workshop.assumptions`;
+* the page (the modules that import Solara's widgets): :mod:`workshop.page`
+  (the shell), :mod:`workshop.session`, :mod:`workshop.sidebar`, one
+  ``tab_*`` module per screen, :mod:`workshop.dialogs`, :mod:`workshop.ui`,
+  :mod:`workshop.filepick`, :mod:`workshop.style`;
+* tools: :mod:`workshop.browser`, :mod:`workshop.bench` (``make bench-app``),
+  :mod:`workshop.screenshots`.
 
-Only :mod:`workshop.page` imports Solara's widgets; the rest is plain Python
-and tested without a browser.
+Everything outside the page is plain Python and tested without a browser.
 """

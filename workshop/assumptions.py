@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from model.inputs.parameters import ParameterSpec, default_regions, parameter_specs
-from workshop.names import choice, name_of, section_of
+from workshop.names import choice, name_of, plain, section_of
 from workshop.text import date_label, number, percent, t
 
 KINDS = ("calibrated", "assumption", "sourced")
@@ -36,8 +36,12 @@ KEY_POINTS: tuple[tuple[str, str], ...] = (
         "(except in the national pool for large families).",
     ),
     (
-        "De ruim 400.000 woningzoekenden uit de Kamerbrief zijn de wachtrij bij de start.",
-        "The letter's 400,000 households searching are the queue at the start.",
+        "Elke run begint op 1 januari 2022 (ruim 360.000 woningzoekenden, teruggerekend uit de "
+        "400.000 van de Kamerbrief) en rekent de jaren tot de startdatum na met de gepubliceerde "
+        "asielaanvragen, vergunningen en taakstellingen; de hefbomen werken vanaf de startdatum.",
+        "Every run begins on 1 January 2022 (some 360,000 households searching, worked back from "
+        "the letter's 400,000) and replays the years up to its start date on the published "
+        "asylum applications, permits and quotas; the levers act from the start date.",
     ),
     (
         "Inschrijfduur is geen zoektijd: veel mensen schrijven zich jaren in voordat ze zoeken.",
@@ -50,10 +54,13 @@ KEY_POINTS: tuple[tuple[str, str], ...] = (
         "time; flex, start-up homes and rooms keep them out of reception.",
     ),
     (
-        "Drie getallen zijn gekalibreerd op gepubliceerde cijfers: de verhuurgraad, de verhuur van "
-        "kamers en de 28.000 gehuisveste statushouders per jaar.",
-        "Three rates are calibrated to published figures: turnover, room lettings and the 28,000 "
-        "status holders housed a year.",
+        "Een paar getallen zijn gekalibreerd op gepubliceerde cijfers van 2022 tot 2024: de "
+        "verhuurgraad, de verhuur van kamers, de groei van de wachtrij en het aandeel woningen "
+        "voor statushouders (statushouders in de COA-opvang en gehuisvest per halfjaar); de "
+        "cijfers van 2025 dienen als controle.",
+        "A few rates are calibrated to published figures of 2022 to 2024: turnover, room "
+        "lettings, the queue's growth and the share of homes for status holders (status holders "
+        "in COA reception and housed per half year); the 2025 figures serve as a check.",
     ),
     (
         "Voor de maatregelen uit het pakket noemt de brief geen aantallen; de aantallen in de "
@@ -186,13 +193,21 @@ def section_html(section_items: Iterable[Item], lang: str) -> str:
         )
         lever = f" <small>⚙ {e(t('lever_mark', lang))}</small>" if item.lever else ""
         year = f" ({item.year})" if item.year else ""
+        source = e(plain(item.source, "en")) + year
+        if lang == "nl":  # quoted as written in the model's data, in English: on request
+            source = (
+                f"<details lang='en'><summary lang='nl'>{e(t('source_en', lang))}</summary>"
+                f"<small>{source}</small></details>"
+            )
+        else:
+            source = f"<small>{source}</small>"
         rows.append(
             f"<tr class='{item.kind}' data-parameter='{e(item.parameter)}'>"
             f"<td style='width:30%'><b>{e(item.name)}</b>{lever}</td>"
             f"<td style='width:16%'>{e(item.value)}{default}</td>"
             f"<td style='width:10%'><span style='background:{KIND_COLORS[item.kind]};"
             f"padding:1px 6px;border-radius:8px'>{e(t('kind_' + item.kind, lang))}</span></td>"
-            f"<td><small>{e(item.source)}{year}</small></td></tr>"
+            f"<td>{source}</td></tr>"
         )
     return (
         "<table style='width:100%;border-collapse:collapse;font-size:14px' "
@@ -201,7 +216,14 @@ def section_html(section_items: Iterable[Item], lang: str) -> str:
 
 
 def regions_source(lang: str) -> str:
+    """The regions and the source of their figures (HTML; the source in its own language)."""
     regions = default_regions()
     label = "Regio's" if lang == "nl" else "Regions"
     provinces = "provincies" if lang == "nl" else "provinces"
-    return f"{label}: {len(regions)} {provinces}. {regions.source} ({regions.year})"
+    source = html.escape(f"{plain(regions.source, 'en')} ({regions.year})")
+    if lang == "nl":
+        source = (
+            f"<details lang='en' style='display:inline'><summary lang='nl'>"
+            f"{html.escape(t('source_en', lang))}</summary>{source}</details>"
+        )
+    return f"{label}: {len(regions)} {provinces}. {source}"

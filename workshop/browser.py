@@ -9,6 +9,7 @@ offline) with the arguments a root user without network needs.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -52,6 +53,8 @@ def month_text(done: int, total: int = 120, lang: str = "nl") -> str:
 
     last = month_label(add_months(_default_start(), done - 1), lang)
     return f"{t('last_month', lang)}: {t('month_of', lang, month=last, done=done, total=total)}"
+
+
 # As ``make app`` serves it: two malloc arenas in the web server, not one per thread.
 SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
 
@@ -145,3 +148,41 @@ class Server:
 def launch(playwright):
     """Debian's Chromium through Playwright."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+# What a Dutch page must not show: English words that have no place in Dutch
+# text, the word "agent", and the model's code names for parameters.
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|with|which|from|this|that|where|when|will|would|homes?|households?|"
+    r"seekers?|waiting|lettings?|reception|permit|settings|agents?|press|choose|"
+    r"assumptions?|regions?|compare|months?|years?)\b",
+    re.IGNORECASE,
+)
+CODE_NAME = re.compile(
+    r"\b(calendar|phases|scale|stock|dwellings|regular|urgent|status_holders|asylum|reception|"
+    r"reunification|integration|allocation|policy|geography)\.[a-z_]+"
+)
+
+# Elements that scroll sideways, and the page itself (JavaScript for ``page.evaluate``).
+SIDEWAYS = """() => {
+  const out = [];
+  const root = document.scrollingElement;
+  if (root.scrollWidth > root.clientWidth + 1) out.push('document');
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (!['auto', 'scroll'].includes(style.overflowX) || el.clientWidth === 0) continue;
+    if (el.closest('.v-slide-group__wrapper, .v-tabs-bar')) continue;  // the tabs' own arrows
+    if (el.scrollWidth > el.clientWidth + 1) out.push(el.className || el.tagName);
+  }
+  return out;
+}"""
+
+# Whether an element is on screen and nothing covers its middle (``page.evaluate``).
+REACHABLE = """(el) => {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) return 'no size';
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return 'off screen';
+  const top = document.elementFromPoint(x, y);
+  return top && (el.contains(top) || top.contains(el)) ? 'ok' : 'covered';
+}"""

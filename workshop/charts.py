@@ -22,6 +22,8 @@ import numpy as np
 from workshop.text import number
 
 WIDTH, HEIGHT = 640, 290
+MARK_ROW = 11  # height of a row of policy-moment labels above a plot
+KEY_CHAR, KEY_PAD = 4.9, 22  # a key's width: per character of its label, and its disc and gap
 FONT = "font-family:Roboto,Helvetica,Arial,sans-serif"
 
 
@@ -59,6 +61,7 @@ class Chart:
         zero: Draw the zero line (for differences).
         message: Shown instead of the lines when there is nothing to draw yet.
         lang: The language of the numbers on the axes.
+        marks: Policy moments as (x, label): a dashed vertical line each.
     """
 
     key: str
@@ -71,6 +74,7 @@ class Chart:
     zero: bool = False
     message: str = ""
     lang: str = "nl"
+    marks: tuple[tuple[float, str], ...] = ()
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -90,9 +94,28 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return ticks
 
 
+def decimals_for(step: float) -> int:
+    """The decimals that write every multiple of ``step`` exactly: 2.5 needs one, 0.25 two."""
+    for decimals in range(6):
+        scaled = abs(step) * 10**decimals
+        if abs(scaled - round(scaled)) < 1e-6 * max(1.0, scaled):
+            return decimals
+    return 6
+
+
 def tick_text(value: float, step: float, lang: str) -> str:
-    decimals = 0 if step >= 1 or value == 0 else min(2, max(0, -math.floor(math.log10(step))))
-    return number(value, lang, decimals)
+    """A tick's label with as many decimals as the step between ticks needs (2,5 not 2)."""
+    return number(value, lang, decimals_for(step))
+
+
+def axis(chart: Chart, lines) -> tuple[float, float, list[float]]:
+    """The y axis of a panel: its low and high end and its ticks (counts start at zero)."""
+    lo, hi = _range(chart, lines)
+    ticks = nice_ticks(lo, hi, 3 if chart.panels else 5)
+    lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
+    if hi == lo:
+        hi = lo + 1
+    return lo, hi, ticks
 
 
 def _range(chart: Chart, lines) -> tuple[float, float]:
@@ -166,11 +189,18 @@ def svg(chart: Chart, width: int = WIDTH, height: int = HEIGHT) -> str:
     if x_hi == x_lo:
         x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
     frame = _Frame(left, top, plot_w, plot_h, float(x_lo), float(x_hi))
+    marks = _mark_rows(chart, frame)
+    if marks:  # the marks' labels sit in rows above the plot: it starts lower
+        rows = 1 + max(row for _, _, row in marks)
+        top += MARK_ROW * rows + 2
+        plot_h -= MARK_ROW * rows + 2
+        frame = _Frame(left, top, plot_w, plot_h, float(x_lo), float(x_hi))
     groups = [[line] for line in chart.lines] if chart.panels else [list(chart.lines)]
     gap = 10 if chart.panels else 0
     panel_h = (plot_h - gap * (len(groups) - 1)) / len(groups)
     for p, lines in enumerate(groups):
         out += _panel(chart, frame, lines, top + p * (panel_h + gap), panel_h)
+    out += _marks(marks, frame)
     out += _x_axis(chart, frame)
     if not chart.panels:
         out += _legend(chart.lines, left, height)
@@ -182,11 +212,7 @@ def _panel(chart: Chart, frame: _Frame, lines, y0: float, panel_h: float) -> lis
     """One panel: its y axis, grid, zero line, bands and lines."""
     out = []
     left, right = frame.left, frame.left + frame.width
-    lo, hi = _range(chart, lines)
-    ticks = nice_ticks(lo, hi, 3 if chart.panels else 5)
-    lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
-    if hi == lo:
-        hi = lo + 1
+    lo, hi, ticks = axis(chart, lines)
 
     def sy(v):
         return y0 + panel_h - (np.asarray(v, float) - lo) / (hi - lo) * panel_h
@@ -262,6 +288,55 @@ def _x_axis(chart: Chart, frame: _Frame) -> list[str]:
     return out
 
 
+def _mark_rows(chart: Chart, frame: _Frame) -> list[tuple[float, str, int]]:
+    """The policy moments inside the axis: (x on screen, label, row of its key above the plot).
+
+    Each moment is numbered on its line; the key (number and label) runs in a
+    row above the plot, a second row when one is too narrow.
+    """
+    out, used = [], 0.0
+    row = 0
+    for x, label in chart.marks:
+        if not frame.x_lo < x < frame.x_hi:
+            continue
+        width = KEY_PAD + KEY_CHAR * len(label)
+        if used and used + width > frame.width:
+            row, used = row + 1, 0.0
+        out.append((float(frame.sx(x)), label, row))
+        used += width
+    return out
+
+
+def _marks(marks: list[tuple[float, str, int]], frame: _Frame) -> list[str]:
+    """The policy moments: a dashed numbered line through the plot each, the key above."""
+    out = []
+    rows = 1 + max((row for _, _, row in marks), default=0)
+    kx, last_row = frame.left, 0
+    for n, (tx, label, row) in enumerate(marks, start=1):
+        if row != last_row:
+            kx, last_row = frame.left, row
+        ky = frame.top - 5 - MARK_ROW * (rows - 1 - row)
+        out.append(
+            f'<g class="mark"><line x1="{tx:.1f}" x2="{tx:.1f}" y1="{frame.top}" '
+            f'y2="{frame.top + frame.height}" stroke="#8d6e63" stroke-width="1" '
+            f'stroke-dasharray="3 3"/>{_badge(tx, frame.top + 7, n)}'
+            f"{_badge(kx + 6, ky - 3.5, n)}"
+            f'<text x="{kx + 14:.1f}" y="{ky:.1f}" font-size="10" fill="#6d4c41">'
+            f"{html.escape(label)}</text></g>"
+        )
+        kx += KEY_PAD + KEY_CHAR * len(label)
+    return out
+
+
+def _badge(x: float, y: float, n: int) -> str:
+    """A small numbered disc (a policy moment's number)."""
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#8d6e63"/>'
+        f'<text x="{x:.1f}" y="{y + 3.3:.1f}" font-size="9" fill="white" '
+        f'text-anchor="middle" font-weight="700">{n}</text>'
+    )
+
+
 def _legend(lines, left: float, height: float) -> list[str]:
     out, lx = [], left
     for line in lines:
@@ -276,9 +351,8 @@ def _legend(lines, left: float, height: float) -> list[str]:
 
 
 def png(chart: Chart, dpi: int = 110) -> bytes:
-    """The chart as a PNG image (matplotlib), for export."""
+    """The chart as a PNG image (matplotlib), for export: the same axes as on screen."""
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
     x = np.asarray(chart.x, float)
     groups = [[line] for line in chart.lines] if chart.panels else [list(chart.lines)]
@@ -286,25 +360,7 @@ def png(chart: Chart, dpi: int = 110) -> bytes:
     axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
     fig.suptitle(chart.title, x=0.02, ha="left", fontsize=12, fontweight="bold")
     for ax, lines in zip(axes, groups, strict=True):
-        for line in lines:
-            if line.band is not None:
-                ax.fill_between(x, *line.band, color=line.color, alpha=0.22, lw=0)
-            ax.plot(
-                x,
-                line.y,
-                color=line.color,
-                lw=1.8,
-                ls="--" if line.dash else "-",
-                label=line.label,
-                marker="o" if len(x) == 1 else None,
-            )
-        if chart.zero:
-            ax.axhline(0, color="#333", lw=0.9)
-        ax.grid(alpha=0.3)
-        ax.yaxis.set_major_formatter(
-            FuncFormatter(lambda v, _: tick_text(v, abs(v) if v else 1, chart.lang))
-        )
-        ax.legend(fontsize=8, loc="best")
+        _png_panel(chart, ax, x, lines)
     axes[0].set_title(chart.unit, fontsize=9, loc="left", color="#555")
     if chart.ticks:
         axes[-1].set_xticks([t for t, _ in chart.ticks], [label for _, label in chart.ticks])
@@ -312,3 +368,31 @@ def png(chart: Chart, dpi: int = 110) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _png_panel(chart: Chart, ax, x: np.ndarray, lines) -> None:
+    """One panel of the PNG: lines, bands, zero line, policy moments, the screen's y axis."""
+    for line in lines:
+        if line.band is not None:
+            ax.fill_between(x, *line.band, color=line.color, alpha=0.22, lw=0)
+        ax.plot(
+            x,
+            line.y,
+            color=line.color,
+            lw=1.8,
+            ls="--" if line.dash else "-",
+            label=line.label,
+            marker="o" if len(x) == 1 else None,
+        )
+    if chart.zero:
+        ax.axhline(0, color="#333", lw=0.9)
+    for mark_x, label in chart.marks:
+        ax.axvline(mark_x, color="#8d6e63", lw=0.8, ls=":")
+        ax.annotate(label, (mark_x, 1), xycoords=("data", "axes fraction"), xytext=(2, -9),
+                    textcoords="offset points", fontsize=7, color="#6d4c41")  # fmt: skip
+    lo, hi, ticks = axis(chart, lines)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    ax.set_ylim(lo, hi)
+    ax.set_yticks(ticks, [tick_text(v, step, chart.lang) for v in ticks])
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")

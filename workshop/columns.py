@@ -56,6 +56,14 @@ LIVE_SERIES: tuple[str, ...] = (
 )
 
 
+def registration_rolling(group: str) -> str:
+    """The app's own series: median registration time at letting over the last 12 months."""
+    return f"app_registration_years_12_months_median_{group}"
+
+
+# What a frame carries: the model's monthly series and the app's rolling medians.
+FRAME_SERIES: tuple[str, ...] = (*LIVE_SERIES, *(registration_rolling(g) for g in GROUPS))
+
 # Per region (``monthly_by_region``): one row per date, region and group.
 REGION = "region"
 GROUP = "group"

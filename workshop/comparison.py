@@ -41,6 +41,7 @@ import pandas as pd
 from model.inputs.parameters import parameter_specs
 from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import columns as col
+from workshop import phases
 from workshop.charts import Chart, Line
 from workshop.config import Config
 from workshop.levers import model_parameters
@@ -99,6 +100,7 @@ class Comparison:
         regions: Per side (``A``, ``B``): ``monthly_by_region`` of its run on seed 1.
         start: The start date.
         seconds: How long it took.
+        marks: The policy phases of A and B (``phases.merged``).
     """
 
     request: Request
@@ -106,6 +108,10 @@ class Comparison:
     regions: Mapping[str, pd.DataFrame]
     start: dt.date
     seconds: float
+    marks: tuple[phases.Mark, ...] = ()
+
+    def chart_marks(self, lang: str) -> tuple[tuple[float, str], ...]:
+        return tuple((m.x, m.label(lang)) for m in self.marks)
 
     @property
     def differences(self) -> pd.DataFrame:
@@ -187,8 +193,16 @@ def run(request: Request, levers) -> Comparison:
             regions = [_region_run(task) for task in tasks]
         start = HousingMarket.check_settings(a)[1].start_date
     result = dict(result)
+    marks = phases.merged(
+        phases.of_config(request.a.config, levers), phases.of_config(request.b.config, levers)
+    )
     return Comparison(
-        request, result, dict(zip("AB", regions, strict=True)), start, time.monotonic() - began
+        request,
+        result,
+        dict(zip("AB", regions, strict=True)),
+        start,
+        time.monotonic() - began,
+        marks,
     )
 
 
@@ -534,7 +548,17 @@ def _per_year_chart(comparison, key, measure, title, unit, lang, groups=col.GROU
                 full[0][y - 1], full[1][y - 1], full[2][y - 1] = mean[i], low[i], high[i]
         xs = x0 + np.arange(n) + 0.5  # the middle of each simulated year
         lines.append(Line(short_group(g, lang), GROUP_COLORS[g], full[0], band=full[1:]))
-    return Chart(key, title, unit, xs, ticks, tuple(lines), zero=True, lang=lang)
+    return Chart(
+        key,
+        title,
+        unit,
+        xs,
+        ticks,
+        tuple(lines),
+        zero=True,
+        lang=lang,
+        marks=comparison.chart_marks(lang),
+    )
 
 
 def lettings_difference_chart(comparison: Comparison, lang: str) -> Chart:
@@ -584,6 +608,7 @@ def reception_difference_chart(comparison: Comparison, lang: str) -> Chart:
         (line,),
         zero=True,
         lang=lang,
+        marks=comparison.chart_marks(lang),
     )
 
 

@@ -1,14 +1,15 @@
-"""The workshop's output: charts (PNG), the data behind them (CSV), a one-page summary (HTML).
+"""The workshop's downloads: charts (PNG), the data behind them (CSV for Dutch spreadsheets).
 
-The summary is one self-contained HTML file (charts inline as SVG, no links
-to fetch): it opens offline, prints to one or two A4 pages (or PDF from the
-browser's print dialog), and records the configuration, the app's version
-and the seed, so that the result can be reproduced.
+The data are written for the tools a room uses: CSV files with headers in
+words, semicolons between columns and decimal commas (Dutch Excel opens them
+as columns), counts as whole households or persons; beside them, the model's
+own tables as it writes them, for whoever works with the model itself. The
+one-page handout is ``workshop.handout``; the comparison's table as HTML is
+here, because the page and the handout share it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import io
 import json
@@ -18,17 +19,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
-from workshop import columns as col
+from model.reporting.presentation import GROUP_COLORS
 from workshop import comparison as cmp
-from workshop.charts import Chart, png, svg
-from workshop.config import Config, version
-from workshop.levers import value_text
-from workshop.live import Frame
-from workshop.text import money, number, t
+from workshop.charts import Chart, png
+from workshop.config import Config
+from workshop.headers import header
+from workshop.text import t
 
 
 def charts_zip(charts: Iterable[Chart]) -> bytes:
@@ -40,211 +38,127 @@ def charts_zip(charts: Iterable[Chart]) -> bytes:
     return buffer.getvalue()
 
 
+WHOLE_UNITS = ("_households", "_persons", "_dwellings")  # counts: whole households or persons
+README = {
+    "nl": (
+        "Gegevens uit de workshop-app 'Wie krijgt de sociale huurwoning?'.\n\n"
+        "maanden.csv: de run per maand, landelijk. regio-maanden.csv: per provincie en groep.\n"
+        "vergelijking.csv: de vergelijking (A, B, het verschil en de band over de herhalingen).\n"
+        "Kolommen gescheiden door puntkomma's, decimalen met een komma (Nederlandse Excel "
+        "opent ze als kolommen); aantallen in hele huishoudens, personen of woningen.\n"
+        "instellingen.json: de instellingen, om de run terug te halen in de app.\n"
+        "technisch/: dezelfde tabellen zoals het model ze schrijft (Engelse kolomnamen, "
+        "punt als decimaalteken), voor wie het model zelf gebruikt.\n"
+    ),
+    "en": (
+        "Data from the workshop app 'Who gets the social rental home?'.\n\n"
+        "maanden.csv: the run by month, national. regio-maanden.csv: by province and group.\n"
+        "vergelijking.csv: the comparison (A, B, the difference and its band over the seeds).\n"
+        "These files are written for Dutch spreadsheets (semicolons, decimal commas) with "
+        "headers in the language of the app; counts are whole households, persons or homes.\n"
+        "instellingen.json: the settings, to recall the run in the app.\n"
+        "technisch/: the same tables as the model writes them (English column names, "
+        "decimal points), for users of the model itself.\n"
+    ),
+}
+
+
+def dutch_csv(frame: pd.DataFrame, lang: str = "nl") -> bytes:
+    """A table as a CSV that Dutch spreadsheets open as columns.
+
+    Headers in words (``workshop.headers``); semicolons between columns and
+    decimal commas in Dutch (commas and points in English); counts of
+    households, persons and homes as whole numbers; UTF-8 with a byte-order
+    mark, so that Excel reads the accents.
+    """
+    out = frame.copy()
+    for name in out.columns:
+        if name.endswith(WHOLE_UNITS) and pd.api.types.is_numeric_dtype(out[name]):
+            out[name] = out[name].round().astype("Int64")
+        elif pd.api.types.is_float_dtype(out[name]):
+            out[name] = out[name].round(4)
+    out.columns = [header(c, lang) for c in out.columns]
+    if lang == "nl":
+        text = out.to_csv(index=False, sep=";", decimal=",")
+    else:
+        text = out.to_csv(index=False)
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def comparison_table(comparison: cmp.Comparison, lang: str) -> pd.DataFrame:
+    """The comparison's table as the page shows it, one row per measure, in words."""
+    en = lang == "en"
+    names = (
+        ("measure", "group", "A", "B", "difference B - A", "band low (5%)", "band high (95%)")
+        if en
+        else ("maatstaf", "groep", "A", "B", "verschil B - A", "band laag (5%)", "band hoog (95%)")
+    )
+    rows = [
+        (
+            row.measure.label[en],
+            cmp.group_name(row.measure.group, lang),
+            row.a,
+            row.b,
+            row.difference,
+            row.low,
+            row.high,
+        )
+        for row in cmp.rows(comparison)
+    ]
+    return pd.DataFrame(rows, columns=list(names))
+
+
 def data_zip(
     live: Mapping[str, Any] | None,
     comparison: cmp.Comparison | None,
     config: Config,
+    levers,
     lang: str,
 ) -> bytes:
-    """A zip of CSV files: the live run's months (national, per region) and the comparison's.
+    """A zip of CSV files for Dutch spreadsheets, the settings, and the model's own tables.
 
     Args:
         live: ``LiveRun.export_data()``: monthly, regions, settings.
         comparison: The last comparison, if any.
-        config: The configuration on screen (saved beside the data as ``settings.json``).
-        lang: The language of the settings file.
+        config: The configuration on screen (saved as ``instellingen.json``).
+        levers: The lever table (for the comparison's names).
+        lang: The language of the headers.
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("settings.json", config.to_json(lang))
+        z.writestr("LEESMIJ.txt", README[lang])
+        z.writestr("instellingen.json", config.to_json(lang))
         if live is not None:
-            z.writestr("monthly.csv", live["monthly"].to_csv(index=False))
-            z.writestr("monthly_by_region.csv", live["regions"].to_csv(index=False))
-            z.writestr("run.json", json.dumps(live["settings"], indent=2, default=str))
+            z.writestr("maanden.csv", dutch_csv(live["monthly"], lang))
+            z.writestr("regio-maanden.csv", dutch_csv(live["regions"], lang))
+            z.writestr("technisch/monthly.csv", live["monthly"].to_csv(index=False))
+            z.writestr("technisch/monthly_by_region.csv", live["regions"].to_csv(index=False))
+            z.writestr("technisch/run.json", json.dumps(live["settings"], indent=2, default=str))
         if comparison is not None:
-            result = dict(comparison.result)
-            result["a"], result["b"] = (
-                s.title["en"] for s in (comparison.request.a, comparison.request.b)
-            )
-            with tempfile.TemporaryDirectory() as folder:
-                from experiments.compare import write
-
-                for path in write(result, Path(folder)):
-                    z.write(path, f"comparison/{path.name}")
-            for side, frame in comparison.regions.items():
-                z.writestr(f"comparison/monthly_by_region_{side}.csv", frame.to_csv(index=False))
+            _comparison_files(z, comparison, lang)
     return buffer.getvalue()
 
 
-def _last_year_sum(series: np.ndarray) -> float:
-    flows = np.asarray(series, float)[1:]
-    recent = flows[-12:]
-    return float(np.nansum(recent) * 12 / len(recent)) if len(recent) else float("nan")
-
-
-def key_figures(frame: Frame, lang: str) -> list[tuple[str, str, str, str]]:
-    """Per group: lettings over the last 12 months (a year), waiting now, registration time."""
-    rows = []
-    for g in col.GROUPS:
-        lettings = _last_year_sum(frame.series.get(col.lettings(g), np.zeros(1)))
-        waiting = frame.stats.get(col.waiting(g), float("nan"))
-        regs = np.asarray(frame.series.get(col.registration_median(g), np.zeros(1)), float)[1:]
-        reg = float(np.nanmean(regs[-12:])) if np.isfinite(regs[-12:]).any() else float("nan")
-        rows.append(
-            (
-                GROUP_LABELS[lang][g],
-                number(lettings, lang),
-                number(waiting, lang),
-                number(reg, lang, 1),
-            )
-        )
-    return rows
-
-
-CSS = """
-body{font-family:Roboto,Helvetica,Arial,sans-serif;max-width:1000px;margin:24px auto;color:#222}
-h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:22px 0 6px;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:13px} td,th{padding:3px 8px;text-align:right}
-td:first-child,th:first-child{text-align:left} .small{font-size:12px;color:#555}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}
-.better{background:#d8f0d8} .worse{background:#f8d7d4} .noise{color:#888}
-.changed{background:#e8eaf6}
-@media print{body{margin:0} h2{break-after:avoid} .grid{break-inside:avoid}}
-"""
-
-
-def summary_html(
-    frame: Frame,
-    charts: Iterable[Chart],
-    config: Config,
-    levers,
-    lang: str,
-    comparison: cmp.Comparison | None = None,
-    comparison_charts: Iterable[Chart] = (),
-    now: dt.datetime | None = None,
-) -> str:
-    """The one-page summary: configuration, key figures, charts, and the comparison if any."""
-    now = now or dt.datetime.now()
-    e = html.escape
-    en = lang == "en"
-    title = frame.title.get(lang, config.scenario)
-    moved = [
-        f"<li>{e(lever.label(lang))}: <b>{e(value_text(lever, value, config.scenario, lang))}</b>"
-        f" ({e(t('lever_own', lang))})</li>"
-        for lever in levers
-        for key, value in config.levers
-        if key == lever.key
-    ]
-    parts = [
-        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>"
-        f"<title>{e(t('app_title', lang))}: {e(title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>{e(t('app_title', lang))}</h1>",
-        f"<div class='small'>{'Summary' if en else 'Samenvatting'} · "
-        f"{now:%Y-%m-%d %H:%M} · {'app version' if en else 'versie app'} {e(version())}</div>",
-        f"<h2>{'Settings' if en else 'Instellingen'}</h2>",
-        f"<p><b>{e(title)}</b>. {e(frame.description.get(lang, ''))}</p>",
-        f"<p>{e(t('seed', lang))}: {config.seed} · {e(t('scale_note', lang, k=frame.scale))} · "
-        f"{e(frame.month_text(lang))}</p>",
-    ]
-    if moved:
-        parts.append(f"<p>{e(t('levers', lang))}:</p><ul>{''.join(moved)}</ul>")
-    link = f"?{config.to_query(lang)}"
-    parts.append(
-        f"<p class='small'>{e(t('link', lang))}: <code>{e(link)}</code> "
-        f"({'add to the app address' if en else 'achter het adres van de app'})</p>"
+def _comparison_files(z: zipfile.ZipFile, comparison: cmp.Comparison, lang: str) -> None:
+    """The comparison: its table for spreadsheets, the maps' figures, the model's files."""
+    table = comparison_table(comparison, lang)
+    text = (
+        table.to_csv(index=False, sep=";", decimal=",")
+        if lang == "nl"
+        else table.to_csv(index=False)
     )
-    if frame.error:
-        parts.append(f"<p><b>{e(t('invalid', lang))}</b>: {e(frame.error)}</p>")
-    else:
-        head = (
-            (
-                "group",
-                "homes a year (last 12 months)",
-                "waiting now",
-                "registration years at letting",
-            )
-            if en
-            else (
-                "groep",
-                "woningen per jaar (laatste 12 mnd)",
-                "nu wachtend",
-                "inschrijfduur bij toewijzing (jaren)",
-            )
-        )
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>"
-            for r in key_figures(frame, lang)
-        )
-        parts.append(
-            f"<h2>{'Key figures' if en else 'Kerncijfers'}</h2><table><tr>"
-            + "".join(f"<th>{e(h)}</th>" for h in head)
-            + f"</tr>{rows}</table>"
-        )
-        reception = frame.stats.get(col.IN_RECEPTION, float("nan"))
-        over = frame.stats.get(col.OVER_NORM, float("nan"))
-        cost = frame.stats.get(col.RECEPTION_COST, float("nan")) * 12
-        parts.append(
-            f"<p>{e(t('in_reception', lang))}: <b>{number(reception, lang)}</b> "
-            f"{e(t('persons', lang))}, {number(over, lang)} "
-            f"{e(t('over_norm', lang, norm=frame.norm_weeks))}. {e(t('reception_cost', lang))}: "
-            f"{e(money(cost, lang))} {e(t('per_year_now', lang))}.</p>"
-        )
-        parts.append("<div class='grid'>" + "".join(svg(c) for c in charts) + "</div>")
-    if comparison is not None:
-        parts.append(comparison_html(comparison, lang))
-        parts.append("<div class='grid'>" + "".join(svg(c) for c in comparison_charts) + "</div>")
-    parts.append(
-        f"<p class='small'>{e(t('scale_note', lang, k=frame.scale))} "
-        + (
-            "Every parameter, its source and whether it is calibrated or assumed: "
-            "docs/parameters.md and docs/assumptions.md in the model's repository."
-            if en
-            else "Alle parameters met bron, en of ze gekalibreerd of aangenomen zijn: "
-            "docs/parameters.md en docs/assumptions.md in de repository van het model."
-        )
-        + "</p></body></html>"
-    )
-    return "".join(parts)
+    sides = f"A: {comparison.request.a.title[lang]}\nB: {comparison.request.b.title[lang]}\n"
+    z.writestr("vergelijking.csv", ("\ufeff" + text).encode("utf-8"))
+    z.writestr("vergelijking-zijden.txt", sides)
+    for side, frame in comparison.regions.items():
+        z.writestr(f"vergelijking-regio-{side}.csv", dutch_csv(frame, lang))
+    result = dict(comparison.result)
+    result["a"], result["b"] = (s.title["en"] for s in (comparison.request.a, comparison.request.b))
+    with tempfile.TemporaryDirectory() as folder:
+        from experiments.compare import write
 
-
-def comparison_html(comparison: cmp.Comparison, lang: str) -> str:
-    """The comparison's sides, verdicts and table (also used on the page)."""
-    e = html.escape
-    request = comparison.request
-    parts = [
-        f"<h2>{e(t('compare_title', lang))}</h2>",
-        f"<p>A: <b>{e(request.a.title[lang])}</b><br>B: <b>{e(request.b.title[lang])}</b></p>",
-        f"<p class='small'>{e(setup_text(comparison, lang))}</p>",
-        f"<h3>{e(t('verdicts', lang))}</h3><ul>",
-    ]
-    for _, name, phrases in cmp.verdicts(comparison, lang):
-        parts.append(f"<li>{verdict_html(name, phrases, lang)}</li>")
-    parts.append("</ul>")
-    parts.append(table_html(comparison, lang))
-    parts.append(f"<p class='small'>{e(t('band_note', lang))}</p>")
-    return "".join(parts)
-
-
-def setup_text(comparison: cmp.Comparison, lang: str) -> str:
-    request = comparison.request
-    return t(
-        "compare_setup",
-        lang,
-        seeds=request.seeds,
-        first=1,
-        last=request.seeds,
-        k=request.scale,
-        years=request.years,
-    )
-
-
-def verdict_html(name: str, phrases: list[tuple[str, str]], lang: str) -> str:
-    """A verdict line with its phrases coloured (green better, red worse for the group)."""
-    e = html.escape
-    if not phrases:
-        return f"<span class='noise'>{e(cmp.verdict_text(name, phrases, lang))}</span>"
-    spans = ", ".join(f"<span class='{kind}'>{e(p)}</span>" for p, kind in phrases)
-    return f"<b>{e(name[0].upper() + name[1:])}</b>: {spans}."
+        for path in write(result, Path(folder)):
+            z.write(path, f"technisch/vergelijking/{path.name}")
 
 
 def table_html(comparison: cmp.Comparison, lang: str) -> str:
@@ -260,8 +174,9 @@ def table_html(comparison: cmp.Comparison, lang: str) -> str:
             f"{cmp.value_text(m.kind, row.high, lang, True)}"
         )
         out.append(
-            f"<tr class='{row.verdict}' data-verdict='{row.verdict}' title='{e(m.description)}'>"
-            f"<td><span style='color:{color}'>■</span> {e(m.label[lang == 'en'])}</td>"
+            f"<tr class='{row.verdict}' data-verdict='{row.verdict}'"
+            + (f" title='{e(m.description)}'>" if lang == "en" else ">")  # English only
+            + f"<td><span style='color:{color}'>■</span> {e(m.label[lang == 'en'])}</td>"
             f"<td>{e(cmp.value_text(m.kind, row.a, lang))}</td>"
             f"<td>{e(cmp.value_text(m.kind, row.b, lang))}</td>"
             f"<td><b>{e(cmp.value_text(m.kind, row.difference, lang, True))}</b></td>"
@@ -269,8 +184,3 @@ def table_html(comparison: cmp.Comparison, lang: str) -> str:
         )
     out.append("</table>")
     return "".join(out)
-
-
-def frame_table(frame: Frame) -> pd.DataFrame:
-    """The live charts' monthly figures as a table (for tests and quick looks)."""
-    return pd.DataFrame({k: np.asarray(v, float) for k, v in frame.series.items()})

@@ -37,6 +37,8 @@ class Lever:
             percentage) or ``factor`` (a percentage of the expected path).
         positions: The values the slider can take, in the model's units.
         unit: (Dutch, English) unit after a count.
+        short: (Dutch, English) word for the lever in a run's name
+            (``nieuwbouw`` in "Huidig beleid, eigen keuze: nieuwbouw 31.000").
     """
 
     key: str
@@ -46,9 +48,19 @@ class Lever:
     kind: str
     positions: tuple[Any, ...]
     unit: tuple[str, str] = ("", "")
+    short: tuple[str, str] = ("", "")
 
     def label(self, lang: str) -> str:
         return self.name[lang == "en"]
+
+    def short_label(self, lang: str) -> str:
+        return self.short[lang == "en"] or self.key
+
+    def short_text(self, value: Any, lang: str) -> str:
+        """The value in a run's name: ``31.000``, ``25%``, ``+6 mnd``."""
+        if self.kind in ("share", "factor"):
+            return percent(value, lang)
+        return number(value, lang)
 
     def explanation(self, lang: str) -> str:
         return self.help[lang == "en"]
@@ -146,6 +158,9 @@ class DelayLever(Lever):
     def text(self, value: Any, lang: str) -> str:
         return f"+{number(value, lang)} {t('months', lang)}"
 
+    def short_text(self, value: Any, lang: str) -> str:
+        return f"+{number(value, lang)} {t('months_short', lang)}"
+
     def scenario_steps(self, scenario: str) -> list[tuple[dt.date | None, Any]]:
         return [(None, 0)]
 
@@ -155,6 +170,24 @@ class DelayLever(Lever):
     def value_text(self, value: Any, scenario: str, lang: str) -> str:
         start = month_label(self.start_of(value, scenario), lang)
         return f"{self.text(value, lang)}: {start}"
+
+
+def run_title(scenario: str, moved: Mapping[str, Any], levers, lang: str) -> str:
+    """A run's name: the scenario's title and, if the room moved levers, which and to what.
+
+    ``Samenhangend pakket (kabinet), eigen keuze: nieuwbouw 31.000, loting 25%``. A run
+    with levers moved never carries the plain scenario's name.
+    """
+    try:
+        title = settings_of(scenario)[0].title[lang]
+    except ParameterError:
+        title = scenario
+    own = [
+        f"{lever.short_label(lang)} {lever.short_text(moved[lever.key], lang)}"
+        for lever in levers
+        if lever.key in moved
+    ]
+    return f"{title}, {t('own_choice', lang)}: {', '.join(own)}" if own else title
 
 
 def value_text(lever: Lever, value: Any, scenario: str, lang: str) -> str:
@@ -207,24 +240,24 @@ def steps(start: float, stop: float, step: float) -> tuple[float, ...]:
     return tuple(int(v) for v in values)
 
 
-def count(key, parameter, name, help, upto, step, unit) -> Lever:
+def count(key, parameter, name, help, upto, step, unit, short=("", "")) -> Lever:
     """A lever on a number of homes (or places) a year."""
-    return Lever(key, parameter, name, help, "count", steps(0, upto, step), unit)
+    return Lever(key, parameter, name, help, "count", steps(0, upto, step), unit, short)
 
 
-def share(key, parameter, name, help, upto, step) -> Lever:
+def share(key, parameter, name, help, upto, step, short=("", "")) -> Lever:
     """A lever on a share, shown as a percentage."""
-    return Lever(key, parameter, name, help, "share", steps(0.0, upto, step))
+    return Lever(key, parameter, name, help, "share", steps(0.0, upto, step), short=short)
 
 
-def factor(key, parameter, name, help, lowest, highest, step) -> Lever:
+def factor(key, parameter, name, help, lowest, highest, step, short=("", "")) -> Lever:
     """A lever on a multiplier, shown as a percentage of the expected path."""
-    return Lever(key, parameter, name, help, "factor", steps(lowest, highest, step))
+    return Lever(key, parameter, name, help, "factor", steps(lowest, highest, step), short=short)
 
 
-def delay(key, name, help, upto, step) -> DelayLever:
+def delay(key, name, help, upto, step, short=("", "")) -> DelayLever:
     """The lever that moves the letter's phases by a number of months."""
-    return DelayLever(key, "phases", name, help, "delay", steps(0, upto, step))
+    return DelayLever(key, "phases", name, help, "delay", steps(0, upto, step), short=short)
 
 
 def check_levers(levers) -> None:

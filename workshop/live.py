@@ -22,19 +22,29 @@ import numpy as np
 import pandas as pd
 
 from model import HousingMarket, ParameterError
-from model.inputs.history import HISTORY_END
-from model.inputs.parameters import COARSEST_VALIDATED_SCALE
+from model.base.calendar import DAYS_PER_YEAR, as_date
+from model.base.codes import GROUPS as MODEL_GROUPS
+from model.inputs.parameters import COARSEST_VALIDATED_SCALE, parameter_specs
 from model.reporting.presentation import GROUP_COLORS, GROUP_LABELS
 from workshop import columns as col
+from workshop import phases
 from workshop.charts import Chart, Line
 from workshop.config import Config
-from workshop.levers import model_parameters
+from workshop.levers import model_parameters, run_title
+from workshop.slots import NoSlots
 from workshop.text import add_months, month_label, t
 
 SCALE = COARSEST_VALIDATED_SCALE  # households per agent: the coarsest the model vouches for
+# The model's default start date (``calendar.start_date``): the start a frame shows
+# before its run is built, and the one a run without its own start date begins on.
+DEFAULT_START = as_date(parameter_specs()["calendar.start_date"].value)
+DEFAULT_HORIZON = int(parameter_specs()["calendar.months"].value)  # months a run lasts
 FRAME_INTERVAL_S = 0.25  # at most four redraws a second while running
+BUSY_FRAME_INTERVAL_S = 1.0  # once a second when the run had to wait for its turn (a busy room)
 REGION_INTERVAL_S = 1.5  # the regional figures are dearer: at most every 1.5 s
 SLOW_DELAY_S = 0.25  # the "steady" speed: four months a second
+CHUNK_S = 2.0  # a run holds its slot for at most this long before letting others step
+ROLLING_MONTHS = 12  # medians over the lettings of the last twelve months
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,7 +53,8 @@ class Frame:
 
     Attributes:
         config: The settings the run was built with.
-        state: ``ready`` (at the start), ``running``, ``paused``, ``finished`` or ``error``.
+        state: ``ready`` (at the start), ``queued`` (waiting for other runs to step),
+            ``running``, ``paused``, ``finished`` or ``error``.
         month: Months simulated (0 at the start).
         horizon: Months in the run (``calendar.months``).
         start: The start date.
@@ -51,17 +62,20 @@ class Frame:
         series: The monthly figures the page reads (``columns.LIVE_SERIES``),
             the start first.
         stats: The last month's figures (every column of ``month_stats``).
-        title, description: The scenario's, by language.
+        title: The run's name by language: the scenario's title and the levers
+            the room moved (``levers.run_title``).
+        description: The scenario's, by language.
         norm_weeks: The outflow norm (weeks after the permit).
-        error: The model's message when the settings were refused.
+        error: The model's message when the settings were refused or a month failed.
         regions: ``monthly_by_region`` so far, when asked for.
+        marks: The policy phases within the horizon (``workshop.phases``).
     """
 
     config: Config
     state: str
     month: int = 0
     horizon: int = 0
-    start: dt.date = HISTORY_END
+    start: dt.date = DEFAULT_START
     scale: int = SCALE
     series: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
     stats: Mapping[str, Any] = dataclasses.field(default_factory=dict)
@@ -70,10 +84,16 @@ class Frame:
     norm_weeks: int = 14
     error: str | None = None
     regions: pd.DataFrame | None = None
+    marks: tuple[phases.Mark, ...] = ()
 
     @property
     def done(self) -> bool:
         return self.state == "finished"
+
+    @property
+    def busy(self) -> bool:
+        """Stepping, or waiting for its turn to step."""
+        return self.state in ("running", "queued")
 
     @property
     def date(self) -> dt.date:
@@ -81,7 +101,7 @@ class Frame:
         return add_months(self.start, self.month)
 
     def month_text(self, lang: str) -> str:
-        """``Afgelopen maand: jul 2026 (13/120)`` or ``Startsituatie jul 2025``."""
+        """``Afgelopen maand: jul 2026 (13/120)`` or ``Startsituatie jan 2026``."""
         if self.month == 0:
             return t("start_state", lang, month=month_label(self.start, lang))
         last = month_label(add_months(self.start, self.month - 1), lang)
@@ -97,6 +117,7 @@ class LiveRun:
         levers: The lever table (``app.LEVERS``).
         publish: Called with each new :class:`Frame` (from the stepping thread).
         scale: Households per agent.
+        slots: Limits how many runs step at once (``workshop.slots``); none by default.
     """
 
     def __init__(
@@ -105,9 +126,12 @@ class LiveRun:
         levers,
         publish: Callable[[Frame], None] | None = None,
         scale: int = SCALE,
+        slots=None,
     ):
         self.config = config.settings()
+        self.levers = tuple(levers)
         self.publish = publish or _ignore
+        self.slots = slots or NoSlots()
         self.lock = threading.RLock()
         self.want_regions = False
         self._stop = threading.Event()
@@ -117,6 +141,7 @@ class LiveRun:
         self._rows: list[dict[str, float]] = []
         self.error: str | None = None
         self.model: HousingMarket | None = None
+        self.horizon = 0
         try:
             parameters = model_parameters(levers, config.overrides, config.scenario)
             self.model = HousingMarket(
@@ -125,11 +150,19 @@ class LiveRun:
                 households_per_agent=scale,
                 parameters=parameters,
             )
+            self.horizon = int(self.model.params["calendar.months"])
+            self.marks = phases.of_timeline(self.model.timeline, self.model.params, self.horizon)
+            self._record()
         except ParameterError as err:
-            self.error = str(err)
-            return
-        self.horizon = int(self.model.params["calendar.months"])
-        self._record()
+            self._fail(str(err))
+        except (ValueError, TypeError, ArithmeticError, RecursionError, MemoryError) as err:
+            self._fail(f"{type(err).__name__}: {err}")
+
+    def _fail(self, message: str) -> None:
+        """The settings were refused, or a month could not be computed: an error frame from now."""
+        self.error = message
+        self.model = None
+        self._rows = []
 
     # ------------------------------------------------------------ reading
 
@@ -143,7 +176,28 @@ class LiveRun:
 
     def _record(self) -> None:
         stats = self.model.month_stats
-        self._rows.append({n: stats.get(n, np.nan) for n in col.LIVE_SERIES})
+        row = {n: stats.get(n, np.nan) for n in col.LIVE_SERIES}
+        row.update(self._rolling_medians())
+        self._rows.append(row)
+
+    def _rolling_medians(self) -> dict[str, float]:
+        """Per group, the median registration time of the lettings in the last twelve months.
+
+        A month's median of a small group jumps about (status holders: a few
+        dozen lettings a month at 1:20); over twelve months it is a figure a
+        room can read. The lettings are the model's own (``lettings_log``).
+        """
+        log = self.model.lettings_log
+        months = log["month"]  # counted from the history's start (2022), like the model's clock
+        now = self.model.clock.index + 1  # the first month not simulated yet, on that count
+        first = np.searchsorted(months, now - ROLLING_MONTHS)  # the log is in month order
+        groups = log["group"][first:]
+        years = log["registration_days"][first:] / DAYS_PER_YEAR
+        out = {}
+        for code, group in enumerate(MODEL_GROUPS):
+            mine = years[groups == code]
+            out[col.registration_rolling(group)] = float(np.median(mine)) if len(mine) else np.nan
+        return out
 
     def frame(self, state: str | None = None, fresh_regions: bool = True) -> Frame:
         """The run as it stands.
@@ -154,7 +208,7 @@ class LiveRun:
                 asked for them); else the last ones computed.
         """
         if self.model is None:
-            return Frame(self.config, "error", error=self.error)
+            return Frame(self.config, "error", error=self.error or "closed")
         with self.lock:
             month = self.month
             if state is None:
@@ -170,12 +224,16 @@ class LiveRun:
                 horizon=self.horizon,
                 start=m.start_date,
                 scale=m.scale,
-                series=col.series(self._rows, col.LIVE_SERIES),
+                series=col.series(self._rows, col.FRAME_SERIES),
                 stats=dict(m.month_stats),
-                title=dict(m.scenario_def.title),
+                title={
+                    lang: run_title(self.config.scenario, self.config.overrides, self.levers, lang)
+                    for lang in ("nl", "en")
+                },
                 description=dict(m.scenario_def.description),
                 norm_weeks=int(m.params["status_holders.outflow_norm_weeks"]),
                 regions=regions,
+                marks=self.marks,
             )
 
     @property
@@ -211,13 +269,22 @@ class LiveRun:
 
     # ------------------------------------------------------------ stepping
 
+    def _advance(self) -> bool:
+        """One month (under the lock); False, with an error frame to come, if it failed."""
+        try:
+            self.model.step()
+            self._record()
+        except (ValueError, TypeError, ArithmeticError, RecursionError, MemoryError) as err:
+            self._fail(f"{type(err).__name__}: {err}")
+            return False
+        return True
+
     def step(self) -> Frame | None:
         """One month now (not while running, not past the horizon); the new frame."""
         if self.model is None or self.running or self.month >= self.horizon:
             return None
-        with self.lock:
-            self.model.step()
-            self._record()
+        with self.slots.held(self._stop), self.lock:
+            self._advance()
         frame = self.frame()
         self.publish(frame)
         return frame
@@ -235,24 +302,34 @@ class LiveRun:
         return True
 
     def _loop(self, target: int, delay_s: float) -> None:
+        """Step to ``target``: a stretch of months at a time while holding a slot."""
         last_frame = last_regions = time.monotonic()
-        while not self._stop.is_set():
-            with self.lock:
-                if self.model is None or self.month >= target:
-                    break
-                self.model.step()
-                self._record()
-            now = time.monotonic()
-            if delay_s or now - last_frame >= FRAME_INTERVAL_S:
-                fresh = now - last_regions >= REGION_INTERVAL_S
-                if fresh:
-                    last_regions = now
-                self.publish(self.frame("running", fresh_regions=fresh))
-                last_frame = time.monotonic()
+        interval = [FRAME_INTERVAL_S]
+
+        def queued() -> None:
+            interval[0] = BUSY_FRAME_INTERVAL_S  # a busy room: fewer frames for every browser
+            self.publish(self.frame("queued", fresh_regions=False))
+
+        while not self._stop.is_set() and self.model is not None and self.month < target:
+            with self.slots.held(self._stop, queued) as holding:
+                began = time.monotonic()
+                while holding and not self._stop.is_set():
+                    with self.lock:
+                        if self.model is None or self.month >= target or not self._advance():
+                            break
+                    now = time.monotonic()
+                    if delay_s or now - last_frame >= interval[0]:
+                        fresh = now - last_regions >= REGION_INTERVAL_S
+                        if fresh:
+                            last_regions = now
+                        self.publish(self.frame("running", fresh_regions=fresh))
+                        last_frame = time.monotonic()
+                    if delay_s or now - began >= CHUNK_S:
+                        break  # let a waiting run have the slot
             if delay_s:
                 self._stop.wait(delay_s)
-        if self.model is not None:
-            self.publish(self.frame())  # paused, or finished at the horizon
+        if self.model is not None or self.error is not None:
+            self.publish(self.frame())  # paused, finished at the horizon, or the error
 
     def pause(self) -> None:
         """Stop after the month being stepped; the thread then publishes the paused frame.
@@ -266,10 +343,11 @@ class LiveRun:
         """Step to ``month`` (at most the horizon) at once, in this thread."""
         if self.model is None:
             return
-        with self.lock:
-            while self.month < min(month, self.horizon):
-                self.model.step()
-                self._record()
+        stop = threading.Event()
+        with self.slots.held(stop), self.lock:
+            while self.model is not None and self.month < min(month, self.horizon):
+                if not self._advance():
+                    break
 
     def close(self) -> None:
         """Stop stepping and let the model go (the page closed or a new run replaced it)."""
@@ -324,6 +402,11 @@ def _message(frame: Frame, lang: str, flow: bool) -> str:
     return ""
 
 
+def marks(frame: Frame, lang: str) -> tuple[tuple[float, str], ...]:
+    """The frame's policy phases as a chart's marks."""
+    return tuple((m.x, m.label(lang)) for m in frame.marks)
+
+
 def _group_chart(
     frame: Frame, lang: str, name: str, column: Callable[[str], str], unit: str, flow: bool,
     panels: bool = False,
@@ -340,6 +423,7 @@ def _group_chart(
         panels=panels,
         message=_message(frame, lang, flow),
         lang=lang,
+        marks=marks(frame, lang),
     )
 
 
@@ -349,9 +433,9 @@ def lettings_chart(frame: Frame, lang: str) -> Chart:
 
 
 def registration_chart(frame: Frame, lang: str) -> Chart:
-    """Median registration time at letting per group."""
+    """Median registration time at letting per group, over the last twelve months' lettings."""
     return _group_chart(
-        frame, lang, "registration", col.registration_median, "unit_registration", True
+        frame, lang, "registration", col.registration_rolling, "unit_registration", True
     )
 
 
@@ -387,6 +471,7 @@ def reception_chart(frame: Frame, lang: str) -> Chart:
         lines,
         message=_message(frame, lang, False),
         lang=lang,
+        marks=marks(frame, lang),
     )
 
 

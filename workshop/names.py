@@ -8,6 +8,8 @@ unit (``name_of`` never returns a dotted name).
 
 from __future__ import annotations
 
+import re
+
 from model.inputs.parameters import parameter_specs
 
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -25,6 +27,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "integration": ("Inburgering en werk", "Integration and work"),
     "allocation": ("Toewijzing", "Allocation"),
     "policy": ("Beleid", "Policy"),
+    "geography": ("Regio's en zoekgebied", "Regions and search area"),
 }
 
 PARAMETER_NAMES: dict[str, tuple[str, str]] = {
@@ -36,7 +39,10 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Start of the implementation phase (ban on priority)",
     ),
     "phases.normalisation_start": ("Start normalisatiefase", "Start of the normalisation phase"),
-    "scale.households_per_agent": ("Huishoudens per agent", "Households per agent"),
+    "scale.households_per_agent": (
+        "Echte huishoudens per rekenhuishouden",
+        "Real households per modelled household",
+    ),
     "scale.allow_unvalidated": ("Grovere schaal toestaan", "Allow a coarser scale"),
     "stock.self_contained_dwellings": (
         "Zelfstandige corporatiewoningen",
@@ -433,3 +439,44 @@ def section_of(parameter: str, lang: str) -> str:
 
 def choice(value: str, lang: str) -> str:
     return CHOICES.get(value, (value, value))[lang == "en"]
+
+
+_CODE = re.compile(r"\b[a-z_]+\.[a-z][a-z0-9_]*\b")  # a parameter's code name
+_COMMAND = re.compile(r"\(?\bpython -m [\w.]+(?: [\w-]+)*\)?")
+_FILE = re.compile(r"\b(?:[\w-]+/)*[\w-]+\.(?:py|toml|csv|md|json)\b")
+_AGENT = re.compile(r"\bagents?\b")
+_AGENT_WORDS = (
+    ("rekenhuishouden", "rekenhuishoudens"),
+    ("modelled household", "modelled households"),
+)
+_COMMANDS = {  # what the model's own checks are called in words
+    "scale-check": ("de schaalcontrole van het model", "the model's scale check"),
+    "calibrate": ("de kalibratie van het model", "the model's calibration"),
+}
+
+
+def plain(text: str, lang: str) -> str:
+    """Text for the room: code names as plain names, commands and file names in words.
+
+    Scenario descriptions and parameter sources are written for modellers and
+    name parameters (``policy.priority_without_quota_share``), commands
+    (``python -m experiments scale-check``) and files (``model/integration.py``).
+    """
+
+    def command(m: re.Match) -> str:
+        words = m[0].strip("()").split()
+        plain_words = _COMMANDS.get(words[-1], ("een controle van het model", "a model check"))
+        text = plain_words[lang == "en"]
+        return f"({text})" if m[0].startswith("(") else text
+
+    def code(m: re.Match) -> str:
+        name = m[0]
+        if name not in parameter_specs():
+            return name
+        return f"‘{name_of(name, lang)}’"
+
+    text = _COMMAND.sub(command, text)
+    text = _AGENT.sub(lambda m: _AGENT_WORDS[lang == "en"][m[0].endswith("s")], text)
+    text = _FILE.sub("het gegevensbestand van het model" if lang == "nl" else "the model's data",
+                     text)  # fmt: skip
+    return _CODE.sub(code, text)

@@ -215,7 +215,6 @@ def tile_map(
     title: str,
     lang: str,
     scale: tuple[float, float],
-    reference: pd.Series | None = None,
     key: str = "",
 ) -> str:
     """One tile map as SVG.
@@ -226,8 +225,11 @@ def tile_map(
         title: Above the map.
         lang: Language of the numbers.
         scale: (low, high) of the colour scale, shared by the maps side by side.
-        reference: Values to write the difference against (map B against A).
         key: A name for the SVG (``data-map``).
+
+    A map shows one run's values. It writes no difference between two maps:
+    per province, a difference between single runs is mostly noise (a few
+    modelled households), and the regional figures have no margin over seeds.
     """
     w, h, gap, top = 108, 62, 5, 26
     cols = 1 + max(c for c, _ in TILES.values())
@@ -235,10 +237,11 @@ def tile_map(
     width, height = cols * (w + gap), top + rows * (h + gap)
     lo, hi = scale
     out = [
-        f'<svg class="tilemap" data-map="{key}" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="font-family:Roboto,Helvetica,Arial,sans-serif;max-width:{width}px" '
+        f"<div class='ws-map-title' style='font-weight:600;font-size:14px'>"
+        f"{html.escape(title)}</div>"
+        f'<svg class="tilemap" data-map="{key}" viewBox="0 {top} {width} {height - top}" '
+        f'width="100%" style="font-family:Roboto,Helvetica,Arial,sans-serif;max-width:{width}px" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{html.escape(title)}</title>'
-        f'<text x="2" y="17" font-size="14" font-weight="600">{html.escape(title)}</text>'
     ]
     for name, (c, r) in TILES.items():
         value = float(values.get(name, np.nan))
@@ -257,17 +260,6 @@ def tile_map(
             f'<text x="{x + 7}" y="{y + 41}" font-size="17" font-weight="600" fill="{ink}">'
             f"{text}</text>"
         )
-        if reference is not None:
-            ref = float(reference.get(name, np.nan))
-            if math.isfinite(value) and math.isfinite(ref):
-                diff = number(value - ref, lang, measure.decimals, sign=True)
-                out.append(
-                    f'<text x="{x + 7}" y="{y + 56}" font-size="11" fill="{ink}">'
-                    f"{diff} t.o.v. A</text>"
-                    if lang == "nl"
-                    else f'<text x="{x + 7}" y="{y + 56}" font-size="11" fill="{ink}">'
-                    f"{diff} vs A</text>"
-                )
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)

@@ -26,15 +26,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tab_model": ("Model", "Model"),
     "tab_compare": ("Vergelijken", "Compare"),
     "tab_regions": ("Regio's", "Regions"),
+    "tab_room": ("Zaal", "Room"),
     "tab_assumptions": ("Aannames", "Assumptions"),
     "language": ("Taal", "Language"),
+    "settings_button": ("Instellingen", "Settings"),
+    "hide_settings": ("Instellingen verbergen", "Hide the settings"),
+    "close": ("Sluiten", "Close"),
+    "present": ("Presenteren", "Present"),
+    "present_stop": ("Presentatie stoppen", "Stop presenting"),
+    "lock": ("Vergrendelen", "Lock"),
+    "unlock": ("Ontgrendelen", "Unlock"),
+    "unlock_again": ("Nogmaals: ontgrendelen", "Again: unlock"),
+    "lock_help": (
+        "Vergrendeld: klikken op de pagina doet niets tot u ontgrendelt (twee keer klikken).",
+        "Locked: clicks on the page do nothing until you unlock (click twice).",
+    ),
+    "version": ("versie", "version"),
+    "this_run": ("Deze run", "This run"),
     # the controls
     "settings": ("Instellingen", "Settings"),
     "scenario": ("Beleid (scenario)", "Policy (scenario)"),
     "seed": ("Toevalsgetal", "Random seed"),
     "seed_help": (
-        "Zelfde getal en instellingen: zelfde uitkomst.",
-        "Same number and settings: same outcome.",
+        "Kies een ander getal voor een andere, even waarschijnlijke afloop; zelfde getal en "
+        "instellingen: zelfde uitkomst.",
+        "Another number gives another, equally likely course; the same number and settings "
+        "give the same outcome.",
     ),
     "levers": ("Hefbomen", "Levers"),
     "levers_legend": (
@@ -51,7 +68,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "one_year": ("+1 jaar", "+1 year"),
     "restart": ("Opnieuw", "Restart"),
     "restart_new": ("Start met nieuwe instellingen", "Start with the new settings"),
-    "speed": ("Tempo", "Speed"),
     "speed_fast": ("snel", "fast"),
     "speed_slow": ("rustig", "steady"),
     "changed": (
@@ -64,11 +80,50 @@ TEXTS: dict[str, tuple[str, str]] = {
     "start_state": ("Startsituatie {month}", "Start situation {month}"),
     "last_month": ("Afgelopen maand", "Last month"),
     "scale_note": (
-        "1 agent = {k} huishoudens; alle cijfers zijn echte huishoudens of personen.",
-        "1 agent = {k} households; every figure is real households or persons.",
+        "Rekenschaal 1:{k}; alle cijfers zijn echte huishoudens of personen.",
+        "Computed at a scale of 1:{k}; every figure is real households or persons.",
     ),
     "running": ("Bezig…", "Running…"),
     "about_scenario": ("Over dit scenario", "About this scenario"),
+    "run_name": ("Naam van uw groep of run", "Name of your group or run"),
+    "run_name_help": (
+        "Met een naam (bijv. gemeente, corporatie, COA) staat uw run in de Zaal.",
+        "With a name (e.g. municipality, corporation, COA) your run shows in the Room.",
+    ),
+    "queued": (
+        "In de wachtrij: andere runs rekenen eerst…",
+        "Queued: other runs are computing first…",
+    ),
+    "not_started": (
+        "Nog niet gestart met deze instellingen.",
+        "Not started with these settings yet.",
+    ),
+    "story_title": ("Wat er gebeurt", "What happens"),
+    "head_homes_regular": ("Woningen voor reguliere woningzoekenden", "Homes for regular seekers"),
+    "head_homes_urgent": ("Woningen voor urgenten", "Homes for urgent seekers"),
+    "head_homes_status_holder": ("Woningen voor statushouders", "Homes for status holders"),
+    "head_registration": (
+        "Inschrijfduur bij toewijzing, reguliere woningzoekenden (mediaan, 12 mnd)",
+        "Registration at letting, regular seekers (median, 12 months)",
+    ),
+    "head_reception": ("Statushouders in de COA-opvang", "Status holders in COA reception"),
+    "head_homes_regular_short": ("Woningen regulier", "Homes, regular"),
+    "head_homes_urgent_short": ("Woningen urgenten", "Homes, urgent"),
+    "head_homes_status_holder_short": ("Woningen statushouders", "Homes, status holders"),
+    "head_registration_short": ("Inschrijfduur regulier", "Registration, regular"),
+    "head_reception_short": ("In de COA-opvang", "In COA reception"),
+    "head_cost": (
+        "Kosten COA-opvang voor het Rijk, alle bewoners",
+        "Cost of COA reception to the state, all residents",
+    ),
+    "homes_year": ("Woningen per jaar", "Homes a year"),
+    "last_12": ("laatste 12 maanden", "last 12 months"),
+    "first_months": ("eerste {n} maanden, per jaar", "first {n} months, a year"),
+    "cost_note": (
+        "per jaar, alle bewoners (ook asielzoekers)",
+        "a year, all residents (asylum seekers too)",
+    ),
+    "head_cost_short": ("Kosten COA-opvang (Rijk)", "Cost of COA reception (state)"),
     "weeks": ("weken", "weeks"),
     # save, recall, export
     "save_recall": ("Bewaren en terughalen", "Save and recall"),
@@ -79,28 +134,63 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "save_file": ("Instellingen (bestand)", "Settings (file)"),
     "recall_file": (
-        "Sleep een bewaard instellingenbestand hierheen",
-        "Drop a saved settings file here",
+        "of sleep een bewaard instellingenbestand hierheen",
+        "or drop a saved settings file here",
     ),
     "recalled": ("Instellingen teruggehaald uit {name}.", "Settings recalled from {name}."),
-    "recall_failed": (
-        "Deze instellingen kunnen niet worden gelezen: {why}",
-        "These settings cannot be read: {why}",
-    ),
     "export": ("Downloaden", "Download"),
     "export_png": ("Grafieken (PNG)", "Charts (PNG)"),
     "export_csv": ("Gegevens (CSV)", "Data (CSV)"),
-    "export_html": ("Samenvatting (HTML)", "Summary (HTML)"),
+    "export_html": ("Handout (A4)", "Handout (A4)"),
+    "choose_file": ("Bestand kiezen…", "Choose a file…"),
+    "handout_title": ("Handout: wie krijgt de sociale huurwoning?", "Handout: who gets the home?"),
+    "handout_no_levers": (
+        "Alle hefbomen volgens het scenario.",
+        "Every lever as in the scenario.",
+    ),
+    "handout_figures": ("Kerncijfers", "Key figures"),
+    "handout_no_map": (
+        "Geen kaart: de run van deze groep is niet meer in het geheugen (start hem opnieuw).",
+        "No map: this group's run is no longer in memory (start it again).",
+    ),
+    "handout_sources": (
+        "Alle cijfers zijn echte huishoudens of personen. Elk getal van het model, met zijn bron "
+        "of aanname, staat in de app onder Aannames.",
+        "Every figure is real households or persons. Every number of the model, with its source "
+        "or assumption, is under Assumptions in the app.",
+    ),
+    # the room
+    "room_title": ("De zaal: de runs die groepen een naam gaven", "The room: the named runs"),
+    "room_empty": (
+        "Nog geen runs met een naam. Een groep geeft haar run links een naam (bijv. gemeente, "
+        "corporatie, COA); dan staat hij hier, live.",
+        "No named runs yet. A group names its run in the sidebar (e.g. municipality, "
+        "corporation, COA); it then shows here, live.",
+    ),
+    "room_pick": ("kies", "pick"),
+    "room_compare": ("Vergelijk de twee gekozen runs", "Compare the two runs picked"),
+    "room_pick_two": ("Kies twee runs om te vergelijken.", "Pick two runs to compare."),
+    "room_handouts": ("Handouts van alle groepen (A4)", "Handouts of every group (A4)"),
+    "room_changed": (
+        "heeft nieuwe instellingen, nog niet gestart",
+        "has new settings, not started",
+    ),
+    "room_gone": (
+        "Een gekozen run staat niet meer in de zaal (het tabblad is gesloten).",
+        "A run picked has left the room (its tab closed).",
+    ),
+    "room_note": (
+        "Alleen in het geheugen van deze server: niets wordt bewaard, tenzij een groep haar run "
+        "zelf bewaart.",
+        "In this server's memory only: nothing is stored unless a group saves its run.",
+    ),
     # the model tab
-    "housed_last_month": ("toegewezen afgelopen maand", "housed last month"),
     "waiting_now": ("wachtend", "waiting"),
     "households": ("huishoudens", "households"),
     "persons": ("personen", "persons"),
     "in_reception": ("Statushouders in de opvang", "Status holders in reception"),
     "in_reception_short": ("in de opvang", "in reception"),
     "over_norm": ("langer dan {norm} weken na vergunning", "over {norm} weeks after the permit"),
-    "reception_cost": ("Opvangkosten", "Reception cost"),
-    "per_year_now": ("per jaar, in het tempo van deze maand", "a year, at this month's rate"),
     "press_start": ("Druk op Start", "Press Start"),
     "no_chart": ("Geen grafiek: zie de melding.", "No chart: see the message."),
     # the charts
@@ -111,8 +201,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Median registration time at letting",
     ),
     "unit_registration": (
-        "jaren (statushouders: sinds de vergunning)",
-        "years (status holders: since the permit)",
+        "jaren; mediaan over 12 maanden (statushouders: sinds vergunning)",
+        "years; median over 12 months (status holders: since the permit)",
     ),
     "chart_waiting": ("Wachtende huishoudens", "Households waiting"),
     "unit_waiting": (
@@ -122,11 +212,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart_reception": ("Statushouders in de COA-opvang", "Status holders in reception (COA)"),
     "unit_persons": ("personen", "persons"),
     # the comparison
-    "compare_title": ("Twee beleidsvarianten naast elkaar", "Two policies side by side"),
     "side_a": ("A (uitgangspunt)", "A (reference)"),
     "side_b": ("B (alternatief)", "B (alternative)"),
     "on_screen": ("In beeld: {title}", "On screen: {title}"),
-    "own_levers": ("{title} + eigen hefbomen ({n})", "{title} + own levers ({n})"),
     "years": ("Jaren", "Years"),
     "seeds": ("Herhalingen", "Repetitions"),
     "compare": ("Vergelijk", "Compare"),
@@ -139,9 +227,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "compare_setup": (
         "{seeds} herhalingen met toevalsgetal {first} tot {last}, elk met A en B op hetzelfde "
-        "toevalsgetal; 1 agent = {k} huishoudens; {years} jaar.",
+        "toevalsgetal; rekenschaal 1:{k}; {years} jaar.",
         "{seeds} repetitions with seeds {first} to {last}, each running A and B on the same "
-        "seed; 1 agent = {k} households; {years} years.",
+        "seed; computed at 1:{k}; {years} years.",
     ),
     "horizon_cap": (
         "Hooguit {years} jaar: verder reiken de gegevens niet (instroom en aanbod na 2029 "
@@ -181,7 +269,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Difference in median registration time at letting (B − A)",
     ),
     "unit_years": ("jaren", "years"),
-    "simulated_year": ("jaar {n}", "year {n}"),
     # the regions
     "regions_title": ("Waar wonen en wachten de groepen?", "Where do the groups live and wait?"),
     "regions_measure": ("Wat de kaart toont", "What the map shows"),
@@ -189,16 +276,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "regions_policy_side": ("{side}: {title}", "{side}: {title}"),
     "after_years": ("na {years} jaar", "after {years} years"),
     "regions_seed_note": (
-        "Kaarten A en B: één run per variant (toevalsgetal {seed}); de marge staat bij "
-        "Vergelijken.",
-        "Maps A and B: one run per policy (seed {seed}); the margin is on Compare.",
+        "Kaarten A en B: één run per variant (toevalsgetal {seed}). Verschillen per provincie "
+        "staan er niet bij: één run zegt niet hoe groot de ruis is. De landelijke verschillen "
+        "met hun marge over de herhalingen staan bij Vergelijken.",
+        "Maps A and B: one run per policy (seed {seed}). Differences per province are not "
+        "shown: one run does not tell how large the noise is. The national differences with "
+        "their margin over the seeds are on Compare.",
     ),
     "regions_compare_hint": (
         "Na een vergelijking staan hier ook de kaarten van A en B.",
         "After a comparison the maps of A and B appear here too.",
     ),
     "regions_empty": ("Nog geen maand gesimuleerd.", "No month simulated yet."),
-    "last_12_months": ("laatste 12 maanden", "last 12 months"),
     # the assumptions
     "assumptions_title": ("Aannames achter de cijfers", "Assumptions behind the numbers"),
     "show": ("Toon", "Show"),
@@ -209,32 +298,30 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_calibrated": ("gekalibreerd", "calibrated"),
     "kind_assumption": ("aanname", "assumption"),
     "kind_sourced": ("bron", "source"),
-    "source": ("bron", "source"),
     "default": ("standaard", "default"),
     "lever_mark": ("hefboom", "lever"),
     "sources_language": (
-        "Bronnen staan in de taal van het bronbestand (meestal Engels).",
-        "Sources are given as written in the data file.",
+        "De bronnen staan in het model in het Engels; klik op ‘bron’ om ze te lezen.",
+        "Sources are given as written in the model's data.",
     ),
+    "source_en": ("bron (Engels)", "source"),
     # messages
     "invalid": ("Deze instelling kan niet", "This setting is not possible"),
     "fix_and_start": (
         "Pas de instelling aan en druk op Start.",
         "Change the setting, then press Start.",
     ),
-    "technical": ("Technische melding", "Technical message"),
     # units
     "per_year": ("per jaar", "a year"),
-    "homes_per_year": ("woningen per jaar", "homes a year"),
     "of_path": ("van het verwachte pad", "of the expected path"),
     "months": ("maanden", "months"),
+    "months_short": ("mnd", "mo"),
+    "own_choice": ("eigen keuze", "own choice"),
     "years_unit": ("jaar", "years"),
-    "euro_per_year": ("euro per jaar", "euro a year"),
     "million": ("mln", "m"),
     "billion": ("mld", "bn"),
     "yes": ("ja", "yes"),
     "no": ("nee", "no"),
-    "from_start": ("vanaf de start", "from the start"),
     "from_date": ("vanaf {date}", "from {date}"),
     "more": ("meer", "more"),
     "less": ("minder", "fewer"),

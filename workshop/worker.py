@@ -10,7 +10,10 @@ all of its memory back.
 The worker processes are forked from a small fork server
 (``python -m workshop.worker``) that has imported the model once and runs no
 threads, so forking is safe and a new tab's worker starts in a fraction of a
-second. (``multiprocessing``'s own fork server would also re-run the web
+second. The fork server has also run the default run's history once (every
+run starts in January 2022 and runs to its start date, ``model.history_cache``):
+the workers inherit that state, so a tab's first run does not spend a second
+on it. (``multiprocessing``'s own fork server would also re-run the web
 server's main script in every worker.) It listens on a Unix socket in a
 private folder and exits when the server that started it goes away. A worker
 wraps a :class:`workshop.live.LiveRun` and takes commands over its socket;
@@ -36,7 +39,9 @@ from typing import Any
 
 from workshop.config import Config
 from workshop.live import SCALE, Frame, LiveRun, _ignore
+from workshop.slots import Slots, default_count
 
+LOST = "worker process ended unexpectedly"
 _server: ForkServer | None = None
 _lock = threading.Lock()
 
@@ -48,8 +53,9 @@ class ForkServer:
         self.folder = tempfile.mkdtemp(prefix="workshop-runs-")  # mode 700: ours alone
         self.address = os.path.join(self.folder, "socket")
         root = Path(__file__).resolve().parent.parent
+        self.slots = default_count()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "workshop.worker", self.address],
+            [sys.executable, "-m", "workshop.worker", self.address, str(self.slots)],
             cwd=root,
             stdin=subprocess.PIPE,  # its end of life: EOF when this process exits
             stdout=subprocess.PIPE,
@@ -58,11 +64,11 @@ class ForkServer:
         if ready.strip() != b"ready":
             raise RuntimeError(f"the fork server for live runs did not start: {ready!r}")
 
-    def connect(self) -> Connection:
-        """A connection to a new worker process."""
+    def connect(self) -> socket.socket:
+        """A socket connected to a new worker process."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.connect(self.address)
-        return Connection(sock.detach())
+        return sock
 
 
 def fork_server() -> ForkServer:
@@ -79,15 +85,23 @@ def start_fork_server() -> None:
     fork_server()
 
 
-def serve_forks(address: str) -> None:
-    """The fork server's loop: a worker process for every connection, until stdin closes."""
+def serve_forks(address: str, slots: int) -> None:
+    """The fork server's loop: a worker process for every connection, until stdin closes.
+
+    Args:
+        address: The Unix socket to listen on (in a private folder).
+        slots: How many workers may step their model at once (``workshop.slots``).
+    """
     import model  # noqa: F401  (imported once here; every worker inherits it)
     import workshop.live  # noqa: F401
+
+    LiveRun(Config(), (), scale=SCALE).close()  # the default history, kept for every worker
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the system
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
-    listener.listen(16)
+    listener.listen(64)
+    shared = Slots(os.path.dirname(address), slots)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nobody reads it any more
@@ -100,10 +114,8 @@ def serve_forks(address: str) -> None:
             if os.fork() == 0:  # the worker
                 listener.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                conn = Connection(sock.detach())
                 try:
-                    config, levers, scale = conn.recv()
-                    _serve(conn, config, levers, scale)
+                    _serve(Connection(sock.detach()), shared)
                 finally:
                     os._exit(0)
             sock.close()
@@ -113,38 +125,58 @@ def serve_forks(address: str) -> None:
         os.rmdir(os.path.dirname(address))
 
 
-def _serve(conn, config: Config, levers, scale: int) -> None:
+class _Channel:
+    """The worker's end of the connection: frames from the stepping thread, replies from
+    the command loop, and a close that never races a send."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def send(self, kind: str, payload: Any) -> None:
+        with self.lock:
+            if self.closed:
+                return
+            try:
+                self.conn.send((kind, payload))
+            except (OSError, ValueError):
+                self.closed = True  # the page has gone
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            self.conn.close()
+
+
+def _serve(conn: Connection, slots: Slots) -> None:
     """The worker: a LiveRun driven by commands over ``conn`` until told to close."""
-    sending = threading.Lock()
-
-    def send(kind: str, payload: Any) -> None:
-        with sending:
-            conn.send((kind, payload))
-
-    run = LiveRun(config, levers, publish=lambda frame: send("frame", frame), scale=scale)
-    send("ready", (run.frame(), run.parameter_values, os.getpid()))
+    channel = _Channel(conn)
+    try:
+        config, levers, scale = conn.recv()
+    except (EOFError, OSError):
+        channel.close()
+        return
+    run = LiveRun(config, levers, lambda frame: channel.send("frame", frame), scale, slots)
+    channel.send("ready", (run.frame(), run.parameter_values, os.getpid()))
+    commands = {
+        "play": lambda argument: run.play(*argument),
+        "pause": lambda argument: run.pause(),
+        "step": lambda argument: run.step(),
+        "run_to": lambda argument: (run.run_to(argument), channel.send("frame", run.frame())),
+        "regions": run.show_regions,
+        "export": lambda argument: channel.send("reply", run.export_data()),
+    }
     while True:
         try:
             command, argument = conn.recv()
         except (EOFError, OSError):
             break
-        if command == "play":
-            run.play(*argument)
-        elif command == "pause":
-            run.pause()
-        elif command == "step":
-            run.step()
-        elif command == "run_to":
-            run.run_to(argument)
-            send("frame", run.frame())
-        elif command == "regions":
-            run.show_regions(argument)
-        elif command == "export":
-            send("reply", run.export_data())
-        elif command == "close":
+        if command == "close":
             break
+        commands[command](argument)
     run.close()
-    conn.close()
+    channel.close()
 
 
 class RemoteRun:
@@ -166,12 +198,17 @@ class RemoteRun:
     ):
         self.config = config.settings()
         self.publish = publish or _ignore
-        self._conn = fork_server().connect()
-        self._conn.send((self.config, tuple(levers), scale))
-        _, (frame, values, self.pid) = self._conn.recv()
+        self._sock = fork_server().connect()
+        self._conn = Connection(os.dup(self._sock.fileno()))
+        self._sending = threading.Lock()
+        self._closed = False
+        try:
+            self._conn.send((self.config, tuple(levers), scale))
+            _, (frame, values, self.pid) = self._conn.recv()
+        except (EOFError, OSError):  # the worker died before it could answer
+            frame, values, self.pid = Frame(self.config, "error", error=LOST), {}, 0
         self._frame: Frame = frame
         self.parameter_values: dict[str, Any] = values
-        self.error = frame.error
         self.horizon = frame.horizon
         self._replies: queue.Queue = queue.Queue()
         self._arrived = threading.Condition()
@@ -179,6 +216,7 @@ class RemoteRun:
         self._reader.start()
 
     def _read(self) -> None:
+        """Frames and replies from the worker, until its end (or ours) closes."""
         while True:
             try:
                 kind, payload = self._conn.recv()
@@ -191,16 +229,30 @@ class RemoteRun:
                 self.publish(payload)
             else:
                 self._replies.put(payload)
+        if not self._closed and self._frame.state != "error":  # the worker died mid-run
+            self._frame = Frame(self.config, "error", error=LOST)
+            self.publish(self._frame)
         self._replies.put(None)
+        with self._sending:
+            self._closed = True
+            self._conn.close()  # only this thread reads: no receive races the close
+            self._sock.close()
 
     def _send(self, command: str, argument: Any = None) -> bool:
-        try:
-            self._conn.send((command, argument))
-            return True
-        except (OSError, ValueError):
-            return False
+        with self._sending:
+            if self._closed:
+                return False
+            try:
+                self._conn.send((command, argument))
+                return True
+            except (OSError, ValueError):
+                return False
 
     # the interface of LiveRun
+
+    @property
+    def error(self) -> str | None:
+        return self._frame.error
 
     @property
     def month(self) -> int:
@@ -208,7 +260,7 @@ class RemoteRun:
 
     @property
     def running(self) -> bool:
-        return self._frame.state == "running"
+        return self._frame.busy
 
     def show_regions(self, wanted: bool) -> None:
         """Include the regional figures in the frames; a fresh frame follows when paused."""
@@ -244,12 +296,19 @@ class RemoteRun:
         return self._replies.get(timeout=timeout)
 
     def close(self) -> None:
-        """Let the worker go: it exits and its memory returns to the system."""
-        self.publish = lambda frame: None
+        """Let the worker go: it exits and its memory returns to the system.
+
+        The socket is shut down, not closed: the reader thread then sees the end
+        and closes the connection itself (closing it here, under a receive in
+        progress, made that receive fail with a TypeError).
+        """
+        self.publish = _ignore
         self._send("close")
+        with self._sending:
+            self._closed = True
         with contextlib.suppress(OSError):
-            self._conn.close()
+            self._sock.shutdown(socket.SHUT_RDWR)
 
 
 if __name__ == "__main__":
-    serve_forks(sys.argv[1])
+    serve_forks(sys.argv[1], int(sys.argv[2]))
