@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 OUT     ?= output/current-policy
 
-.PHONY: run test test-fast lint bench bench-app app calibrate validate docs clean
+.PHONY: run test test-fast lint bench bench-app app calibrate validate docs robust-example clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(.ci/find-python) -m venv $(VENV)
@@ -57,6 +57,13 @@ calibrate: $(STAMP)
 VALIDATE_OUT ?= output/validation
 validate: $(STAMP)
 	$(PY) -m experiments validate --docs --out $(VALIDATE_OUT)
+
+## robust-example: the example robust search over the levers (about 11 minutes on 2 cores;
+##                 docs/robust-search.md); RESUME=1 continues an interrupted one
+ROBUST_OUT ?= output/robust/robust-example
+robust-example: $(STAMP)
+	$(PY) -m experiments robust experiments/specs/robust-example.toml --out $(ROBUST_OUT) \
+		$(if $(RESUME),--resume,)
 
 ## docs: regenerate the reference documents in docs/ (parameters, scenarios, output files, outcomes)
 docs: $(STAMP)

@@ -3,8 +3,8 @@
 ``mesa.batch_run`` builds each model as ``model_cls(**kwargs)`` and reads its
 DataCollector. :class:`BatchMarket` makes that work here:
 
-* parameters are keyword arguments under their Python names
-  (``stock__new_construction_per_year``; experiments/ema.py converts);
+* parameters are keyword arguments under their column names
+  (``stock_new_construction_per_year``; experiments/naming.py);
 * the seed is a model reporter (``seed``), so that a row says which seed it
   came from even when ``batch_run`` is given ``rng=[None] * n`` (fresh seeds);
 * the run stops after ``months`` (``model.running`` turns False), so
@@ -22,7 +22,7 @@ Example::
         parameters={
             "scenario": ["current-policy", "cabinet-package"],
             "months": 60,
-            "asylum__applications_factor": [0.75, 1.0, 1.25],
+            "asylum_applications_factor": [0.75, 1.0, 1.25],
         },
         rng=[1, 2],                # seeds; or [None] * 2 for fresh ones (then read 'seed')
         max_steps=60,
@@ -43,7 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from experiments.ema import DEFAULT_OUTCOMES, dotted
+from experiments.ema.model import DEFAULT_OUTCOMES
+from experiments.naming import parameter_of
 from model.inputs.parameters import COARSEST_VALIDATED_SCALE
 from model.market import HousingMarket
 
@@ -61,7 +62,7 @@ class BatchMarket(HousingMarket):
         months: Months to run; then ``running`` is False.
         households_per_agent: Scale.
         outcomes: Registry outcomes reported on the last month.
-        **parameters: Model parameters as ``section__name=value``.
+        **parameters: Model parameters as ``section_name=value`` (column names).
     """
 
     def __init__(
@@ -74,7 +75,7 @@ class BatchMarket(HousingMarket):
         outcomes: tuple[str, ...] = DEFAULT_OUTCOMES,
         **parameters: Any,
     ):
-        settings = {dotted(k): v for k, v in parameters.items()}
+        settings = {parameter_of(k): v for k, v in parameters.items()}
         settings["calendar.months"] = int(months)
         super().__init__(
             scenario, rng=rng, households_per_agent=households_per_agent, parameters=settings

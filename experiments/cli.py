@@ -11,7 +11,8 @@ Commands:
     bench      wall time and peak memory of ten-year runs at several scales, sweep speed
     sweep      many runs from a spec file into Parquet (``--resume`` continues one)
     sensitivity  Sobol, Morris or rank-regression indices of a finished sweep
-    report     one self-contained HTML file comparing scenarios, for a workshop
+    robust     many-objective robust search over the levers (EMA workbench), resumable
+    report     one self-contained HTML file comparing scenarios (or a sweep's policies)
 
 Bad input (an unknown scenario, a parameter out of range, an unknown option,
 an ``--out`` that cannot be written) prints one line naming the parameter and
@@ -335,10 +336,26 @@ def build_parser() -> Parser:
         help="folder for sensitivity.csv and sensitivity.png (default: SWEEP/sensitivity)",
     )
 
+    rob = sub.add_parser("robust", help="robust search over the levers (experiments/specs/)")
+    rob.add_argument("spec", type=Path, help="the robust search spec (TOML)")
+    rob.add_argument("--out", type=Path, default=None,
+                     help="results folder (default output/robust/SPEC-NAME)")  # fmt: skip
+    rob.add_argument("--resume", action="store_true",
+                     help="continue the search in --out: finished runs are read back")  # fmt: skip
+    rob.add_argument("--overwrite", action="store_true", help="replace an earlier search")
+    rob.add_argument("--workers", type=_int_arg("workers", 1, 256), default=None,
+                     help="worker processes (default: up to 2)")  # fmt: skip
+    rob.add_argument("--limit", type=_int_arg("limit", 1), default=None,
+                     help="run at most N new experiments now (continue with --resume)")  # fmt: skip
+    rob.add_argument("--dry-run", action="store_true",
+                     help="check the spec and the model's settings; run nothing")  # fmt: skip
+
     rep = sub.add_parser("report", help="one HTML file comparing scenarios (for a workshop)")
-    rep.add_argument("scenarios", nargs="+", help="two or more scenarios; the first is A")
+    rep.add_argument(
+        "scenarios", nargs="+", help="two or more scenarios (the first is A), or a sweep's folder"
+    )
     rep.add_argument("--out", type=Path, required=True, help="the HTML file to write")
-    rep.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=5)
+    rep.add_argument("--seeds", type=_int_arg("seeds", 1, 1000), default=None, help="default 5")
     _add_length_and_scale(rep)
     rep.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
     rep.add_argument(
@@ -690,64 +707,10 @@ def command_bench(args: argparse.Namespace) -> int:
 
 
 def command_sweep(args: argparse.Namespace) -> int:
-    """Run (or continue) a sweep from a spec file."""
-    from experiments.sweep import load_spec, prepare, run_sweep
+    """Run (or continue) a sweep from a spec file (experiments/sweep/command.py)."""
+    from experiments.sweep.command import command_sweep as sweep
 
-    spec = load_spec(args.spec)
-    out = args.out or Path("output/sweeps") / args.spec.stem
-    args.out = out
-    if args.resume and args.overwrite:
-        raise ParameterError("--resume and --overwrite together; allowed: one of the two")
-    if args.dry_run:
-        _, applied, notes, run_tasks, warnings = prepare(spec)
-        print(
-            f"{spec.title}: {len(run_tasks)} runs = {len(applied)} points x "
-            f"{len(spec.scenarios)} scenarios x {len(spec.seeds)} seeds; "
-            f"{spec.months} months at 1:{spec.households_per_agent}"
-        )
-        for line in notes + [f"warning: {w}" for w in warnings]:
-            print(f"  {line}")
-        with pd.option_context(
-            "display.width", 200, "display.max_columns", 20, "display.max_rows", 20
-        ):
-            print(applied)
-        print("nothing was run (--dry-run)")
-        return 0
-    try:
-        result = run_sweep(
-            spec,
-            out,
-            resume=args.resume,
-            overwrite=args.overwrite,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            limit=args.limit,
-        )
-    except KeyboardInterrupt as err:
-        from experiments.sweep import finished_runs
-
-        signum = getattr(err, "signum", signal.SIGINT)
-        how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
-        done = len(finished_runs(Path(out))) if Path(out).is_dir() else 0
-        print(
-            f"\ninterrupted ({how}): {done} finished runs are in '{out}'; continue with "
-            f"python -m experiments sweep {args.spec} --out {out} --resume",
-            file=sys.stderr,
-        )
-        return 128 + signum
-    left = result.total - result.skipped - result.ran
-    print(
-        f"{result.ran} runs in {result.seconds:.0f} s ({result.failed} failed), "
-        f"{result.skipped} done before; {left} left"
-    )
-    if result.failed:
-        print(
-            f"failed runs: {out}/errors/ (python -m experiments sweep {args.spec} --out {out} "
-            "--resume tries them again)"
-        )
-    if left == 0 and not result.failed:
-        print(f"wrote {out}/: manifest.json, design.parquet, runs/, summary.csv, sweep.png")
-    return 1 if result.failed else 0
+    return sweep(args)
 
 
 def command_sensitivity(args: argparse.Namespace) -> int:
@@ -766,17 +729,30 @@ def command_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_robust(args: argparse.Namespace) -> int:
+    """A robust search over the levers (experiments/robust/command.py)."""
+    from experiments.robust.command import command_robust as robust
+
+    return robust(args)
+
+
 def command_report(args: argparse.Namespace) -> int:
-    """A self-contained HTML report comparing scenarios."""
+    """A self-contained HTML report comparing scenarios, or the policies of a finished sweep."""
     from experiments.report import build_report
 
+    if len(args.scenarios) == 1 and Path(args.scenarios[0]).is_dir():
+        from experiments.sweep_report import command_sweep_report
+
+        return command_sweep_report(args)
     if len(args.scenarios) < 2:
-        raise ParameterError("report needs two or more scenarios; allowed: A B [C ...]")
+        raise ParameterError(
+            "report needs two or more scenarios; allowed: A B [C ...], or a finished sweep's folder"
+        )
     started = time.perf_counter()
     path = build_report(
         args.scenarios,
         args.out,
-        seeds=args.seeds,
+        seeds=args.seeds or 5,
         months=args.months,
         scale=args.households_per_agent,
         workers=args.workers,
@@ -820,6 +796,7 @@ def main(argv: list[str] | None = None) -> int:
         "bench": command_bench,
         "sweep": command_sweep,
         "sensitivity": command_sensitivity,
+        "robust": command_robust,
         "report": command_report,
     }
     with interrupts_raise():

@@ -33,9 +33,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.ema import DEFAULT_UNCERTAINTIES, alias, ema_model, policies
+from experiments.ema.model import DEFAULT_UNCERTAINTIES, ema_model
+from experiments.naming import column_of
 
 OUTCOME = "status_holders_in_reception_end_persons"
+BOOKKEEPING = ("model", "scenario")  # the workbench's run labels: not causes
 
 
 def from_sweep(sweep: Path, scenario: str, outcome: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -47,33 +49,56 @@ def from_sweep(sweep: Path, scenario: str, outcome: str) -> tuple[pd.DataFrame, 
     runs = runs[runs["scenario"] == scenario]
     if runs.empty:
         raise SystemExit(f"error: no runs of scenario '{scenario}' in {sweep}")
-    names = [v["name"] for v in manifest["varied"]]
+    names = [column_of(v["name"]) for v in manifest["varied"]]
     return runs[names].reset_index(drop=True), runs[outcome].to_numpy(float)
 
 
 def from_workbench(runs: int, scenario: str, outcome: str, workers: int, months: int):
     """Run the model through the EMA workbench: ``runs`` Latin hypercube points."""
-    from ema_workbench import MultiprocessingEvaluator, perform_experiments
+    from experiments.ema.evaluators import PoolEvaluator
 
-    model = ema_model(DEFAULT_UNCERTAINTIES, [outcome], months=months)
-    with MultiprocessingEvaluator(model, n_processes=workers) as evaluator:
-        experiments, outcomes = perform_experiments(
-            model, scenarios=runs, policies=policies([scenario]), evaluator=evaluator
-        )
-    x = experiments[[alias(n) for n in DEFAULT_UNCERTAINTIES]]
-    return x, np.asarray(outcomes[outcome], float)
+    model = ema_model(DEFAULT_UNCERTAINTIES, (), [outcome], timeline=scenario, months=months)
+    with PoolEvaluator(model, workers=workers) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=runs)
+    x, legend = prim_inputs(experiments)
+    return x, np.asarray(outcomes[outcome], float), legend
 
 
-def discover(x: pd.DataFrame, y: np.ndarray, above: float, out: Path) -> None:
-    """Run PRIM on ``y > above`` and print and plot the box it finds."""
+def prim_inputs(experiments: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list]]:
+    """The workbench's experiments as PRIM's inputs: numbers only.
+
+    The run labels (``model``, ``scenario``) go, and so does a column holding one value
+    (no box can restrict it: the ``policy`` of a run without levers). A categorical column (the
+    ``policy`` names, say) becomes its integer codes, and the legend maps each
+    column back to its categories: ema_workbench 3.0's ``box.inspect()`` fails
+    (TypeError under pandas 3) on a box that restricts a categorical column.
+
+    Returns:
+        (x, legend: column -> its categories in code order).
+    """
+    x = experiments.drop(columns=[c for c in BOOKKEEPING if c in experiments])
+    x = x.drop(columns=[c for c in x.columns if x[c].nunique(dropna=False) < 2])
+    legend = {}
+    for column in x.columns:
+        if not pd.api.types.is_numeric_dtype(x[column]) or x[column].dtype == bool:
+            codes = x[column].astype("category")
+            legend[column] = list(codes.cat.categories)
+            x[column] = codes.cat.codes.astype(int)
+    return x, legend
+
+
+def discover(x: pd.DataFrame, y: np.ndarray, above: float, out: Path, legend: dict | None = None):
+    """Run PRIM on ``y > above``, print the box (``box.inspect()`` and each restricted
+    dimension in words) and plot its peeling trajectory; return the box."""
     from ema_workbench.analysis import prim
 
+    legend = legend or {}
     interesting = y > above
     print(f"{interesting.sum()} of {len(y)} runs have the outcome above {above:,.0f}")
     if interesting.sum() < 5 or (~interesting).sum() < 5:
         raise SystemExit("error: too few runs on one side of --above for PRIM; change --above")
-    finder = prim.Prim(x.astype(float), interesting, peel_alpha=0.1)
-    box = finder.find_box()
+    box = prim.Prim(x.astype(float), interesting, peel_alpha=0.1).find_box()
+    box.inspect()  # the workbench's own table: coverage, density, limits, quasi-p values
     limits = box.box_lims[box._cur_box]
     full = x.agg(["min", "max"])
     print(f"\nbox: coverage {box.coverage:.0%}, density {box.density:.0%}, "
@@ -82,12 +107,21 @@ def discover(x: pd.DataFrame, y: np.ndarray, above: float, out: Path) -> None:
         lo, hi = limits[name].iloc[0], limits[name].iloc[1]
         restricted = lo > full.loc["min", name] or hi < full.loc["max", name]
         mark = "  <- restricts the box" if restricted else ""
-        print(f"  {name:45s} {lo:12,.3f} to {hi:12,.3f}{mark}")
+        if name in legend:
+            inside = legend[name][int(np.ceil(lo)) : int(np.floor(hi)) + 1]
+            print(f"  {name:45s} {', '.join(map(str, inside))}{mark}")
+        else:
+            print(f"  {name:45s} {lo:12,.3f} to {hi:12,.3f}{mark}")
+    _trajectory(box, above, out)
+    return box
+
+
+def _trajectory(box, above: float, out: Path) -> None:
     fig, ax = plt.subplots(figsize=(6, 4.5), constrained_layout=True)
     ax.plot(box.peeling_trajectory["coverage"], box.peeling_trajectory["density"], "o-")
-    ax.set_xlabel("coverage")
-    ax.set_ylabel("density")
-    ax.set_title(f"PRIM peeling trajectory: {OUTCOME} > {above:,.0f}", fontsize=9)
+    ax.set_xlabel("coverage (share of the cases of interest inside the box)")
+    ax.set_ylabel("density (share of the box's runs that are cases)")
+    ax.set_title(f"PRIM peeling trajectory: outcome > {above:,.0f}", fontsize=9)
     ax.grid(alpha=0.3)
     out.mkdir(parents=True, exist_ok=True)
     fig.savefig(out / "prim.png", dpi=100)
@@ -106,11 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("output/prim"))
     args = parser.parse_args(argv)
+    legend = {}
     if args.sweep:
         x, y = from_sweep(args.sweep, args.scenario, args.outcome)
     else:
-        x, y = from_workbench(args.runs, args.scenario, args.outcome, args.workers, args.months)
-    discover(x, y, args.above, args.out)
+        x, y, legend = from_workbench(
+            args.runs, args.scenario, args.outcome, args.workers, args.months
+        )
+    discover(x, y, args.above, args.out, legend)
     return 0
 
 

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.output import OutputError
-from experiments.sweep import RunTask, _run_all, _scenario_key, git_commit, model_version
+from experiments.sweep import RunTask, git_commit, model_version, run_all, scenario_key
 from experiments.sweep_figures import scenario_colors
 from model.base.errors import ParameterError
 from model.inputs.parameters import parameter_specs
@@ -112,7 +112,7 @@ def run_scenarios(
 
     tasks = [
         RunTask(
-            f"{_scenario_key(s)}_s{seed}",
+            f"{scenario_key(s)}_s{seed}",
             0,
             s,
             seed,
@@ -125,16 +125,18 @@ def run_scenarios(
         for s in scenarios
         for seed in range(1, seeds + 1)
     ]
-    from experiments.sweep import execute
+    from experiments.sweep import connect, execute
 
     rows, series = [], []
-    for task, result in _run_all(tasks, workers or min(2, os.cpu_count() or 1), None, execute):
+    with connect(workers, None) as backend:
+        results = list(run_all(tasks, backend, execute))
+    for task, result in results:
         if not result["ok"]:
             raise ParameterError(f"{task.scenario}, seed {task.seed}: {result['message']}")
-        rows.append({"scenario": _scenario_key(task.scenario), "seed": task.seed,
+        rows.append({"scenario": scenario_key(task.scenario), "seed": task.seed,
                      **result["values"]})  # fmt: skip
         s = result["series"]
-        s.insert(0, "scenario", _scenario_key(task.scenario))
+        s.insert(0, "scenario", scenario_key(task.scenario))
         s.insert(1, "seed", task.seed)
         series.append(s)
     return pd.DataFrame(rows), pd.concat(series, ignore_index=True)
@@ -246,7 +248,7 @@ def build_report(
     scale = scale or specs["scale.households_per_agent"].value
     for s in scenarios:
         HousingMarket.check_settings(s, scale, None, {"calendar.months": months})
-    keys = [_scenario_key(s) for s in scenarios]
+    keys = [scenario_key(s) for s in scenarios]
     if len(set(keys)) != len(keys):
         raise ParameterError(f"scenarios {keys} repeat one; allowed: each scenario once")
     try:

@@ -15,8 +15,9 @@ for and prints the indices with 95% confidence intervals:
   R² is high, SRRC² is the share of the rank variance each parameter explains.
 
 Indices are per scenario: a policy can change what matters. Where a point ran
-on several seeds, the outcome is the mean over its seeds, and the share of the
-variance between seeds (the model's own noise) is reported. Warnings say when
+on several seeds, the outcome is the mean over its seeds, and the seed-noise
+share is reported: the within-point over the total sum of squares (between
+0 and 1), the share of the outcome's spread that is the model's own noise. Warnings say when
 the budget is too small for the intervals to mean much.
 """
 
@@ -31,7 +32,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.naming import column_of
 from experiments.sweep import SpecError, load_design, load_manifest, load_sweep
+from experiments.sweep.fields import SAMPLED
 
 METHOD_OF_DESIGN = {
     "sobol": "sobol",
@@ -40,6 +43,11 @@ METHOD_OF_DESIGN = {
     "full_factorial": "regression",
 }
 BOOTSTRAP = 500
+
+
+def _columns(manifest: dict) -> list[str]:
+    """The varied parameters' columns in the sweep's files."""
+    return [column_of(v["name"]) for v in manifest["varied"]]
 
 
 def _problem(manifest: dict) -> dict:
@@ -52,14 +60,23 @@ def _problem(manifest: dict) -> dict:
 
 
 def point_means(runs: pd.DataFrame, outcome: str) -> tuple[pd.Series, float]:
-    """Per point, the outcome's mean over seeds; and the seed-noise share of its variance."""
-    per_point = runs.groupby("point")[outcome]
+    """Per point, the outcome's mean over seeds; and the seed-noise share of its variance.
+
+    The share is the within-point sum of squares over the total sum of squares
+    (one-way analysis of variance with the point as the factor):
+    sum over runs of (y - its point's mean)² / sum over runs of (y - the mean of
+    all runs)². It lies between 0 (seeds agree at every point) and 1 (the
+    points' means are all the same: every difference is noise). NaN when no
+    point ran on two or more seeds, or every run gave the same value.
+    """
+    y = runs[outcome].astype(float)
+    per_point = y.groupby(runs["point"])
     means = per_point.mean()
     noise = float("nan")
     if per_point.size().max() > 1:
-        total = runs[outcome].var()
-        within = per_point.var().mean()
-        noise = float(within / total) if total > 0 else float("nan")
+        within = float(((y - per_point.transform("mean")) ** 2).sum())
+        total = float(((y - y.mean()) ** 2).sum())
+        noise = within / total if total > 0 else float("nan")
     return means, noise
 
 
@@ -108,14 +125,31 @@ def analyse(
 
     Returns:
         (indices: scenario, outcome, method, parameter, index, value, conf_low,
-        conf_high; warnings).
+        conf_high, seed_noise_share; warnings).
 
     Raises:
         SpecError: The sweep is unfinished, or the method does not fit its design.
     """
-    # Long on purpose: one analysis, read top to bottom: load, choose the method, estimate, warn.
     sweep = Path(sweep)
     manifest = load_manifest(sweep)
+    method = _method(manifest, method, sweep)
+    outcomes = _outcomes(manifest, outcomes, sweep)
+    runs, design = _finished(manifest, sweep)
+    warnings: list[str] = []
+    rows = []
+    for scenario, mine in runs.groupby("scenario", sort=False):
+        for outcome in outcomes:
+            rows += _indices(scenario, outcome, mine, design, manifest, method, warnings)
+    names = manifest["varied"]
+    if method == "regression" and len(design) < 10 * len(names):
+        warnings.append(
+            f"{len(design)} points for {len(names)} parameters: fewer than 10 per parameter, so "
+            "the intervals are wide; raise design.points"
+        )
+    return pd.DataFrame(rows), warnings
+
+
+def _method(manifest: dict, method: str, sweep: Path) -> str:
     kind = manifest["design"]["kind"]
     method = METHOD_OF_DESIGN[kind] if method == "auto" else method
     if method in ("sobol", "morris") and kind != method:
@@ -123,6 +157,10 @@ def analyse(
             f"--method {method} needs a {method} design; sweep '{sweep}' is a {kind} design; "
             f"allowed: --method {METHOD_OF_DESIGN[kind]}"
         )
+    return method
+
+
+def _outcomes(manifest: dict, outcomes: list[str] | None, sweep: Path) -> list[str]:
     outcomes = outcomes or manifest["outcomes"]
     unknown = [o for o in outcomes if o not in manifest["outcomes"]]
     if unknown:
@@ -130,67 +168,55 @@ def analyse(
             f"outcome '{unknown[0]}' is not in sweep '{sweep}'; "
             f"allowed: {', '.join(manifest['outcomes'])}"
         )
-    names = [v["name"] for v in manifest["varied"]]
-    if not names:
+    if not manifest["varied"]:
         raise SpecError(f"sweep '{sweep}' varies no parameter; allowed: a sweep with [parameters]")
+    return outcomes
+
+
+def _finished(manifest: dict, sweep: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The runs and the design of a finished sweep."""
     runs = load_sweep(sweep)
-    expected = manifest["runs"]
-    if len(runs) < expected:
+    if len(runs) < manifest["runs"]:
         raise SpecError(
-            f"sweep '{sweep}' has {len(runs)} of its {expected} runs; allowed: a finished "
+            f"sweep '{sweep}' has {len(runs)} of its {manifest['runs']} runs; allowed: a finished "
             "sweep (python -m experiments sweep SPEC --resume; failed runs are in errors/)"
         )
-    design = load_design(sweep)
-    points = len(design)
-    warnings: list[str] = []
-    rows = []
-    salib_problem = _problem(manifest)
-    for scenario, mine in runs.groupby("scenario", sort=False):
-        for outcome in outcomes:
-            means, noise = point_means(mine, outcome)
-            y = means.reindex(range(points)).to_numpy(float)
-            tag = f"{scenario}, {outcome}"
-            if np.isnan(y).any():
-                warnings.append(f"{tag}: {int(np.isnan(y).sum())} points have no value; skipped")
-                continue
-            if np.nanstd(y) == 0:
-                warnings.append(f"{tag}: the same value at every point; no indices")
-                continue
-            if not np.isnan(noise) and noise > 0.2:
-                warnings.append(
-                    f"{tag}: {noise:.0%} of the variance is between seeds at the same point "
-                    "(the model's noise); more seeds or a larger scale would sharpen the indices"
-                )
-            if method == "sobol":
-                got = _sobol(salib_problem, y, manifest, tag, warnings)
-            elif method == "morris":
-                got = _morris(salib_problem, design, y, manifest, tag, warnings)
-            else:
-                x = design[names].to_numpy(float)
-                got = _regression(x, y, names)
-                r2 = got[-1]["value"]
-                if r2 < 0.7:
-                    warnings.append(
-                        f"{tag}: the rank regression explains only {r2:.0%} of the variance "
-                        "(interactions, non-monotone effects or noise): read SRRC as a rough "
-                        "ordering"
-                    )
-            for r in got:
-                rows.append(
-                    {
-                        "scenario": scenario,
-                        "outcome": outcome,
-                        "method": method,
-                        **r,
-                        "seed_noise_share": noise,
-                    }
-                )
-    if method == "regression" and points < 10 * len(names):
+    return runs, load_design(sweep)
+
+
+def _indices(scenario, outcome, runs, design, manifest, method, warnings) -> list[dict]:
+    """One scenario's indices for one outcome (none, with a warning, if there is nothing
+    to explain)."""
+    means, noise = point_means(runs, outcome)
+    y = means.reindex(range(len(design))).to_numpy(float)
+    tag = f"{scenario}, {outcome}"
+    if np.isnan(y).any():
+        warnings.append(f"{tag}: {int(np.isnan(y).sum())} points have no value; skipped")
+        return []
+    if np.nanstd(y) == 0:
+        warnings.append(f"{tag}: the same value at every point; no indices")
+        return []
+    if not np.isnan(noise) and noise > 0.2:
         warnings.append(
-            f"{points} points for {len(names)} parameters: fewer than 10 per parameter, so the "
-            "intervals are wide; raise design.points"
+            f"{tag}: {noise:.0%} of the outcome's spread (sum of squares) is between seeds at "
+            "the same point (the model's noise); more seeds or a larger scale would sharpen "
+            "the indices"
         )
-    return pd.DataFrame(rows), warnings
+    problem = _problem(manifest)
+    if method == "sobol":
+        got = _sobol(problem, y, manifest, tag, warnings)
+    elif method == "morris":
+        got = _morris(problem, design, y, manifest, tag, warnings)
+    else:
+        got = _regression(design[_columns(manifest)].to_numpy(float), y, problem["names"])
+        r2 = got[-1]["value"]
+        if r2 < 0.7:
+            warnings.append(
+                f"{tag}: the rank regression explains only {r2:.0%} of the variance "
+                "(interactions, non-monotone effects or noise): read SRRC as a rough ordering"
+            )
+    base = {"scenario": scenario, "outcome": outcome, "method": method}
+    return [{**base, **r, "seed_noise_share": noise} for r in got]
 
 
 def _sobol(problem, y, manifest, tag, warnings) -> list[dict]:
@@ -217,7 +243,8 @@ def _morris(problem, design, y, manifest, tag, warnings) -> list[dict]:
     from SALib.analyze import morris
 
     names = problem["names"]
-    x = design[[f"{n}__sampled" if f"{n}__sampled" in design else n for n in names]]
+    columns = [column_of(n) for n in names]
+    x = design[[c + SAMPLED if c + SAMPLED in design else c for c in columns]]
     res = morris.analyze(
         problem,
         x.to_numpy(float),
@@ -267,7 +294,7 @@ def format_indices(table: pd.DataFrame) -> str:
             )
         noise = mine["seed_noise_share"].iloc[0]
         if pd.notna(noise):
-            lines.append(f"  seed noise: {noise:.0%} of the variance")
+            lines.append(f"  seed noise: {noise:.0%} of the sum of squares (within points)")
     return "\n".join(lines)
 
 

@@ -116,3 +116,30 @@ def test_srrc_of_a_monotone_function_is_one():
     x = np.random.default_rng(1).uniform(size=(50, 2))
     coef, r2 = srrc(x, np.exp(3 * x[:, 0]))
     assert coef[0] == pytest.approx(1) and abs(coef[1]) < 1e-9 and r2 == pytest.approx(1)
+
+
+def test_the_seed_noise_share_is_within_over_total_sum_of_squares():
+    import numpy as np
+    import pandas as pd
+
+    from experiments.sensitivity import point_means
+
+    # Three points, two seeds each: point means 2, 6, 10; grand mean 6.
+    # Within: 6 x 1² = 6. Total: 4² + 4² + 1² + 1² ... = 25 + 9 + 1 + 1 + 9 + 25 = 70.
+    runs = pd.DataFrame({"point": [0, 0, 1, 1, 2, 2], "y": [1.0, 3, 5, 7, 9, 11]})
+    means, noise = point_means(runs, "y")
+    assert list(means) == [2, 6, 10]
+    assert noise == pytest.approx(6 / 70)
+    # All the spread between seeds: exactly 100% (a ratio of variances gave 150% here).
+    same = pd.DataFrame({"point": [0, 0, 1, 1], "y": [0.0, 2, 0, 2]})
+    assert point_means(same, "y")[1] == pytest.approx(1.0)
+    # Unequal seeds per point, random values: within 0..1, and the ANOVA identity holds.
+    rng = np.random.default_rng(3)
+    many = pd.DataFrame({"point": rng.integers(0, 7, 200), "y": rng.normal(size=200)})
+    many["y"] += many["point"] * 0.3
+    share = point_means(many, "y")[1]
+    between = many.groupby("point")["y"].agg(["size", "mean"])
+    ss_between = (between["size"] * (between["mean"] - many["y"].mean()) ** 2).sum()
+    ss_total = ((many["y"] - many["y"].mean()) ** 2).sum()
+    assert 0 <= share <= 1 and share == pytest.approx(1 - ss_between / ss_total)
+    assert np.isnan(point_means(runs.drop_duplicates("point"), "y")[1])  # one seed: no share

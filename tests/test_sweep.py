@@ -7,11 +7,13 @@ figures.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -195,8 +197,8 @@ def test_a_sweep_writes_one_row_per_point_scenario_and_seed(tiny_sweep):
     assert len(runs) == 8
     assert not runs.duplicated(["point", "scenario", "seed"]).any()
     for col in (
-        "asylum.applications_factor",
-        "stock.new_construction_per_year",
+        "asylum_applications_factor",
+        "stock_new_construction_per_year",
         *spec.outcomes,
         "seconds",
         "model_version",
@@ -204,12 +206,12 @@ def test_a_sweep_writes_one_row_per_point_scenario_and_seed(tiny_sweep):
         "run_id",
     ):
         assert col in runs.columns, col
-    assert runs["stock.new_construction_per_year"].dtype == np.int64  # rounded, as applied
+    assert runs["stock_new_construction_per_year"].dtype == np.int64  # rounded, as applied
     design = load_design(out)
-    assert (design["stock.new_construction_per_year"] == design[
-        "stock.new_construction_per_year__sampled"].round()).all()  # fmt: skip
+    assert (design["stock_new_construction_per_year"] == design[
+        "stock_new_construction_per_year_sampled"].round()).all()  # fmt: skip
     # The same point runs under both scenarios with the same parameter values.
-    by_point = runs.groupby("point")["asylum.applications_factor"].nunique()
+    by_point = runs.groupby("point")["asylum_applications_factor"].nunique()
     assert (by_point == 1).all()
     manifest = load_manifest(out)
     assert manifest["runs"] == 8 and manifest["identity"] == spec.identity()
@@ -233,8 +235,8 @@ def test_a_run_of_the_sweep_is_the_model_run(tiny_sweep):
         households_per_agent=200,
         parameters={
             "scale.allow_unvalidated": True,
-            "asylum.applications_factor": row["asylum.applications_factor"],
-            "stock.new_construction_per_year": row["stock.new_construction_per_year"],
+            "asylum.applications_factor": row["asylum_applications_factor"],
+            "stock.new_construction_per_year": row["stock_new_construction_per_year"],
         },
     )
     values = evaluate(model.run(4), spec.outcomes)
@@ -352,7 +354,7 @@ def test_local_and_dask_executors_give_identical_results(tiny_sweep, tmp_path):
     spec, out, _ = tiny_sweep
     dask = run_sweep(spec, tmp_path / "dask", workers=2, scheduler="dask", **quiet())
     assert (dask.ran, dask.failed) == (8, 0)
-    cols = ["run_id", *spec.outcomes, "asylum.applications_factor"]
+    cols = ["run_id", *spec.outcomes, "asylum_applications_factor"]
     local = load_sweep(out)[cols]
     remote = load_sweep(tmp_path / "dask")
     pd.testing.assert_frame_equal(local, remote[cols])
@@ -388,3 +390,261 @@ def test_sweeping_a_lever_a_scenario_schedules_warns(tmp_path):
         for w in warnings
     )
     assert any("beyond its plausible range" in w for w in warnings)  # 1000-9000 vs 2000-7500
+
+
+# ---------------------------------------------------------------- workers end with the sweep
+
+
+def _children(pid: int) -> set[int]:
+    """The processes ``pid`` started (Linux: /proc), its threads' children together."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(p) for p in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its reaper has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("scheduler", ["local", "dask"])
+def test_sigkill_of_the_sweep_leaves_no_worker_after_10_seconds(tmp_path, scheduler):
+    """The sweep's process killed outright (no handler runs): its workers end too."""
+    if scheduler == "dask":
+        pytest.importorskip("distributed")
+    text = TINY.replace("points = 2", "points = 30").replace("months = 4", "months = 24")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "experiments", "sweep", str(write_spec(tmp_path, text)),
+         "--out", str(out), "--workers", "2", "--scheduler", scheduler],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    workers: set[int] = set()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        workers |= _children(proc.pid)
+        if len(workers) >= 2 and (out / "runs").is_dir() and finished_runs(out):
+            break  # the workers are busy with runs
+        time.sleep(0.05)
+    assert proc.poll() is None and len(workers) >= 2, "the sweep did not get going"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.1)
+    left = sorted(p for p in workers if _alive(p))
+    for p in left:  # do not leave them to the next test
+        with contextlib.suppress(OSError):
+            os.kill(p, signal.SIGKILL)
+    assert not left, f"workers still running 10 s after SIGKILL of their parent: {left}"
+
+
+# ---------------------------------------------------------------- resuming checks the design
+
+
+def _snapshot(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("how", ["the sampler gives another design", "design.parquet edited"])
+def test_resume_refuses_a_design_that_differs_from_the_stored_one(tmp_path, monkeypatch, how):
+    from experiments.sweep import design as design_module
+
+    spec = load_spec(write_spec(tmp_path))
+    out = tmp_path / "out"
+    run_sweep(spec, out, limit=2, workers=1, **quiet())
+    if how == "design.parquet edited":
+        stored = load_design(out)
+        stored.loc[1, "asylum_applications_factor"] += 0.01
+        stored.to_parquet(out / "design.parquet", index=False)
+    else:  # as a new SALib or numpy might: the same spec, other points
+        sample = design_module.sample
+        monkeypatch.setattr(design_module, "sample", lambda s: sample(s).iloc[::-1].reset_index(
+            drop=True))  # fmt: skip
+    before = _snapshot(out)
+    with pytest.raises(OutputError, match=r"design.parquet differs .*point [01], '"):
+        run_sweep(spec, out, resume=True, runner=pytest.fail, **quiet())
+    assert _snapshot(out) == before  # nothing written, nothing run
+    assert main(["sweep", str(tmp_path / "spec.toml"), "--out", str(out), "--resume"]) == 2
+
+
+# ---------------------------------------------------------------- the manifest
+
+
+def test_the_manifest_records_library_versions_and_the_real_worker_count(tiny_sweep, tmp_path):
+    from importlib.metadata import version
+
+    _, out, _ = tiny_sweep
+    session = load_manifest(out)["sessions"][0]
+    assert session["workers"] == 2 and session["scheduler"] == "local"
+    for name in ("numpy", "pandas", "pyarrow", "SALib", "Mesa"):
+        assert session["libraries"][name] == version(name)
+    assert set(session["libraries"]) >= {"python", "ema_workbench", "dask", "distributed"}
+    spec = load_spec(write_spec(tmp_path, TINY.replace("seeds = 2", "seeds = 1")))
+    run_sweep(spec, tmp_path / "one", workers=1, limit=1, **quiet())
+    assert load_manifest(tmp_path / "one")["sessions"][0]["workers"] == 1  # not null
+
+
+# ---------------------------------------------------------------- a Dask cluster that empties
+
+
+def slow_runner(task):
+    time.sleep(0.5)
+    return execute(task)
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_without_workers_is_reported_within_a_minute(tmp_path, monkeypatch,
+                                                                    capsys):  # fmt: skip
+    distributed = pytest.importorskip("distributed")
+    from experiments.sweep import ClusterLost, backends
+
+    monkeypatch.setattr(backends, "NO_WORKERS_SECONDS", 3)
+    spec_path = write_spec(tmp_path, TINY.replace("points = 2", "points = 6"))
+    out = tmp_path / "out"
+    with distributed.LocalCluster(
+        n_workers=0, processes=False, protocol="tcp", dashboard_address=":0"
+    ) as cluster:
+        address = cluster.scheduler_address
+        # No worker at the start: one line, nothing written.
+        started = time.monotonic()
+        assert main(["sweep", str(spec_path), "--out", str(out), "--scheduler", address]) == 2
+        assert "has no workers (waited 3 s)" in capsys.readouterr().err
+        assert not out.exists() and time.monotonic() - started < 60
+        # The last worker goes in the middle of the sweep: reported, the finished runs kept.
+        cluster.scale(1)
+        cluster.wait_for_workers(1)
+
+        def retire_after_a_run():
+            while not ((out / "runs").is_dir() and finished_runs(out)):
+                time.sleep(0.05)
+            cluster.scale(0)
+
+        threading.Thread(target=retire_after_a_run, daemon=True).start()
+        started = time.monotonic()
+        with pytest.raises(ClusterLost, match="has had no workers for"):
+            run_sweep(load_spec(spec_path), out, scheduler=address, runner=slow_runner, **quiet())
+        assert time.monotonic() - started < 60
+    done = finished_runs(out)
+    assert 1 <= len(done) < 24 and load_manifest(out)["sessions"][0]["ran"] == len(done)
+
+
+# ---------------------------------------------------------------- one naming scheme, units
+
+
+def test_parameter_columns_are_one_to_one_and_plain():
+    from experiments.naming import column_of, parameter_columns, parameter_of
+    from experiments.sweep.fields import SAMPLED
+    from model.base.errors import ParameterError
+    from model.inputs.parameters import parameter_specs
+
+    names = list(parameter_specs())
+    columns = parameter_columns()
+    assert len(columns) == len(names)  # no two parameters share a column
+    for name in names:
+        c = column_of(name)
+        assert parameter_of(c) == name and parameter_of(name) == name
+        assert "." not in c and "__" not in c and c.isidentifier()
+        assert c + SAMPLED not in columns  # a sampled column is never a parameter's
+    with pytest.raises(ParameterError, match="did you mean 'stock_new_construction_per_year'"):
+        parameter_of("stock__new_construction_per_year")
+
+
+def test_every_parquet_field_has_a_unit_and_a_description(tiny_sweep):
+    import pyarrow.parquet as pq
+
+    from experiments.sweep.fields import field_table
+
+    _, out, _ = tiny_sweep
+    files = [out / "design.parquet", *(out / "runs").glob("*.parquet"),
+             *(out / "series").glob("*.parquet")]  # fmt: skip
+    assert len(files) == 1 + 8 + 8
+    for path in files:
+        fields = field_table(path)
+        assert (fields["unit"] != "").all() and (fields["description"] != "").all(), path
+        assert not fields["column"].str.contains(r"\.|__").any(), list(fields["column"])
+    runs = field_table(files[1]).set_index("column")
+    assert runs.loc["status_holders_in_reception_end_persons", "unit"] == "persons"
+    construction = runs.loc["stock_new_construction_per_year"]
+    assert construction["unit"] == "self-contained dwellings per year"
+    assert "stock.new_construction_per_year" in construction["description"]
+    series = pq.read_table(files[-1]).to_pandas()
+    assert set(series["unit"]) == {"persons"}  # each row says what its value counts
+    # pandas still reads the files as before (its own metadata is kept).
+    assert load_sweep(out)["seed"].dtype == np.int64
+
+
+def test_the_sweep_package_imports_one_way():
+    """spec <- fields <- design <- store <- backends <- runner <- session <- command."""
+    import ast
+
+    order = ["spec", "fields", "design", "store", "backends", "runner", "session", "command"]
+    folder = ROOT / "experiments" / "sweep"
+    assert {p.stem for p in folder.glob("*.py")} == {*order, "__init__"}
+    for k, name in enumerate(order):
+        tree = ast.parse((folder / f"{name}.py").read_text())
+        used = {
+            node.module.rsplit(".", 1)[1]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("experiments.sweep.")
+        }
+        assert used <= set(order[:k]), f"{name} imports {used - set(order[:k])}"
+
+
+# ---------------------------------------------------------------- report of a sweep's folder
+
+
+def test_paired_differences_per_point_on_a_known_answer():
+    from experiments.sweep_report import paired_differences, verdicts
+
+    # Two points, two seeds; B - A on the same seed: point 0: +1 and +3; point 1: -2 and -2.
+    runs = pd.DataFrame({
+        "point": [0, 0, 0, 0, 1, 1, 1, 1],
+        "seed": [1, 2, 1, 2, 1, 2, 1, 2],
+        "scenario": ["a", "a", "b", "b"] * 2,
+        "y": [10.0, 20, 11, 23, 5, 7, 3, 5],
+    })  # fmt: skip
+    table = paired_differences(runs, "a", "b", "y").set_index("point")
+    assert table.loc[0, "difference"] == 2 and table.loc[1, "difference"] == -2
+    assert (table.loc[0, "difference_min"], table.loc[0, "difference_max"]) == (1, 3)
+    assert table.loc[0, "a_mean"] == 15 and table.loc[0, "b_mean"] == 17
+    assert verdicts(table["difference"], "worse") == {"better": 1, "worse": 1, "equal": 0}
+    assert verdicts(table["difference"], "neutral") == {}
+
+
+def test_report_takes_a_sweep_folder(tiny_sweep, tmp_path, capsys):
+    _, out, _ = tiny_sweep
+    page = tmp_path / "sweep.html"
+    assert main(["report", str(out), "--out", str(page), "--lang", "en"]) == 0
+    text = page.read_text()
+    assert "ban-without-extra-supply − current-policy" in text
+    assert "Per point" in text and "asylum_applications_factor" in text
+    assert "common random numbers" in text and text.count("data:image/png;base64,") == 1
+    capsys.readouterr()
+    assert main(["report", str(out), "--out", str(page), "--seeds", "3"]) == 2
+    assert "--seeds with a sweep's folder" in capsys.readouterr().err
+    assert main(["report", str(tmp_path), "--out", str(tmp_path / "x.html")]) == 2
+    assert "holds no sweep" in capsys.readouterr().err
+    assert main(["report", str(page), "--out", str(tmp_path / "y.html")]) == 2
+    assert "two or more scenarios" in capsys.readouterr().err
+
+
+def test_the_commit_is_read_from_the_checkout_that_holds_the_model():
+    from experiments.sweep.store import CHECKOUT, git_commit
+
+    assert (CHECKOUT / "model").is_dir() and (CHECKOUT / "experiments" / "sweep").is_dir()
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    paths = ["--", "model", "agents", "experiments"]
+    dirty = subprocess.run([*git, "status", "--porcelain", *paths], capture_output=True, text=True)
+    assert git_commit() == head.strip() + ("-dirty" if dirty.stdout.strip() else "")
