@@ -499,6 +499,7 @@ RUN_FILES = (
     "monthly_by_region.csv",
     "lettings.csv",
     "quota_half_years.csv",
+    "quota_by_municipality.csv",
     "integration.csv",
     "overview.png",
     "reception.png",
@@ -530,6 +531,7 @@ def command_run(args: argparse.Namespace) -> int:
         results.monthly_by_region.to_csv(tmp / "monthly_by_region.csv", index=False)
         results.lettings.to_csv(tmp / "lettings.csv", index=False)
         results.half_years.to_csv(tmp / "quota_half_years.csv", index=False)
+        results.quota_by_municipality.to_csv(tmp / "quota_by_municipality.csv", index=False)
         results.integration.to_csv(tmp / "integration.csv", index=False)
         scenario = model.scenario_def
         title = f"{scenario.title['en']} / {scenario.title['nl']} (seed {args.seed})"

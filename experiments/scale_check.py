@@ -39,6 +39,7 @@ FIGURES = (
     ("urgent_waiting_end", "urgent seekers waiting, at the end", "households"),
     ("permit_to_home_weeks", "weeks from permit to a home, median", "weeks"),
     ("flex_reserved_share", "share of new flex homes reserved for status holders", "share"),
+    ("quota_behind_mean", "municipalities behind on the quota, run mean", "municipalities"),
 )
 
 
@@ -67,6 +68,7 @@ def headline_figures(results) -> dict[str, float]:
     added = m["vacancies_flex_addition_dwellings"].sum()
     reserved = m["flex_additions_reserved_dwellings"].sum()
     out["flex_reserved_share"] = float(reserved / added) if added else float("nan")
+    out["quota_behind_mean"] = float(m["quota_behind_municipalities"].mean())
     return out
 
 

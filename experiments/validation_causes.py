@@ -13,14 +13,15 @@ The numbers quoted are from the history run of seed 1 at 1:10 (2022-01-01 to
 
 # Shared by the figures of 2025 that follow from the model's reception draining that year.
 _DRAIN_2025 = (
-    "in 2025 the model's municipalities go on housing as in 2024 (14,600 persons for the "
-    "quota in 2025-H1 against a target of 15,000) while only 6,300 status holders enter "
-    "reception on the year's 6,530 permits and few families join a sponsor there (760): "
-    "status holders in reception fall from 18,000 (1 January 2025) to 10,900 (1 January "
-    "2026). The published stock held at about 18,000 while permits fell by two thirds, so "
-    "the real outflow fell; the model has no mechanism for that (municipalities doing less "
-    "once the ban on priority was voted in July 2025 and the quota's abolition announced, "
-    "as mayors and provinces said; the municipal behaviour is not modelled yet)"
+    "in 2025 the model's municipalities go on housing as in 2024 (their willingness and the "
+    "provinces' warnings do not change) while only about 6,300 status holders enter "
+    "reception on the year's 6,530 permits and few families join a sponsor there: status "
+    "holders in reception fall from about 16,600 (1 January 2025) to about 10,200 (1 "
+    "January 2026). The published stock held at about 18,000 while permits fell by two "
+    "thirds, so the real outflow fell; the model has no mechanism for that (municipalities "
+    "doing less once the ban on priority was voted in July 2025 and the quota's abolition "
+    "announced, as mayors and provinces said: the model's municipalities react to the "
+    "quota and the supervision in force, not to announcements)"
 )
 
 # Shared by the figures that follow from how families abroad come.
@@ -45,15 +46,16 @@ CAUSES: dict[str, str] = {
     "status_holder_lettings_2022": "as status_holder_share_2022",
     "status_holder_lettings_2023": "as status_holder_share_2022 (7,640 lettings in 2023)",
     "quota_housed_2022_h2": (
-        "the model houses 13,100 in 2022-H2 (12,980 in H1): its municipalities house at a "
-        "steady share of the vacancies; the published 17,126 came after the Ter Apel crisis "
-        "of summer 2022, when the government and municipalities agreed to speed up housing "
-        "(temporary homes, the acceleration of the outflow), which the model does not have"
+        "the model houses about 13,600 in 2022-H2 (11,600 in H1): its municipalities house "
+        "as their willingness and their share of the vacancies allow; the published 17,126 "
+        "came after the Ter Apel crisis of summer 2022, when the government and "
+        "municipalities agreed to speed up housing (temporary homes, the acceleration of the "
+        "outflow), which the model does not have"
     ),
     "quota_backlog_2022_h2": (
-        "follows from the persons housed: the model houses 4,000 fewer than published in "
-        "2022-H2 (see quota_housed_2022_h2) and 2,800 fewer in 2023-H2, so its backlog is "
-        "3,000 to 6,000 higher from then on"
+        "follows from the persons housed: the model houses about 3,500 fewer than published "
+        "in 2022-H2 (see quota_housed_2022_h2) and 2,000 fewer in 2023-H2, so its backlog is "
+        "4,000 to 7,000 higher from then on"
     ),
     "quota_backlog_2023_h1": "as quota_backlog_2022_h2",
     "quota_backlog_2023_h2": "as quota_backlog_2022_h2",
@@ -64,8 +66,8 @@ CAUSES: dict[str, str] = {
         "around it, the published one was not found"
     ),
     "quota_backlog_2025_05": (
-        "as quota_backlog_2022_h2: the model's backlog is about 7,500 higher from 2024 on "
-        "and stays about level in 2025"
+        "as quota_backlog_2022_h2: the model's backlog is about 6,000 to 7,000 higher from "
+        "2024 on and stays about level in 2025"
     ),
     "status_holders_in_reception_2026_01": _DRAIN_2025,
     "norm_14_weeks_missed_2025": (

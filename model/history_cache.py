@@ -102,5 +102,5 @@ def run_history(market: Any, advance: Callable[[Month], Any]) -> None:
         history_cache.store(key, market)
     market.clock = Month.of(HISTORY_START, months - 1)
     market.lettings_log = LettingLog(market.allocation.attribution)
-    market.quota.realisation.clear()  # half years from the start date on
+    market.quota.forget_half_years()  # half years from the start date on
     market.queue.take_gone_ids()

@@ -37,6 +37,7 @@ import mesa
 import numpy as np
 
 from agents.households import HouseholdAgents, Rules
+from agents.municipalities import Municipality
 from model.allocation.log import LettingLog
 from model.allocation.routes import Allocation, AllocationInputs
 from model.asylum.pipeline import AsylumPipeline
@@ -139,6 +140,10 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         self.quota = build_start(parts, start_params, self.policy)
         if self._offset:
             self._run_history(as_it_was)
+        # The municipalities as Mesa agents, views on the quota's table (which the history
+        # may have replaced): each decides its effort at the start of a half year.
+        n = len(self.quota.table)
+        self.municipalities = Municipality.create_agents(self, n, list(range(n)))
         self.policy = self.history.apply(self.timeline.at(self.start_date), self.start_date)[0]
         start = MonthRecord(Month.of(self.start_date, -1))  # the start row: stocks, no flows
         # (at HISTORY_START the reception settles its emergency places to the occupancy)
@@ -214,8 +219,9 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         policy = self.policy
         record = MonthRecord(month)
         record.asylum = self.asylum.month(month.index, policy, observed)
-        if policy["policy.quota_in_force"]:
-            self.quota.start_month(month.first, self._expected_to_house_per_year(observed))
+        in_force = policy["policy.quota_in_force"]
+        target = self._expected_to_house_per_year(observed) if in_force else None
+        self.quota.start_month(month.first, target, self.quota.rules(policy))
         entered_before = self.queue.entered.copy()
         persons_before = self.queue.sh_persons["entered"]
         waits_where = self.reception.region_share(month.index, policy)
@@ -273,6 +279,7 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         """The month's figures (real units), its regional rows, and the agents of those gone."""
         end = MonthEnd(
             self.date, self.households, self.quota.backlog_at(self.clock),
+            self.quota.behind_at(self.clock), self.quota.municipalities_per_region,
             self.reunification.abroad_of_sponsors, self.stock.total, len(self.stock.ledger),
             self.asylum.pending, self.asylum.rejected,
             self.params.regions.names, self.params["status_holders.outflow_norm_weeks"],
@@ -291,6 +298,7 @@ class HousingMarket(HouseholdAccess, mesa.Model):
             region_months=self._region_rows,
             households=self.queue.outcomes.frame(self.households),
             realisation=self.quota.realisation,
+            municipal=(self.quota.by_municipality, self.quota.table),
             lettings=self.lettings_log,
             params=self.params,
             months_run=max(self.month + 1, 0),

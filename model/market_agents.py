@@ -23,13 +23,14 @@ class HouseholdAccess:
 
     @property
     def agents(self) -> mesa.agent.AgentSet:
-        """Every household agent (Mesa's AgentSet), made on demand for those waiting."""
+        """Every agent (Mesa's AgentSet): the municipalities and the household agents,
+        made on demand for those waiting."""
         self._make_agents()
         return super().agents
 
     @property
     def agents_by_type(self) -> dict:
-        """Household agents by class (RegularSeeker, UrgentSeeker, StatusHolder)."""
+        """Agents by class (RegularSeeker, UrgentSeeker, StatusHolder, Municipality)."""
         self._make_agents()
         return super().agents_by_type
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.asylum.quota import Quota
+from model.asylum.quota import Quota, municipal_table
 from model.base.calendar import DAYS_PER_MONTH, DAYS_PER_YEAR, Month, day_number
 from model.base.codes import DwellingType, Group, Origin
 from model.base.errors import ParameterError
@@ -90,7 +90,8 @@ def build_start(parts: StartParts, start_params: Parameters, policy: dict) -> Qu
     past_norm = backlog.sum()
     if past_norm > 0:
         backlog *= p["status_holders.initial_quota_backlog_persons"] / k / past_norm
-    quota = Quota(share, backlog)
+    table = municipal_table(parts.params, streams, backlog)
+    quota = Quota(table, parts.params)
 
     # Urgent seekers waiting, granted within the validity window.
     n_urgent = streams.round(p["urgent.initial_waiting"] * share / k, INITIAL_MONTH, salt=7)
@@ -249,9 +250,12 @@ def _expected_lettings(
         - regular_stock * at_vacancy / 12
         + new * share / parts.scale
     )
-    caps = min(
-        p["allocation.urgent_share_cap"] + p["status_holders.quota_placement_max_share"], 0.95
+    # The quota route takes its cap times the municipalities' effort (their willingness
+    # on average, agents/municipalities.py).
+    quota_share = (
+        p["status_holders.quota_placement_max_share"] * p["municipalities.willingness_mean"]
     )
+    caps = min(p["allocation.urgent_share_cap"] + quota_share, 0.95)
     lettings = (exogenous + d * (caps * rooms + h * queue)) / (1.0 - d * (1.0 - caps))
     regular = (1.0 - caps) * lettings + caps * rooms
     return lettings, regular, lettings - exogenous

@@ -99,7 +99,7 @@ def test_agents_are_made_on_demand_and_follow_the_table():
     for cls in (RegularSeeker, UrgentSeeker, StatusHolder):
         ids = {a.household_id for a in m.agents_by_type[cls]}
         assert ids == _waiting_ids(m, cls)
-    assert len(m.agents) == len(m.households.waiting())
+    assert len(m.agents) == len(m.households.waiting()) + len(m.municipalities)
 
 
 def test_agents_are_made_through_mesas_own_constructor():

@@ -414,6 +414,16 @@ def test_region_measures_sum_to_the_national_figures(finished):
     assert waiting.values(frame.regions).sum() == pytest.approx(
         frame.stats["waiting_regular_households"]
     )
+    # the share of municipalities behind per province: of the 342, as many as nationally
+    behind = next(m for m in regions.MEASURES if m.key == "quota_behind")
+    share = behind.values(frame.regions)
+    assert ((share >= 0) & (share <= 100)).all()
+    last = frame.regions[frame.regions[col.DATE] == frame.regions[col.DATE].max()]
+    per_region = last.groupby(col.REGION)["quota_all_municipalities"].first()
+    assert per_region.sum() == 342
+    assert (share / 100 * per_region.reindex(share.index)).sum() == pytest.approx(
+        frame.stats["quota_behind_municipalities"]
+    )
 
 
 def test_measures_appear_when_the_model_reports_their_column(finished):

@@ -164,7 +164,8 @@ def test_the_scenario_text_follows_the_selection_before_start(page):
     page.locator(".ws-about").click()
     about = page.locator(".ws-about-text")
     expect(about).to_contain_text("De taakstelling vervalt vanaf 1 juli 2026")
-    expect(about).to_contain_text("‘Gemeenten die zonder taakstelling voorrang blijven geven’")
+    kept = "‘Deel van hun bereidheid dat gemeenten zonder taakstelling houden’"
+    expect(about).to_contain_text(kept)
     assert "policy." not in about.inner_text()
     expect(page.locator(".ws-run-title")).to_have_text("Huidig beleid")  # the run on screen
     expect(page.locator(".ws-changed")).to_be_visible()

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibrate import HISTORY_UNTIL, QUOTA_CAP, cap_miss, fitted_to
+from experiments.calibrate import HISTORY_UNTIL, QUOTA_CAP, SPREAD, cap_miss, fitted_to
 from experiments.validation_report import measure
 from model.inputs.parameters import default_regions, published_targets
 from model.market import HousingMarket
@@ -54,17 +54,18 @@ def test_the_turnover_rates_give_the_lettings_they_were_fitted_to(calibration_ru
     assert _within(_mean(calibration_runs, name), name), name
 
 
-def test_the_quota_cap_fits_the_status_holders_in_reception_and_the_persons_housed(
+def test_the_quota_cap_and_the_spread_fit_reception_the_persons_housed_and_those_behind(
     calibration_runs,
 ):
-    """The fit's objective (the root mean square of the relative misses over both series)
-    is as small as the fit left it, and every stock point is within its tolerance; the
-    persons housed per half year are shown against theirs in the validation report (one
-    cap cannot fit both series exactly)."""
-    got = {name: _mean(calibration_runs, name) for name in fitted_to(QUOTA_CAP)}
-    assert cap_miss(got) <= 0.12, got
+    """The fit's objective (per parameter, the root mean square of the relative misses of
+    its figures; their mean: 0.101 where the fit left it, 1:10, seeds 1-3) is about as
+    small on other seeds, every stock point is within its tolerance, and so are the
+    municipalities behind; the persons housed per half year are shown against theirs in
+    the validation report (one cap cannot fit both series exactly)."""
+    got = {name: _mean(calibration_runs, name) for name in fitted_to(QUOTA_CAP) | fitted_to(SPREAD)}
+    assert cap_miss(got) <= 0.13, got
     for name, value in got.items():
-        if name.startswith("status_holders_in_reception_"):
+        if name.startswith(("status_holders_in_reception_", "municipalities_behind_")):
             assert _within(value, name), (name, value)
 
 

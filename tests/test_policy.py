@@ -38,11 +38,6 @@ LEVER_CASES = {
         {"policy.status_holder_priority": False},
         0.8,
     ),
-    # (with many status holders waiting, so that who comes first decides who is housed)
-    "status_holders.on_track_municipality_share": (
-        {"status_holders.permits_persons_per_year": 90000},
-        1.0,
-    ),
     "status_holders.search_elsewhere_share": (
         {"policy.status_holder_priority": False, "status_holders.permits_persons_per_year": 90000},
         0.9,
@@ -92,7 +87,6 @@ CASE_PARAMETERS = {
     "policy.places_per_converted_home": LOW_OCCUPANCY,
     "reception.cancel_unused_places": LOW_OCCUPANCY,  # places to spare, so some are cancelled
     "status_holders.search_elsewhere_share": {"asylum.permit_source": "exogenous"},  # enough
-    "status_holders.on_track_municipality_share": {"asylum.permit_source": "exogenous"},
     # Flex building after the SFT scheme acts once the scheme has ended.
     "stock.flex_additions_after_sft_per_year": {"stock.sft_end_date": "2026-01-01"},
 }

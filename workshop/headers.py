@@ -32,6 +32,7 @@ UNITS = {
     "weeks": ("weken", "weeks"),
     "ratio": ("verhouding", "ratio"),
     "per_year": ("per jaar", "a year"),
+    "municipalities": ("gemeenten", "municipalities"),
 }
 EXITS = {
     "private_rent": ("vertrek naar particuliere huur", "left for private rent"),
@@ -114,6 +115,8 @@ NAMES: dict[str, tuple[str, str]] = {
     "reception_backlog": ("statushouders langer dan 14 weken in de opvang",
                           "status holders past 14 weeks in reception"),
     "quota_backlog": ("achterstand op de taakstelling", "behind the quota"),
+    "quota_behind": ("gemeenten achter op de taakstelling", "municipalities behind the quota"),
+    "quota_all": ("gemeenten in de regio", "municipalities in the region"),
     "integration_no_responsible_municipality": ("statushouders zonder verantwoordelijke gemeente",
                                                 "status holders without a municipality"),
     "family_in_reception": ("nareizigers in de opvang", "family members in reception"),

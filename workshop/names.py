@@ -203,9 +203,33 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Statushouders die buiten de regio van hun azc zoeken",
         "Status holders searching outside their reception region",
     ),
-    "status_holders.on_track_municipality_share": (
-        "Statushouders gekoppeld aan een gemeente die bijblijft",
-        "Status holders linked to a municipality on track",
+    "municipalities.willingness_mean": (
+        "Bereidheid gemeenten (gemiddeld)",
+        "Municipalities' willingness (mean)",
+    ),
+    "municipalities.willingness_concentration": (
+        "Spreiding bereidheid gemeenten (hoger: gelijker)",
+        "Spread of municipalities' willingness (higher: more alike)",
+    ),
+    "municipalities.backlog_catch_up_share": (
+        "Deel van de achterstand dat een gemeente per halfjaar inloopt",
+        "Share of its backlog a municipality catches up per half year",
+    ),
+    "municipalities.warning_after_half_years": (
+        "Waarschuwing provincie na halfjaren achter",
+        "Province warns after half years behind",
+    ),
+    "municipalities.warning_effort_step": (
+        "Extra inzet na waarschuwing",
+        "Extra effort after a warning",
+    ),
+    "municipalities.instruction_after_half_years": (
+        "Aanwijzing provincie na halfjaren achter",
+        "Province instructs after half years behind",
+    ),
+    "municipalities.instruction_effort": (
+        "Inzet onder aanwijzing (minstens)",
+        "Effort under instruction (at least)",
     ),
     "status_holders.quota_placement_max_share": (
         "Taakstelling: maximaal deel van de vrijkomende woningen",
@@ -366,8 +390,8 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Coupling without the quota",
     ),
     "policy.priority_without_quota_share": (
-        "Gemeenten die zonder taakstelling voorrang blijven geven",
-        "Municipalities keeping priority without the quota",
+        "Deel van hun bereidheid dat gemeenten zonder taakstelling houden",
+        "Share of their willingness municipalities keep without the quota",
     ),
     "policy.family_priority": (
         "Generieke voorrang voor gezinnen met kinderen",

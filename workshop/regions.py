@@ -59,6 +59,8 @@ class Measure:
             the last twelve months of the monthly medians, weighted by lettings).
         per_capita: Per 10,000 residents.
         decimals: Decimals shown.
+        percent_of: A column (the same in every group's row) the value is a percentage
+            of (the municipalities behind of all the region's municipalities, say).
     """
 
     key: str
@@ -69,6 +71,7 @@ class Measure:
     how: str
     per_capita: bool = False
     decimals: int = 0
+    percent_of: str | None = None
 
     def available(self, frame: pd.DataFrame | None) -> bool:
         return frame is not None and len(frame) > 0 and self.column in frame.columns
@@ -88,6 +91,8 @@ class Measure:
         if self.how == "end":
             last = rows[rows[col.DATE] == dates[-1]]
             values = last.groupby(col.REGION)[self.column].first()
+            if self.percent_of is not None:
+                values = 100 * values / last.groupby(col.REGION)[self.percent_of].first()
         elif self.how == "year":
             values = recent.groupby(col.REGION)[self.column].sum() * 12 / max(len(dates[-12:]), 1)
         else:  # median: weighted by lettings
@@ -177,6 +182,26 @@ MEASURES: tuple[Measure, ...] = (
         ("Statushouders in de opvang", "Status holders in reception"),
         ("personen, aan het eind", "persons, at the end"),
         "status_holders_in_reception_persons",
+        None,
+        "end",
+    ),
+    Measure(
+        "quota_behind",
+        ("Gemeenten achter op de taakstelling", "Municipalities behind on the quota"),
+        (
+            "procent van de gemeenten in de provincie, aan het eind",
+            "per cent of the province's municipalities, at the end",
+        ),
+        "quota_behind_municipalities",
+        None,
+        "end",
+        percent_of="quota_all_municipalities",
+    ),
+    Measure(
+        "quota_backlog",
+        ("Achterstand taakstelling", "Quota backlog"),
+        ("personen, aan het eind", "persons, at the end"),
+        "quota_backlog_persons",
         None,
         "end",
     ),

@@ -11,9 +11,10 @@ the levers in force, then lets homes through the matching functions of
   to a share of the vacancies; under the Mooiman amendment not for foreign
   nationals holding a residence permit;
 * ``quota``: municipalities place status holders with priority: while the
-  quota is in force, those linked to them, to meet the half-year quota; once
-  it is abolished, a share of municipalities (policy.priority_without_quota_share)
-  keeps doing so without the obligation, while priority is legal (route
+  quota is in force, those linked to them, to meet the half-year quota, as
+  much as each municipality's effort gives (agents/municipalities.py); once it
+  is abolished, each keeps a share of its willingness
+  (policy.priority_without_quota_share) without the obligation, while priority is legal (route
   ``status_holder_priority``). In the regular stock only while priority for
   status holders is allowed, otherwise in start-up homes, flex homes reserved
   for them and, under the singles exception, rooms; single status holders
@@ -96,6 +97,8 @@ class RouteMonth:
         prefers_room: ``prefers_room(ids, share)``: which single status holders take
             a room when one is free.
         quota_need: Persons each region aims to house this month for the quota.
+        quota_shares: Share of each region's open self-contained vacancies its
+            municipalities give status holders with priority (``Quota.placement_shares``).
         available: Ledger indices of the vacancies on offer this month.
         vac: Those vacancies (``let`` marks the ones let so far).
         capped: Open self-contained vacancies per region at the month's start
@@ -119,6 +122,7 @@ class RouteMonth:
     budgets: dict[str, RouteBudget]
     prefers_room: Callable[[np.ndarray, float], np.ndarray]
     quota_need: np.ndarray
+    quota_shares: np.ndarray
     available: np.ndarray
     vac: Vacancies
     capped: np.ndarray
@@ -158,6 +162,9 @@ class RouteMonth:
             budgets=budgets,
             prefers_room=inputs.queue.population.prefers_room,
             quota_need=inputs.quota.monthly_need(month.first),
+            quota_shares=inputs.quota.placement_shares(
+                inputs.policy["status_holders.quota_placement_max_share"]
+            ),
             available=available,
             vac=vac,
             capped=vac.capped_count(n_regions),
@@ -212,7 +219,7 @@ class RouteMonth:
         rows = self.waiting[mask]
         return rows[~self.housed_now[rows]]
 
-    def budget(self, share: float, route: str) -> RouteBudget:
+    def budget(self, share: float | np.ndarray, route: str) -> RouteBudget:
         """A route's budget this month: ``share`` of the open self-contained vacancies.
 
         The route earns ``share`` of each month's open self-contained vacancies
@@ -242,10 +249,11 @@ class RouteBudget:
 
     balance: np.ndarray
     earned: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    share: float = 0.0
+    share: float | np.ndarray = 0.0
 
-    def earn(self, share: float, vacancies: np.ndarray) -> None:
-        """This month's earnings: ``share`` of the open self-contained vacancies."""
+    def earn(self, share: float | np.ndarray, vacancies: np.ndarray) -> None:
+        """This month's earnings: ``share`` (a number, or one per region) of the open
+        self-contained vacancies."""
         self.share = share
         self.earned = share * np.asarray(vacancies, float)
         # What is carried is bounded by this month's share too: a route whose share fell
@@ -253,8 +261,8 @@ class RouteBudget:
         self.balance = np.minimum(self.balance, self._at_least_one(self.earned)) + self.earned
 
     def _at_least_one(self, amount: np.ndarray) -> np.ndarray:
-        """``amount``, but at least one home while the route has a share at all."""
-        return np.maximum(amount, 1.0) if self.share > 0 else np.zeros_like(amount)
+        """``amount``, but at least one home where the route has a share at all."""
+        return np.where(np.asarray(self.share) > 0, np.maximum(amount, 1.0), 0.0)
 
     @property
     def cap(self) -> np.ndarray:
@@ -369,30 +377,27 @@ def urgent(month: RouteMonth) -> None:
 def quota(month: RouteMonth) -> None:
     """Status holders in reception placed with priority by municipalities.
 
-    While the quota is in force, municipalities place the status holders linked
-    to them, to meet the half-year quota. Vacancy first (``match_vacancies``):
-    each home a municipality takes, as it comes free, goes to the linked
-    household that fits it best; so families are matched to family homes
-    quickly while single status holders wait for a place in a shared home made
-    for them, a small home, a room or a flex home. Among those who fit,
-    households linked to a municipality that keeps up with its quota come first
-    (it houses whoever is linked to it within weeks, while the others work
-    through their own backlog), then the longest since the permit. A status holder
+    While the quota is in force, the municipalities of a region place the status
+    holders linked to it, up to what they aim at this month (``Quota.monthly_need``)
+    and within the share of the region's vacancies they give (``Quota.placement_shares``:
+    each municipality's effort, agents/municipalities.py). Vacancy first
+    (``match_vacancies``): each home taken, as it comes free, goes to the linked
+    household that fits it best, the longest since the permit first; so families are
+    matched to family homes quickly while single status holders wait for a place in a
+    shared home made for them, a small home, a room or a flex home. A status holder
     waiting for family abroad (*alleengaand*) is housed in a home for the whole family
     (``status_holders.sponsors_wait_for_family``), so usually once it has joined in
     reception.
 
-    Once the quota is abolished and priority is still legal, the municipalities
-    that keep priority without the obligation (``policy.priority_without_quota_share``
-    of them) do the same for the status holders searching in their region, the
-    longest since the permit first, within that share of the quota's budget,
-    every home counted and no persons target (route ``status_holder_priority``).
+    Once the quota is abolished and priority is still legal, each municipality keeps
+    a share of its willingness (``policy.priority_without_quota_share``) and does the
+    same for the status holders searching in its region, every home counted and no
+    persons target (route ``status_holder_priority``).
     """
     policy = month.policy
     in_force = policy["policy.quota_in_force"]
     allowed = policy["policy.status_holder_priority"] or policy["policy.singles_exception"]
-    keep_share = 1.0 if in_force else policy["policy.priority_without_quota_share"]
-    if not in_force and not (allowed and keep_share > 0):
+    if not in_force and not (allowed and policy["policy.priority_without_quota_share"] > 0):
         return
     table = month.table
     mask = (_column(month, "group") == Group.STATUS_HOLDER) & (
@@ -401,11 +406,7 @@ def quota(month: RouteMonth) -> None:
     if in_force:
         mask &= _column(month, "linked_region") >= 0
     rows = month.free(mask)
-    behind = (
-        month.streams.uniform("municipality", table["id"][rows], 0)
-        >= policy["status_holders.on_track_municipality_share"]
-    ) & in_force
-    rows = rows[np.lexsort((table["id"][rows], table["permit_day"][rows], behind))]
+    rows = rows[np.lexsort((table["id"][rows], table["permit_day"][rows]))]
     sizes = table["size"][rows]
     fit = sizes  # the household a home must fit
     if in_force and policy["status_holders.sponsors_wait_for_family"]:
@@ -421,8 +422,7 @@ def quota(month: RouteMonth) -> None:
     if policy["policy.shared_homes_for_status_holders"]:
         options = SHARED_OPTION + options
     route = Route.QUOTA if in_force else Route.STATUS_HOLDER_PRIORITY
-    share = keep_share * policy["status_holders.quota_placement_max_share"]
-    budget = month.budget(share, ROUTES[route])
+    budget = month.budget(month.quota_shares, ROUTES[route])
     if in_force:
         need = month.streams.round(month.quota_need, month.index, salt=3)
         region, capped_types = table["linked_region"][rows], None

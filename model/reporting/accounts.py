@@ -73,6 +73,9 @@ class MonthEnd:
         date: The model's clock after the month (the start row: the start date).
         table: The household table.
         quota_backlog: Persons behind the quota per region.
+        municipalities_behind: Per region, municipalities at least one person behind the
+            quota.
+        municipalities: Per region, municipalities in all.
         abroad_of_sponsors: Persons abroad waiting to join housed status holders.
         stock_total: Units per (region, dwelling type).
         vacant: Vacancies not let yet.
@@ -86,6 +89,8 @@ class MonthEnd:
     date: dt.date
     table: HouseholdTable
     quota_backlog: np.ndarray
+    municipalities_behind: np.ndarray
+    municipalities: np.ndarray
     abroad_of_sponsors: int
     stock_total: np.ndarray
     vacant: int
@@ -268,6 +273,8 @@ def _stocks(end: MonthEnd, month: Month) -> dict[str, Any]:
     row["status_holders_in_reception_persons"] = int(sizes.sum()) * k
     row["reception_backlog_persons"] = int(sizes[overdue].sum()) * k
     row["quota_backlog_persons"] = float(end.quota_backlog.sum()) * k
+    row["quota_behind_municipalities"] = int(end.municipalities_behind.sum())
+    row["quota_behind_share"] = end.municipalities_behind.sum() / end.municipalities.sum()
     unlinked = table["responsible_region"][sh] < 0
     row["integration_no_responsible_municipality_persons"] = int(sizes[unlinked].sum()) * k
     joined = table["family_joined"][sh]
@@ -346,4 +353,7 @@ def region_rows(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
         "stock_dwellings": stock[region_of].astype(np.int64) * k,
         "status_holders_in_reception_persons": sh_here[region_of].astype(np.int64) * k,
         "reception_places_persons": places[region_of].astype(np.float64) * k,
+        "quota_backlog_persons": end.quota_backlog[region_of].astype(np.float64) * k,
+        "quota_behind_municipalities": end.municipalities_behind[region_of],
+        "quota_all_municipalities": end.municipalities[region_of],
     }

@@ -205,7 +205,12 @@ MONTHLY: tuple[Columns, ...] = (
     _c("reception_backlog_persons", P, "stock", "of them, those past the 14-week norm since "
        "the permit"),
     _c("quota_backlog_persons", P, "stock", "persons behind the quota target, pro rata "
-       "within the half year"),
+       "within the half year (each region net of its municipalities' leads)"),
+    _c("quota_behind_municipalities", "municipalities", "stock", "municipalities at least one "
+       "person behind their quota, pro rata within the half year (at a half year's end: "
+       "behind on it)"),
+    _c("quota_behind_share", "share", "stock", "the same, as a share of the "
+       "342 municipalities"),
     _c("integration_no_responsible_municipality_persons", P, "stock", "status holders in "
        "reception without a responsible municipality (after the quota is gone)"),
     _c("family_abroad_persons", P, "stock", "family members still abroad waiting to join"),
@@ -239,6 +244,12 @@ BY_REGION: tuple[Columns, ...] = (
        "reception centre in the region (the same in each group's row)"),
     _c("reception_places_persons", P, "stock", "reception places of all tiers in the region: "
        "the Spreidingswet key, or after its withdrawal moving to the pre-law distribution"),
+    _c("quota_backlog_persons", P, "stock", "persons the region's municipalities are behind "
+       "the quota, pro rata, net of leads (the same in each group's row)"),
+    _c("quota_behind_municipalities", "municipalities", "stock", "the region's municipalities "
+       "at least one person behind the quota, pro rata (the same in each group's row)"),
+    _c("quota_all_municipalities", "municipalities", "stock", "the region's municipalities (the "
+       "same in each group's row)"),
 )  # fmt: skip
 
 LETTINGS: tuple[Columns, ...] = (
@@ -280,6 +291,26 @@ HALF_YEARS: tuple[Columns, ...] = (
     _c("lead_after_persons", P, "stock", "persons housed beyond everything due at its end"),
 )  # fmt: skip
 
+BY_MUNICIPALITY: tuple[Columns, ...] = (
+    _c("half_year", "YYYY-H1/H2", "label", "the completed half year"),
+    _c("municipality_code", "id", "label", "the municipality's CBS code (GMxxxx)"),
+    _c("municipality", "name", "label", "the municipality"),
+    _c("province", "name", "label", "its province"),
+    _c("region", "name", "label", "the housing-market region it lies in (province or COROP "
+       "area)"),
+    _c("target_persons", P, "flow", "its share of the half year's national quota target (by "
+       "population)"),
+    _c("housed_persons", P, "flow", "status holders housed for its quota in the half year (its "
+       "share of its region's, by the placements it offered)"),
+    _c("backlog_after_persons", P, "stock", "persons behind everything due at the half year's "
+       "end"),
+    _c("lead_after_persons", P, "stock", "persons housed beyond everything due at its end"),
+    _c("behind", "true/false", "label", "at least one person behind at the half year's end"),
+    _c("effort_share", "share", "statistic", "the share of its possible placements it gave "
+       "status holders in the half year (its willingness after the province's warnings and "
+       "instructions)"),
+)  # fmt: skip
+
 INTEGRATION: tuple[Columns, ...] = (
     _c("date", "date", "label", "the snapshot date"),
     _c("cohort_{months}_months_persons", P, "stock", "status holders whose permit was that "
@@ -295,6 +326,7 @@ TABLES: dict[str, tuple[Columns, ...]] = {
     "monthly_by_region.csv": BY_REGION,
     "lettings.csv": LETTINGS,
     "quota_half_years.csv": HALF_YEARS,
+    "quota_by_municipality.csv": BY_MUNICIPALITY,
     "integration.csv": INTEGRATION,
 }
 

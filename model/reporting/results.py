@@ -12,7 +12,7 @@ Column names end in their unit: ``_households``, ``_persons``, ``_dwellings``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,7 @@ class Results:
         monthly_by_region: Per month, region and group.
         lettings: One row per letting.
         half_years: Quota realisation per completed half year, per region.
+        quota_by_municipality: The same per municipality, with whether it ended behind.
         households: One row per agent that ever entered (``OutcomeLog.frame``):
             who it is, when it entered, and when and how it left (state 0:
             still waiting, 1: housed, 2: left the market); day numbers.
@@ -50,6 +51,7 @@ class Results:
     half_years: pd.DataFrame
     households: pd.DataFrame
     integration: pd.DataFrame
+    quota_by_municipality: pd.DataFrame = field(default_factory=pd.DataFrame)
     scale: int = 1
     end_day: int = 0
     regions: Any = None
@@ -62,6 +64,7 @@ class Results:
         region_months: list[dict],
         households: pd.DataFrame,
         realisation: list[dict],
+        municipal: tuple[list[dict], Any],
         lettings: LettingLog,
         params: Parameters,
         months_run: int,
@@ -74,6 +77,8 @@ class Results:
             region_months: Per month, its rows by region as columns (``region_rows``).
             households: Every household that entered (``OutcomeLog.frame``).
             realisation: The quota's record per completed half year.
+            municipal: The quota's record per municipality and half year, and the
+                municipalities (``Quota.by_municipality``, ``Quota.table``).
             lettings: The letting log.
             params: The run's parameters (scale, start date, regions).
             months_run: Months simulated.
@@ -112,6 +117,7 @@ class Results:
             ]
         )
         return cls(
+            quota_by_municipality=_by_municipality(*municipal, names, k),
             monthly=monthly,
             monthly_by_region=by_region,
             lettings=lettings.frame(names, pd.Timestamp(HISTORY_START), k),
@@ -145,6 +151,30 @@ class Results:
         emergency = [c for c in ends.columns if c.startswith("reception_occupancy_emergency_")]
         out["reception_emergency_persons_at_year_end"] = ends[emergency].sum(axis=1)
         return out
+
+
+def _by_municipality(records: list[dict], table: Any, region_names, k: int) -> pd.DataFrame:
+    """Every municipality's quota per completed half year (``quota_by_municipality.csv``)."""
+    rows = []
+    for rec in records:
+        rows.append(
+            pd.DataFrame(
+                {
+                    "half_year": rec["half_year"],
+                    "municipality_code": table.code,
+                    "municipality": table.name,
+                    "province": table.province,
+                    "region": [region_names[r] for r in table.region],
+                    "target_persons": rec["target"] * k,
+                    "housed_persons": rec["housed"] * k,
+                    "backlog_after_persons": rec["backlog_after"] * k,
+                    "lead_after_persons": rec["lead_after"] * k,
+                    "behind": rec["behind"],
+                    "effort_share": rec["effort"],
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
 def quantiles_by_group(

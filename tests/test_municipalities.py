@@ -1,0 +1,133 @@
+"""The 342 municipalities: their data, their quota shares, their rule and their backlog."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from scales import COARSE
+
+from agents.municipalities import Municipality, MunicipalRules, MunicipalTable
+from model.asylum.quota import Quota
+from model.inputs.municipalities import municipalities_for
+from model.inputs.parameters import Parameters
+from model.market import HousingMarket
+
+RULES = MunicipalRules(
+    quota_in_force=True, warning_after=2, warning_step=0.1, instruction_after=4,
+    instruction_effort=0.8, kept_without_quota=0.5,
+)  # fmt: skip
+
+
+def _table(willingness, vacancy_share, region=None) -> MunicipalTable:
+    n = len(willingness)
+    region = np.zeros(n, np.int64) if region is None else np.asarray(region)
+    return MunicipalTable(
+        code=tuple(str(i) for i in range(n)), name=tuple(f"m{i}" for i in range(n)),
+        province=("P",) * n, region=region, target_share=np.full(n, 1.0 / n),
+        vacancy_share=np.asarray(vacancy_share, float), willingness=np.asarray(willingness, float),
+        effort=np.asarray(willingness, float).copy(), due=np.zeros(n), housed=np.zeros(n),
+        missed=np.zeros(n, np.int64),
+    )  # fmt: skip
+
+
+def _quota(table, **params) -> Quota:
+    p = Parameters.from_overrides({"scale.households_per_agent": 1, **params})
+    return Quota(table, p)
+
+
+@pytest.mark.parametrize("level", ["province", "corop"])
+def test_every_municipality_lies_in_one_region_and_the_shares_add_up(level):
+    regions = Parameters.from_overrides({"geography.level": level}).regions
+    data = municipalities_for(regions.names, level)
+    assert len(data) == 342
+    assert set(np.unique(data.region)) == set(range(len(regions)))
+    for share in (data.share_within_region(data.population),
+                  data.share_within_region(data.corporation_dwellings)):  # fmt: skip
+        per_region = np.bincount(data.region, weights=share, minlength=len(regions))
+        assert np.allclose(per_region, 1.0)
+
+
+def test_the_municipal_targets_add_up_to_the_national_target():
+    model = HousingMarket(households_per_agent=100, parameters=COARSE)
+    table = model.quota.table
+    assert len(table) == 342
+    assert table.target_share.sum() == pytest.approx(1.0)
+    # within a region the split follows inhabitants
+    data = municipalities_for(model.params.regions.names, model.params.regions.level)
+    r = data.region == 0
+    assert np.allclose(table.target_share[r] / table.target_share[r].sum(),
+                       data.population[r] / data.population[r].sum())  # fmt: skip
+
+
+def test_a_backlog_carries_over_and_a_lead_counts_against_the_next_target():
+    table = _table([0.5, 0.5], [0.5, 0.5])
+    quota = _quota(table)
+    quota.start_month(dt.date(2026, 1, 1), 200.0, RULES)  # 50 persons each this half year
+    assert np.allclose(table.due, [50, 50])
+    quota.table.housed = np.array([20.0, 70.0])  # one 30 behind, one 20 ahead
+    quota.start_month(dt.date(2026, 7, 1), 200.0, RULES)
+    assert np.allclose(table.due, [100, 100])  # the backlog is still due
+    assert list(table.missed) == [1, 0]
+    # aims: the target less a lead, plus the catch-up share of a backlog
+    catch_up = quota.catch_up
+    assert np.allclose(quota._aim, [50 + catch_up * 30, 50 - 20])
+    assert quota.by_municipality[-1]["behind"].tolist() == [True, False]
+
+
+def test_the_rule_warnings_instructions_and_abolition():
+    table = _table([0.3, 0.3, 0.3, 0.9], [0.25] * 4)
+    table.missed = np.array([0, 2, 4, 4])
+    effort = Municipality.effort(RULES, table)
+    assert np.allclose(effort, [0.3, 0.4, 0.8, 1.0])  # willing, warned, instructed, capped at 1
+    no_quota = MunicipalRules(**{**RULES.__dict__, "quota_in_force": False})
+    assert np.allclose(Municipality.effort(no_quota, table), [0.15, 0.15, 0.15, 0.45])
+
+
+def test_a_municipality_with_more_of_the_vacancies_realises_more():
+    """Persons housed in a region count for its municipalities in proportion to the
+    placements each offers (effort times its share of the vacancies)."""
+    table = _table([0.5, 0.5, 0.5], [0.2, 0.3, 0.5])
+    quota = _quota(table)
+    quota.start_month(dt.date(2026, 1, 1), 3000.0, RULES)
+    quota.record(np.array([0]), np.array([100.0]))
+    assert np.allclose(table.housed, [20, 30, 50])
+    assert quota.placement_shares(0.1)[0] == pytest.approx(0.1 * 0.5)
+
+
+def test_the_agents_are_the_municipalities_and_report_real_persons():
+    model = HousingMarket(households_per_agent=100, parameters=COARSE)
+    model.run(7)
+    agents = model.agents_by_type[Municipality]
+    assert len(agents) == 342 == len(model.municipalities)
+    provinces = {a.province for a in agents}
+    assert len(provinces) == 12
+    behind = sum(a.backlog > 0 for a in agents)
+    assert 0 < behind <= 342
+    row = model.results().monthly.iloc[-1]
+    assert row["quota_behind_municipalities"] <= 342
+    by_m = model.results().quota_by_municipality
+    # the half year the history ended in closes in the run's first month
+    assert set(by_m["half_year"]) == {"2025-H2", "2026-H1"}
+    assert len(by_m) == 2 * 342 and by_m["housed_persons"].sum() > 0
+
+
+@pytest.mark.slow
+def test_abolition_stops_supervision_and_each_keeps_a_share_of_its_willingness():
+    """After abolition no municipality is behind (there is no quota), the priority route
+    houses status holders only as far as the kept willingness gives, and keeping none
+    of it ends the route."""
+    runs = {}
+    for keep in (0.0, 0.5):
+        m = HousingMarket(
+            "abolish-quota", households_per_agent=50, rng=1,
+            parameters={**COARSE, "policy.priority_without_quota_share": keep},
+        )  # fmt: skip
+        runs[keep] = m.run(24)
+    late = slice(12, None)
+    for r in runs.values():
+        assert (r.monthly["quota_behind_municipalities"].iloc[late] == 0).all()
+    route = "lettings_route_status_holder_priority_households"
+    assert runs[0.0].monthly[route].iloc[late].sum() == 0
+    assert runs[0.5].monthly[route].iloc[late].sum() > 0
