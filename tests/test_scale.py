@@ -39,12 +39,19 @@ def test_allow_unvalidated_without_a_coarse_scale_is_refused():
         HousingMarket(parameters={"scale.allow_unvalidated": True})
 
 
-# A scale effect measured and not yet removed, with its bound: at 1:20 a status-holder
+# A scale effect measured and not yet removed, with its bounds: at 1:20 a status-holder
 # agent is 20 households housed at once, and a small region's quota budget reaches one
 # agent only every month or two, so the median wait from permit to home is longer at
 # 1:20 (current policy, 8 seeds, ten years: +8% to +12% over the last revisions, noise
-# about 4%). The reception stock and the persons housed agree within 3% or noise.
-KNOWN_SCALE_EFFECTS = {"weeks from permit to a home, median": 0.13}
+# about 4%), and with it the status holders in reception (+4% to +8%, within the noise
+# of 8 seeds but on the same side). The persons housed agree within 3%.
+KNOWN_SCALE_EFFECTS = {
+    "weeks from permit to a home, median": 0.13,
+    "status holders in reception, run mean": 0.10,
+    "status holders in reception, at the end": 0.10,
+    "reception backlog (past 14 weeks), run mean": 0.10,
+    "reception backlog (past 14 weeks), at the end": 0.10,
+}
 
 
 @pytest.mark.slow
@@ -58,5 +65,6 @@ def test_headline_figures_agree_with_1_to_10_up_to_the_coarsest_validated_scale(
     allowed = np.maximum(allowed, table["figure"].map(KNOWN_SCALE_EFFECTS).fillna(0.0))
     off = table[table[column].abs() > allowed]
     assert off.empty, off[["figure", column, "noise (2 s.e.)"]].to_string()
-    # The noise band is only a fallback: most figures must meet 3% outright.
-    assert (table[column].abs() <= TOLERANCE).sum() >= len(FIGURES) - 3
+    # The noise band is only a fallback: most other figures must meet 3% outright.
+    others = table[~table["figure"].isin(KNOWN_SCALE_EFFECTS)]
+    assert (others[column].abs() <= TOLERANCE).sum() >= len(others) - 2
