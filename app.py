@@ -39,8 +39,10 @@ LEVERS = (
              upto=0.40, step=0.01, short=("urgenten", "urgent")),
     lv.share("taakstelling", "status_holders.quota_placement_max_share",
              ("Taakstelling statushouders", "Quota for status holders"),
-             ("Hoogstens dit deel van de vrijkomende woningen gaat direct naar statushouders",
-              "At most this share of vacancies goes straight to status holders"),
+             ("Hoogstens dit deel van haar vrijkomende woningen geeft een gemeente aan "
+              "statushouders; hoeveel ze echt geeft hangt af van haar bereidheid",
+              "At most this share of its vacancies a municipality gives status holders; "
+              "how much it really gives depends on its willingness"),
              upto=0.12, step=0.005, short=("taakstelling", "quota")),
     lv.share("loting", "allocation.lottery_share",
              ("Loting", "Lottery"),
