@@ -31,27 +31,22 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 900}  # the workshop's projector
 
 
-def _default_start():
-    from model.base.calendar import as_date
-    from model.inputs.parameters import parameter_specs
-
-    return as_date(parameter_specs()["calendar.start_date"].value)
-
-
 def start_text(lang: str = "nl") -> str:
     """The month status of a run not yet started (``Startsituatie jan 2026``): the default
     start date, as the app writes it."""
+    from workshop.live import DEFAULT_START
     from workshop.text import month_label, t
 
-    return t("start_state", lang, month=month_label(_default_start(), lang))
+    return t("start_state", lang, month=month_label(DEFAULT_START, lang))
 
 
 def month_text(done: int, total: int = 120, lang: str = "nl") -> str:
     """The month status after ``done`` months (``Afgelopen maand: jan 2026 (1/120)``)."""
     from model.base.calendar import add_months
+    from workshop.live import DEFAULT_START
     from workshop.text import month_label, t
 
-    last = month_label(add_months(_default_start(), done - 1), lang)
+    last = month_label(add_months(DEFAULT_START, done - 1), lang)
     return f"{t('last_month', lang)}: {t('month_of', lang, month=last, done=done, total=total)}"
 
 
