@@ -22,6 +22,7 @@ from model.base.codes import DwellingType, Group, Origin
 from model.base.errors import ParameterError
 from model.households.population import FAMILY_DELAY_MIN_MONTHS, INITIAL_MONTH, household_ids
 from model.households.queue import urgency_allowed
+from model.inputs.history import HISTORY_START
 from model.inputs.parameters import Parameters
 
 if TYPE_CHECKING:
@@ -59,8 +60,9 @@ class StartParts:
 
     @property
     def day0(self) -> int:
-        """The start date's day number."""
-        return day_number(self.params.start_date)
+        """The day number of the date the start state describes: every run starts in the
+        documented state of HISTORY_START and runs the history up to its start date."""
+        return day_number(HISTORY_START)
 
 
 def build_start(parts: StartParts, start_params: Parameters, policy: dict) -> Quota:
@@ -78,7 +80,7 @@ def build_start(parts: StartParts, start_params: Parameters, policy: dict) -> Qu
     queue, pop, streams = parts.queue, parts.queue.population, parts.streams
     share = parts.params.regions.population_share
     day0 = parts.day0
-    start = Month.of(parts.params.start_date, INITIAL_MONTH)
+    start = Month.of(HISTORY_START, INITIAL_MONTH)
 
     sh_rows = _status_holders_in_reception(parts, p, policy)
     # The quota backlog: spread like the persons past the norm over the municipalities they

@@ -262,3 +262,23 @@ def test_the_default_start_is_the_last_observed_state():
     # The history ran: the start is what it reached, not the 2022 state.
     assert row["asylum_pending_persons"] == pytest.approx(50_000, rel=0.01)
     assert row["reception_places_regular_persons"] > 29_000
+
+
+def test_a_later_start_is_the_state_a_run_from_the_history_start_reaches_then():
+    """A run from the default start begins exactly where a run from 1 January 2022 stands
+    on that date: the start state is dated on the history's start (registration, permit
+    and urgency days), not on the run's own start date."""
+    start = dt.date(2024, 1, 1)
+    model = HousingMarket(rng=4, households_per_agent=20, start_date=start)
+    later = model.results().monthly
+    early = HousingMarket(rng=4, households_per_agent=20, start_date=HISTORY_START)
+    stepped = early.run(months=24).monthly
+    for name in (
+        "waiting_regular_households",
+        "status_holders_in_reception_persons",
+        "quota_backlog_persons",
+        "quota_behind_municipalities",
+    ):
+        assert later[name].iloc[0] == stepped[name].iloc[-1], name
+    table = model.households  # nobody registered after the start
+    assert table["registration_day"][table.waiting()].max() <= model.clock.day_end
