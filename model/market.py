@@ -266,7 +266,10 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         if observed.quota_target_per_year is not None:
             return observed.quota_target_per_year / self.scale
         permits = self.asylum.permits_expected_per_year(self.clock.index, self.policy)
-        return self.quota.forecast_per_year(permits, self.reunification, self.queue, self.clock)
+        arrivals = self.policy["reunification.arrivals_per_year"] / self.scale
+        return self.quota.forecast_per_year(
+            permits, self.reunification, self.queue, self.clock, arrivals
+        )
 
     def _fill_reception(self, converted_places: float):
         """Reception at the month's end: asylum seekers and status holders on the places."""

@@ -131,3 +131,30 @@ def test_abolition_stops_supervision_and_each_keeps_a_share_of_its_willingness()
     route = "lettings_route_status_holder_priority_households"
     assert runs[0.0].monthly[route].iloc[late].sum() == 0
     assert runs[0.5].monthly[route].iloc[late].sum() > 0
+
+
+def test_the_forecast_target_counts_no_more_family_than_can_arrive_in_half_a_year():
+    """The government's target is the permits expected plus the families expected to join
+    in the coming half year: those due, but no more than the IND and travel let arrive
+    (reunification.arrivals_per_year), however many are long overdue."""
+    from model.base.calendar import Month
+
+    class Due:
+        def __init__(self, persons):
+            self.persons = persons
+
+        def due_persons(self, queue, before_day):
+            return self.persons
+
+    month = Month.of(dt.date(2026, 1, 1), 0)
+    assert Quota.forecast_per_year(10_000, Due(40_000), None, month, 16_000) == 26_000
+    assert Quota.forecast_per_year(10_000, Due(3_000), None, month, 16_000) == 16_000
+
+
+def test_the_first_forecast_target_follows_on_the_last_observed_one():
+    """From the default start the first half-year target the model sets itself is of the
+    size of the last observed one (13,000 for 2025-H2), not a jump from families overdue."""
+    model = HousingMarket(rng=2, households_per_agent=20)
+    half = model.run(months=7).quota_by_municipality.groupby("half_year")["target_persons"].sum()
+    assert half["2025-H2"] == pytest.approx(13_000)
+    assert 0.6 * 13_000 < half["2026-H1"] < 1.5 * 13_000

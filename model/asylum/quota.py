@@ -234,13 +234,20 @@ class Quota:
 
     @staticmethod
     def forecast_per_year(
-        permits_per_year: float, reunification: Reunification, queue: Queue, month: Month
+        permits_per_year: float,
+        reunification: Reunification,
+        queue: Queue,
+        month: Month,
+        arrivals_per_year: float,
     ) -> float:
         """The national target's yearly rate as the government forecasts it (agent-unit
         persons): the permits expected over the coming half year plus the families
-        expected to join from abroad in it."""
+        expected to join from abroad in it: those due, at most as many as arrive in half a
+        year (``arrivals_per_year``: the IND and travel let no more come, so families long
+        overdue do not all count at once)."""
         half_year = day_number(add_months(month.first, 6))
-        return permits_per_year + 2 * reunification.due_persons(queue, half_year)
+        due = reunification.due_persons(queue, half_year)
+        return permits_per_year + 2 * min(due, arrivals_per_year / 2)
 
 
 def municipal_table(params, streams, initial_backlog: np.ndarray) -> MunicipalTable:
