@@ -308,6 +308,14 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Overgangstijd na intrekking Spreidingswet",
         "Transition after withdrawing the dispersal law",
     ),
+    "reception.plans_realised_after_withdrawal_share": (
+        "Deel opvangplannen dat na intrekking toch komt",
+        "Share of reception plans still realised after withdrawal",
+    ),
+    "reception.plans_delay_after_withdrawal_months": (
+        "Vertraging opvangplannen na intrekking",
+        "Delay of reception plans after withdrawal",
+    ),
     "reception.cost_regular_eur_per_place_year": (
         "Kosten reguliere opvangplek",
         "Cost of a regular place",

@@ -20,6 +20,13 @@ COA's behaviour, month by month (assumptions documented in defaults.toml):
   places as they are needed. Only once the plans are used up does it seek new
   places, which open ``reception.opening_lead_months`` later (6 to 9 months of
   consultation before building, COA);
+* after the law's withdrawal (``reception.spreidingswet_in_force`` false) the
+  plans are no longer an obligation: the places realised by then stay, of the
+  rest only ``reception.plans_realised_after_withdrawal_share`` is realised, and
+  ``reception.plans_delay_after_withdrawal_months`` later than the law's date.
+  COA no longer waits for the plans to be used up: it seeks at once, beyond the
+  plans, the places the rest of them will not cover (open after the same lead
+  time), and emergency places hold whoever does not fit meanwhile;
 * regular places no longer needed are cancelled with
   ``reception.notice_months`` notice (contracts are cancellable, letter),
   never below the structurally funded minimum; a cancellation still pending
@@ -39,9 +46,8 @@ COA's behaviour, month by month (assumptions documented in defaults.toml):
   place-year, in 2025 euros.
 
 Where the places are: the Spreidingswet key per province, or after its
-withdrawal (``reception.spreidingswet_in_force`` false) moving to the pre-law
-distribution of COA's capacity as the law's contracts run out
-(``reception.withdrawal_transition_years``).
+withdrawal moving to the pre-law distribution of COA's capacity as the law's
+contracts run out (``reception.withdrawal_transition_years``).
 
 Everything here is in agent-unit persons (persons / households_per_agent),
 fractional: places are an aggregate, not agents.
@@ -144,6 +150,7 @@ class Reception:
         self.orders: list[tuple[int, float]] = []  # (month due, places) sought beyond the plans
         self.notices: list[tuple[int, float]] = []  # (month due, places) cancelled with notice
         self.withdrawn_month: int | None = None  # month the Spreidingswet was withdrawn
+        self.plans_at_withdrawal = 0.0  # places the plans had realised by then (agent units)
         self.last: ReceptionMonth | None = None
         self.allowed = False  # whether this month's conversion was allowed
 
@@ -157,14 +164,22 @@ class Reception:
         """
         regions = self.params.regions
         key = regions.reception_share
-        if policy["reception.spreidingswet_in_force"]:
-            self.withdrawn_month = None
-            return key
+        self._note_withdrawal(month, policy)
         if self.withdrawn_month is None:
-            self.withdrawn_month = month
+            return key
         years = self.params["reception.withdrawal_transition_years"]
         done = 1.0 if years <= 0 else min((month - self.withdrawn_month + 1) / (12 * years), 1.0)
         return (1.0 - done) * key + done * regions.reception_pre_law_share
+
+    def _note_withdrawal(self, month: int, policy: dict) -> None:
+        """Note the month the law is withdrawn, and the places its plans had realised the
+        month before (None again if it comes back into force: its plans are obligations
+        again)."""
+        if policy["reception.spreidingswet_in_force"]:
+            self.withdrawn_month = None
+        elif self.withdrawn_month is None:
+            self.withdrawn_month = month
+            self.plans_at_withdrawal = _line(month - 1, self.path_from, self._law_end(policy))
 
     # ------------------------------------------------------------------ conversion
 
@@ -186,21 +201,37 @@ class Reception:
 
     # ------------------------------------------------------------------ the month
 
-    def _path_end(self, policy: dict) -> tuple[int, float]:
-        """Where the plans' path goes: the observed point, or the target on its date."""
+    def _law_end(self, policy: dict) -> tuple[int, float]:
+        """Where the plans' path goes under the law: the observed point, or the target on
+        its date."""
         if self.path_to is not None:
             return self.path_to
         p = self.params
         when = months_between(self.start, p["reception.regular_places_target_date"])
         return when, policy["reception.regular_places_target"] / self.scale
 
+    def _path_end(self, policy: dict) -> tuple[int, float]:
+        """Where the plans' path goes: under the law, :meth:`_law_end`; after its withdrawal,
+        the places realised by then and a share of the rest, a delay after the law's date."""
+        when, end = self._law_end(policy)
+        if self.withdrawn_month is None:
+            return when, end
+        p, done = self.params, self.plans_at_withdrawal
+        when = max(when, self.withdrawn_month - 1)
+        when += int(p["reception.plans_delay_after_withdrawal_months"])
+        share = p["reception.plans_realised_after_withdrawal_share"]
+        return when, done + share * max(end - done, 0.0)
+
     def plans_path(self, month: int, policy: dict) -> float:
         """Regular places the plans have realised by ``month`` (agent units): a straight line
         from the path's start to its end (in the history, up to COA's capacity decision of
-        September 2025; from it, to ``reception.regular_places_target`` on its date)."""
-        (m0, start), (m1, end) = self.path_from, self._path_end(policy)
-        done = min(max(month - m0, 0), max(m1 - m0, 1)) / max(m1 - m0, 1)
-        return max(start + (end - start) * done, start)
+        September 2025; from it, to ``reception.regular_places_target`` on its date). After
+        the law's withdrawal a second line, from the places realised the month before it to
+        the lower, later end (:meth:`_path_end`)."""
+        if self.withdrawn_month is not None and month >= self.withdrawn_month:
+            start = (self.withdrawn_month - 1, self.plans_at_withdrawal)
+            return _line(month, start, self._path_end(policy))
+        return _line(month, self.path_from, self._law_end(policy))
 
     def decide(self, month: int, regular_places: float, target: float) -> None:
         """COA's capacity decision: from ``month`` the regular places are ``regular_places``
@@ -232,6 +263,7 @@ class Reception:
         places = self.places
         if month < 0:
             self.settle_start(occupancy)
+        self._note_withdrawal(month, policy)
         opened = closed = 0.0
         places["regular"] -= converted
         leaving = _take_due(self.notices, month)  # notices run out
@@ -281,7 +313,9 @@ class Reception:
 
         A cancellation still pending is withdrawn first, then places the
         Spreidingswet plans have realised are taken; once the plans are used
-        up, new places are sought, to open after the lead time.
+        up, new places are sought, to open after the lead time. After the law's
+        withdrawal COA does not wait for the plans to be used up: it seeks at once
+        the places the rest of the plans will not cover.
         """
         places = self.places
         gap = needed - places["regular"] - sum(a for _, a in self.orders)
@@ -300,8 +334,12 @@ class Reception:
         places["regular"] += take
         p = self.params
         plans_left = self._path_end(policy)[1] - self.path_from[1] - self.taken_from_plans
-        if gap - take > 0 and plans_left <= 0:
-            self.orders.append((month + int(p["reception.opening_lead_months"]), gap - take))
+        if self.withdrawn_month is None:  # the law's plans are obligations: wait for them
+            beyond = gap - take if plans_left <= 0 else 0.0
+        else:  # voluntary plans: seek now what they will not cover
+            beyond = gap - take - max(plans_left, 0.0)
+        if beyond > 0:
+            self.orders.append((month + int(p["reception.opening_lead_months"]), beyond))
         return take
 
     def _cancel_regular(self, month: int, needed: float, policy: dict) -> float:
@@ -340,6 +378,14 @@ class Reception:
                 self.places[tier] -= gone
                 closed += gone
         return closed
+
+
+def _line(month: int, start: tuple[int, float], end: tuple[int, float]) -> float:
+    """A straight line's value in ``month``, from ``start`` (month, places) to ``end``, held
+    at either end outside them and never below the start."""
+    (m0, v0), (m1, v1) = start, end
+    done = min(max(month - m0, 0), max(m1 - m0, 1)) / max(m1 - m0, 1)
+    return max(v0 + (v1 - v0) * done, v0)
 
 
 def _take_due(book: list[tuple[int, float]], month: int) -> float:
