@@ -17,8 +17,8 @@ seeds. Writes, into ``--out``:
 * ``compare_by_type.csv``: where a change in lettings comes from: per group,
   dwelling type and route, lettings per year under A and B and the paired
   difference with its band; with, per group, the households housed for good
-  (a start-up home is a step, not a home) and, per dwelling type, the places
-  added (``decomposition``, ``by_type_table``);
+  (a temporary home: flex, start-up or shared, is a step, not a home) and, per
+  dwelling type, the places added (``decomposition``, ``by_type_table``);
 
 both with a ``side`` column (A or B) beside the scenario's name, so that a
 scenario compared with itself keeps its two sides apart;
@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.outcomes import OUTCOMES, RunView, headline_outcomes, tidy
-from model.base.codes import DWELLING_TYPES, GROUPS
+from model.base.codes import DWELLING_TYPES, GROUPS, TEMPORARY_NAMES
 from model.market import HousingMarket
 from model.reporting.displacement import (
     EPF_YEARS,
@@ -60,8 +60,8 @@ def decomposition(results) -> pd.Series:
 
     Rows (a MultiIndex of measure, group, dwelling type, route): ``lettings`` per
     group, dwelling type and route; ``housed_for_good`` per group (every letting
-    but a start-up home); ``places_added`` per dwelling type (new construction,
-    additions, conversions).
+    of a home without an end date: not a flex, start-up or shared home);
+    ``places_added`` per dwelling type (new construction, additions, conversions).
     """
     years = (len(results.monthly) - 1) / 12
     let = results.lettings
@@ -69,7 +69,7 @@ def decomposition(results) -> pd.Series:
     lettings.index = pd.MultiIndex.from_tuples(
         [("lettings", g, t, r) for g, t, r in lettings.index]
     )
-    final = let[let["dwelling_type"] != "startup"]
+    final = let[~let["dwelling_type"].isin(TEMPORARY_NAMES)]
     housed = final.groupby("group", observed=True)["households"].sum()
     housed.index = pd.MultiIndex.from_tuples([("housed_for_good", g, "", "") for g in housed.index])
     flows = results.monthly.iloc[1:]

@@ -136,7 +136,7 @@ def permit_cohort_missed_norm(
     h = h[(h["entry_day"] >= first) & (h["entry_day"] < last)]
     h = h[h["registration_day"] == h["entry_day"]]
     out = np.where(h["state"] == State.HOUSED, h["out_day"], NEVER).astype(np.int64)
-    out = np.minimum(out, h["startup_day"].to_numpy(np.int64))
+    out = np.minimum(out, h["temporary_day"].to_numpy(np.int64))
     deadline = h["entry_day"].to_numpy(np.int64) + norm
     left_early = (h["state"].to_numpy() == State.LEFT) & (
         h["out_day"].to_numpy(np.int64) <= deadline

@@ -235,7 +235,7 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         record.lapsed = self.queue.lapse_urgency(rules, month)
         record.exits = self.queue.leave(rules, month)
         self.quota.record(record.exits.quota_region, record.exits.quota_persons)
-        record.startup_stays_ended = self.queue.end_startup_stays(month)
+        record.contracts_ended = self.queue.end_contracts(month)
         convert = self.reception.conversion_allowed(policy)
         record.vacancies = self.stock.step(month, policy, convert, self.queue.waiting_per_region())
         record.lettings = self.allocation.let(month, self._allocation_inputs())

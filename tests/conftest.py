@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from model.base.codes import GROUPS, Situation
+from model.base.codes import GROUPS, DwellingType, Situation
 from model.market import HousingMarket
 
 
@@ -80,6 +81,7 @@ def stepped():
                 "pending": model.asylum.pending,
                 "rejected": model.asylum.rejected,
                 "longest_startup_stay_months": _longest_startup_stay(model),
+                "temporary_overdue": _temporary_overdue(model),
                 "reception": model.reception.last,
                 "sh_in_reception_persons": int(
                     table.reception_persons(model.queue.in_reception(w)).sum()
@@ -89,6 +91,15 @@ def stepped():
     return model, snapshots
 
 
+def _temporary_overdue(model) -> int:
+    """Households still in a temporary home whose contract ended on or before this month's
+    first day (the queue ends contracts at the start of the month: none should be left)."""
+    table = model.households
+    w = table.waiting()
+    there = w[table["situation"][w] == Situation.TEMPORARY_HOME]
+    return int(np.count_nonzero(table["contract_end_day"][there] <= model.clock.day0))
+
+
 def _longest_startup_stay(model) -> int:
     """Months the longest-staying household in a start-up home has lived there by the
     month's end (0 if nobody lives in one)."""
@@ -96,7 +107,10 @@ def _longest_startup_stay(model) -> int:
 
     table = model.households
     w = table.waiting()
-    days = table["startup_day"][w][table["situation"][w] == Situation.STARTUP_HOME]
+    startup = (table["situation"][w] == Situation.TEMPORARY_HOME) & (
+        table["home_type"][w] == DwellingType.STARTUP
+    )
+    days = table["temporary_day"][w][startup]  # (a start-up home is always the first step)
     if len(days) == 0:
         return 0
     first, end = date_of(int(days.min())), date_of(model.clock.day_end)

@@ -46,7 +46,7 @@ def test_status_holders_wait_in_reception_with_a_permit(model):
         elif agent.situation == "social_tenant":
             assert agent.linked_region is None and agent.leaves_a_social_home
         else:
-            assert agent.situation == "startup_home"
+            assert agent.situation == "temporary_home"
     assert "reception" in seen
 
 

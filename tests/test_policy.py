@@ -46,6 +46,7 @@ LEVER_CASES = {
     "status_holders.non_self_contained_share_of_singles": ({}, 1.0),
     "allocation.urgent_share_cap": ({}, 0.6),
     "allocation.lottery_share": ({}, 0.8),
+    "allocation.temporary_lottery_share": ({}, 0.1),
     "allocation.route_order": ({}, ["large_pool", "quota", "urgent", "family", "advertised"]),
     "policy.status_holder_priority": ({}, False),
     "policy.singles_exception": ({"policy.status_holder_priority": False}, True),

@@ -356,6 +356,8 @@ PERTURB = {
     "policy.shared_conversions_per_year": 3000,
     "policy.reception_places_converted_per_year": 4000,
     "policy.shared_households_per_dwelling": 2,
+    "stock.shared_contract_months": 12,  # a contract that ends within the run
+    "stock.flex_contract_months": 12,
     "reception.occupancy_norm": 0.96,
     "asylum.decision_months_min": 40,  # slower than the IND's capacity allows: it binds
 }

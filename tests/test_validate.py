@@ -121,7 +121,7 @@ def test_the_half_year_backlog_is_net_of_leads_over_regions():
 
 def test_the_14_week_norm_of_a_permit_cohort():
     permit = day_number(dt.date(2025, 2, 1))
-    rows = [  # group, entry_day, out_day, startup_day, size, state
+    rows = [  # group, entry_day, out_day, temporary_day, size, state
         (2, permit, permit + 50, NEVER, 1, 1),  # housed in 50 days: met
         (2, permit, NEVER, permit + 90, 2, 0),  # start-up home after 90 days: met
         (2, permit, permit + 200, NEVER, 3, 1),  # housed after 200 days: missed
@@ -133,10 +133,10 @@ def test_the_14_week_norm_of_a_permit_cohort():
         # (and below: a housed status holder searching again, not from reception)
     ]
     households = pd.DataFrame(
-        rows, columns=["group", "entry_day", "out_day", "startup_day", "size", "state"]
+        rows, columns=["group", "entry_day", "out_day", "temporary_day", "size", "state"]
     )
     households["registration_day"] = households["entry_day"]
-    reentry = {"group": 2, "entry_day": permit, "out_day": NEVER, "startup_day": NEVER,
+    reentry = {"group": 2, "entry_day": permit, "out_day": NEVER, "temporary_day": NEVER,
                "size": 100, "state": 0, "registration_day": permit - 300}  # fmt: skip
     households = pd.concat([households, pd.DataFrame([reentry])], ignore_index=True)
     end = day_number(dt.date(2026, 1, 1))

@@ -58,12 +58,16 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Verhuisgraad kamers",
         "Turnover of rooms",
     ),
-    "stock.shared_turnover_per_year": (
-        "Verhuisgraad plekken in deelwoningen",
-        "Turnover of places in shared homes",
+    "stock.shared_contract_months": (
+        "Huurcontract plek in deelwoning",
+        "Contract of a place in a shared home",
     ),
+    "stock.flex_contract_months": ("Huurcontract flexwoning", "Contract of a flex home"),
     "stock.flex_homes": ("Flexwoningen bij de start", "Flex homes at the start"),
-    "stock.flex_turnover_per_year": ("Verhuisgraad flexwoningen", "Turnover of flex homes"),
+    "stock.flex_turnover_per_year": (
+        "Verhuisgraad flexwoningen van voor de start",
+        "Turnover of flex homes let before the start",
+    ),
     "stock.flex_life_years": ("Levensduur flexwoning", "Life of a flex home"),
     "stock.startup_homes": ("Startwoningen bij de start", "Start-up homes at the start"),
     "stock.startup_max_stay_months": (
@@ -379,6 +383,10 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Urgent seekers: largest share of vacancies",
     ),
     "allocation.lottery_share": ("Loting", "Lottery"),
+    "allocation.temporary_lottery_share": (
+        "Loting van tijdelijke woningen",
+        "Lottery of temporary homes",
+    ),
     "allocation.route_order": ("Volgorde van de toewijzingsroutes", "Order of allocation routes"),
     "policy.status_holder_priority": (
         "Voorrang voor statushouders",

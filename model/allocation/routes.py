@@ -64,6 +64,7 @@ from model.base.codes import (
     N_TYPES,
     NOBODY,
     ROUTES,
+    TEMPORARY,
     DwellingType,
     Group,
     Route,
@@ -475,7 +476,7 @@ def family(month: RouteMonth) -> None:
 def startup_eligible(table: HouseholdTable, policy: Mapping, rows: np.ndarray) -> np.ndarray:
     """Who may get a start-up home: status holders leaving reception; once open to other
     groups (lever), anyone without a home of their own (in reception, doubled up, leaving
-    a shelter) who never had a start-up home."""
+    a shelter) who never had a temporary home (a start-up home is the first step)."""
     situation = table["situation"][rows]
     if policy["policy.startup_open_to_all"]:
         homeless = (
@@ -483,7 +484,7 @@ def startup_eligible(table: HouseholdTable, policy: Mapping, rows: np.ndarray) -
             | (situation == Situation.DOUBLED_UP)
             | (situation == Situation.SHELTER)
         )
-        return homeless & (table["startup_day"][rows] == NEVER)
+        return homeless & (table["temporary_day"][rows] == NEVER)
     return (table["group"][rows] == Group.STATUS_HOLDER) & (situation == Situation.RECEPTION)
 
 
@@ -496,12 +497,19 @@ def shared_eligible(table: HouseholdTable, policy: Mapping, rows: np.ndarray) ->
 
 
 def eligibility(table: HouseholdTable, policy: Mapping, rows: np.ndarray) -> dict[int, np.ndarray]:
-    """Per dwelling type with an access rule beyond its size: who of ``rows`` may get it."""
-    out = {DwellingType.STARTUP: startup_eligible(table, policy, rows)}
+    """Per dwelling type with an access rule beyond its size: who of ``rows`` may get it.
+
+    Only households without a corporation home get a temporary one: a tenant of a
+    temporary home searches for a home for good and gets no second temporary home while
+    it lives in one, and nobody leaves a home of their own (a doorstromer's, a sponsor's
+    grown too small) for a temporary one."""
+    no_home = table["home_type"][rows] < 0
     shared = shared_eligible(table, policy, rows)
-    if shared is not None:
-        out[DwellingType.SHARED] = shared
-    return out
+    return {
+        DwellingType.STARTUP: startup_eligible(table, policy, rows) & no_home,
+        DwellingType.FLEX: no_home,
+        DwellingType.SHARED: no_home if shared is None else shared & no_home,
+    }
 
 
 def _advertise(
@@ -514,10 +522,14 @@ def _advertise(
     take no part), by registration time and, for a share, by lottery."""
     table, ledger = month.table, month.ledger
     cand = month.reacting
-    lottery = (
-        month.streams.uniform("vacancy_lottery", ledger.dwelling_id[month.available], month.index)
-        < lottery_share
-    )
+    available = month.available
+    draw = month.streams.uniform("vacancy_lottery", ledger.dwelling_id[available], month.index)
+    # temporary homes have their own lottery share (allocation.temporary_lottery_share)
+    share = np.where(
+        TEMPORARY[ledger.type[available]], month.policy["allocation.temporary_lottery_share"],
+        lottery_share,
+    )  # fmt: skip
+    lottery = draw < share
     return let_advertised(
         vac,
         n_regions=month.n_regions,
@@ -811,7 +823,7 @@ class Allocation:
         housed_persons = int(table.reception_persons(rows[from_reception]).sum())
 
         out = inputs.queue.house(rows, dtype, region, month)
-        _follow_families(table, inputs.reunification, out, dtype[dtype != DwellingType.STARTUP])
+        _follow_families(table, inputs.reunification, out, dtype[~TEMPORARY[dtype]])
         return MonthLettings(
             region=region,
             dwelling_type=dtype,

@@ -94,8 +94,8 @@ def calibrated_rates(params: Parameters) -> dict[str, float]:
 
 
 def left_reception_day(households: pd.DataFrame, end_day: int) -> np.ndarray:
-    """The day each status holder left reception (a home, a start-up home, or away), or end_day."""
-    left = np.minimum(households["out_day"].to_numpy(), households["startup_day"].to_numpy())
+    """The day each status holder left reception (a home, a temporary home, or away), or end_day."""
+    left = np.minimum(households["out_day"].to_numpy(), households["temporary_day"].to_numpy())
     return np.minimum(left, end_day)
 
 

@@ -83,7 +83,7 @@ class Situation(Codes):
     DOUBLED_UP = 2
     SOCIAL_TENANT = 3  # a doorstromer: housing it frees a corporation home
     RECEPTION = 4
-    STARTUP_HOME = 5
+    TEMPORARY_HOME = 5  # a flex, start-up or shared home on a contract with an end date
     SHELTER = 6
 
 
@@ -146,7 +146,10 @@ class DwellingTypeInfo:
             and in the base of the priority routes' caps.
         permanent: Part of the permanent self-contained stock (new construction,
             tightness-dependent turnover, sales, demolition).
-        step: A temporary home whose tenant keeps searching (a start-up home).
+        step: A temporary home: its tenant holds a contract with an end date
+            (``stock.{name}_contract_months``), keeps searching for a home of
+            its own and returns to the queue when the contract ends; a letting
+            of it is not "housed for good".
     """
 
     label_nl: str
@@ -160,9 +163,9 @@ DWELLING_TYPE_INFO = {
     DwellingType.MEDIUM: DwellingTypeInfo("middelgroot zelfstandig", True, permanent=True),
     DwellingType.LARGE: DwellingTypeInfo("groot zelfstandig (6+)", True, permanent=True),
     DwellingType.ROOM: DwellingTypeInfo("studenten- en campuskamer", False),
-    DwellingType.FLEX: DwellingTypeInfo("flexwoning", True),
+    DwellingType.FLEX: DwellingTypeInfo("flexwoning", True, step=True),
     DwellingType.STARTUP: DwellingTypeInfo("opstartwoning", False, step=True),
-    DwellingType.SHARED: DwellingTypeInfo("plek in een deelwoning", False),
+    DwellingType.SHARED: DwellingTypeInfo("plek in een deelwoning", False, step=True),
 }
 
 
@@ -231,6 +234,9 @@ N_TYPES = len(DwellingType)
 DWELLING_LABELS_NL = tuple(DWELLING_TYPE_INFO[t].label_nl for t in DwellingType)
 PERMANENT_TYPES = tuple(t for t in DwellingType if DWELLING_TYPE_INFO[t].permanent)
 STEP_TYPES = tuple(t for t in DwellingType if DWELLING_TYPE_INFO[t].step)
+TEMPORARY_NAMES = tuple(DWELLING_TYPES[t] for t in STEP_TYPES)
+# Per dwelling type code: a temporary home (a step, not a home for good)?
+TEMPORARY = np.array([DWELLING_TYPE_INFO[t].step for t in DwellingType])
 # Per dwelling type code: self-contained? Per origin code: a first letting?
 SELF_CONTAINED = np.array([DWELLING_TYPE_INFO[t].self_contained for t in DwellingType])
 FIRST_LETTING = np.array([o in FIRST_LETTING_ORIGINS for o in Origin])

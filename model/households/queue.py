@@ -21,8 +21,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from agents.households import AGENT_CLASSES, Rules, UrgentSeeker
-from model.base.calendar import Month, add_months, day_number
-from model.base.codes import EXIT_REASONS, GROUPS, DwellingType, Group, Situation, State
+from model.base.calendar import NEVER, Month, add_months, day_number
+from model.base.codes import (
+    EXIT_REASONS,
+    GROUPS,
+    N_TYPES,
+    TEMPORARY,
+    DwellingType,
+    Group,
+    Situation,
+    State,
+)
 from model.households.population import (
     REGULAR_DRAWS,
     STATUS_HOLDER_DRAWS,
@@ -243,7 +252,7 @@ class Queue:
                 exits.from_reception_linked_persons += linked
                 exits.from_reception_unlinked_persons += unlinked
                 region = table["linked_region"][out]
-                # Those leaving reception count once; from a start-up home they counted
+                # Those leaving reception count once; from a temporary home they counted
                 # when they moved into it.
                 # (a family that joined its sponsor's home counted when it arrived)
                 mine = (
@@ -295,66 +304,96 @@ class Queue:
     def house(
         self, rows: np.ndarray, dtype: np.ndarray, region: np.ndarray, month: Month
     ) -> np.ndarray:
-        """Households let a home this month: a start-up home is a step, the rest is for good.
+        """Households let a home this month: a temporary home (flex, start-up, shared) is a
+        step, the rest is for good.
+
+        A tenant of a temporary home holds a contract with an end date
+        (:func:`contract_months`): it lives there, keeps searching with its
+        registration time, and frees the home when it is housed for good, leaves
+        the market or its contract ends (``end_contracts``). An urgency
+        declaration is served by the offer (assumption: a suitable home, even
+        a temporary one, ends it).
 
         Returns:
-            The rows housed for good (not in a start-up home).
+            The rows housed for good (not in a temporary home).
         """
         table = self.table
-        startup = dtype == DwellingType.STARTUP
-        movers = rows[startup]
-        if len(movers):  # a start-up home is a step: the household keeps searching
+        temporary = TEMPORARY[dtype]
+        movers = rows[temporary]
+        if len(movers):
             home = table["home_type"][movers]
             has = home >= 0
-            if has.any():
+            if has.any():  # (from reception or doubled up: no home to free)
                 self.stock.release(table["region"][movers][has], home[has], month.day_end)
-            table["region"][movers] = region[startup]  # they live where the home is
-            table["situation"][movers] = Situation.STARTUP_HOME
-            table["home_type"][movers] = DwellingType.STARTUP
-            table["startup_day"][movers] = month.day0
-            self.stock.occupy_tracked(region[startup], dtype[startup])
-        out = rows[~startup]
-        self.move_out(out, State.HOUSED, month, new_region=region[~startup])
+            table["region"][movers] = region[temporary]  # they live where the home is
+            table["situation"][movers] = Situation.TEMPORARY_HOME
+            table["home_type"][movers] = dtype[temporary]
+            first = table["temporary_day"][movers] == NEVER
+            table["temporary_day"][movers[first]] = month.day0
+            terms, which = np.unique(self.contract_months[dtype[temporary]], return_inverse=True)
+            ends = [day_number(add_months(month.first, int(m))) for m in terms]
+            table["contract_end_day"][movers] = np.asarray(ends, np.int32)[which]
+            table["urgency_active"][movers] = False
+            table["persons_at_home"][movers] = 0  # a family that waited in reception moves too
+            self.stock.occupy_tracked(region[temporary], dtype[temporary])
+        out = rows[~temporary]
+        self.move_out(out, State.HOUSED, month, new_region=region[~temporary])
         np.add.at(self.housed, table["group"][out], 1)
         sh_out = table["group"][out] == Group.STATUS_HOLDER
         self.sh_persons["housed"] += int(table["size"][out][sh_out].sum())
         return out
 
-    def end_startup_stays(self, month: Month) -> int:
-        """Households whose stay in a start-up home reached its maximum
-        (``stock.startup_max_stay_months``) move out.
+    @property
+    def contract_months(self) -> np.ndarray:
+        """Per dwelling type, months a tenant may live in it (0: a home for good)."""
+        return contract_months(self.params)
+
+    def end_contracts(self, month: Month) -> np.ndarray:
+        """Households whose contract in a temporary home ends this month move out.
 
         They keep searching, with their registration time, from elsewhere (doubled
-        up: with family or friends, or in temporary lodging: an assumption), and
-        may not get another start-up home; the home they leave is let again this
-        month.
+        up: with family or friends, or in temporary lodging: an assumption); a
+        household never gets a second start-up home. The home they leave is let
+        again this month.
 
         Returns:
-            How many stays ended (agent units).
+            Contracts ended per dwelling type (agent units).
         """
         table = self.table
         rows = np.flatnonzero(
-            (table["state"] == State.WAITING) & (table["situation"] == Situation.STARTUP_HOME)
+            (table["state"] == State.WAITING) & (table["situation"] == Situation.TEMPORARY_HOME)
         )
-        limit = day_number(add_months(month.first, -self.params["stock.startup_max_stay_months"]))
-        due = rows[table["startup_day"][rows] <= limit]
+        due = rows[table["contract_end_day"][rows] <= month.day0]
+        home = table["home_type"][due]
         if len(due):
-            self.stock.release(table["region"][due], table["home_type"][due], month.day0)
+            self.stock.release(table["region"][due], home, month.day0)
             table["situation"][due] = Situation.DOUBLED_UP
             table["home_type"][due] = -1
-        return len(due)
+            table["contract_end_day"][due] = NEVER
+        return np.bincount(home, minlength=N_TYPES)
 
     def waiting_per_region(self) -> np.ndarray:
-        """Households waiting per region (agent units): the market's tightness."""
+        """Households in the queue per region (agent units, ``HouseholdTable.queue``): the
+        market's tightness."""
         table = self.table
-        waiting = table.waiting()
-        return np.bincount(table["region"][waiting], minlength=self.population.n_regions)
+        return np.bincount(table["region"][table.queue()], minlength=self.population.n_regions)
 
     def take_gone_ids(self) -> np.ndarray:
         """Ids of the households gone since the last call (for their agents)."""
         gone = np.concatenate(self.gone_ids) if self.gone_ids else np.zeros(0, np.int64)
         self.gone_ids = []
         return gone
+
+
+def contract_months(params) -> np.ndarray:
+    """Per dwelling type, the months a tenant may live in it: the contract of a temporary
+    home (``stock.{flex,shared}_contract_months``, ``stock.startup_max_stay_months``);
+    0 for a home for good."""
+    months = np.zeros(N_TYPES, np.int64)
+    months[DwellingType.FLEX] = params["stock.flex_contract_months"]
+    months[DwellingType.SHARED] = params["stock.shared_contract_months"]
+    months[DwellingType.STARTUP] = params["stock.startup_max_stay_months"]
+    return months
 
 
 def urgency_allowed(policy: dict) -> Callable[[np.ndarray], np.ndarray]:

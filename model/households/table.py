@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from model.base.calendar import NEVER
-from model.base.codes import NO_GROUND, NO_SH_TYPE, ExitReason, State
+from model.base.codes import NO_GROUND, NO_SH_TYPE, ExitReason, Situation, State
 from model.base.columns import ColumnTable
 
 # Households of this many persons or more are large families: they fit only a
@@ -81,7 +81,10 @@ class HouseholdTable(ColumnTable):
         # its situation says)
         ("persons_at_home", np.int16, 0),
         ("family_joined", np.int16, 0),  # persons who joined from abroad while in the market
-        ("startup_day", np.int32, NEVER),  # day moved into a start-up home (NEVER: not)
+        # day first moved into a temporary home (flex, start-up, shared; NEVER: not), and
+        # the day its contract ends while the household lives there
+        ("temporary_day", np.int32, NEVER),
+        ("contract_end_day", np.int32, NEVER),
         ("out_day", np.int32, NEVER),  # day housed or left
     )
 
@@ -123,6 +126,13 @@ class HouseholdTable(ColumnTable):
             self._waiting = np.flatnonzero(self["state"] == State.WAITING)
             self._waiting.flags.writeable = False
         return self._waiting
+
+    def queue(self, waiting: np.ndarray | None = None) -> np.ndarray:
+        """Rows of the queue: households still waiting without a temporary home (those in
+        one search on, but have a home for now: like the flex tenants of the start state,
+        who are not in the queue)."""
+        waiting = self.waiting() if waiting is None else waiting
+        return waiting[self["situation"][waiting] != Situation.TEMPORARY_HOME]
 
     def mark_out(self, rows: np.ndarray, state: int, day: int) -> None:
         """Mark rows housed or left; compaction drops them later."""
@@ -166,7 +176,7 @@ class OutcomeLog(ColumnTable):
         ("registration_day", np.int32, 0),
         ("entry_day", np.int32, 0),
         ("out_day", np.int32, 0),
-        ("startup_day", np.int32, 0),
+        ("temporary_day", np.int32, 0),
         ("linked_region", np.int8, -1),
         ("responsible_region", np.int8, -1),
         ("state", np.int8, 0),
@@ -182,7 +192,7 @@ class OutcomeLog(ColumnTable):
     def frame(self, table) -> pd.DataFrame:
         """All households that entered: those gone, and those still waiting (state 0).
 
-        Day columns are day numbers; ``out_day`` and ``startup_day`` are
+        Day columns are day numbers; ``out_day`` and ``temporary_day`` are
         ``NEVER`` where the event did not happen.
         """
         waiting = table.waiting()

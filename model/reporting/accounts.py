@@ -26,10 +26,11 @@ from model.base.codes import (
     DWELLING_TYPES,
     EXIT_REASONS,
     GROUPS,
+    N_TYPES,
     ORIGINS,
     ROUTES,
     SELF_CONTAINED,
-    DwellingType,
+    TEMPORARY,
     Group,
     Situation,
 )
@@ -59,7 +60,7 @@ class MonthRecord:
     reunified: Reunified = field(default_factory=Reunified)
     lapsed: int = 0
     exits: Exits = field(default_factory=Exits)
-    startup_stays_ended: int = 0
+    contracts_ended: np.ndarray = field(default_factory=lambda: np.zeros(N_TYPES, np.int64))
     vacancies: VacancyFlows = field(default_factory=VacancyFlows)
     lettings: MonthLettings = field(default_factory=MonthLettings.none)
     reception: ReceptionMonth | None = None
@@ -123,7 +124,7 @@ def figures(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
     row["urgent_lapsed_unserved_households"] = record.lapsed * k
     row["status_holders_housed_persons"] = let.housed_from_reception_persons * k
     row.update(_vacancies(vac, k))
-    row["startup_stays_ended_households"] = record.startup_stays_ended * k
+    row["temporary_contracts_ended_households"] = int(record.contracts_ended.sum()) * k
     row["reception_places_converted_persons"] = round(vac.converted_places * k)
     row["asylum_applications_persons"] = asylum.applications_persons
     row["asylum_repeat_applications_persons"] = asylum.repeat_persons
@@ -204,10 +205,11 @@ def _lettings(let: MonthLettings, k: int) -> dict[str, Any]:
     relet = np.bincount(dtype[~let.first_letting], minlength=n_types) * k
     for t, name in enumerate(DWELLING_TYPES):
         row[f"relettings_{name}_households"] = int(relet[t])
-    # a start-up home is a step: the household searches on
-    startup = DwellingType.STARTUP
+    # a temporary home (flex, start-up, shared) is a step: the household searches on
+    temporary = by_cell[:, TEMPORARY].sum(axis=1)
     for g, name in enumerate(GROUPS):
-        row[f"housed_for_good_{name}_households"] = int(by_cell[g].sum() - by_cell[g, startup])
+        row[f"housed_for_good_{name}_households"] = int(by_cell[g].sum() - temporary[g])
+        row[f"lettings_temporary_{name}_households"] = int(temporary[g])
     by_route = np.bincount(let.route, minlength=len(ROUTES)) * k
     for r, name in enumerate(ROUTES):
         row[f"lettings_route_{name}_households"] = int(by_route[r])
@@ -262,8 +264,9 @@ def _stocks(end: MonthEnd, month: Month) -> dict[str, Any]:
     group = table["group"][waiting]
     situation = table["situation"][waiting]
     row: dict[str, Any] = {}
-    for g, name in enumerate(GROUPS):
-        row[f"waiting_{name}_households"] = int(np.count_nonzero(group == g)) * k
+    queue = np.bincount(table["group"][table.queue(waiting)], minlength=len(GROUPS))
+    for g, name in enumerate(GROUPS):  # the queue: searching, without a temporary home
+        row[f"waiting_{name}_households"] = int(queue[g]) * k
     status_holder = group == Group.STATUS_HOLDER
     sh = waiting[status_holder & (situation == Situation.RECEPTION)]
     sizes = table.reception_persons(sh)
@@ -284,8 +287,9 @@ def _stocks(end: MonthEnd, month: Month) -> dict[str, Any]:
     row["family_abroad_persons"] = (
         end.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
     ) * k
-    in_startup = status_holder & (situation == Situation.STARTUP_HOME)
-    row["status_holders_in_startup_homes_households"] = int(in_startup.sum()) * k
+    in_temporary = np.bincount(group[situation == Situation.TEMPORARY_HOME], minlength=len(GROUPS))
+    for g, name in enumerate(GROUPS):
+        row[f"in_temporary_homes_{name}_households"] = int(in_temporary[g]) * k
     active = int(np.count_nonzero(table["urgency_active"][waiting]))
     row["urgent_with_active_urgency_households"] = active * k
     for t, name in enumerate(DWELLING_TYPES):
@@ -329,7 +333,8 @@ def region_rows(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
     places = record.reception.by_region if record.reception is not None else np.zeros(len(stock))
     n_groups = len(GROUPS)
     cells = n_regions * n_groups
-    cell = table["region"][waiting].astype(np.int64) * n_groups + table["group"][waiting]
+    in_queue = table.queue(waiting)
+    cell = table["region"][in_queue].astype(np.int64) * n_groups + table["group"][in_queue]
     queue = np.bincount(cell, minlength=cells)
     l_region, l_group, years = lettings.region, lettings.group, lettings.registration_years
     l_cell = l_region.astype(np.int64) * n_groups + l_group

@@ -101,7 +101,9 @@ MONTHLY: tuple[Columns, ...] = (
     _c("relettings_{type}_households", H, "flow", "of them, lettings of places let before "
        "(turnover and chains), not of places added", "type"),
     _c("housed_for_good_{group}_households", H, "flow", "households housed for good: every "
-       "letting but a start-up home (a step)", "group"),
+       "letting of a home without an end date (not a flex, start-up or shared home)", "group"),
+    _c("lettings_temporary_{group}_households", H, "flow", "lettings of temporary homes (flex, "
+       "start-up, shared: a contract with an end date; the tenant searches on)", "group"),
     _c("lettings_route_{route}_households", H, "flow", "lettings by allocation route", "route"),
     _c("lettings_doorstromer_households", H, "flow", "lettings to households that leave a "
        "corporation home behind"),
@@ -133,8 +135,8 @@ MONTHLY: tuple[Columns, ...] = (
     _c("turnover_tightness_factor_ratio", "ratio", "statistic", "the factor on tenants' "
        "moving out of the permanent stock from the queue's growth since the start (national "
        "mean; 1 at the start)"),
-    _c("startup_stays_ended_households", H, "flow", "households whose stay in a start-up home "
-       "reached its maximum: they search on from elsewhere"),
+    _c("temporary_contracts_ended_households", H, "flow", "households whose contract in a "
+       "temporary home (flex, start-up, shared) ended: they search on from elsewhere"),
     _c("reception_places_converted_persons", P, "flow", "reception places turned into homes"),
     _c("asylum_applications_persons", P, "flow", "first asylum applications"),
     _c("asylum_repeat_applications_persons", P, "flow", "repeat asylum applications"),
@@ -198,7 +200,8 @@ MONTHLY: tuple[Columns, ...] = (
        "14-week norm"),
     _c("flex_end_of_life_dwellings", D, "flow", "flex homes reaching the end of their life"),
     _c("waiting_{group}_households", H, "stock", "households of the group in the market (the "
-       "queue)", "group"),
+       "queue), not counting those who search on from a temporary home "
+       "(in_temporary_homes_*)", "group"),
     _c("status_holders_in_reception_households", H, "stock", "status holders waiting in "
        "reception (COA)"),
     _c("status_holders_in_reception_persons", P, "stock", "the same, in persons"),
@@ -218,8 +221,8 @@ MONTHLY: tuple[Columns, ...] = (
        "status holder and wait in reception with the household"),
     _c("family_in_reception_sponsor_housed_persons", P, "stock", "of them, those whose "
        "sponsor has a home that is too small for the family (the sponsor lives there)"),
-    _c("status_holders_in_startup_homes_households", H, "stock", "status holders in a "
-       "start-up home, still searching"),
+    _c("in_temporary_homes_{group}_households", H, "stock", "households living in a "
+       "temporary home (flex, start-up, shared), still searching", "group"),
     _c("urgent_with_active_urgency_households", H, "stock", "urgent households whose "
        "declaration is in force"),
     _c("stock_{type}_dwellings", D, "stock", "corporation homes by type (places, for rooms "

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from model.base.calendar import DAYS_PER_YEAR, day_number
-from model.base.codes import GROUPS, State
+from model.base.codes import GROUPS, TEMPORARY_NAMES, State
 from model.base.errors import ParameterError
 from model.reporting.results import Results
 
@@ -42,13 +42,13 @@ REGISTRATION_LABELS = ("<1", "1-3", "3-6", "6+")
 def reception_stays(results: Results) -> pd.DataFrame:
     """Every status holder's stay in reception: years from the permit, and whether it ended.
 
-    A stay ends with a home (a start-up home included) or leaving the market;
+    A stay ends with a home (a temporary one included) or leaving the market;
     one still running at the end of the run is censored there. Households
     already in reception at the start count from their permit too.
     """
     h = results.households
     sh = h[h["group"] == GROUPS.index("status_holder")]
-    end = np.minimum(sh["out_day"].to_numpy(), sh["startup_day"].to_numpy()).astype(np.int64)
+    end = np.minimum(sh["out_day"].to_numpy(), sh["temporary_day"].to_numpy()).astype(np.int64)
     left = end <= results.end_day
     end = np.where(left, end, results.end_day)
     return pd.DataFrame({"years": (end - sh["entry_day"].to_numpy()) / DAYS_PER_YEAR, "left": left})
@@ -131,7 +131,7 @@ def passed_over(lettings: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(
             "these lettings carry no attribution: build the model with attribution=True"
         )
-    final = lettings[lettings["dwelling_type"] != "startup"]
+    final = lettings[~lettings["dwelling_type"].isin(TEMPORARY_NAMES)]
     total = final.groupby(["route", "group"], observed=True)["households"].sum()
     hit = final[final["passed_over_household_id"] >= 0]
     table = (
@@ -201,7 +201,7 @@ def equal_playing_field(
     Households that entered during the run early enough to be followed for
     ``years`` are compared within strata of region, household size and
     registration time at entry. Leaving the market without a home counts as
-    not housed; a start-up home does not count as housed.
+    not housed; a temporary home (flex, start-up, shared) does not count as housed.
 
     Args:
         results: A run's results.
@@ -265,7 +265,7 @@ def equal_playing_field(
 def spread(results: Results, regions) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Status holders housed per region and year against population and corporation stock.
 
-    Status holders housed for good (a start-up home is a step, not counted) in persons,
+    Status holders housed for good (a temporary home is a step, not counted) in persons,
     per simulated year (year 1 = the first twelve months) and region.
 
     Args:
@@ -278,7 +278,7 @@ def spread(results: Results, regions) -> tuple[pd.DataFrame, pd.DataFrame]:
         stock, and the persons housed).
     """
     let = results.lettings
-    sh = let[(let["group"] == "status_holder") & (let["dwelling_type"] != "startup")]
+    sh = let[(let["group"] == "status_holder") & ~let["dwelling_type"].isin(TEMPORARY_NAMES)]
     start = results.monthly["date"].iloc[0]
     months = (sh["month"].dt.year - start.year) * 12 + sh["month"].dt.month - start.month
     persons = (sh["household_size_persons"] * sh["households"]).to_numpy(float)

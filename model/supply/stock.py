@@ -21,9 +21,9 @@ Dwelling types, each with its own stock, turnover, eligibility and route
   for status holders, after it ``stock.flex_additions_after_sft_per_year``
   says what is still built;
 * ``startup``: start-up homes (opstartwoningen), a step with a maximum stay
-  (``model.households.queue.Queue.end_startup_stays``);
+  (``model.households.queue.Queue.end_contracts``);
 * ``shared``: places in corporation homes converted for two to four singles
-  (woningdelen), on multi-year contracts with their own turnover, let to the
+  (woningdelen), on multi-year contracts whose tenants are followed, let to the
   singles they were made for (``model.allocation.routes.shared_eligible``).
 
 Vacancies arise from:
@@ -217,8 +217,10 @@ class Stock:
         for t in PERMANENT_TYPES:
             yearly[:, t] = np.minimum(params["stock.exogenous_turnover_per_year"] * factor, 0.99)
         yearly[:, DwellingType.ROOM] = params["stock.non_self_contained_turnover_per_year"]
+        # Flex homes let before the start have tenants outside the model; every tenant of a
+        # place in a shared home (none at the start) or a start-up home is a household of the
+        # model, followed to its next move (model.households.queue.Queue.house).
         yearly[:, DwellingType.FLEX] = params["stock.flex_turnover_per_year"]
-        yearly[:, DwellingType.SHARED] = params["stock.shared_turnover_per_year"]
         self.turnover_probability = monthly_probability(yearly)
 
     @property
