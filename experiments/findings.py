@@ -480,9 +480,9 @@ def _number(value: float, unit: str, sign: bool = False) -> str:
         return "n/a"
     if unit == "euro per year":
         value = value / 1e6
-    if "per 1,000" in unit:
-        return f"{value:+,.1f}" if sign else f"{value:,.1f}"
-    return f"{value:+,.0f}" if sign else f"{value:,.0f}"
+    digits = 1 if "per 1,000" in unit else 0
+    value = round(value, digits) + 0.0  # no "-0": a difference that rounds to nothing is 0
+    return f"{value:+,.{digits}f}" if sign else f"{value:,.{digits}f}"
 
 
 def _cell(text: str) -> str:
