@@ -13,6 +13,7 @@ Commands:
     sensitivity  Sobol, Morris or rank-regression indices of a finished sweep
     robust     many-objective robust search over the levers (EMA workbench), resumable
     report     one self-contained HTML file comparing scenarios (or a sweep's policies)
+    findings   regenerate docs/findings.md: every headline effect with its band
 
 Bad input (an unknown scenario, a parameter out of range, an unknown option,
 an ``--out`` that cannot be written) prints one line naming the parameter and
@@ -265,6 +266,23 @@ def build_parser() -> Parser:
     sc.add_argument("--months", type=_int_arg("months", 1, 600), default=120)
     sc.add_argument("--scenario", default="current-policy")  # fmt: skip
     sub.add_parser("docs", help="regenerate docs/parameters.md and the README's tables")
+
+    fnd = sub.add_parser(
+        "findings", help="regenerate docs/findings.md: every headline effect with its band"
+    )
+    fnd.add_argument("--seeds", type=_int_arg("seeds", 1, 100), default=None,
+                     help="seeds 1..N, the same for each pair (default 3)")  # fmt: skip
+    fnd.add_argument(
+        "--households-per-agent", type=_int_arg("households-per-agent", 1, 100000),
+        default=None, help="the scale (default 20; coarser only with --quick)",
+    )  # fmt: skip
+    fnd.add_argument("--months", type=_int_arg("months", 1, 600), default=None,
+                     help="the run's length (default calendar.months, to 2036)")  # fmt: skip
+    fnd.add_argument("--workers", type=_int_arg("workers", 1, 64), default=None)
+    fnd.add_argument("--quick", action="store_true",
+                     help="a smoke run (1 seed, 1:200, 12 months): the page's form")  # fmt: skip
+    fnd.add_argument("--out", type=Path, default=None,
+                     help="the page to write (default docs/findings.md)")  # fmt: skip
 
     cal = sub.add_parser("calibrate", help="re-derive the calibrated rates")
     cal.add_argument("--write", action="store_true", help="store them in defaults.toml")
@@ -673,6 +691,37 @@ def command_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_findings(args: argparse.Namespace) -> int:
+    """Regenerate docs/findings.md (experiments/findings.py)."""
+    from experiments.findings import (
+        DEFAULT_SCALE,
+        DEFAULT_SEEDS,
+        PAGE,
+        QUICK,
+        MissingOutcome,
+        make_page,
+    )
+
+    quick = QUICK if args.quick else {}
+    seeds = args.seeds or quick.get("seeds", DEFAULT_SEEDS)
+    scale = args.households_per_agent or quick.get("scale", DEFAULT_SCALE)
+    if scale > DEFAULT_SCALE and not args.quick:
+        raise ParameterError(
+            f"parameter 'households-per-agent' = {scale}; allowed: 1 to {DEFAULT_SCALE} "
+            "(the validated scales), or a coarser scale with --quick, whose page says it is "
+            "not for findings"
+        )
+    months = args.months or quick.get("months")
+    try:
+        path, seconds = make_page(seeds, scale, months, args.workers, args.quick,
+                                  args.out or PAGE)  # fmt: skip
+    except MissingOutcome as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({seconds:.0f} s)")
+    return 0
+
+
 def command_scenarios(args: argparse.Namespace) -> int:
     """List the named scenarios with their titles."""
     for name in scenario_names():
@@ -800,6 +849,7 @@ def main(argv: list[str] | None = None) -> int:
         "sensitivity": command_sensitivity,
         "robust": command_robust,
         "report": command_report,
+        "findings": command_findings,
     }
     with interrupts_raise():
         try:

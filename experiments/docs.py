@@ -133,6 +133,9 @@ def scenarios_table() -> str:
         sets = []
         if s.inherits:
             sets.append(f"inherits `{s.inherits}`")
+        if s.own_reset:
+            names = ", ".join(f"`{n}`" for n in s.own_reset)
+            sets.append(f"resets {names} to the default")
         for lever, steps in s.own_levers.items():
             parts = [_value(v) + _when(d) for d, v in steps]
             sets.append(f"`{lever}` = {', '.join(parts)}")

@@ -210,6 +210,56 @@ def test_scenario_inheritance_overrides_lever_by_lever():
     assert mooiman.levers["policy.singles_exception"] == ((dt.date.min, False),)
 
 
+def _quota_in_force_by_month(name: str) -> dict[dt.date, bool]:
+    """Whether the quota is in force in each month of a run to 2036 (the levers the model
+    applies as it steps)."""
+    model = HousingMarket(name, rng=1, households_per_agent=2000, parameters=COARSE)
+    end = dt.date(2036, 1, 1)
+    months = {}
+    while (when := model.date) < end:
+        model.step()  # the levers in force in the month that starts on ``when``
+        months[when] = model.policy["policy.quota_in_force"]
+    return months
+
+
+def test_the_package_keeping_the_quota_never_abolishes_it():
+    """cabinet-package-keep-quota is the package without the abolition of July 2028: the quota
+    is in force in every month of a run to 2036; the package abolishes it from July 2028."""
+    keep = _quota_in_force_by_month("cabinet-package-keep-quota")
+    package = _quota_in_force_by_month("cabinet-package")
+    assert len(keep) == len(package) == 120
+    assert all(keep.values())
+    assert all(v == (when < dt.date(2028, 7, 1)) for when, v in package.items())
+    # Everything else is the package's: the two differ only by the reset settings.
+    a, b = load_scenario("cabinet-package-keep-quota"), load_scenario("cabinet-package")
+    assert set(b.levers) - set(a.levers) == {
+        "policy.quota_in_force",
+        "policy.coupling_without_quota",
+    }
+    assert all(a.levers[k] == b.levers[k] for k in a.levers)
+
+
+@pytest.mark.parametrize(
+    ("reset", "inherits", "levers", "match"),
+    [
+        ('["allocation.lottery_share"]', "cabinet-package", "", "does not set"),
+        ('["policy.quota_in_force"]', None, "", "without 'inherits'"),
+        ('["policy.quota_in_force"]', "cabinet-package", '"policy.quota_in_force" = true',
+         "both reset and set"),
+        ('"policy.quota_in_force"', "cabinet-package", "", "a list of names"),
+    ],
+)  # fmt: skip
+def test_a_reset_must_name_what_the_parent_sets(tmp_path, reset, inherits, levers, match):
+    head = f"reset = {reset}\n" + (f'inherits = "{inherits}"\n' if inherits else "")
+    path = tmp_path / "child.toml"
+    path.write_text(
+        head + 'title = { nl = "x", en = "x" }\ndescription = { nl = "y", en = "y" }\n'
+        f"[levers]\n{levers}\n"
+    )
+    with pytest.raises(ParameterError, match=match):
+        load_scenario(path)
+
+
 def test_inheritance_reaches_two_levels_up(tmp_path):
     """A lever set two levels up (here by a scenario that mooiman-like files inherit from)."""
     (tmp_path / "base.toml").write_text(

@@ -9,6 +9,7 @@ whose dates are the parameters ``phases.*_start``)::
     title = { nl = "...", en = "..." }
     description = { nl = "...", en = "..." }
     inherits = "current-policy"          # optional: start from another scenario
+    reset = ["policy.quota_in_force"]    # optional: settings inherited, back to their defaults
 
     [levers]
     "allocation.lottery_share" = 0.2
@@ -169,6 +170,7 @@ class Scenario:
         inherits: The scenario this one builds on, or None.
         own_parameters: The parameters this file itself sets.
         own_levers: The levers this file itself sets.
+        own_reset: The inherited settings this file puts back to their defaults.
         source: The file it was read from.
     """
 
@@ -180,6 +182,7 @@ class Scenario:
     inherits: str | None = None
     own_parameters: Mapping[str, Any] = field(default_factory=dict)
     own_levers: Mapping[str, tuple[tuple[When, Any], ...]] = field(default_factory=dict)
+    own_reset: tuple[str, ...] = ()
     source: str = ""
 
 
@@ -221,6 +224,9 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[Path, ...] = ()) -> Sce
 
     A scenario may say ``inherits = "other-name"`` and then sets only what
     differs: its parameters and levers replace the other's, lever by lever.
+    ``reset = [names]`` drops settings it inherits, so that they are back at
+    their defaults: a lever's whole schedule, or a setting that would be inert
+    (and refused) under the child's own levers.
 
     Raises:
         ParameterError: The name is unknown, or the file is malformed: the
@@ -233,10 +239,19 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[Path, ...] = ()) -> Sce
     parameters, levers = _own_settings(raw, where)
     inherits = raw.get("inherits")
     merged_parameters, merged_levers = dict(parameters), dict(levers)
+    reset: tuple[str, ...] = ()
     if inherits is not None:
         parent = _parent(inherits, path, _seen)
-        merged_parameters = {**parent.parameters, **parameters}
-        merged_levers = {**parent.levers, **levers}
+        reset = _reset(raw.get("reset", []), parent, {**parameters, **levers}, where)
+        kept_parameters = {k: v for k, v in parent.parameters.items() if k not in reset}
+        kept_levers = {k: v for k, v in parent.levers.items() if k not in reset}
+        merged_parameters = {**kept_parameters, **parameters}
+        merged_levers = {**kept_levers, **levers}
+    elif "reset" in raw:
+        raise ParameterError(
+            f"{where}: 'reset' without 'inherits'; allowed: reset in a scenario that inherits "
+            "the settings it resets"
+        )
     return Scenario(
         name=path.stem,
         title=raw["title"],
@@ -246,13 +261,39 @@ def load_scenario(name_or_path: str | Path, _seen: tuple[Path, ...] = ()) -> Sce
         inherits=inherits,
         own_parameters=parameters,
         own_levers=levers,
+        own_reset=reset,
         source=where,
     )
 
 
+def _reset(names: Any, parent: Scenario, own: dict, where: str) -> tuple[str, ...]:
+    """The inherited settings a scenario puts back to their defaults, checked: each one the
+    parent sets, and not set again by the scenario itself."""
+    inherited = {*parent.parameters, *parent.levers}
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ParameterError(
+            f"{where}: 'reset' = {names!r}; allowed: a list of names the parent scenario "
+            f"'{parent.name}' sets ({', '.join(sorted(inherited))})"
+        )
+    for name in names:
+        if name not in inherited:
+            raise ParameterError(
+                f"{where}: 'reset' names '{name}', which '{parent.name}' does not set; "
+                f"allowed: {', '.join(sorted(inherited))}"
+            )
+        if name in own:
+            raise ParameterError(
+                f"{where}: '{name}' is both reset and set; allowed: one of the two (a value "
+                "of its own already replaces the inherited one)"
+            )
+    if len(set(names)) != len(names):
+        raise ParameterError(f"{where}: 'reset' = {names!r} names a setting twice; allowed: once")
+    return tuple(names)
+
+
 def _check_sections(raw: dict, where: str) -> None:
     """Known sections only; a title and a description in Dutch and English; tables."""
-    allowed_keys = {"title", "description", "inherits", "parameters", "levers"}
+    allowed_keys = {"title", "description", "inherits", "reset", "parameters", "levers"}
     unknown = set(raw) - allowed_keys
     if unknown:
         raise ParameterError(
