@@ -156,6 +156,22 @@ def variants() -> list[Variant]:
                 "priority kept without the quota", "policy.priority_without_quota_share", side
             )
         )
+    for side in ("low", "high"):
+        out.append(
+            _parameter(
+                "reception plans realised after a withdrawal",
+                "reception.plans_realised_after_withdrawal_share",
+                side,
+            )
+        )
+    for side in ("low", "high"):
+        out.append(
+            _parameter(
+                "delay of those plans after a withdrawal",
+                "reception.plans_delay_after_withdrawal_months",
+                side,
+            )
+        )
     return out
 
 
@@ -184,6 +200,7 @@ def needed_columns() -> list[str]:
         "asylum_permits_persons",
         "reception_places_total_persons",
         *(f"reception_places_{t}_persons" for t in EMERGENCY_TIERS),
+        *(f"reception_occupancy_{t}_persons" for t in EMERGENCY_TIERS),
         "reception_cost_total_eur",
     ]
 
@@ -229,6 +246,12 @@ def summary(monthly: pd.DataFrame, period: tuple[dt.date, dt.date, str]) -> pd.D
     emergency = [f"reception_places_{t}_persons" for t in EMERGENCY_TIERS]
     add("places", "all", in_period["reception_places_total_persons"].mean(), "places", label)
     add("emergency_places", "all", in_period[emergency].sum(axis=1).mean(), "places", label)
+    # over the whole run: a withdrawal's shortfall of places comes in its first years
+    add("emergency_place_years", "all", flows[emergency].to_numpy().sum() / 12,
+        "place-years over the run")  # fmt: skip
+    on_emergency = [f"reception_occupancy_{t}_persons" for t in EMERGENCY_TIERS]
+    add("emergency_person_years", "all", flows[on_emergency].to_numpy().sum() / 12,
+        "person-years over the run")  # fmt: skip
     add("reception_cost", "all", flows["reception_cost_total_eur"].sum() / years, "euro per year")
     return pd.DataFrame(rows, columns=["measure", "group", "period", "value", "unit"])
 
@@ -276,7 +299,8 @@ FINDINGS = (
         "The cabinet package against current policy",
         "current-policy",
         "cabinet-package",
-        "Who is housed for good (a home without an end date; a start-up home is a step) and "
+        "Who is housed for good (a home without an end date; flex, start-up and shared homes "
+        "are steps, reported apart as temporary lettings) and "
         "where the change comes from, by dwelling type.",
         (
             Effect("regular seekers housed for good", "housed_for_good", "regular"),
@@ -321,11 +345,14 @@ FINDINGS = (
         "Withdrawing the Spreidingswet",
         "current-policy",
         "spreidingswet-withdrawal",
-        "Reception places, emergency places and the cost of reception.",
+        "Reception places, emergency places and the cost of reception. The withdrawal acts "
+        "in its first years (the plans municipalities no longer have to realise), so the "
+        "emergency places are counted over the whole run.",
         (
-            Effect("reception places", "places", "all", "report"),
-            Effect("of them, emergency places", "emergency_places", "all", "report"),
+            Effect("emergency places", "emergency_place_years", "all"),
+            Effect("persons on emergency places", "emergency_person_years", "all"),
             Effect("reception cost", "reception_cost", "all"),
+            Effect("reception places", "places", "all", "report"),
             IN_RECEPTION,
         ),
     ),
