@@ -139,39 +139,28 @@ def _when(when) -> str:
     return "start" if when == dt.date.min else when.isoformat()
 
 
+# The assumptions swept at their documented low and high values, besides the inflow path
+# and the supply the letter does not quantify: (as the page names it, the parameter).
+PARAMETER_ASSUMPTIONS = (
+    ("recognition rate", "asylum.recognition_rate"),
+    ("municipal willingness", "municipalities.willingness_mean"),
+    ("priority kept without the quota", "policy.priority_without_quota_share"),
+    ("reception plans realised after a withdrawal",
+     "reception.plans_realised_after_withdrawal_share"),
+    ("delay of those plans after a withdrawal", "reception.plans_delay_after_withdrawal_months"),
+)  # fmt: skip
+
+
 def variants() -> list[Variant]:
     """The central run, then each assumption at its low and high value."""
     out = [Variant("", "central", "every assumption at its default", lambda s: {})]
     for side in ("low", "high"):
         out.append(_parameter("asylum inflow path", "asylum.inflow_path", side, side))
     for side in ("low", "high"):
-        out.append(_parameter("recognition rate", "asylum.recognition_rate", side))
-    for side in ("low", "high"):
         out.append(_supply(side))
-    for side in ("low", "high"):
-        out.append(_parameter("municipal willingness", "municipalities.willingness_mean", side))
-    for side in ("low", "high"):
-        out.append(
-            _parameter(
-                "priority kept without the quota", "policy.priority_without_quota_share", side
-            )
-        )
-    for side in ("low", "high"):
-        out.append(
-            _parameter(
-                "reception plans realised after a withdrawal",
-                "reception.plans_realised_after_withdrawal_share",
-                side,
-            )
-        )
-    for side in ("low", "high"):
-        out.append(
-            _parameter(
-                "delay of those plans after a withdrawal",
-                "reception.plans_delay_after_withdrawal_months",
-                side,
-            )
-        )
+    for assumption, name in PARAMETER_ASSUMPTIONS:
+        for side in ("low", "high"):
+            out.append(_parameter(assumption, name, side))
     return out
 
 
@@ -670,11 +659,7 @@ def page(result: dict, settings: Settings, seconds: float, quick: bool) -> str:
         "| asylum inflow path | `asylum.inflow_path` | low | high | "
         f"{_cell(specs['asylum.inflow_path'].source)} |",
     ]
-    for assumption, name in (
-        ("recognition rate", "asylum.recognition_rate"),
-        ("municipal willingness", "municipalities.willingness_mean"),
-        ("priority kept without the quota", "policy.priority_without_quota_share"),
-    ):
+    for assumption, name in PARAMETER_ASSUMPTIONS:
         s = specs[name]
         lines.append(
             f"| {assumption} | `{name}` | {s.low:g} | {s.high:g} | {_cell(s.range_source)} |"
