@@ -58,7 +58,7 @@ VALIDATE_OUT ?= output/validation
 validate: $(STAMP)
 	$(PY) -m experiments validate --docs --out $(VALIDATE_OUT)
 
-## robust-example: the example robust search over the levers (about 11 minutes on 2 cores;
+## robust-example: the example robust search over the levers (about 4 to 11 minutes on 2 cores;
 ##                 docs/robust-search.md); RESUME=1 continues an interrupted one
 ROBUST_OUT ?= output/robust/robust-example
 robust-example: $(STAMP)
