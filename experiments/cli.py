@@ -605,8 +605,8 @@ def command_compare(args: argparse.Namespace) -> int:
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     print(
         "\nWhere the change comes from: lettings B - A by group and dwelling type, households "
-        "a year (a start-up home is a letting, not a home for good); places added in "
-        "dwellings (places) a year (compare_by_type.csv has the routes and the bands)"
+        "a year (a flex, start-up or shared home is a letting, not a home for good); places "
+        "added in dwellings (places) a year (compare_by_type.csv has the routes and the bands)"
     )
     with pd.option_context("display.width", 160):
         print(by_type_table(result).to_string(float_format=lambda v: f"{v:,.0f}", na_rep=""))

@@ -579,8 +579,9 @@ def decomposition_markdown(result: dict) -> list[str]:
     lines = [
         "",
         "Where the change comes from, at the central assumptions: lettings B - A per group and "
-        "dwelling type in households per year (mean over seeds; a start-up home is a letting, "
-        "not a home for good); the last row, places added in dwellings (places) per year.",
+        "dwelling type in households per year (mean over seeds; a flex, start-up or shared "
+        "home is a letting, not a home for good); the last row, places added in dwellings "
+        "(places) per year.",
         "",
         "| | " + " | ".join(DWELLING_LABELS["en"].get(c, c) for c in table.columns) + " |",
         "|---|" + "---|" * len(table.columns),
