@@ -47,7 +47,7 @@ from experiments.compare import (
 )
 from model.asylum.reception import EMERGENCY_TIERS
 from model.base.calendar import add_months
-from model.base.codes import GROUPS
+from model.base.codes import GROUPS, TEMPORARY_NAMES
 from model.base.errors import ParameterError
 from model.inputs.parameters import parameter_specs
 from model.inputs.policy import Scenario, load_scenario
@@ -75,7 +75,6 @@ SUPPLY_SOURCE = (
     "half and one and a half times the package's assumed numbers (7,500, 1,500 and 3,000 a "
     "year), on the package's dates"
 )
-TEMPORARY_TYPES = ("shared", "flex", "startup")  # tenancies with an end date
 
 
 class MissingOutcome(Exception):
@@ -183,7 +182,7 @@ def needed_columns() -> list[str]:
     """The monthly columns the findings read (``lettings_temporary_*`` is optional)."""
     return [
         *(f"housed_for_good_{g}_households" for g in GROUPS),
-        *(f"lettings_{t}_households" for t in TEMPORARY_TYPES),
+        *(f"lettings_{t}_households" for t in TEMPORARY_NAMES),
         "status_holders_in_reception_persons",
         "reception_backlog_persons",
         "asylum_permits_persons",
@@ -223,7 +222,7 @@ def summary(monthly: pd.DataFrame, period: tuple[dt.date, dt.date, str]) -> pd.D
         temporary = f"lettings_temporary_{g}_households"
         if temporary in flows:  # tenancies with an end date, once the model counts them
             add("lettings_temporary", g, flows[temporary].sum() / years, hh_year)
-    for t in TEMPORARY_TYPES:
+    for t in TEMPORARY_NAMES:
         add("lettings_by_type", t, flows[f"lettings_{t}_households"].sum() / years, hh_year)
     in_reception = in_period["status_holders_in_reception_persons"].mean()
     permits = flows["asylum_permits_persons"].sum()
