@@ -222,6 +222,8 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         in_force = policy["policy.quota_in_force"]
         target = self._expected_to_house_per_year(observed) if in_force else None
         self.quota.start_month(month.first, target, self.quota.rules(policy))
+        if in_force and observed.agreed_aim is not None:
+            self.quota.agree(observed.agreed_aim / self.scale)
         entered_before = self.queue.entered.copy()
         persons_before = self.queue.sh_persons["entered"]
         waits_where = self.reception.region_share(month.index, policy)

@@ -158,3 +158,33 @@ def test_the_first_forecast_target_follows_on_the_last_observed_one():
     half = model.run(months=7).quota_by_municipality.groupby("half_year")["target_persons"].sum()
     assert half["2025-H2"] == pytest.approx(13_000)
     assert 0.6 * 13_000 < half["2026-H1"] < 1.5 * 13_000
+
+
+def test_the_2022_asylum_agreement_raises_the_aim_and_the_share_but_not_the_legal_target():
+    """From September to December 2022 the municipalities agreed to house 20,000 in the
+    half year and could give status holders half as many vacancies again (8% to 12%): both
+    observed inputs. Each aims at its population share of the 20,000; what is due by law,
+    and so the backlog, stays the legal target; before and after it nothing changes."""
+    from model.inputs.history import History
+
+    history = History()
+    policy = {"status_holders.quota_placement_max_share": 0.06}
+    for day, aim, share in (
+        (dt.date(2022, 8, 1), None, 0.06),
+        (dt.date(2022, 9, 1), 20_000, 0.09),
+        (dt.date(2022, 12, 1), 20_000, 0.09),
+        (dt.date(2023, 1, 1), None, 0.06),
+    ):
+        levers, observed = history.apply(policy, day)
+        assert observed.agreed_aim == aim, day
+        assert levers["status_holders.quota_placement_max_share"] == pytest.approx(share), day
+    t = _table([0.3, 0.5, 0.9], [0.3, 0.3, 0.4])
+    q = _quota(t)
+    q.start_month(dt.date(2022, 7, 1), 2 * 1500.0, RULES)
+    q.start_month(dt.date(2022, 9, 1), 2 * 1500.0, RULES)
+    assert q._short().sum() == pytest.approx(1500.0)  # the legal target, before it
+    q.agree(6000.0)
+    np.testing.assert_allclose(t.due, 500.0)  # due by law: 1,500 persons spread over three
+    assert q._short().sum() == pytest.approx(6000.0)  # each aims at its share of 6,000
+    q.agree(6000.0)  # agreeing again each month changes nothing
+    assert q._short().sum() == pytest.approx(6000.0)

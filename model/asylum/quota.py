@@ -112,6 +112,14 @@ class Quota:
         self._housed_at_half_start = t.housed.copy()
         t.effort[:] = Municipality.effort(rules, t)
 
+    def agree(self, persons: float) -> None:
+        """A national agreement to house ``persons`` in this half year (agent units, legal
+        target and backlog included; the August 2022 asylum agreement): each
+        municipality aims at its share of it by population, as the law spreads the
+        target, if that is more than it aimed at. What is due by law, and so the backlog,
+        does not change."""
+        self._aim = np.maximum(self._aim, persons * self.table.target_share)
+
     def _close(self) -> None:
         """Record the half year that ended, per municipality and per region."""
         t = self.table

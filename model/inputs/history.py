@@ -70,6 +70,11 @@ class Observed:
         recognition_rate: Share of first decisions granting a permit (the year's).
         family_arrivals: Family members arriving in the month (persons).
         quota_target_per_year: The half year's national quota target, as a yearly pace.
+        agreed_aim: Persons the municipalities agreed nationally to house in the half
+            year (the August 2022 asylum agreement), legal target and backlog included,
+            or None.
+        placement_share_factor: The factor by which that agreement raised the share of
+            vacancies municipalities may give status holders (1.0 outside it).
         new_construction_per_year: Corporation new-build homes a year (year or half year).
         capacity_decision: COA's capacity decision taking effect this month, as
             (regular places, places target), or None.
@@ -82,6 +87,8 @@ class Observed:
     recognition_rate: float | None = None
     family_arrivals: float | None = None
     quota_target_per_year: float | None = None
+    agreed_aim: float | None = None
+    placement_share_factor: float = 1.0
     new_construction_per_year: float | None = None
     capacity_decision: tuple[float, float] | None = None
 
@@ -172,6 +179,17 @@ class History:
             return float(decision["regular_places"]), float(decision["places_target"])
         return None
 
+    def _agreement(self, date: dt.date) -> dict[str, Any] | None:
+        """The asylum agreement in force in the month starting on ``date``, or None."""
+        entry = self.data.get("asylum_agreement")
+        if not entry:
+            return None
+        start, until = (dt.date.fromisoformat(entry[k]) for k in ("from", "until"))
+        if not start <= date < until:
+            return None
+        self._note("asylum_agreement", f"{entry['from']} to {entry['until']}")
+        return entry
+
     def month(self, date: dt.date) -> Observed:
         """What was observed in the month starting on ``date``."""
         if not HISTORY_START <= date < HISTORY_END:
@@ -183,6 +201,7 @@ class History:
         for key, half in self.data.get("new_construction_half_year", {}).get("values", {}).items():
             build.setdefault(int(key[:4]), 2.0 * half)  # a half year's pace, as a year
         month_end = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
+        agreement = self._agreement(date) or {}
         return Observed(
             applications_per_year=None if apps is None else 4 * apps,
             repeat_per_year=self._value("repeat_applications", date),
@@ -193,6 +212,8 @@ class History:
             ),
             family_arrivals=None if arrivals is None else arrivals / 3,
             quota_target_per_year=None if target is None else 2 * target,
+            agreed_aim=agreement.get("aim_persons"),
+            placement_share_factor=float(agreement.get("placement_share_factor", 1.0)),
             new_construction_per_year=self._yearly("new_construction", date, build),
             capacity_decision=self._capacity_decision(date),
         )
@@ -207,6 +228,12 @@ class History:
             out["asylum.recognition_rate"] = observed.recognition_rate
         if observed.new_construction_per_year is not None:
             out["stock.new_construction_per_year"] = observed.new_construction_per_year
+        if observed.placement_share_factor != 1.0:
+            out["status_holders.quota_placement_max_share"] = min(
+                policy["status_holders.quota_placement_max_share"]
+                * observed.placement_share_factor,
+                1.0,
+            )
         return out, observed
 
     def record(self) -> dict[str, Any]:
