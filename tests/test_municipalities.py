@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from scales import COARSE
 
@@ -188,3 +189,28 @@ def test_the_2022_asylum_agreement_raises_the_aim_and_the_share_but_not_the_lega
     assert q._short().sum() == pytest.approx(6000.0)  # each aims at its share of 6,000
     q.agree(6000.0)  # agreeing again each month changes nothing
     assert q._short().sum() == pytest.approx(6000.0)
+
+
+def test_the_agreement_raises_what_municipalities_house_in_2022_h2(monkeypatch):
+    """The same history run with and without the August 2022 agreement: with it the
+    municipalities house more in 2022-H2 (both its aim and the raised share act), and the
+    legal target of the half year is the same."""
+    from model.inputs import history
+
+    def housed(with_agreement: bool) -> pd.Series:
+        data = dict(history._read())
+        if not with_agreement:
+            data.pop("asylum_agreement")
+        monkeypatch.setattr(history, "_read", lambda: data)
+        model = HousingMarket(households_per_agent=20, start_date="2022-01-01")
+        q = model.run(until="2023-02-01").quota_by_municipality  # 2022-H2 closes in January
+        return q.groupby("half_year")[["target_persons", "housed_persons"]].sum()
+
+    with_it, without = housed(True), housed(False)
+    assert with_it.loc["2022-H2", "target_persons"] == pytest.approx(
+        without.loc["2022-H2", "target_persons"]
+    )
+    assert with_it.loc["2022-H1", "housed_persons"] == pytest.approx(
+        without.loc["2022-H1", "housed_persons"]
+    )
+    assert with_it.loc["2022-H2", "housed_persons"] > 1.1 * without.loc["2022-H2", "housed_persons"]
