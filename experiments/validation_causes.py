@@ -116,8 +116,12 @@ CAUSES: dict[str, str] = {
         "the model's leavers in 2024 are about 21,900 housed and 100 who found a home "
         "themselves (mean of ten seeds); COA's flows imply about 32,000 entering reception in "
         "2024, the model has about 24,400 (see quota_housed_2023_h2). COA's 30,210 may include "
-        "family members who passed through reception on their way to a sponsor's home "
-        "(about 11,000 arrived in 2024; the model sends a family whose sponsor's home fits "
-        "straight there), but no source says whether COA counts them among status holders"
+        "family members who passed through reception on their way to a sponsor's home: since "
+        "March 2023 every family member arriving is received during the nareis procedure in "
+        "hotels in Zevenaar and then sent on to other reception or to the family (NU.nl, "
+        "March 2023); about 11,000 arrived in 2024, and the model sends a family whose "
+        "sponsor's home fits straight there. No source says whether COA counts them among "
+        "the status holders leaving (its occupancy page of September 2023 counted residents "
+        "'exclusief nareizigers')"
     ),
 }
