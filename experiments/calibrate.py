@@ -88,7 +88,9 @@ def _report(label: str, got: dict[str, float], verbose: bool) -> None:
         ) + f"; quota cap miss {cap_miss(got):.3f}")  # fmt: skip
 
 
-def calibrate(seeds=(1, 2, 3), scale: int = 10, rounds: int = 3, verbose: bool = True) -> dict:
+def calibrate(
+    seeds=(1, 2, 3, 4, 5, 6), scale: int = 10, rounds: int = 3, verbose: bool = True
+) -> dict:
     """Return calibrated values of the turnover rates, the quota cap and the registration
     growth."""
     specs = parameter_specs()

@@ -55,15 +55,14 @@ CAUSES: dict[str, str] = {
         "the model houses about 13,200 in 2023-H2 and 12,800 in H1 (published 16,300 and "
         "14,296). One quota cap is fitted to these and to the status holders in COA 2022-2024 "
         "together, and housing more would empty the model's reception faster than COA's counts "
-        "show, because fewer enter reception in the model than in reality: in 2023 about "
-        "17,000 status holders on the 17,015 permits observed, 1,300 family members joining a "
-        "sponsor there and 3,700 whose sponsor's home is too small; COA's stock held at about "
-        "16,000 all year while about 30,600 were housed for the quota, and in 2024 COA's flows "
-        "imply about 32,000 entering against the model's 24,400. Where the other 5,000 to "
-        "8,000 a year come from is not known (family members passing through reception on "
-        "their way to a sponsor's home, resettled refugees, permits outside the count of "
-        "first applications); since the August 2022 agreement is in the history (2022-H2 "
-        "housed within 10%), this gap shows in 2023 instead"
+        "show: in 2023 about 17,000 status holders enter on the 17,015 permits observed, with "
+        "1,300 family members joining a sponsor there and 3,700 whose sponsor's home is too "
+        "small (families passing through to a housed sponsor leave again within about a "
+        "month); COA's stock held at about 16,000 all year while about 30,600 were housed for "
+        "the quota. The published permits, family members and resettled refugees (830 in "
+        "2023, CBS) add up to about 28,000, so some 2,600 of the 30,600 are not accounted for "
+        "by any published inflow found; since the August 2022 agreement is in the history "
+        "(2022-H2 housed within 10%), this gap shows in 2023 instead"
     ),
     "quota_backlog_2023_h1": (
         "follows from the persons housed: the model houses about 1,500 fewer than published in "
@@ -94,16 +93,17 @@ CAUSES: dict[str, str] = {
         "it was (" + _DRAIN_2025 + ")"
     ),
     "family_in_reception_2025_09": (
-        "the model has about 3,000 family members in reception in September 2025 (mean of ten "
-        "seeds), 1,400 of them with a sponsor whose home is too small (published about 2,000); "
-        "the other part, families joining a sponsor still in reception, is about 1,500 "
-        "against about 5,800: " + _FAMILIES
+        "the model has about 3,700 family members in reception in September 2025 (mean of ten "
+        "seeds), 2,150 of them with a sponsor who has a home (too small, or on their way to "
+        "it; published about 2,000); the other part, families joining a sponsor still in "
+        "reception, is about 1,500 against about 5,800: " + _FAMILIES
     ),
     "family_in_reception_sponsor_housed_2025_09": (
-        "the model's value (1,440, mean of ten seeds) varies over the seeds from 630 to 2,160; "
-        "a family whose sponsor's home is too small waits in reception until the "
-        "municipality rehouses them together, with the same priority and cap as a new status "
-        "holder, and that wait is long in some seeds and short in others"
+        "the model's value (2,150, mean of ten seeds) varies over the seeds: a family whose "
+        "sponsor's home is too small waits in reception until the municipality rehouses them "
+        "together, with the same priority and cap as a new status holder, and that wait is "
+        "long in some seeds and short in others; those whose home fits pass through for about "
+        "a month (reunification.reception_stay_months, an assumption)"
     ),
     "family_abroad_2025": (
         "the model's families abroad fall from 40,000 (2022, an assumption) to 32,500 in "
@@ -113,15 +113,10 @@ CAUSES: dict[str, str] = {
         "single, which the model does not give a family abroad"
     ),
     "status_holders_left_reception_2024": (
-        "the model's leavers in 2024 are about 21,900 housed and 100 who found a home "
-        "themselves (mean of ten seeds); COA's flows imply about 32,000 entering reception in "
-        "2024, the model has about 24,400 (see quota_housed_2023_h2). COA's 30,210 may include "
-        "family members who passed through reception on their way to a sponsor's home: since "
-        "March 2023 every family member arriving is received during the nareis procedure in "
-        "hotels in Zevenaar and then sent on to other reception or to the family (NU.nl, "
-        "March 2023); about 11,000 arrived in 2024, and the model sends a family whose "
-        "sponsor's home fits straight there. No source says whether COA counts them among "
-        "the status holders leaving (its occupancy page of September 2023 counted residents "
-        "'exclusief nareizigers')"
+        "the model's leavers in 2024 are about 21,900 housed, 100 who found a home themselves "
+        "and 5,200 family members passing through reception to a housed sponsor whose home "
+        "fits (means of ten seeds); COA's flows imply about 32,000 entering reception in "
+        "2024. Family members whose sponsor's home is too small wait in reception and leave "
+        "with the household when it is rehoused (counted among those housed)"
     ),
 }

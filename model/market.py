@@ -229,8 +229,9 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         waits_where = self.reception.region_share(month.index, policy)
         self.queue.enter(month, policy, record.asylum.permits, waits_where)
         record.reunified = self.reunification.step(
-            month, policy, self.queue, self.quota, observed.family_arrivals
-        )
+            month, policy, self.queue, self.quota, observed.family_arrivals,
+            observed.family_via_reception,
+        )  # fmt: skip
         record.entered = self.queue.entered - entered_before
         record.entered_reception_persons = self.queue.sh_persons["entered"] - persons_before
         rules = self.rules()
@@ -277,7 +278,8 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         """Reception at the month's end: asylum seekers and status holders on the places."""
         in_reception = self.queue.in_reception()
         persons = self.households.reception_persons(in_reception)
-        occupancy = self.asylum.in_reception + float(persons.sum())
+        passing = float(self.reunification.passing["persons"].sum())  # families on their way
+        occupancy = self.asylum.in_reception + float(persons.sum()) + passing
         return self.reception.step(self.clock.index, occupancy, self.policy, converted_places)
 
     def _close(self, record: MonthRecord) -> None:
@@ -288,7 +290,7 @@ class HousingMarket(HouseholdAccess, mesa.Model):
             self.reunification.abroad_of_sponsors, self.stock.total, len(self.stock.ledger),
             self.asylum.pending, self.asylum.rejected,
             self.params.regions.names, self.params["status_holders.outflow_norm_weeks"],
-            self.scale,
+            self.scale, self.reunification.passing_by_region(len(self.params.regions)),
         )  # fmt: skip
         self.month_stats = figures(end, record)
         self._region_rows.append(region_rows(end, record))

@@ -286,23 +286,38 @@ def test_run_json_is_the_same_bytes_for_the_same_run(tmp_path, capsys):
 # ------------------------------------------------------------- reporting
 
 
-@pytest.mark.parametrize("scenario", ["current-policy", "cabinet-package", "mooiman"])
-def test_status_holders_in_reception_reconcile_month_by_month(scenario):
+@pytest.mark.parametrize(
+    ("scenario", "start", "months"),
+    [("current-policy", None, 30), ("cabinet-package", None, 30), ("mooiman", None, 30),
+     ("current-policy", "2025-04-01", 9)],
+)  # fmt: skip
+def test_status_holders_in_reception_reconcile_month_by_month(scenario, start, months):
     """In at the end = in at the start + entered with a permit + family joining there +
-    families whose sponsor's home is too small - housed - left on their own, in persons,
-    every month, from monthly.csv alone."""
-    m = HousingMarket(scenario, rng=4, households_per_agent=20).run(30).monthly
+    families whose sponsor's home is too small + families passing through on their way to
+    a housed sponsor - housed - left on their own - passed through, in persons, every
+    month, from monthly.csv alone (from 2025-04-01: the last months in which families
+    passed through reception, to September 2025)."""
+    kwargs = {} if start is None else {"start_date": start}
+    m = HousingMarket(scenario, rng=4, households_per_agent=20, **kwargs).run(months).monthly
     change = m["status_holders_in_reception_persons"].diff().iloc[1:]
     flows = (
         m["status_holders_entered_reception_persons"]
         + m["reunification_arrivals_in_reception_persons"]
         + m["reunification_reentries_in_reception_persons"]
+        + m["reunification_arrivals_passing_reception_persons"]
         - m["status_holders_housed_persons"]
         - m["status_holders_left_reception_self_found_persons"]
+        - m["reunification_passed_through_reception_persons"]
     ).iloc[1:]
     assert (change - flows).abs().max() == 0
     assert m["reunification_arrivals_in_reception_persons"].sum() > 0
     assert m["reunification_reentries_in_reception_persons"].sum() > 0
+    passing = m["reunification_arrivals_passing_reception_persons"].iloc[1:]
+    if start is None:  # from 2026 families of housed sponsors join them at once
+        assert passing.sum() == 0
+    else:
+        assert passing.iloc[:6].sum() > 0 and passing.iloc[6:].sum() == 0
+        assert m["reunification_passed_through_reception_persons"].iloc[1:].sum() > 0
 
 
 # ------------------------------------------------------------- fuzz

@@ -282,3 +282,29 @@ def test_a_later_start_is_the_state_a_run_from_the_history_start_reaches_then():
         assert later[name].iloc[0] == stepped[name].iloc[-1], name
     table = model.households  # nobody registered after the start
     assert table["registration_day"][table.waiting()].max() <= model.clock.day_end
+
+
+def test_families_of_housed_sponsors_pass_through_reception_until_september_2025():
+    """Until September 2025 a family joining a housed sponsor whose home fits is received
+    in reception first and counts for the quota when it moves in, about
+    ``reunification.reception_stay_months`` later; from October 2025 COA no longer takes
+    them in, and nobody is left passing through once the last stays are over. A longer
+    stay holds more of them in reception."""
+
+    def run(stay: float):
+        model = HousingMarket(
+            rng=3, households_per_agent=20, start_date="2025-06-01",
+            parameters={"reunification.reception_stay_months": stay},
+        )  # fmt: skip
+        return model, model.run(7).monthly.iloc[1:]
+
+    model, m = run(1.0)
+    arriving = m["reunification_arrivals_passing_reception_persons"]
+    assert arriving.iloc[:4].min() > 0 and arriving.iloc[4:].sum() == 0  # Jun-Sep, then none
+    assert m["reunification_passed_through_reception_persons"].iloc[4] > 0  # in October
+    assert len(model.reunification.passing) == 0
+    at_home = m["reunification_arrivals_at_home_persons"]
+    assert (arriving <= at_home).all()
+    _, longer = run(3.0)
+    held = "family_in_reception_sponsor_housed_persons"
+    assert longer[held].iloc[3] > m[held].iloc[3]

@@ -14,6 +14,15 @@ once:
   size), the household re-enters the market as a status holder who leaves a
   corporation home behind when rehoused.
 
+In the history, until September 2025, a family joining a housed sponsor whose home fits
+first passes through COA reception (the nareis procedure, then the move;
+``reunification.reception_stay_months``; :class:`Passing`); from October 2025 it joins
+the sponsor at once, as COA no longer takes such families in. It counts for the quota
+when it arrives, as a family joining at home does (for one passing through reception a
+month or so before it moves in: counted at the move, 20 more municipalities end 2022-H1
+just behind, measured at 1:10 on seeds 1-3, a timing the half-year count is sensitive
+to and the published figures do not settle).
+
 Families come in the order they are due, as many a month as can: in the
 history (2022-2025) as many as arrived (observed), from 2026 the families due,
 up to ``reunification.arrivals_per_year`` (the IND deciding nareis applications
@@ -74,6 +83,10 @@ class Reunified:
         reentries: Housed households whose home grew too small, searching again.
         reentries_in_reception_persons: Their family members, who wait in reception
             until the household is rehoused together.
+        arrivals_passing_reception_persons: Of the persons joining housed households,
+            those received in reception first (in the history, until September 2025).
+        passed_through_reception_persons: Family members leaving reception this month to
+            join their housed sponsor.
     """
 
     arrivals_in_market_persons: int = 0
@@ -81,6 +94,8 @@ class Reunified:
     arrivals_at_home_persons: int = 0
     reentries: int = 0
     reentries_in_reception_persons: int = 0
+    arrivals_passing_reception_persons: int = 0
+    passed_through_reception_persons: int = 0
 
 
 class Sponsors(ColumnTable):
@@ -96,6 +111,16 @@ class Sponsors(ColumnTable):
         ("subsidiary", bool, False),
         ("permit_day", np.int32, 0),
         ("due_day", np.int32, NEVER),
+    )
+
+
+class Passing(ColumnTable):
+    """Families of housed sponsors passing through reception on their way home."""
+
+    FIELDS = (
+        ("leave_month", np.int32, 0),
+        ("region", np.int8, 0),
+        ("persons", np.int32, 0),
     )
 
 
@@ -124,6 +149,7 @@ class Reunification:
         self.scale = scale
         self.fits_max = np.asarray(fits_max)
         self.sponsors = Sponsors()
+        self.passing = Passing()
         self.ledger = {"abroad_start": 0.0, "arrived": 0.0}
         self._owed = 0.0  # persons the arrivals so far fall short of the budget (agent units)
 
@@ -204,8 +230,9 @@ class Reunification:
         return come
 
     def step(
-        self, month: Month, policy: dict, queue: Queue, quota: Quota, observed: float | None
-    ) -> Reunified:
+        self, month: Month, policy: dict, queue: Queue, quota: Quota, observed: float | None,
+        via_reception: bool = False,
+    ) -> Reunified:  # fmt: skip
         """Families arrive from abroad: at households still waiting, and at housed ones.
 
         A family joining a household in the market makes it larger there; one
@@ -219,6 +246,8 @@ class Reunification:
             quota: The municipalities' quota.
             observed: Family members observed arriving this month (persons; None after
                 the history: those due, up to ``reunification.arrivals_per_year``).
+            via_reception: Whether a family joining a housed sponsor whose home fits passes
+                through reception first (observed: until September 2025).
         """
         table, s = queue.table, self.sponsors
         waiting = table.waiting()
@@ -236,7 +265,8 @@ class Reunification:
         else:  # the history: as many as arrived, those due first
             comes = self._in_due_order(due, ids, persons, observed / self.scale, None)
         result = self._join_in_market(table, rows[comes[: len(rows)]], queue)
-        self._join_at_home(comes[len(rows) :], month, policy, queue, quota, result)
+        self._join_at_home(comes[len(rows) :], month, policy, queue, quota, result, via_reception)
+        self._move_in(month, result)
         return result
 
     def _join_in_market(self, table, came: np.ndarray, queue: Queue) -> Reunified:
@@ -261,10 +291,11 @@ class Reunification:
 
     def _join_at_home(
         self, came: np.ndarray, month: Month, policy: dict, queue: Queue, quota: Quota,
-        result: Reunified,
+        result: Reunified, via_reception: bool,
     ) -> None:  # fmt: skip
-        """Families joining housed sponsors; those whose home grew too small re-enter the
-        market; sponsors whose family is complete are no longer followed."""
+        """Families joining housed sponsors (through reception first while ``via_reception``);
+        those whose home grew too small re-enter the market; sponsors whose family is
+        complete are no longer followed."""
         s = self.sponsors
         persons = s["abroad"][came].astype(np.int64)
         self.ledger["arrived"] += float(persons.sum())
@@ -276,8 +307,12 @@ class Reunification:
         if not policy["policy.quota_in_force"]:
             out["linked_region"] = np.full(len(out["id"]), -1, np.int8)
         linked = s["linked_region"][came].copy()
+        passing = (~too_small[came]) if via_reception else np.zeros(len(persons), bool)
+        if passing.any():
+            self._pass(s.select(came), passing, persons, month)
         s.keep(s["abroad"] > 0)
         result.arrivals_at_home_persons = int(persons.sum())
+        result.arrivals_passing_reception_persons = int(persons[passing].sum())
         if policy["policy.quota_in_force"]:  # family joining at home counts for the quota
             mine = linked >= 0
             quota.record(linked[mine], persons[mine].astype(float))
@@ -292,6 +327,36 @@ class Reunification:
             queue.sh_persons["reentered"] += int(cols["size"].sum())
             result.reentries = len(ids)
             result.reentries_in_reception_persons = int(cols["family_joined"].sum())
+
+    def _pass(self, families: dict, passing: np.ndarray, persons: np.ndarray, month: Month):
+        """Families received in reception on their way to a housed sponsor: each stays
+        ``reunification.reception_stay_months`` on average (whole months, the fraction
+        drawn per family) and moves in at the end of the month it leaves."""
+        stay = max(self.params["reunification.reception_stay_months"], 0.0)
+        ids = families["id"][passing]
+        u = self.streams.uniform("family_stay", ids, month.index)
+        months = np.floor(stay) + (u < stay - np.floor(stay))
+        self.passing.append(
+            len(ids),
+            leave_month=(month.index + months).astype(np.int32),
+            region=families["region"][passing],
+            persons=persons[passing].astype(np.int32),
+        )
+
+    def _move_in(self, month: Month, result: Reunified) -> None:
+        """Families passing through reception whose stay is over move in with their sponsor."""
+        p = self.passing
+        leaving = p["leave_month"] <= month.index
+        if not leaving.any():
+            return
+        result.passed_through_reception_persons = int(p["persons"][leaving].sum())
+        p.keep(~leaving)
+
+    def passing_by_region(self, n_regions: int) -> np.ndarray:
+        """Family members in reception on their way to a housed sponsor, per region of the
+        sponsor's home (agent units)."""
+        p = self.passing
+        return np.bincount(p["region"], weights=p["persons"], minlength=n_regions).astype(np.int64)
 
     def due_persons(self, queue: Queue, before_day: int) -> int:
         """Family members abroad due before ``before_day`` (agent units): the families the

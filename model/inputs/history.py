@@ -75,6 +75,8 @@ class Observed:
             or None.
         placement_share_factor: The factor by which that agreement raised the share of
             vacancies municipalities may give status holders (1.0 outside it).
+        family_via_reception: Whether family members joining a housed sponsor pass
+            through COA reception first (as they did until September 2025).
         new_construction_per_year: Corporation new-build homes a year (year or half year).
         capacity_decision: COA's capacity decision taking effect this month, as
             (regular places, places target), or None.
@@ -89,6 +91,7 @@ class Observed:
     quota_target_per_year: float | None = None
     agreed_aim: float | None = None
     placement_share_factor: float = 1.0
+    family_via_reception: bool = False
     new_construction_per_year: float | None = None
     capacity_decision: tuple[float, float] | None = None
 
@@ -190,6 +193,13 @@ class History:
         self._note("asylum_agreement", f"{entry['from']} to {entry['until']}")
         return entry
 
+    def _family_via_reception(self, date: dt.date) -> bool:
+        entry = self.data.get("family_via_reception")
+        if not entry or date >= dt.date.fromisoformat(entry["until"]):
+            return False
+        self._note("family_via_reception", f"to {entry['until']}")
+        return True
+
     def month(self, date: dt.date) -> Observed:
         """What was observed in the month starting on ``date``."""
         if not HISTORY_START <= date < HISTORY_END:
@@ -214,6 +224,7 @@ class History:
             quota_target_per_year=None if target is None else 2 * target,
             agreed_aim=agreement.get("aim_persons"),
             placement_share_factor=float(agreement.get("placement_share_factor", 1.0)),
+            family_via_reception=self._family_via_reception(date),
             new_construction_per_year=self._yearly("new_construction", date, build),
             capacity_decision=self._capacity_decision(date),
         )

@@ -85,6 +85,8 @@ class MonthEnd:
         region_names: The regions' names.
         norm_weeks: The outflow norm (weeks from the permit to a home).
         scale: Households per agent.
+        passing_reception: Per region, family members in reception on their way to a
+            housed sponsor (``Reunification.passing``).
     """
 
     date: dt.date
@@ -100,6 +102,7 @@ class MonthEnd:
     region_names: tuple[str, ...]
     norm_weeks: float
     scale: int
+    passing_reception: np.ndarray
 
 
 def figures(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
@@ -169,6 +172,10 @@ def _status_holder_flows(record: MonthRecord, k: int) -> dict[str, Any]:
         "reunification_arrivals_at_home_persons": re.arrivals_at_home_persons * k,
         "reunification_reentries_households": re.reentries * k,
         "reunification_reentries_in_reception_persons": re.reentries_in_reception_persons * k,
+        "reunification_arrivals_passing_reception_persons": (
+            re.arrivals_passing_reception_persons * k
+        ),
+        "reunification_passed_through_reception_persons": re.passed_through_reception_persons * k,
         "status_holders_entered_reception_persons": record.entered_reception_persons * k,
         "status_holders_left_reception_self_found_persons": (
             ex.from_reception_linked_persons + ex.from_reception_unlinked_persons
@@ -272,8 +279,9 @@ def _stocks(end: MonthEnd, month: Month) -> dict[str, Any]:
     sizes = table.reception_persons(sh)
     norm_days = end.norm_weeks * 7
     overdue = table["permit_day"][sh] < month.day_end - norm_days
+    passing = int(end.passing_reception.sum())  # families on their way to a housed sponsor
     row["status_holders_in_reception_households"] = len(sh) * k
-    row["status_holders_in_reception_persons"] = int(sizes.sum()) * k
+    row["status_holders_in_reception_persons"] = (int(sizes.sum()) + passing) * k
     row["reception_backlog_persons"] = int(sizes[overdue].sum()) * k
     row["quota_backlog_persons"] = float(end.quota_backlog.sum()) * k
     row["quota_behind_municipalities"] = int(end.municipalities_behind.sum())
@@ -281,9 +289,11 @@ def _stocks(end: MonthEnd, month: Month) -> dict[str, Any]:
     unlinked = table["responsible_region"][sh] < 0
     row["integration_no_responsible_municipality_persons"] = int(sizes[unlinked].sum()) * k
     joined = table["family_joined"][sh]
-    row["family_in_reception_persons"] = int(joined.sum()) * k
+    row["family_in_reception_persons"] = (int(joined.sum()) + passing) * k
     housed_sponsor = table["persons_at_home"][sh] > 0
-    row["family_in_reception_sponsor_housed_persons"] = int(joined[housed_sponsor].sum()) * k
+    row["family_in_reception_sponsor_housed_persons"] = (
+        int(joined[housed_sponsor].sum()) + passing
+    ) * k
     row["family_abroad_persons"] = (
         end.abroad_of_sponsors + int(table["family_abroad"][waiting].sum())
     ) * k
@@ -324,11 +334,14 @@ def region_rows(end: MonthEnd, record: MonthRecord) -> dict[str, Any]:
     waiting = table.waiting()
     group, situation = table["group"][waiting], table["situation"][waiting]
     in_reception = waiting[(group == Group.STATUS_HOLDER) & (situation == Situation.RECEPTION)]
-    sh_here = np.bincount(
-        table["region"][in_reception],
-        weights=table.reception_persons(in_reception),
-        minlength=n_regions,
-    )
+    sh_here = (
+        np.bincount(
+            table["region"][in_reception],
+            weights=table.reception_persons(in_reception),
+            minlength=n_regions,
+        )
+        + end.passing_reception
+    )  # families on their way to a housed sponsor, by its region
     stock = end.stock_total[:, SELF_CONTAINED].sum(axis=1)  # dwellings, not room places
     places = record.reception.by_region if record.reception is not None else np.zeros(len(stock))
     n_groups = len(GROUPS)

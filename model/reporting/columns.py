@@ -181,11 +181,19 @@ MONTHLY: tuple[Columns, ...] = (
     _c("reunification_reentries_in_reception_persons", P, "flow", "their family members, who "
        "wait in reception until the household is rehoused together (the sponsor keeps the "
        "home)"),
+    _c("reunification_arrivals_passing_reception_persons", P, "flow", "of the family members "
+       "arriving at housed households whose home fits, those received in reception first "
+       "(the history to September 2025: the nareis procedure, then the move)"),
+    _c("reunification_passed_through_reception_persons", P, "flow", "family members leaving "
+       "reception to join their housed sponsor (they counted for the quota when they "
+       "arrived)"),
     _c("status_holders_entered_reception_persons", P, "flow", "status holders entering "
        "reception with a permit (whole households): in reception at the end = at the start "
        "+ this + reunification_arrivals_in_reception_persons + "
-       "reunification_reentries_in_reception_persons - status_holders_housed_persons "
-       "- status_holders_left_reception_self_found_persons"),
+       "reunification_reentries_in_reception_persons + "
+       "reunification_arrivals_passing_reception_persons - status_holders_housed_persons "
+       "- status_holders_left_reception_self_found_persons - "
+       "reunification_passed_through_reception_persons"),
     _c("status_holders_left_reception_self_found_persons", P, "flow", "status holders leaving "
        "reception without a social home: a home found themselves, or departure"),
     _c("integration_start_assigned_persons", P, "flow", "status holders leaving reception with "
@@ -204,7 +212,8 @@ MONTHLY: tuple[Columns, ...] = (
        "(in_temporary_homes_*)", "group"),
     _c("status_holders_in_reception_households", H, "stock", "status holders waiting in "
        "reception (COA)"),
-    _c("status_holders_in_reception_persons", P, "stock", "the same, in persons"),
+    _c("status_holders_in_reception_persons", P, "stock", "the same, in persons, with the "
+       "family members passing through reception on their way to a housed sponsor"),
     _c("reception_backlog_persons", P, "stock", "of them, those past the 14-week norm since "
        "the permit"),
     _c("quota_backlog_persons", P, "stock", "persons behind the quota target, pro rata "
@@ -217,10 +226,12 @@ MONTHLY: tuple[Columns, ...] = (
     _c("integration_no_responsible_municipality_persons", P, "stock", "status holders in "
        "reception without a responsible municipality (after the quota is gone)"),
     _c("family_abroad_persons", P, "stock", "family members still abroad waiting to join"),
-    _c("family_in_reception_persons", P, "stock", "family members (nareizigers) who joined a "
-       "status holder and wait in reception with the household"),
+    _c("family_in_reception_persons", P, "stock", "family members (nareizigers) in reception: "
+       "those who joined a status holder and wait with the household, and those passing "
+       "through on their way to a housed sponsor"),
     _c("family_in_reception_sponsor_housed_persons", P, "stock", "of them, those whose "
-       "sponsor has a home that is too small for the family (the sponsor lives there)"),
+       "sponsor has a home: too small for the family (the sponsor lives there), or passing "
+       "through on their way to it"),
     _c("in_temporary_homes_{group}_households", H, "stock", "households living in a "
        "temporary home (flex, start-up, shared), still searching", "group"),
     _c("urgent_with_active_urgency_households", H, "stock", "urgent households whose "
@@ -244,7 +255,8 @@ BY_REGION: tuple[Columns, ...] = (
     _c("stock_dwellings", D, "stock", "self-contained corporation dwellings in the region (the "
        "same in each group's row)"),
     _c("status_holders_in_reception_persons", P, "stock", "status holders waiting in a "
-       "reception centre in the region (the same in each group's row)"),
+       "reception centre in the region, with family members passing through on their way to "
+       "a housed sponsor there (the same in each group's row)"),
     _c("reception_places_persons", P, "stock", "reception places of all tiers in the region: "
        "the Spreidingswet key, or after its withdrawal moving to the pre-law distribution"),
     _c("quota_backlog_persons", P, "stock", "persons the region's municipalities are behind "
