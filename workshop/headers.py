@@ -98,6 +98,12 @@ NAMES: dict[str, tuple[str, str]] = {
     "reunification_reentries_in_reception": (
         "gezinsleden in de opvang tot het gezin samen een woning heeft",
         "family waiting in reception until rehoused together"),
+    "reunification_arrivals_passing_reception": (
+        "nareizigers eerst in de opvang op weg naar een gehuisveste statushouder",
+        "family received in reception on the way to a housed status holder"),
+    "reunification_passed_through_reception": (
+        "nareizigers uit de opvang naar hun gehuisveste gezinslid",
+        "family leaving reception to join a housed status holder"),
     "status_holders_entered_reception": ("statushouders met vergunning de opvang in",
                                          "status holders entering reception with a permit"),
     "status_holders_left_reception_self_found": ("statushouders zelf uit de opvang vertrokken",

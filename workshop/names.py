@@ -348,6 +348,10 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Maanden van vergunning tot aankomst gezin",
         "Months from permit to the family's arrival",
     ),
+    "reunification.reception_stay_months": (
+        "Maanden in de opvang voor nareizigers met een gehuisvest gezinslid (tot sept. 2025)",
+        "Months in reception for family of a housed status holder (to Sep 2025)",
+    ),
     "status_holders.sponsors_wait_for_family": (
         "Alleengaanden wachten op hun gezin",
         "Singles wait for their family",
