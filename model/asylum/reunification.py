@@ -328,7 +328,7 @@ class Reunification:
             result.reentries = len(ids)
             result.reentries_in_reception_persons = int(cols["family_joined"].sum())
 
-    def _pass(self, families: dict, passing: np.ndarray, persons: np.ndarray, month: Month):
+    def _pass(self, families: dict, passing: np.ndarray, persons: np.ndarray, month: Month) -> None:
         """Families received in reception on their way to a housed sponsor: each stays
         ``reunification.reception_stay_months`` on average (whole months, the fraction
         drawn per family) and moves in at the end of the month it leaves."""
