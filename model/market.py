@@ -278,7 +278,7 @@ class HousingMarket(HouseholdAccess, mesa.Model):
         """Reception at the month's end: asylum seekers and status holders on the places."""
         in_reception = self.queue.in_reception()
         persons = self.households.reception_persons(in_reception)
-        passing = float(self.reunification.passing["persons"].sum())  # families on their way
+        passing = self.reunification.passing_persons  # families on their way to a sponsor
         occupancy = self.asylum.in_reception + float(persons.sum()) + passing
         return self.reception.step(self.clock.index, occupancy, self.policy, converted_places)
 

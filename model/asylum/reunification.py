@@ -309,7 +309,7 @@ class Reunification:
         linked = s["linked_region"][came].copy()
         passing = (~too_small[came]) if via_reception else np.zeros(len(persons), bool)
         if passing.any():
-            self._pass(s.select(came), passing, persons, month)
+            self._pass(s["id"][came][passing], s["region"][came][passing], persons[passing], month)
         s.keep(s["abroad"] > 0)
         result.arrivals_at_home_persons = int(persons.sum())
         result.arrivals_passing_reception_persons = int(persons[passing].sum())
@@ -328,19 +328,18 @@ class Reunification:
             result.reentries = len(ids)
             result.reentries_in_reception_persons = int(cols["family_joined"].sum())
 
-    def _pass(self, families: dict, passing: np.ndarray, persons: np.ndarray, month: Month) -> None:
-        """Families received in reception on their way to a housed sponsor: each stays
-        ``reunification.reception_stay_months`` on average (whole months, the fraction
-        drawn per family) and moves in at the end of the month it leaves."""
+    def _pass(self, ids: np.ndarray, region: np.ndarray, persons: np.ndarray, month: Month) -> None:
+        """Families (by sponsor id) received in reception on their way to a housed sponsor:
+        each stays ``reunification.reception_stay_months`` on average (whole months, the
+        fraction drawn per family) and moves in at the end of the month it leaves."""
         stay = max(self.params["reunification.reception_stay_months"], 0.0)
-        ids = families["id"][passing]
         u = self.streams.uniform("family_stay", ids, month.index)
         months = np.floor(stay) + (u < stay - np.floor(stay))
         self.passing.append(
             len(ids),
             leave_month=(month.index + months).astype(np.int32),
-            region=families["region"][passing],
-            persons=persons[passing].astype(np.int32),
+            region=region,
+            persons=persons.astype(np.int32),
         )
 
     def _move_in(self, month: Month, result: Reunified) -> None:
@@ -368,6 +367,11 @@ class Reunification:
         return int(table["family_abroad"][waiting][mine].sum()) + int(
             self.sponsors["abroad"][housed].sum()
         )
+
+    @property
+    def passing_persons(self) -> int:
+        """Family members in reception on their way to a housed sponsor (agent units)."""
+        return int(self.passing["persons"].sum())
 
     @property
     def abroad_of_sponsors(self) -> int:

@@ -182,23 +182,17 @@ class History:
             return float(decision["regular_places"]), float(decision["places_target"])
         return None
 
-    def _agreement(self, date: dt.date) -> dict[str, Any] | None:
-        """The asylum agreement in force in the month starting on ``date``, or None."""
-        entry = self.data.get("asylum_agreement")
+    def _in_force(self, table: str, date: dt.date) -> dict[str, Any] | None:
+        """A dated arrangement (``from``, default the history's start, up to ``until``) in
+        force in the month starting on ``date``, or None."""
+        entry = self.data.get(table)
         if not entry:
             return None
-        start, until = (dt.date.fromisoformat(entry[k]) for k in ("from", "until"))
-        if not start <= date < until:
+        start = dt.date.fromisoformat(entry.get("from", HISTORY_START.isoformat()))
+        if not start <= date < dt.date.fromisoformat(entry["until"]):
             return None
-        self._note("asylum_agreement", f"{entry['from']} to {entry['until']}")
+        self._note(table, f"{start.isoformat()} to {entry['until']}")
         return entry
-
-    def _family_via_reception(self, date: dt.date) -> bool:
-        entry = self.data.get("family_via_reception")
-        if not entry or date >= dt.date.fromisoformat(entry["until"]):
-            return False
-        self._note("family_via_reception", f"to {entry['until']}")
-        return True
 
     def month(self, date: dt.date) -> Observed:
         """What was observed in the month starting on ``date``."""
@@ -211,7 +205,7 @@ class History:
         for key, half in self.data.get("new_construction_half_year", {}).get("values", {}).items():
             build.setdefault(int(key[:4]), 2.0 * half)  # a half year's pace, as a year
         month_end = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
-        agreement = self._agreement(date) or {}
+        agreement = self._in_force("asylum_agreement", date) or {}
         return Observed(
             applications_per_year=None if apps is None else 4 * apps,
             repeat_per_year=self._value("repeat_applications", date),
@@ -224,7 +218,7 @@ class History:
             quota_target_per_year=None if target is None else 2 * target,
             agreed_aim=agreement.get("aim_persons"),
             placement_share_factor=float(agreement.get("placement_share_factor", 1.0)),
-            family_via_reception=self._family_via_reception(date),
+            family_via_reception=self._in_force("family_via_reception", date) is not None,
             new_construction_per_year=self._yearly("new_construction", date, build),
             capacity_decision=self._capacity_decision(date),
         )
