@@ -244,12 +244,45 @@ def summary(monthly: pd.DataFrame, period: tuple[dt.date, dt.date, str]) -> pd.D
     return pd.DataFrame(rows, columns=["measure", "group", "period", "value", "unit"])
 
 
+# The quota's year-by-year path is shown for these scenarios' central runs: (scenario, as the
+# page names it).
+QUOTA_YEAR_SCENARIOS = (
+    ("current-policy", "current policy"),
+    ("ban-without-extra-supply", "ban on priority"),
+    ("abolish-quota", "quota abolished"),
+)
+QUOTA_YEAR_COLUMNS = (
+    "quota_backlog_persons",
+    "quota_behind_municipalities",
+    "quota_behind_share",
+    "status_holders_in_reception_persons",
+)
+
+
+def quota_years(monthly: pd.DataFrame, timeline) -> pd.DataFrame:
+    """The quota's state on 1 January of each year of a run (indexed by year): its backlog,
+    the municipalities behind and their share, the status holders in reception, and
+    whether the quota is in force on that date (``timeline``: the run's levers)."""
+    table = monthly.set_index(pd.to_datetime(monthly["date"]))
+    january = table[table.index.month == 1]
+    out = january[list(QUOTA_YEAR_COLUMNS)].copy()
+    out["quota_in_force"] = [bool(timeline.at(d.date())["policy.quota_in_force"])
+                             for d in january.index]  # fmt: skip
+    out.index = january.index.year
+    return out
+
+
 def run_one(task: tuple) -> dict:
-    """One scenario under one variant on one seed: its tidy figures and its decomposition."""
+    """One scenario under one variant on one seed: its tidy figures, its decomposition and
+    the quota's state on each 1 January."""
     scenario, seed, scale, parameters, period = task
     model = HousingMarket(scenario, rng=seed, households_per_agent=scale, parameters=parameters)
     results = model.run()
-    return {"summary": summary(results.monthly, period), "by_type": decomposition(results)}
+    return {
+        "summary": summary(results.monthly, period),
+        "by_type": decomposition(results),
+        "years": quota_years(results.monthly, model.timeline),
+    }
 
 
 # ------------------------------------------------------------------ the tables
@@ -454,6 +487,9 @@ def _pick(differences: pd.DataFrame, effect: Effect, period_label: str) -> pd.Se
     return hit.iloc[0]
 
 
+QUOTA_YEARS = "The quota year by year"
+
+
 def findings(settings: Settings) -> dict:
     """Run the sweep and pair it: per finding, the central comparison and each variant's."""
     runs, rows = plan(settings)
@@ -480,6 +516,11 @@ def findings(settings: Settings) -> dict:
                 [r["summary"] for r in central_a], [r["summary"] for r in central_b]
             )
         out[finding.title] = {"rows": per_row, **extra}
+    out[QUOTA_YEARS] = {
+        name: [r["years"] for r in done[(name, "central")]]
+        for name, _ in QUOTA_YEAR_SCENARIOS
+        if (name, "central") in done
+    }
     return out
 
 
@@ -674,7 +715,55 @@ def page(result: dict, settings: Settings, seconds: float, quick: bool) -> str:
     label = settings.period[2]
     for finding in FINDINGS:
         lines += finding_markdown(finding, result[finding.title], label)
+    lines += quota_years_markdown(result[QUOTA_YEARS])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def quota_years_markdown(runs: dict[str, list[pd.DataFrame]]) -> list[str]:
+    """The quota's backlog, the municipalities behind and the status holders in reception on
+    each 1 January, under current policy, the ban and abolition (central runs, mean over
+    seeds with their range)."""
+    names = [(name, label) for name, label in QUOTA_YEAR_SCENARIOS if name in runs]
+    lines = [
+        f"## {QUOTA_YEARS}",
+        "",
+        "On 1 January of each year (the state after December; the first row is the start): "
+        "the backlog on the quota (persons the municipalities are behind the targets due, "
+        "net of leads), the municipalities behind (at least one person; of 342) and the "
+        "status holders in COA reception (persons), with every assumption at its default. "
+        "Mean over seeds, with the lowest and highest seed in brackets. Once the quota is "
+        "abolished nobody is due anything, so there is no backlog and no municipality "
+        "behind: the cell says *no quota*.",
+        "",
+    ]
+    if not names:
+        return [*lines, "No run of these scenarios.", ""]
+    header = "| 1 January | " + " | ".join(label for _, label in names) + " |"
+    rule = "|---|" + "---|" * len(names)
+
+    def cell(frames: list[pd.DataFrame], year: int, column: str) -> str:
+        quota = all(f.loc[year, "quota_in_force"] for f in frames)
+        if not quota and column != "status_holders_in_reception_persons":
+            return "no quota"
+        v = np.array([f.loc[year, column] for f in frames], float)
+        if column == "quota_behind_municipalities":
+            share = np.mean([f.loc[year, "quota_behind_share"] for f in frames])
+            return f"{v.mean():.0f} = {share:.0%} ({v.min():.0f} to {v.max():.0f})"
+        return f"{v.mean():,.0f} ({v.min():,.0f} to {v.max():,.0f})"
+
+    years = sorted(set.intersection(*(set(f.index) for name, _ in names for f in runs[name])))
+    for title, column in (
+        ("Backlog on the quota (persons)", "quota_backlog_persons"),
+        ("Municipalities behind on the quota (of 342, and their share)",
+         "quota_behind_municipalities"),
+        ("Status holders in COA reception (persons)", "status_holders_in_reception_persons"),
+    ):  # fmt: skip
+        lines += [f"**{title}**", "", header, rule]
+        for year in years:
+            cells = [cell(runs[name], year, column) for name, _ in names]
+            lines.append(f"| {year} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
 
 
 def make_page(

@@ -22,8 +22,9 @@ def test_a_quick_run_writes_every_table_with_numbers(tmp_path, capsys):
     assert "model results under the named assumptions" in text
     assert "version 0." in text and "seeds 1-1" in text and "1 agent = 200 households" in text
     sections = text.split("\n## ")[1:]
-    assert [s.splitlines()[0] for s in sections] == [f.title for f in findings.FINDINGS]
-    for finding, section in zip(findings.FINDINGS, sections, strict=True):
+    titles = [f.title for f in findings.FINDINGS]
+    assert [s.splitlines()[0] for s in sections] == [*titles, findings.QUOTA_YEARS]
+    for finding, section in zip(findings.FINDINGS, sections[: len(titles)], strict=True):
         for effect in finding.effects:
             row = next(
                 line for line in section.splitlines() if line.startswith(f"| {effect.label} |")
@@ -37,6 +38,15 @@ def test_a_quick_run_writes_every_table_with_numbers(tmp_path, capsys):
     # A setting the package refuses (inert) is skipped in sight, with the model's reason.
     assert "skipped: refused for 'cabinet-package'" in package
     assert "priority_without_quota_share" in package
+    # The quota year by year: the start and the next 1 January for the three scenarios; the
+    # abolished quota has no backlog (said, not a zero), its reception is still counted.
+    years = sections[-1]
+    backlog = years.split("**Backlog on the quota (persons)**")[1].split("**")[0]
+    rows = [line for line in backlog.splitlines() if line.startswith("| 20")]
+    assert [r.split(" | ")[0] for r in rows] == ["| 2026", "| 2027"]
+    assert rows[1].endswith("| no quota |") and re.search(r"\| [\d,]+ \(", rows[1])
+    reception = years.split("**Status holders in COA reception (persons)**")[1]
+    assert "no quota" not in reception and reception.count(" to ") == 6
 
 
 def test_a_missing_outcome_stops_the_findings(monkeypatch, tmp_path, capsys):
