@@ -5,7 +5,8 @@ backlog), a capacity (its share of its region's vacancies), and a willingness of
 own: how much of the share of vacancies it could give status holders it does give them.
 Its rule, decided at the start of every half year, fits in a sentence for a workshop:
 
-    *A municipality gives status holders as much as it is willing to; a province that
+    *A municipality aims at everything due, its target and its backlog, and gives status
+    holders as much of it as it is willing to; a province that
     sees it behind half year after half year warns it (and it does a little more), and
     after four misses in a row instructs it (and it does what it can). Once the quota is
     abolished no one is obliged or supervised, and a municipality keeps a share of its

@@ -12,6 +12,7 @@ names the rate:
   2022-H1 to 2024-H1, both together                <- status_holders.quota_placement_max_share
 * municipalities behind on the quota, mid 2022
   and end 2023, with the figures above             <- municipalities.willingness_concentration
+                                                      and municipalities.backlog_catch_up_share
 
 then, over the ten years from the start date (targets.toml ``months``),
 
@@ -23,10 +24,12 @@ The two turnover rates are updated by a damped fixed-point step on the mean of a
 few seeds; the quota cap by a golden-section search on the root mean square of
 the relative misses of its figures (one cap cannot move the stock of status
 holders in reception and the persons housed independently: the search weighs
-both, so that neither is fitted at the other's expense), once for each spread of the
-municipalities' willingness on a grid, keeping the pair with the smallest miss over
-the figures of both (the spread sets how many municipalities are behind at a given
-national realisation); the registration growth
+both, so that neither is fitted at the other's expense), once for each pair of the
+spread of the municipalities' willingness and the share of its backlog a municipality
+aims to clear in a half year on a grid, keeping the three with the smallest miss over
+the figures of the cap and the spread (the spread sets how many municipalities are
+behind at a given national realisation, and the catch-up how many of those behind at
+the start of 2022 are still behind in its middle); the registration growth
 by secant steps on the mean queue growth. ``--write`` puts the result in
 defaults.toml. 2025's figures are never used: they are the validation.
 """
@@ -46,7 +49,9 @@ from model.market import HousingMarket
 TURNOVER = ("stock.exogenous_turnover_per_year", "stock.non_self_contained_turnover_per_year")
 QUOTA_CAP = "status_holders.quota_placement_max_share"
 SPREAD = "municipalities.willingness_concentration"
-SPREAD_GRID = (2.0, 4.0, 8.0, 16.0)
+SPREAD_GRID = (4.0, 8.0, 16.0, 32.0)
+CATCH_UP = "municipalities.backlog_catch_up_share"
+CATCH_UP_GRID = (0.25, 0.5, 0.75, 1.0)
 HISTORY_UNTIL = "2025-01-01"  # the calibration years 2022-2024
 
 
@@ -94,7 +99,7 @@ def calibrate(
     """Return calibrated values of the turnover rates, the quota cap and the registration
     growth."""
     specs = parameter_specs()
-    values = {name: specs[name].value for name in (*TURNOVER, QUOTA_CAP, SPREAD)}
+    values = {name: specs[name].value for name in (*TURNOVER, QUOTA_CAP, SPREAD, CATCH_UP)}
     for k in range(rounds):
         got = history_figures(values, seeds, scale)
         _report(f"round {k}", got, verbose)
@@ -108,17 +113,18 @@ def calibrate(
     return values | {"regular.registration_growth_per_year": growth}
 
 
-def _search_cap_and_spread(values: dict, seeds, scale: int, verbose: bool) -> dict:
-    """The quota cap searched for each spread on the grid; the pair that misses least."""
+def _search_cap_and_spread(values: dict, seeds, scale: int, verbose: bool, grid=None) -> dict:
+    """The quota cap searched for each (spread, catch-up) on the grid (``grid``: a part of
+    it); the cap, spread and catch-up that miss least."""
     best = None
-    for spread in SPREAD_GRID:
-        trial = {**values, SPREAD: spread}
+    for spread, catch_up in grid or [(s, c) for s in SPREAD_GRID for c in CATCH_UP_GRID]:
+        trial = {**values, SPREAD: spread, CATCH_UP: catch_up}
         cap = _search_cap(trial, seeds, scale, verbose)
         miss = cap_miss(history_figures({**trial, QUOTA_CAP: cap}, seeds, scale))
         if verbose:
-            print(f" spread {spread}: cap {cap:.4f}, miss {miss:.3f}")
+            print(f" spread {spread}, catch-up {catch_up}: cap {cap:.4f}, miss {miss:.3f}")
         if best is None or miss < best[0]:
-            best = (miss, {QUOTA_CAP: cap, SPREAD: spread})
+            best = (miss, {QUOTA_CAP: cap, SPREAD: spread, CATCH_UP: catch_up})
     return best[1]
 
 

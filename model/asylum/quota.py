@@ -14,7 +14,7 @@ when it has been behind half year after half year). Its possible placements are
 vacancies (its share of the region's corporation dwellings). So a region's quota route may take
 the vacancies-weighted effort of its municipalities times that share
 (:meth:`Quota.placement_shares`), and aims at what its municipalities aim at: each
-its target (less a lead) plus ``status_holders.backlog_catch_up_share`` of its
+its target (less a lead) plus ``municipalities.backlog_catch_up_share`` of its
 backlog (:meth:`Quota.monthly_need`). Lettings are made per region; the persons a
 region houses count for its municipalities in proportion to the placements each
 offered among those still short this half year (:meth:`Quota.record`), so that
