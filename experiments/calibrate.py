@@ -36,6 +36,7 @@ defaults.toml. 2025's figures are never used: they are the validation.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from importlib import resources
@@ -107,17 +108,17 @@ def calibrate(
             ((target, spec),) = fitted_to(name).items()
             # Lettings respond less than one for one (chains, new construction).
             values[name] = float(values[name] * (spec["value"] / got[target]) ** 1.25)
-        values |= _search_cap_and_spread(values, seeds, scale, verbose)
+        values |= _search_municipal_behaviour(values, seeds, scale, verbose)
     _report("final", history_figures(values, seeds, scale), verbose)
     growth = calibrate_registration_growth(values, seeds, scale, verbose=verbose)
     return values | {"regular.registration_growth_per_year": growth}
 
 
-def _search_cap_and_spread(values: dict, seeds, scale: int, verbose: bool, grid=None) -> dict:
-    """The quota cap searched for each (spread, catch-up) on the grid (``grid``: a part of
-    it); the cap, spread and catch-up that miss least."""
+def _search_municipal_behaviour(values: dict, seeds, scale: int, verbose: bool) -> dict:
+    """The quota cap searched for each (spread, catch-up) on the grid; the cap, spread and
+    catch-up that miss least."""
     best = None
-    for spread, catch_up in grid or [(s, c) for s in SPREAD_GRID for c in CATCH_UP_GRID]:
+    for spread, catch_up in itertools.product(SPREAD_GRID, CATCH_UP_GRID):
         trial = {**values, SPREAD: spread, CATCH_UP: catch_up}
         cap = _search_cap(trial, seeds, scale, verbose)
         miss = cap_miss(history_figures({**trial, QUOTA_CAP: cap}, seeds, scale))
