@@ -43,10 +43,11 @@ CAUSES: dict[str, str] = {
     "status_holder_share_2022": (
         "the model lets 7,600 homes to status holders in 2022, who are housed from reception "
         "with priority; CBS counts every household with a status holder, whatever the "
-        "permit's age (about half of them in 2023), and the model counts those searching "
-        "later (a family grown too large for its home, a home of their own later) as regular "
-        "or re-entering seekers without priority; about 7,800 family members joining a sponsor "
-        "at home count for the quota without a letting"
+        "permit's age: in 2023 half went to status holders with a permit older than a year "
+        "who no longer lived in reception, whom the model does not follow once housed (the "
+        "half housed from reception or with a permit of that year, about 6,400, is compared "
+        "in status_holder_lettings_first_housing_2023); about 7,800 family members joining a "
+        "sponsor at home count for the quota without a letting"
     ),
     "status_holder_share_2023": "as in 2022 (7,140 lettings in 2023)",
     "status_holder_lettings_2022": "as status_holder_share_2022",
