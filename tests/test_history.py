@@ -120,6 +120,25 @@ def test_the_history_follows_the_published_stock_awaiting_a_decision():
     assert sum(m[3] for m in months[:12]) == pytest.approx(18_710)
 
 
+def test_the_ind_starts_deciding_at_its_set_pace_when_the_history_ends():
+    """The capacity (asylum.decisions_per_year, the 2025 pace) does not drift while the
+    history's published stock sets the decisions: the first month after it decides at that
+    pace (the stock allows far more), and the capacity follows the inflow from then on."""
+    params = Parameters.from_overrides({"asylum.decision_months_min": 0.5})
+    policy = {name: params[name] for name in params.values}
+    history = History()
+    pipeline = AsylumPipeline(params, 1, HISTORY_START)
+    for m in range(49):
+        date = dt.date(2022 + m // 12, m % 12 + 1, 1)
+        levers, observed = history.apply(policy, date)
+        if m == 48:  # January 2026, the first month after the history
+            assert observed.pending_target is None
+            assert pipeline.capacity == pytest.approx(params["asylum.decisions_per_year"])
+        done = pipeline.month(m, levers, observed)
+    assert done.decisions == pytest.approx(params["asylum.decisions_per_year"] / 12)
+    assert pipeline.capacity != pytest.approx(params["asylum.decisions_per_year"])
+
+
 # ------------------------------------------------------------ families and persons
 
 

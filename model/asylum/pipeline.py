@@ -131,10 +131,11 @@ class AsylumPipeline:
             self._set_to = self.capacity = policy["asylum.decisions_per_year"]
         if observed.pending_target is None:
             decided = self.decisions(self.pending, self.capacity)
-        else:  # as many as keep the published stock awaiting a decision
+            self.capacity = self.follow_inflow(self.capacity, first + repeat)
+        else:  # as many as keep the published stock awaiting a decision; the capacity
+            # waits at its set value (the pace the history ends on) until the history ends
             most = self.pending + applications
             decided = min(max(most - observed.pending_target / self.scale, 0.0), most)
-        self.capacity = self.follow_inflow(self.capacity, first + repeat)
         if observed.permits_per_year is None:
             permits = decided * policy["asylum.recognition_rate"]
         else:  # the published count at the year's pace; each permit is a decision
