@@ -353,8 +353,8 @@ PARAMETER_NAMES: dict[str, tuple[str, str]] = {
         "Months in reception for family of a housed status holder (to Sep 2025)",
     ),
     "status_holders.sponsors_wait_for_family": (
-        "Alleengaanden wachten op hun gezin",
-        "Singles wait for their family",
+        "Alleengaanden alleen in een gezinswoning",
+        "Singles with family abroad: family home only",
     ),
     "reunification.subsidiary_share": (
         "Aandeel subsidiaire bescherming",

@@ -387,8 +387,8 @@ def quota(month: RouteMonth) -> None:
     matched to family homes quickly while single status holders wait for a place in a
     shared home made for them, a small home, a room or a flex home. A status holder
     waiting for family abroad (*alleengaand*) is housed in a home for the whole family
-    (``status_holders.sponsors_wait_for_family``), so usually once it has joined in
-    reception.
+    (``status_holders.sponsors_wait_for_family``): it waits for a family home, and its
+    family, if it comes meanwhile, joins it in reception.
 
     Once the quota is abolished and priority is still legal, each municipality keeps
     a share of its willingness (``policy.priority_without_quota_share``) and does the
