@@ -45,9 +45,10 @@ _FAMILIES = (
     "September stock stays at 3,400 to 3,800, and the fit to 2022-2024 worsens (its miss "
     "0.058 without the wait, 0.099 with a wait of six months at most, 0.13 with twelve or "
     "more, the quota cap searched each time, seeds 1-6: status holders in reception reach "
-    "22,400 at the end of 2024 against 17,960). The 7,800 is a press figure (the government's own item gives only the "
-    "2,000 with a housed sponsor), and COA counted its residents 'exclusief nareizigers' "
-    "in September 2023, so what the 5,800 with a sponsor in reception are is not clear"
+    "22,400 at the end of 2024 against 17,960). The 7,800 is a press figure (the "
+    "government's own item gives only the 2,000 with a housed sponsor), and COA counted its "
+    "residents 'exclusief nareizigers' in September 2023, so what the 5,800 with a sponsor "
+    "in reception are is not clear"
 )
 
 CAUSES: dict[str, str] = {
