@@ -166,5 +166,10 @@ def test_a_status_holder_leaving_a_startup_home_counts_for_the_quota_once():
     assert len(in_startup) and len(in_reception)
     table["exit_budget"][in_startup] = 0.0  # they leave this month
     table["exit_budget"][in_reception[:5]] = 0.0
+    forced = table["size"][in_reception[:5]].sum()
     exits = model.queue.leave(model.rules(), model.clock)
-    assert exits.quota_persons.sum() == table["size"][in_reception[:5]].sum()
+    assert not np.isin(in_startup, table.waiting()).any()  # the start-up tenants left
+    # What counts is exactly the linked status holders leaving reception (the five made to,
+    # and any whose own exit fell this month): the start-up tenants add nothing.
+    assert exits.quota_persons.sum() == exits.from_reception_linked_persons
+    assert exits.from_reception_linked_persons >= forced

@@ -50,13 +50,20 @@ def test_allow_unvalidated_without_a_coarse_scale_is_refused():
 # and those searching from a temporary home 5.1% more: together 2.6% fewer. Where the
 # start-up homes opened to households without a home go by lottery, an agent of 20
 # households wins or loses one at once; the cause is not yet pinned down.
+# In the cabinet package, where status holders find homes themselves once priority is
+# banned, 1:20 houses about 2.4% more status holders over ten years (16 seeds, 2 s.e.
+# 1.5%), so the status holders in reception at the end are fewer: -6.7% (2 s.e. 5.8%,
+# 16 seeds), and -9.2% and -10.6% past the norm on seeds 1-8 (measured after the IND
+# started the scenario at its 2025 pace, which left fewer status holders in reception in
+# 2026-2027; before, -3.6% and -4.4% on seeds 1-8). The cause is not yet pinned down
+# either (an agent of 20 households searching, winning a lottery or leaving at once).
 KNOWN_SCALE_EFFECTS = {
     "urgent seekers waiting, at the end": 0.08,
     "weeks from permit to a home, median": 0.13,
     "status holders in reception, run mean": 0.10,
-    "status holders in reception, at the end": 0.10,
+    "status holders in reception, at the end": 0.12,
     "reception backlog (past 14 weeks), run mean": 0.10,
-    "reception backlog (past 14 weeks), at the end": 0.10,
+    "reception backlog (past 14 weeks), at the end": 0.12,
 }
 
 
