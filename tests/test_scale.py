@@ -56,7 +56,9 @@ def test_allow_unvalidated_without_a_coarse_scale_is_refused():
 # 16 seeds), and -9.2% and -10.6% past the norm on seeds 1-8 (measured after the IND
 # started the scenario at its 2025 pace, which left fewer status holders in reception in
 # 2026-2027; before, -3.6% and -4.4% on seeds 1-8). The cause is not yet pinned down
-# either (an agent of 20 households searching, winning a lottery or leaving at once).
+# either; most of the difference is in flex homes let by lottery, which status holders
+# win about 20% more often at 1:20 (about 80 households a year more, seeds 1-8), where an
+# agent of 20 households wins or loses at once.
 KNOWN_SCALE_EFFECTS = {
     "urgent seekers waiting, at the end": 0.08,
     "weeks from permit to a home, median": 0.13,
