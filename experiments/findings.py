@@ -344,7 +344,8 @@ FINDINGS = (
         "current-policy",
         "ban-without-extra-supply",
         "The ban on priority for status holders without the package's extra homes; per 1,000 "
-        "permits granted over the run, so that paths with more or fewer permits compare.",
+        "permits granted over the run, so that paths with more or fewer permits compare; "
+        "and where the change comes from, by dwelling type.",
         (
             IN_RECEPTION,
             Effect(
@@ -353,14 +354,24 @@ FINDINGS = (
                 "status_holder",
                 "report",
             ),
+            Effect("status holders housed for good", "housed_for_good", "status_holder"),
+            Effect("regular seekers housed for good", "housed_for_good", "regular"),
         ),
+        decompose=True,
     ),
     Finding(
         "Abolishing the quota",
         "current-policy",
         "abolish-quota",
-        "The quota ends in July 2026 without an alternative coupling (priority stays legal).",
-        (IN_RECEPTION, BACKLOG),
+        "The quota ends in July 2026 without an alternative coupling (priority stays legal); "
+        "where the change comes from, by dwelling type.",
+        (
+            IN_RECEPTION,
+            BACKLOG,
+            Effect("status holders housed for good", "housed_for_good", "status_holder"),
+            Effect("regular seekers housed for good", "housed_for_good", "regular"),
+        ),
+        decompose=True,
     ),
     Finding(
         "Withdrawing the Spreidingswet",
