@@ -311,6 +311,8 @@ class Finding:
 
 
 IN_RECEPTION = Effect("status holders in reception", "in_reception", "status_holder", "report")
+HOUSED_REGULAR = Effect("regular seekers housed for good", "housed_for_good", "regular")
+HOUSED_STATUS_HOLDERS = Effect("status holders housed for good", "housed_for_good", "status_holder")
 BACKLOG = Effect(
     "of them, past the 14-week norm since the permit", "backlog", "status_holder", "report"
 )
@@ -324,9 +326,9 @@ FINDINGS = (
         "are steps, reported apart as temporary lettings) and "
         "where the change comes from, by dwelling type.",
         (
-            Effect("regular seekers housed for good", "housed_for_good", "regular"),
+            HOUSED_REGULAR,
             Effect("urgent seekers housed for good", "housed_for_good", "urgent"),
-            Effect("status holders housed for good", "housed_for_good", "status_holder"),
+            HOUSED_STATUS_HOLDERS,
             IN_RECEPTION,
         ),
         decompose=True,
@@ -354,8 +356,8 @@ FINDINGS = (
                 "status_holder",
                 "report",
             ),
-            Effect("status holders housed for good", "housed_for_good", "status_holder"),
-            Effect("regular seekers housed for good", "housed_for_good", "regular"),
+            HOUSED_STATUS_HOLDERS,
+            HOUSED_REGULAR,
         ),
         decompose=True,
     ),
@@ -368,8 +370,8 @@ FINDINGS = (
         (
             IN_RECEPTION,
             BACKLOG,
-            Effect("status holders housed for good", "housed_for_good", "status_holder"),
-            Effect("regular seekers housed for good", "housed_for_good", "regular"),
+            HOUSED_STATUS_HOLDERS,
+            HOUSED_REGULAR,
         ),
         decompose=True,
     ),
